@@ -1,0 +1,111 @@
+/**
+ * Every CloudWatch metric oauth-probe publishes: names, units, dimensions and cadence. The probe
+ * function publishes them (./metrics.ts) and the CDK app alarms on and charts them (lib/), both from
+ * this one list, so the two can never drift apart.
+ *
+ * Cost shapes this list: a custom metric series costs $0.30 a month (prorated by the hour it receives
+ * data), so series that are only interesting when something is wrong (`Failures` by `Code`,
+ * `Degraded`) are published only then, and slow-moving gauges (days left, token lifetime) only once per
+ * `GAUGE_INTERVAL_HOURS` block or while below their alarm threshold.
+ */
+
+export const DIMENSION_PROBE = 'Probe';
+export const DIMENSION_REGION = 'Region';
+export const DIMENSION_STEP = 'Step';
+export const DIMENSION_CODE = 'Code';
+
+/** Slow gauges are published in the first run of each block of this many hours (UTC), or when low. */
+export const GAUGE_INTERVAL_HOURS = 6;
+
+export type Cadence = 'every_run' | 'when_nonzero' | 'gauge_interval';
+
+export interface MetricDefinition {
+  name: string;
+  unit: 'Count' | 'Milliseconds' | 'Seconds' | 'None';
+  dimensions: readonly string[];
+  cadence: Cadence;
+  description: string;
+}
+
+export const METRICS = {
+  success: {
+    name: 'Success',
+    unit: 'Count',
+    dimensions: [DIMENSION_PROBE],
+    cadence: 'every_run',
+    description:
+      '1 when the run passed or was degraded, 0 when it failed. Average = availability; missing = probe not running.',
+  },
+  degraded: {
+    name: 'Degraded',
+    unit: 'Count',
+    dimensions: [DIMENSION_PROBE],
+    cadence: 'when_nonzero',
+    description: '1 for a degraded run (slower than degradedMs); not published otherwise. Sum = degraded runs.',
+  },
+  failures: {
+    name: 'Failures',
+    unit: 'Count',
+    dimensions: [DIMENSION_PROBE, DIMENSION_CODE],
+    cadence: 'when_nonzero',
+    description: '1 per failed run, by result code (invalid_client, timeout, ...); not published while healthy.',
+  },
+  tokenLatency: {
+    name: 'TokenLatency',
+    unit: 'Milliseconds',
+    dimensions: [DIMENSION_PROBE],
+    cadence: 'every_run',
+    description: 'Total time of the token request (DNS, connect, TLS, server, body), when a response came back.',
+  },
+  stepLatency: {
+    name: 'StepLatency',
+    unit: 'Milliseconds',
+    dimensions: [DIMENSION_PROBE, DIMENSION_STEP],
+    cadence: 'every_run',
+    description: 'Total time of each API step that got a response.',
+  },
+  totalLatency: {
+    name: 'TotalLatency',
+    unit: 'Milliseconds',
+    dimensions: [DIMENSION_PROBE],
+    cadence: 'every_run',
+    description: 'Wall time of the whole run, credentials to last step.',
+  },
+  certificateDaysLeft: {
+    name: 'CertificateDaysLeft',
+    unit: 'None',
+    dimensions: [DIMENSION_PROBE],
+    cadence: 'gauge_interval',
+    description: 'Fewest days left on any TLS peer certificate seen in the run (token endpoint, API).',
+  },
+  credentialDaysLeft: {
+    name: 'CredentialDaysLeft',
+    unit: 'None',
+    dimensions: [DIMENSION_PROBE],
+    cadence: 'gauge_interval',
+    description: "Days left on the client credential: the secret's expires_at or the client certificate's notAfter.",
+  },
+  tokenLifetime: {
+    name: 'TokenLifetime',
+    unit: 'Seconds',
+    dimensions: [DIMENSION_PROBE],
+    cadence: 'gauge_interval',
+    description: 'expires_in of the issued access token.',
+  },
+  regionalSuccess: {
+    name: 'Success',
+    unit: 'Count',
+    dimensions: [DIMENSION_PROBE, DIMENSION_REGION],
+    cadence: 'every_run',
+    description:
+      'Copy of Success sent to the home region with a Region dimension, for the multi-region (global) alarm.',
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+/**
+ * Logged (not put) by the probe function when PutMetricData fails after its retries; the CDK app turns
+ * it into the `MetricPublishFailures` metric with a log metric filter, since the API that failed cannot
+ * count its own failures.
+ */
+export const METRIC_PUBLISH_FAILED_EVENT = 'metric_publish_failed';
+export const METRIC_PUBLISH_FAILURES_METRIC = 'MetricPublishFailures';

@@ -1,0 +1,187 @@
+/**
+ * Loading and validating probes.json: every problem is collected and reported together, each with the
+ * path of the field (`probes[0].clientAuth`) and what to do about it. A bad config is a `ConfigError`
+ * found at load time, never a failed probe run.
+ */
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { scheduleProblem } from './schedule.js';
+import { configSchema, type ProbesConfig } from './schema.js';
+
+export interface ConfigProblem {
+  /** Where the problem is, e.g. `probes[0].clientAuth`; `(root)` for the file itself. */
+  path: string;
+  /** What is wrong and how to fix it. */
+  message: string;
+}
+
+/** A config that cannot be used. `problems` lists every problem found, not only the first. */
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  constructor(
+    readonly problems: ConfigProblem[],
+    readonly source?: string,
+  ) {
+    super(
+      `${source ? `${source}: ` : ''}${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  ${p.path}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** `['probes', 0, 'clientAuth']` → `probes[0].clientAuth` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
+
+/** Turns zod's issues into problems that say how to fix them. */
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly PropertyKey[] = [],
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // Report the branch that got furthest instead of "Invalid input".
+      const best = issue.errors.reduce((a, b) => (deepest(b) > deepest(a) ? b : a));
+      if (deepest(best) > 0) {
+        problems.push(...describeIssues(best, path));
+        continue;
+      }
+    }
+    problems.push({ path: formatPath(path), message: describeIssue(issue) });
+  }
+  return problems;
+}
+
+function deepest(issues: readonly z.core.$ZodIssue[]): number {
+  return Math.max(0, ...issues.map((i) => i.path.length));
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => String(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling`;
+    case 'invalid_type':
+      if ((issue as { input?: unknown }).input === undefined) return `required: add this field (${issue.expected})`;
+      return `expected ${issue.expected}, got ${describeValue((issue as { input?: unknown }).input)}`;
+    case 'too_small':
+      if (issue.origin === 'array')
+        return `needs at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`;
+      if (issue.origin === 'string') return 'must not be empty';
+      return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`;
+    case 'too_big':
+      return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`;
+    default:
+      return issue.message;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+export type ParseResult = { ok: true; config: ProbesConfig } | { ok: false; problems: ConfigProblem[] };
+
+/** Validates an already-parsed JSON value against the schema and the deployment rules. */
+export function parseConfig(raw: unknown): ParseResult {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error.issues) };
+  const problems = deploymentProblems(parsed.data);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: parsed.data };
+}
+
+/** Rules that need the whole config: schedules, regions, thresholds. */
+function deploymentProblems(config: ProbesConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const checkSchedule = (expression: string | undefined, path: string) => {
+    if (expression === undefined) return;
+    const problem = scheduleProblem(expression);
+    if (problem) problems.push({ path, message: problem });
+  };
+  checkSchedule(config.defaults?.schedule, 'defaults.schedule');
+  const checkAlarms = (alarms: ProbesConfig['alarms'], path: string) => {
+    if (
+      alarms?.datapointsToAlarm !== undefined &&
+      alarms.evaluationPeriods !== undefined &&
+      alarms.datapointsToAlarm > alarms.evaluationPeriods
+    ) {
+      problems.push({
+        path: `${path}.datapointsToAlarm`,
+        message: `must be at most evaluationPeriods (${alarms.evaluationPeriods})`,
+      });
+    }
+  };
+  checkAlarms(config.alarms, 'alarms');
+  const allRegions = new Set<string>(config.regions ?? []);
+  config.probes.forEach((probe, index) => {
+    checkSchedule(probe.schedule, `probes[${index}].schedule`);
+    checkAlarms(probe.alarms, `probes[${index}].alarms`);
+    for (const region of probe.regions ?? []) allRegions.add(region);
+    const timeout = probe.timeoutMs ?? config.defaults?.timeoutMs;
+    const degraded = probe.degradedMs ?? config.defaults?.degradedMs;
+    if (timeout !== undefined && degraded !== undefined && degraded >= timeout) {
+      problems.push({
+        path: `probes[${index}].degradedMs`,
+        message: `must be below timeoutMs (${timeout}); a request is degraded before it times out`,
+      });
+    }
+  });
+  if (
+    config.homeRegion &&
+    config.regions &&
+    !config.regions.includes(config.homeRegion) &&
+    !allRegions.has(config.homeRegion)
+  ) {
+    // Allowed (the home region may hold only the dashboard), but say so if it looks like a typo.
+  }
+  if (
+    config.globalFailureRegions !== undefined &&
+    allRegions.size > 0 &&
+    config.globalFailureRegions > Math.max(allRegions.size, 1)
+  ) {
+    problems.push({
+      path: 'globalFailureRegions',
+      message: `is ${config.globalFailureRegions} but probes run from only ${allRegions.size} region(s): lower it or add regions`,
+    });
+  }
+  return problems;
+}
+
+/** Reads and validates a probes.json file. Throws `ConfigError` listing every problem. */
+export async function loadConfigFile(path: string): Promise<ProbesConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? 'file not found: check the path, or pass --config FILE'
+        : `cannot read the file (${code ?? 'unknown error'})`;
+    throw new ConfigError([{ path: '(root)', message }], path);
+  }
+  return parseConfigText(text, path);
+}
+
+/** Parses probes.json text; JSON syntax errors name the line and column. */
+export function parseConfigText(text: string, source = 'probes.json'): ProbesConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([{ path: '(root)', message: `not valid JSON: ${(error as Error).message}` }], source);
+  }
+  const result = parseConfig(raw);
+  if (!result.ok) throw new ConfigError(result.problems, source);
+  return result.config;
+}

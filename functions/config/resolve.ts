@@ -1,0 +1,100 @@
+/**
+ * The one place where defaults cascade: probe value → `defaults.<field>` → documented default.
+ * A resolved probe is still a valid probe config (it only fills fields in), so the Lambda event that
+ * carries it is validated by the same schema.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import {
+  type AlarmSettings,
+  DEFAULT_GLOBAL_FAILURE_REGIONS,
+  DEFAULT_NAMESPACE,
+  DEFAULT_SCHEDULE,
+  DEFAULT_TIMEOUT_MS,
+  type ProbeConfig,
+  type ProbesConfig,
+} from './schema.js';
+
+/** @default the regions when none are configured */
+export const DEFAULT_REGIONS = ['us-east-1'];
+/** The hard cap on a run's deadline when none is configured. */
+export const MAX_DEFAULT_DEADLINE_MS = 60_000;
+
+export const DEFAULT_ALARMS: Required<AlarmSettings> = {
+  evaluationPeriods: 5,
+  datapointsToAlarm: 3,
+  expiryDaysThreshold: 14,
+  latencyEvaluationPeriods: 3,
+  missingRunsPeriods: 3,
+};
+
+export type ResolvedProbe = ProbeConfig & {
+  timeoutMs: number;
+  deadlineMs: number;
+  schedule: string;
+  regions: string[];
+  alarms: Required<AlarmSettings>;
+};
+
+export interface ResolveOptions {
+  /** Folder that relative `tls.ca` paths are resolved against (the folder of probes.json). */
+  baseDir?: string;
+  /** Read `tls.ca` files into inline PEM (the CDK app does, so the Lambda needs no file). @default false */
+  inlineFiles?: boolean;
+}
+
+export function resolveProbe(config: ProbesConfig, probe: ProbeConfig, options: ResolveOptions = {}): ResolvedProbe {
+  const timeoutMs = probe.timeoutMs ?? config.defaults?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const degradedMs = probe.degradedMs ?? config.defaults?.degradedMs;
+  const requests = 1 + probe.steps.length + (probe.issuer ? 1 : 0) + (probe.token?.jwt ? 1 : 0);
+  const deadlineMs = probe.deadlineMs ?? Math.min(timeoutMs * (requests + 1), MAX_DEFAULT_DEADLINE_MS);
+  const resolved: ResolvedProbe = {
+    ...probe,
+    timeoutMs,
+    deadlineMs,
+    schedule: probe.schedule ?? config.defaults?.schedule ?? DEFAULT_SCHEDULE,
+    regions: probe.regions ?? config.regions ?? DEFAULT_REGIONS,
+    alarms: { ...DEFAULT_ALARMS, ...stripUndefined(config.alarms), ...stripUndefined(probe.alarms) },
+  };
+  if (degradedMs !== undefined) resolved.degradedMs = degradedMs;
+  if (probe.tls?.ca) resolved.tls = { ca: resolveCa(probe.tls.ca, options) };
+  return resolved;
+}
+
+export function resolveProbes(config: ProbesConfig, options: ResolveOptions = {}): ResolvedProbe[] {
+  return config.probes.map((probe) => resolveProbe(config, probe, options));
+}
+
+export interface DeploymentSettings {
+  homeRegion: string;
+  regions: string[];
+  namespace: string;
+  globalFailureRegions: number;
+}
+
+/** Top-level deployment settings with their defaults; `regions` is every region any probe runs from. */
+export function resolveDeployment(config: ProbesConfig): DeploymentSettings {
+  const regions = [...new Set(resolveProbes(config).flatMap((p) => p.regions))];
+  return {
+    homeRegion: config.homeRegion ?? config.regions?.[0] ?? regions[0] ?? DEFAULT_REGIONS[0]!,
+    regions,
+    namespace: config.namespace ?? DEFAULT_NAMESPACE,
+    globalFailureRegions: config.globalFailureRegions ?? DEFAULT_GLOBAL_FAILURE_REGIONS,
+  };
+}
+
+/** True when `value` is PEM text rather than a file path. */
+export function isInlinePem(value: string): boolean {
+  return value.includes('-----BEGIN ');
+}
+
+function resolveCa(ca: string, options: ResolveOptions): string {
+  if (isInlinePem(ca)) return ca;
+  const path = isAbsolute(ca) || !options.baseDir ? ca : resolvePath(options.baseDir, ca);
+  return options.inlineFiles ? readFileSync(path, 'utf8') : path;
+}
+
+function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,73 @@
+/**
+ * EventBridge Scheduler expressions, checked at load (and so at synth) time: a schedule that the
+ * service would reject at deploy time, or one too frequent to be a probe, is a config problem.
+ */
+
+const RATE = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/;
+const CRON = /^cron\(([^)]+)\)$/;
+
+/** How many minutes between two runs of a rate expression; undefined for cron. */
+export function rateMinutes(expression: string): number | undefined {
+  const match = RATE.exec(expression.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = match[2]!;
+  if (unit.startsWith('minute')) return value;
+  if (unit.startsWith('hour')) return value * 60;
+  return value * 1440;
+}
+
+/**
+ * Runs per 30-day month of an expression (for the cost estimate). Cron expressions are estimated from
+ * their minute and hour fields; day fields are taken as "every day".
+ */
+export function runsPerMonth(expression: string): number {
+  const minutes = rateMinutes(expression);
+  if (minutes !== undefined) return Math.floor((30 * 24 * 60) / minutes);
+  const cron = CRON.exec(expression.trim());
+  if (!cron) return 0;
+  const [minuteField = '*', hourField = '*'] = cron[1]!.trim().split(/\s+/);
+  return countField(minuteField, 60) * countField(hourField, 24) * 30;
+}
+
+function countField(field: string, size: number): number {
+  if (field === '*' || field === '?') return size;
+  let count = 0;
+  for (const part of field.split(',')) {
+    const step = /^(\*|\d+)(?:-(\d+))?\/(\d+)$/.exec(part);
+    if (step) {
+      const start = step[1] === '*' ? 0 : Number(step[1]);
+      const end = step[2] !== undefined ? Number(step[2]) : size - 1;
+      count += Math.floor((end - start) / Number(step[3])) + 1;
+      continue;
+    }
+    const range = /^(\d+)-(\d+)$/.exec(part);
+    count += range ? Number(range[2]) - Number(range[1]) + 1 : 1;
+  }
+  return count;
+}
+
+/** Why an expression is not usable, or undefined when it is fine. */
+export function scheduleProblem(expression: string): string | undefined {
+  const trimmed = expression.trim();
+  const rate = RATE.exec(trimmed);
+  if (rate) {
+    const value = Number(rate[1]);
+    const unit = rate[2]!;
+    if (value < 1) return 'rate must be at least 1';
+    if (value === 1 && unit.endsWith('s')) return `write "rate(1 ${unit.slice(0, -1)})" (singular unit for 1)`;
+    if (value > 1 && !unit.endsWith('s')) return `write "rate(${value} ${unit}s)" (plural unit above 1)`;
+    return undefined;
+  }
+  const cron = CRON.exec(trimmed);
+  if (cron) {
+    const fields = cron[1]!.trim().split(/\s+/);
+    if (fields.length !== 6)
+      return 'cron() takes 6 fields: minutes hours day-of-month month day-of-week year, e.g. cron(0/5 * * * ? *)';
+    const [, , dayOfMonth, , dayOfWeek] = fields;
+    if ((dayOfMonth === '?') === (dayOfWeek === '?'))
+      return 'cron(): exactly one of day-of-month and day-of-week must be "?"';
+    return undefined;
+  }
+  return 'expected "rate(N minutes|hours|days)" or "cron(min hour day-of-month month day-of-week year)", e.g. "rate(1 minute)"';
+}

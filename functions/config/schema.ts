@@ -1,0 +1,424 @@
+/**
+ * The one schema of `probes.json`. It is the source of the TypeScript types, the runtime validation
+ * (CLI, Lambda event, CDK synth) and the JSON Schema that editors use (`oauth-probe schema`).
+ *
+ * Defaults cascade from one place: a probe's own value, else `defaults.<field>`, else the documented
+ * default (see `resolveProbe` in ./resolve.ts). Every field carries a description so that a reader of
+ * `probes.json` never needs to open the source.
+ */
+import { z } from 'zod';
+
+export const CLIENT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'tls_client_auth',
+] as const;
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+
+/** JWS algorithms we accept for JWT access tokens and sign client assertions with. `none` is never allowed. */
+export const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/** Algorithms a client assertion (private_key_jwt) may be signed with. */
+export const ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** @default 10000 */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** @default 30 seconds of clock skew tolerated on exp/nbf/iat */
+export const DEFAULT_CLOCK_TOLERANCE_SEC = 30;
+/** @default 'rate(1 minute)' */
+export const DEFAULT_SCHEDULE = 'rate(1 minute)';
+/** @default 'OAuthProbe' */
+export const DEFAULT_NAMESPACE = 'OAuthProbe';
+/** @default 2 */
+export const DEFAULT_GLOBAL_FAILURE_REGIONS = 2;
+
+// A probe name becomes a metric dimension, part of alarm names, CDK construct ids and Lambda-safe names.
+const probeName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, {
+    message: 'use 1-64 letters, digits, "-" or "_", starting with a letter or digit (it becomes a metric dimension)',
+  })
+  .describe('Unique name of the probe; used as the CloudWatch `Probe` dimension and in alarm names.');
+
+const stepName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+    message: 'use 1-64 letters, digits, ".", "-" or "_" (it becomes a metric dimension)',
+  })
+  .describe('Name of the step, unique within the probe; used as the `Step` metric dimension.');
+
+const httpsOrHttpUrl = (what: string) =>
+  z.string().refine((value) => isHttpUrl(value), {
+    message: `${what} must be an absolute http(s) URL, e.g. https://auth.example.com/oauth2/token`,
+  });
+
+/** A URL that may contain `{{name}}` placeholders filled from earlier steps' `extract`. */
+const templatedUrl = z.string().refine((value) => isHttpUrl(value.replace(/\{\{\s*[\w.-]+\s*\}\}/g, 'x')), {
+  message: 'must be an absolute http(s) URL; {{name}} placeholders are allowed',
+});
+
+const positiveMs = (what: string) => z.number().int().positive().max(900_000).describe(what);
+
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { message: 'must be an AWS region code such as eu-west-1' });
+
+/** `rate(N unit)` or `cron(...)`, as EventBridge Scheduler takes them. Checked in depth by ./schedule.ts. */
+const scheduleExpression = z
+  .string()
+  .describe(
+    'EventBridge Scheduler expression, e.g. "rate(1 minute)", "rate(5 minutes)", "cron(0/5 * * * ? *)". @default "rate(1 minute)"',
+  );
+
+export const jsonPathAssertionSchema = z
+  .object({
+    path: z.string().min(1).describe('Dot/bracket path into the JSON response, e.g. "data[0].id" or "$.items.length".'),
+    equals: z.unknown().optional().describe('The value at `path` must deep-equal this JSON value.'),
+    exists: z.boolean().optional().describe('true: the path must resolve; false: it must not.'),
+    matches: z.string().optional().describe('The value at `path`, as a string, must match this regular expression.'),
+  })
+  .strict();
+
+export const stepExpectSchema = z
+  .object({
+    status: z
+      .union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)])
+      .optional()
+      .describe('Expected HTTP status (or any of a list). @default any 2xx'),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Response headers that must be present; the value must contain this text (case-insensitive).'),
+    json: z.array(jsonPathAssertionSchema).optional().describe('Assertions on the JSON response body.'),
+    bodyContains: z.string().optional().describe('Text the response body must contain.'),
+  })
+  .strict();
+
+export const stepSchema = z
+  .object({
+    name: stepName,
+    request: z
+      .object({
+        method: z.enum(HTTP_METHODS).default('GET').describe('@default "GET"'),
+        url: templatedUrl.describe('URL of the protected API; {{name}} placeholders take values extracted earlier.'),
+        headers: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe('Extra request headers ({{name}} placeholders allowed). Authorization is set by the probe.'),
+        body: z
+          .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+          .optional()
+          .describe('Request body: a string is sent as is, an object or array as JSON.'),
+        followRedirects: z
+          .boolean()
+          .default(false)
+          .describe('Follow redirects (same origin only: the bearer token never crosses origins). @default false'),
+      })
+      .strict(),
+    expect: stepExpectSchema.optional().describe('Assertions on the response. @default status 2xx'),
+    extract: z
+      .record(z.string().regex(/^[\w.-]+$/), z.string())
+      .optional()
+      .describe(
+        'Values to take from the JSON response for later steps: { "invoiceId": "data[0].id" } → {{invoiceId}}.',
+      ),
+    timeoutMs: positiveMs('Timeout of this request in ms. @default the probe timeoutMs').optional(),
+    degradedMs: positiveMs(
+      'This step is degraded when slower than this (ms). @default the probe degradedMs',
+    ).optional(),
+  })
+  .strict();
+
+export const jwtValidationSchema = z
+  .object({
+    issuer: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Expected `iss`, compared exactly. @default the probe issuer, if any'),
+    audience: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe('Expected `aud` (one of). Omit only if your provider puts none (Cognito).'),
+    jwksUri: httpsOrHttpUrl('token.jwt.jwksUri')
+      .optional()
+      .describe('JWKS URL. @default jwks_uri from discovery (requires `issuer`)'),
+    algorithms: z
+      .array(z.enum(JWT_ALGORITHMS))
+      .min(1)
+      .optional()
+      .describe(
+        'Allowed signing algorithms ("none" is never accepted). @default RS256, PS256, ES256, EdDSA and their 384/512 variants',
+      ),
+    clockToleranceSec: z
+      .number()
+      .int()
+      .min(0)
+      .max(600)
+      .default(DEFAULT_CLOCK_TOLERANCE_SEC)
+      .describe('Clock skew tolerated on exp/nbf, seconds. @default 30'),
+    requireTyp: z
+      .boolean()
+      .default(false)
+      .describe('Require the RFC 9068 header `typ: at+jwt` (Keycloak and PingFederate do not send it). @default false'),
+    requiredClaims: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Claims that must be present with exactly these JSON values, e.g. { "client_id": "abc" }.'),
+  })
+  .strict();
+
+export const tokenSchema = z
+  .object({
+    requiredScopes: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Scopes the granted token must carry (from the `scope` response field, else the JWT `scope`/`scp` claim).',
+      ),
+    jwt: jwtValidationSchema
+      .optional()
+      .describe('Validate the access token as a JWT (RFC 9068). Omit for opaque tokens.'),
+    minExpiresInSec: z.number().int().min(0).optional().describe('Warn when `expires_in` is below this many seconds.'),
+    timeoutMs: positiveMs('Timeout of the token request in ms. @default the probe timeoutMs').optional(),
+    degradedMs: positiveMs(
+      'The token request is degraded when slower than this (ms). @default the probe degradedMs',
+    ).optional(),
+  })
+  .strict();
+
+export const alarmSettingsSchema = z
+  .object({
+    evaluationPeriods: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe('Availability alarm: N datapoints looked at. @default 5'),
+    datapointsToAlarm: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe('Availability alarm: M failing datapoints out of N that raise it. @default 3'),
+    expiryDaysThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .optional()
+      .describe('Alarm when a certificate or credential has fewer days left than this. @default 14'),
+    latencyEvaluationPeriods: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe('Latency alarm periods (5 min each). @default 3'),
+    missingRunsPeriods: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe('"Probe stopped running" alarm: how many empty periods before it fires. @default 3'),
+  })
+  .strict();
+
+export const probeSchema = z
+  .object({
+    name: probeName,
+    description: z.string().optional().describe('Free text shown in alarm descriptions and notifications.'),
+    tokenUrl: httpsOrHttpUrl('tokenUrl').optional().describe('Token endpoint. Give this or `issuer`.'),
+    issuer: httpsOrHttpUrl('issuer')
+      .optional()
+      .describe('Issuer for RFC 8414 / OIDC discovery of the token endpoint and JWKS. Give this or `tokenUrl`.'),
+    credentials: z
+      .object({
+        secretId: z
+          .string()
+          .min(1)
+          .describe('Secrets Manager secret name or ARN (or a key of the --secrets file locally).'),
+      })
+      .strict(),
+    clientAuth: z
+      .enum(CLIENT_AUTH_METHODS)
+      .default('client_secret_basic')
+      .describe('Client authentication at the token endpoint. @default "client_secret_basic"'),
+    scope: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe('Scopes to request: a space-separated string or an array. Entra ID: "api://<app>/.default".'),
+    tokenParams: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe(
+        'Extra token request form parameters, e.g. Auth0 { "audience": "..." } or RFC 8707 { "resource": "..." }.',
+      ),
+    token: tokenSchema.optional().describe('How to validate the token response.'),
+    steps: z.array(stepSchema).default([]).describe('Protected API calls made with the token, in order.'),
+    timeoutMs: positiveMs('Per-request timeout in ms. @default defaults.timeoutMs, else 10000').optional(),
+    degradedMs: positiveMs(
+      'A request slower than this makes the run `degraded`. @default defaults.degradedMs, else none',
+    ).optional(),
+    deadlineMs: positiveMs(
+      'Deadline for the whole run in ms. @default timeoutMs × (requests + 1), capped at 60000',
+    ).optional(),
+    tls: z
+      .object({
+        ca: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Extra CA for private servers: a PEM file path (relative to probes.json) or inline PEM text.'),
+      })
+      .strict()
+      .optional(),
+    // Deployment settings (CDK app).
+    regions: z
+      .array(awsRegion)
+      .min(1)
+      .optional()
+      .describe('Regions this probe runs from. @default the top-level `regions`'),
+    schedule: scheduleExpression.optional(),
+    runbookUrl: httpsOrHttpUrl('runbookUrl').optional().describe('Linked from alarm descriptions and notifications.'),
+    alarms: alarmSettingsSchema.optional().describe('Per-probe overrides of the top-level `alarms`.'),
+  })
+  .strict()
+  .superRefine((probe, ctx) => {
+    if (!probe.tokenUrl && !probe.issuer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tokenUrl'],
+        message: 'give either "tokenUrl" (the token endpoint) or "issuer" (to discover it)',
+      });
+    }
+    const seen = new Set<string>();
+    probe.steps.forEach((step, index) => {
+      if (seen.has(step.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', index, 'name'],
+          message: `duplicate step name "${step.name}": names must be unique within a probe`,
+        });
+      }
+      seen.add(step.name);
+    });
+    if (probe.token?.jwt && !probe.token.jwt.jwksUri && !probe.issuer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token', 'jwt', 'jwksUri'],
+        message: 'JWT validation needs keys: set "token.jwt.jwksUri", or set "issuer" so that jwks_uri is discovered',
+      });
+    }
+  });
+
+const notificationTargetsSchema = z
+  .object({
+    emails: z.array(z.email()).optional().describe('Email addresses (each must confirm the SNS subscription once).'),
+    https: z
+      .array(
+        httpsOrHttpUrl('notifications https endpoint').refine((u) => u.startsWith('https://'), {
+          message: 'must use https://',
+        }),
+      )
+      .optional()
+      .describe('HTTPS endpoints (pager, chat webhooks) that receive the JSON form of each notification.'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
+    defaults: z
+      .object({
+        timeoutMs: positiveMs('Default per-request timeout in ms. @default 10000').optional(),
+        degradedMs: positiveMs('Default degraded threshold in ms. @default none').optional(),
+        schedule: scheduleExpression.optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Defaults for every probe; a probe value wins.'),
+    homeRegion: awsRegion
+      .optional()
+      .describe('Region of the dashboard and global alarms. @default the first of `regions`'),
+    regions: z
+      .array(awsRegion)
+      .min(1)
+      .optional()
+      .describe('Default regions every probe runs from. @default ["us-east-1"]'),
+    namespace: z
+      .string()
+      .regex(/^[A-Za-z0-9._/#:-]{1,255}$/)
+      .optional()
+      .describe('CloudWatch metric namespace. @default "OAuthProbe"'),
+    globalFailureRegions: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('A probe failing from at least this many regions at once is critical (paged). @default 2'),
+    alarms: alarmSettingsSchema.optional().describe('Alarm settings for every probe.'),
+    notifications: z
+      .object({
+        warning: notificationTargetsSchema.optional().describe('Told of single-region alarms (tickets).'),
+        critical: notificationTargetsSchema
+          .optional()
+          .describe('Told of multi-region failures (pages). Also told of warnings unless they are listed there too.'),
+      })
+      .strict()
+      .optional(),
+    probes: z.array(probeSchema).min(1, { message: 'add at least one probe' }),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.probes.forEach((probe, index) => {
+      if (seen.has(probe.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['probes', index, 'name'],
+          message: `duplicate probe name "${probe.name}": names must be unique`,
+        });
+      }
+      seen.add(probe.name);
+    });
+  });
+
+/** probes.json as written by the user (before defaults). */
+export type ProbesConfigInput = z.input<typeof configSchema>;
+/** probes.json after validation (zod defaults applied, cascade not yet). */
+export type ProbesConfig = z.output<typeof configSchema>;
+export type ProbeConfig = z.output<typeof probeSchema>;
+export type StepConfig = z.output<typeof stepSchema>;
+export type StepExpect = z.output<typeof stepExpectSchema>;
+export type JsonPathAssertion = z.output<typeof jsonPathAssertionSchema>;
+export type TokenConfig = z.output<typeof tokenSchema>;
+export type JwtValidationConfig = z.output<typeof jwtValidationSchema>;
+export type AlarmSettings = z.output<typeof alarmSettingsSchema>;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
