@@ -53,10 +53,21 @@ export function describeIssues(
         problems.push(...describeIssues(best, path));
         continue;
       }
+      const expected = [...new Set(issue.errors.flatMap((branch) => branch.map(expectedOf)))];
+      problems.push({ path: formatPath(path), message: `expected ${expected.join(' or ')}` });
+      continue;
     }
     problems.push({ path: formatPath(path), message: describeIssue(issue) });
   }
   return problems;
+}
+
+function expectedOf(issue: z.core.$ZodIssue): string {
+  return issue.code === 'invalid_type'
+    ? issue.expected === 'record'
+      ? 'an object'
+      : `a ${issue.expected}`
+    : issue.message;
 }
 
 function deepest(issues: readonly z.core.$ZodIssue[]): number {
