@@ -381,7 +381,9 @@ export const configSchema = z
         warning: notificationTargetsSchema.optional().describe('Told of single-region alarms (tickets).'),
         critical: notificationTargetsSchema
           .optional()
-          .describe('Told of multi-region failures (pages). Also told of warnings unless they are listed there too.'),
+          .describe(
+            'Told only of critical notifications: a probe failing from globalFailureRegions or more regions at once (pager). Warning targets are told of both.',
+          ),
       })
       .strict()
       .optional(),
