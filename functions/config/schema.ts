@@ -256,6 +256,15 @@ export const probeSchema = z
           .string()
           .min(1)
           .describe('Secrets Manager secret name or ARN (or a key of the --secrets file locally).'),
+        kmsKeyArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, {
+            message: 'must be a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID',
+          })
+          .optional()
+          .describe(
+            'The customer-managed KMS key that encrypts the secret, if any: the probe may use it only through Secrets Manager.',
+          ),
       })
       .strict(),
     clientAuth: z
