@@ -63,11 +63,9 @@ export function describeIssues(
 }
 
 function expectedOf(issue: z.core.$ZodIssue): string {
-  return issue.code === 'invalid_type'
-    ? issue.expected === 'record'
-      ? 'an object'
-      : `a ${issue.expected}`
-    : issue.message;
+  if (issue.code !== 'invalid_type') return issue.message;
+  if (issue.expected === 'record' || issue.expected === 'object') return 'an object';
+  return /^[aeiou]/.test(issue.expected) ? `an ${issue.expected}` : `a ${issue.expected}`;
 }
 
 function deepest(issues: readonly z.core.$ZodIssue[]): number {
@@ -84,6 +82,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       if ((issue as { input?: unknown }).input === undefined) return `required: add this field (${issue.expected})`;
       return `expected ${issue.expected}, got ${describeValue((issue as { input?: unknown }).input)}`;
     case 'too_small':
+      // A message written in the schema says it best; zod's own start with "Too small".
+      if (!issue.message.startsWith('Too small')) return issue.message;
       if (issue.origin === 'array')
         return `needs at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`;
       if (issue.origin === 'string') return 'must not be empty';
@@ -190,9 +190,22 @@ export function parseConfigText(text: string, source = 'probes.json'): ProbesCon
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError([{ path: '(root)', message: `not valid JSON: ${(error as Error).message}` }], source);
+    throw new ConfigError(
+      [{ path: '(root)', message: `not valid JSON: ${describeJsonError(error as Error, text)}` }],
+      source,
+    );
   }
   const result = parseConfig(raw);
   if (!result.ok) throw new ConfigError(result.problems, source);
   return result.config;
+}
+
+/** Node's JSON errors give a character position (or nothing); people want a line and a column. */
+function describeJsonError(error: Error, text: string): string {
+  const position = /position (\d+)/.exec(error.message);
+  if (!position) return error.message;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${error.message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
 }

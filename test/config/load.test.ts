@@ -1,0 +1,139 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, formatPath, loadConfigFile, parseConfig, parseConfigText } from '../../functions/config/load.js';
+
+const minimalProbe = {
+  name: 'billing-api',
+  tokenUrl: 'https://auth.example.com/oauth2/token',
+  credentials: { secretId: 'oauth-probe/billing' },
+};
+
+function problemsOf(raw: unknown) {
+  const result = parseConfig(raw);
+  if (result.ok) throw new Error('expected the config to be rejected');
+  return result.problems;
+}
+
+describe('parseConfig', () => {
+  it('accepts the minimal probe and applies the schema defaults', () => {
+    const result = parseConfig({ probes: [minimalProbe] });
+
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.probes[0]!.clientAuth).toBe('client_secret_basic');
+    expect(result.config.probes[0]!.steps).toEqual([]);
+  });
+
+  it('lists every problem at once, each with its path and a fix', () => {
+    const problems = problemsOf({
+      probes: [
+        { ...minimalProbe, clientAuth: 'basic', scope: 5, credentials: {} },
+        { ...minimalProbe, name: 'billing-api', typo: true },
+      ],
+    });
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        {
+          path: 'probes[0].clientAuth',
+          message: 'expected one of client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth',
+        },
+        { path: 'probes[0].scope', message: 'expected a string or an array' },
+        { path: 'probes[0].credentials.secretId', message: 'required: add this field (string)' },
+        { path: 'probes[1]', message: 'unknown field "typo": remove it or check the spelling' },
+      ]),
+    );
+    expect(problems).toHaveLength(4);
+  });
+
+  it('reports duplicate probe names once the rest is valid', () => {
+    const problems = problemsOf({ probes: [minimalProbe, minimalProbe] });
+
+    expect(problems).toEqual([
+      { path: 'probes[1].name', message: 'duplicate probe name "billing-api": names must be unique' },
+    ]);
+  });
+
+  it('needs tokenUrl or issuer, and keys for JWT validation', () => {
+    const { tokenUrl: _, ...withoutEndpoint } = minimalProbe;
+    expect(problemsOf({ probes: [withoutEndpoint] })[0]!.path).toBe('probes[0].tokenUrl');
+
+    const jwtWithoutKeys = { ...minimalProbe, token: { jwt: { audience: 'https://api.example.com' } } };
+    expect(problemsOf({ probes: [jwtWithoutKeys] })[0]!.path).toBe('probes[0].token.jwt.jwksUri');
+  });
+
+  it('accepts {{placeholders}} in step URLs but not relative URLs', () => {
+    const step = (url: string) => ({ ...minimalProbe, steps: [{ name: 's', request: { url } }] });
+
+    expect(parseConfig({ probes: [step('https://api.example.com/v1/{{invoiceId}}')] }).ok).toBe(true);
+    expect(problemsOf({ probes: [step('/v1/invoices')] })[0]!.path).toBe('probes[0].steps[0].request.url');
+  });
+
+  it('checks schedules and thresholds against each other', () => {
+    const problems = problemsOf({
+      defaults: { timeoutMs: 1000 },
+      alarms: { evaluationPeriods: 3, datapointsToAlarm: 4 },
+      probes: [{ ...minimalProbe, schedule: 'every minute', degradedMs: 1000 }],
+    });
+
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      'alarms.datapointsToAlarm',
+      'probes[0].degradedMs',
+      'probes[0].schedule',
+    ]);
+  });
+
+  it('accepts degradedMs one below timeoutMs and rejects it at timeoutMs', () => {
+    const withDegraded = (degradedMs: number) => ({ probes: [{ ...minimalProbe, timeoutMs: 1000, degradedMs }] });
+
+    expect(parseConfig(withDegraded(999)).ok).toBe(true);
+    expect(parseConfig(withDegraded(1000)).ok).toBe(false);
+  });
+
+  it('rejects more global failure regions than the probes run in', () => {
+    const config = { regions: ['eu-west-1', 'us-east-1'], probes: [minimalProbe] };
+
+    expect(parseConfig({ ...config, globalFailureRegions: 2 }).ok).toBe(true);
+    expect(problemsOf({ ...config, globalFailureRegions: 3 })[0]!.path).toBe('globalFailureRegions');
+  });
+});
+
+describe('formatPath', () => {
+  it('writes array indexes in brackets', () => {
+    expect(formatPath(['probes', 0, 'steps', 2, 'request', 'url'])).toBe('probes[0].steps[2].request.url');
+    expect(formatPath([])).toBe('(root)');
+  });
+});
+
+describe('loadConfigFile', () => {
+  it('loads the example probes.json of the repository', async () => {
+    const config = await loadConfigFile(new URL('../../probes.json', import.meta.url).pathname);
+
+    expect(config.probes.map((p) => p.name)).toEqual(['billing-api', 'partner-sync']);
+  });
+
+  it('names a missing file and how to fix it', async () => {
+    await expect(loadConfigFile('/nonexistent/probes.json')).rejects.toThrow(
+      /file not found: check the path, or pass --config FILE/,
+    );
+  });
+
+  it('says the file is not valid JSON', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oauth-probe-config-'));
+    const path = join(dir, 'probes.json');
+    await writeFile(path, '{ "probes": [ }');
+
+    const error = await loadConfigFile(path).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems[0]!.message).toMatch(/^not valid JSON: /);
+  });
+
+  it('throws a ConfigError whose message lists the problems', () => {
+    expect(() => parseConfigText('{"probes": []}', 'x.json')).toThrow(
+      'x.json: 1 problem:\n  probes: add at least one probe',
+    );
+  });
+});
