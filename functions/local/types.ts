@@ -40,6 +40,12 @@ export interface AuthorizationServerOptions {
   tls?: TlsMaterial & { clientCa?: string };
   /** @default 0 (a free port) */
   port?: number;
+  /**
+   * Every scope the server knows (oidc-provider fixes its scope list at start). A request for one of these
+   * that the client may not have gets `invalid_scope`; `setClientScopes` accepts only these.
+   * @default the clients' scopes plus "billing:read" and "billing:write"
+   */
+  scopes?: string[];
 }
 
 /** A fault the authorization server injects until cleared. Applies to the token endpoint unless `path` says otherwise. */
@@ -59,9 +65,9 @@ export type AuthorizationServerFault =
   /** Change the discovery document (e.g. a different issuer). */
   | { kind: 'mutate_discovery'; mutate: (body: Record<string, unknown>) => Record<string, unknown> }
   /** Accept the connection and never answer. */
-  | { kind: 'hang' }
+  | { kind: 'hang'; path?: 'token' | 'all' }
   /** Destroy the socket as soon as a request arrives. */
-  | { kind: 'reset' };
+  | { kind: 'reset'; path?: 'token' | 'all' };
 
 export interface LocalAuthorizationServer {
   /** e.g. http://127.0.0.1:PORT (no trailing slash): exactly what discovery returns as `issuer`. */
@@ -91,6 +97,8 @@ export interface ResourceServerOptions {
   /** @default 0 */
   port?: number;
   tls?: TlsMaterial;
+  /** CA to trust when fetching `jwksUri` over HTTPS. @default tls.ca */
+  jwksCa?: string;
 }
 
 /** A fault the protected API injects until cleared. */

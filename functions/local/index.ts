@@ -1,0 +1,29 @@
+/** The local authorization server, protected API and test PKI (see ./types.ts and docs/local-servers.md). */
+export {
+  DEFAULT_ACCESS_TOKEN_TTL_SEC,
+  DEFAULT_SCOPES,
+  DISCOVERY_PATH,
+  JWKS_PATH,
+  startAuthorizationServer,
+  TOKEN_PATH,
+} from './authorization-server.js';
+export {
+  type CertificateAndKey,
+  createCertificateAuthority,
+  createClientCert,
+  createExpiredServerCert,
+  createServerCert,
+  createTestPki,
+  type TestPki,
+  type TestPkiOptions,
+} from './certificates.js';
+export { type ClientKey, type ClientKeyAlgorithm, generateClientKey } from './client-keys.js';
+export {
+  LOCAL_AUDIENCE,
+  LOCAL_CLIENTS,
+  type LocalEnvironment,
+  type LocalEnvironmentOptions,
+  startLocalEnvironment,
+} from './environment.js';
+export { REALM, startResourceServer } from './resource-server.js';
+export type * from './types.js';
