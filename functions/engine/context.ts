@@ -1,0 +1,127 @@
+/**
+ * The state of one run: what every stage shares (exchanges, warnings, the redactor, the deadline) and
+ * `send`, the one way a stage talks HTTP: it records the exchange, turns a transport error into a
+ * `ProbeFailure` with the right code, and notes the first exchange slower than its threshold.
+ */
+import type { ResolvedProbe } from '../config/resolve.js';
+import { classifyTransport } from './classify.js';
+import { type FailureContext, ProbeFailure } from './failure.js';
+import { exchange, type HttpRequest, type HttpResponse, type TlsOptions, TransportError } from './http.js';
+import { Redactor } from './redact.js';
+import type { Exchange, Stage, Warning } from './result.js';
+import type { Clock, SecretSource } from './types.js';
+
+export interface ResolvedDeps {
+  secrets: SecretSource;
+  clock: Clock;
+  readFile: (path: string) => Promise<string>;
+}
+
+export interface SlowExchange {
+  stage: Stage;
+  step: string | null;
+  exchange: Exchange;
+  thresholdMs: number;
+  target: string;
+}
+
+export interface SendOptions extends Omit<HttpRequest, 'deadline' | 'timeoutMs' | 'tls'> {
+  stage: Stage;
+  /** For messages and hints: `token endpoint`, `discovery`, `JWKS`, `API step "x"`. */
+  target: string;
+  step?: string;
+  timeoutMs?: number;
+  /** The degraded threshold of this exchange. @default the probe degradedMs */
+  degradedMs?: number;
+  /** Client certificate for mTLS; the probe's CA is added by `send`. */
+  clientCert?: { cert: string; key: string };
+  /** Extra hint context for a transport failure (e.g. the client auth method). */
+  context?: FailureContext;
+}
+
+export class RunContext {
+  readonly exchanges: Exchange[] = [];
+  readonly warnings: Warning[] = [];
+  readonly redactor = new Redactor();
+  slow: SlowExchange | null = null;
+
+  constructor(
+    readonly probe: ResolvedProbe,
+    readonly deps: ResolvedDeps,
+    readonly deadline: AbortSignal,
+    /** Extra CA PEMs from tls.ca, read once per run. */
+    readonly ca: string[] | undefined,
+  ) {}
+
+  warn(code: string, message: string): void {
+    if (this.warnings.some((w) => w.code === code)) return;
+    this.warnings.push({ code, message: this.redactor.redact(message) });
+  }
+
+  async send(options: SendOptions): Promise<{ response: HttpResponse; exchange: Exchange }> {
+    const { stage, target, step, degradedMs, clientCert, context, ...request } = options;
+    const tls: TlsOptions = {};
+    if (this.ca) tls.ca = this.ca;
+    if (clientCert) Object.assign(tls, clientCert);
+    const host = hostOf(request.url);
+    if (this.deadline.aborted) {
+      throw new ProbeFailure(
+        stage,
+        'timeout',
+        `${target}: not sent, the run deadline (${this.probe.deadlineMs} ms) had passed`,
+        {
+          ...context,
+          target,
+          host,
+          detail: 'deadline',
+          ...(step ? { step } : {}),
+        },
+      );
+    }
+    try {
+      const outcome = await exchange(
+        { ...request, timeoutMs: options.timeoutMs ?? this.probe.timeoutMs, tls, deadline: this.deadline },
+        this.deps.clock,
+      );
+      this.exchanges.push(outcome.exchange);
+      const threshold = degradedMs ?? this.probe.degradedMs;
+      if (threshold !== undefined && isSlow(outcome.exchange.timings.totalMs, threshold) && !this.slow) {
+        this.slow = { stage, step: step ?? null, exchange: outcome.exchange, thresholdMs: threshold, target };
+      }
+      return outcome;
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      this.exchanges.push(error.exchange);
+      const transport = classifyTransport(error.cause);
+      const deadline = transport.code === 'timeout' && transport.detail === 'the run deadline passed';
+      throw new ProbeFailure(
+        stage,
+        transport.code,
+        `${target} ${error.exchange.method} ${error.exchange.url}: ${deadline ? `the run deadline (${this.probe.deadlineMs} ms) passed` : transport.detail}`,
+        {
+          ...context,
+          target,
+          host,
+          transport,
+          exchange: error.exchange,
+          ...(deadline ? { detail: 'deadline' } : {}),
+          ...(step ? { step } : {}),
+        },
+        { cause: error.cause },
+      );
+    }
+  }
+}
+
+/** Degraded means strictly slower than the threshold: 1500 ms against degradedMs 1500 passes. */
+export function isSlow(totalMs: number, thresholdMs: number): boolean {
+  return totalMs > thresholdMs;
+}
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The engine's internal failure: thrown by a stage, caught once by the run and turned into a result.
+ * Never escapes `runProbe`.
+ */
+import type { ClientAuthMethod } from '../config/schema.js';
+import type { OAuthErrorBody, TransportClassification } from './classify.js';
+import type { Exchange, ResultCode, Stage } from './result.js';
+
+/** What the hint needs to be specific. Never holds a secret value. */
+export interface FailureContext {
+  step?: string;
+  httpStatus?: number | null;
+  clientAuth?: ClientAuthMethod;
+  secretId?: string;
+  /** Host (and port) of the URL involved. */
+  host?: string;
+  /** What was being talked to: `token endpoint`, `discovery`, `JWKS`, `API step "x"`. */
+  target?: string;
+  transport?: TransportClassification;
+  oauth?: OAuthErrorBody;
+  retryAfterSec?: number;
+  bodyKind?: string;
+  /** Free detail for the hint (a claim name, the missing field, the expected status, ...). */
+  detail?: string;
+  keyId?: string;
+  /** The credential expiry, ISO. */
+  expiresAt?: string;
+  scopes?: string[];
+  /** The exchange where it broke: gets the code. */
+  exchange?: Exchange;
+}
+
+export class ProbeFailure extends Error {
+  constructor(
+    readonly stage: Stage,
+    readonly code: ResultCode,
+    message: string,
+    readonly context: FailureContext = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProbeFailure';
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * One HTTP exchange with undici, timed phase by phase on a fresh connection.
+ *
+ * Each exchange gets its own `Client` whose connector wraps undici's `buildConnector` and listens to
+ * the socket's `lookup`, `connect` and `secureConnect` events: DNS, TCP and TLS are measured the way a
+ * cold client pays for them, and there is no doubt which exchange a connection belongs to. TLS
+ * sessions are never resumed (`maxCachedSessions: 0`), so the handshake is a full one every run.
+ * The client is destroyed when the exchange ends; nothing outlives the run.
+ */
+
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { rootCertificates, type TLSSocket } from 'node:tls';
+import { buildConnector, Client } from 'undici';
+import { displayUrl } from './redact.js';
+import type { Exchange, ExchangeTimings } from './result.js';
+import type { Clock } from './types.js';
+
+/** @default 1 MiB: enough for any token response, discovery document, JWKS or API probe answer. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface TlsOptions {
+  /** Extra CA certificates (PEM), trusted in addition to the system roots. */
+  ca?: string[];
+  /** Client certificate and key (PEM), for mutual TLS. */
+  cert?: string;
+  key?: string;
+}
+
+export interface HttpRequest {
+  /** Exchange name: `discovery`, `jwks`, `token`, or the step name. */
+  name: string;
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  maxBodyBytes?: number;
+  tls?: TlsOptions;
+  /** Aborts when the run's deadline passes. */
+  deadline?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: string;
+  /** True when the body was longer than the cap and was cut. */
+  truncated: boolean;
+}
+
+/** The request did not complete; `cause` is the original error, for classification. */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly exchange: Exchange,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TransportError';
+  }
+}
+
+/** Why our own abort fired: the request's timeout or the run's deadline. */
+export class TimeoutAbort extends Error {
+  constructor(
+    readonly kind: 'request' | 'deadline',
+    readonly ms?: number,
+  ) {
+    super(kind === 'request' ? `no complete response within ${ms} ms` : 'the run deadline passed');
+    this.name = 'TimeoutAbort';
+  }
+}
+
+export interface HttpOutcome {
+  exchange: Exchange;
+  response: HttpResponse;
+}
+
+/** Sends one request on a fresh connection. Resolves for any HTTP status; rejects with `TransportError`. */
+export async function exchange(request: HttpRequest, clock: Clock): Promise<HttpOutcome> {
+  const url = new URL(request.url);
+  const started = performance.now();
+  const phases: { lookup?: number; connect?: number; secure?: number; headers?: number } = {};
+  let certDaysLeft: number | undefined;
+
+  const recordPeer = (socket: TLSSocket) => {
+    try {
+      const cert = socket.getPeerCertificate();
+      const validTo = cert?.valid_to ? Date.parse(cert.valid_to) : Number.NaN;
+      if (!Number.isNaN(validTo)) certDaysLeft = Math.floor((validTo - clock.now()) / 86_400_000);
+    } catch {
+      // No certificate to read (the handshake failed before it arrived).
+    }
+  };
+
+  const base = buildConnector({
+    ...(request.tls?.ca ? { ca: [...rootCertificates, ...request.tls.ca] } : {}),
+    ...(request.tls?.cert ? { cert: request.tls.cert, key: request.tls.key } : {}),
+    maxCachedSessions: 0,
+    timeout: request.timeoutMs,
+  });
+  const connect: buildConnector.connector = (options, callback) => {
+    // undici's connector returns the socket it creates (not in its types): listen to its phases.
+    const socket = (base as unknown as (o: typeof options, cb: typeof callback) => Socket | undefined)(
+      options,
+      (error: Error | null, sock: Socket | null) => {
+        if (error && socket && 'getPeerCertificate' in socket) recordPeer(socket as TLSSocket);
+        if (error) callback(error, null);
+        else callback(null, sock as Socket);
+      },
+    );
+    if (!socket) return;
+    socket.once('lookup', () => {
+      phases.lookup ??= performance.now();
+    });
+    socket.once('connect', () => {
+      phases.connect ??= performance.now();
+    });
+    socket.once('secureConnect', () => {
+      phases.secure ??= performance.now();
+      recordPeer(socket as TLSSocket);
+    });
+  };
+
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new TimeoutAbort('request', request.timeoutMs)), request.timeoutMs);
+  const onDeadline = () => controller.abort(new TimeoutAbort('deadline'));
+  if (request.deadline?.aborted) onDeadline();
+  else request.deadline?.addEventListener('abort', onDeadline, { once: true });
+
+  const client = new Client(url.origin, {
+    connect,
+    headersTimeout: request.timeoutMs,
+    bodyTimeout: request.timeoutMs,
+    keepAliveTimeout: 1,
+    pipelining: 1,
+  });
+
+  const finish = (status: number | null): Exchange => {
+    const end = performance.now();
+    const timings: ExchangeTimings = { totalMs: round(end - started) };
+    if (phases.lookup !== undefined) timings.dnsMs = round(phases.lookup - started);
+    if (phases.connect !== undefined) timings.connectMs = round(phases.connect - (phases.lookup ?? started));
+    if (phases.secure !== undefined && phases.connect !== undefined) {
+      timings.tlsMs = round(phases.secure - phases.connect);
+    }
+    if (phases.headers !== undefined) {
+      timings.firstByteMs = round(phases.headers - (phases.secure ?? phases.connect ?? started));
+    }
+    const result: Exchange = {
+      name: request.name,
+      method: request.method,
+      url: displayUrl(request.url),
+      status,
+      timings,
+    };
+    if (certDaysLeft !== undefined) result.certDaysLeft = certDaysLeft;
+    return result;
+  };
+
+  let status: number | null = null;
+  try {
+    const response = await client.request({
+      path: `${url.pathname}${url.search}`,
+      method: request.method as 'GET',
+      headers: { 'user-agent': 'oauth-probe', ...request.headers },
+      body: request.body,
+      signal: controller.signal,
+    });
+    phases.headers = performance.now();
+    status = response.statusCode;
+    const { text, truncated } = await readCapped(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    return { exchange: finish(status), response: { status, headers, body: text, truncated } };
+  } catch (error) {
+    const reason = controller.signal.aborted ? controller.signal.reason : error;
+    const ex = finish(status);
+    throw new TransportError(reason instanceof Error ? reason.message : String(reason), ex, { cause: reason });
+  } finally {
+    clearTimeout(timer);
+    request.deadline?.removeEventListener('abort', onDeadline);
+    client.destroy().catch(() => {});
+  }
+}
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  max: number,
+): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const remaining = max - size;
+    if (chunk.length > remaining) {
+      chunks.push(chunk.subarray(0, remaining));
+      body.destroy();
+      return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}
+
+function round(ms: number): number {
+  return Math.max(0, Math.round(ms * 10) / 10);
+}

@@ -1,0 +1,175 @@
+/**
+ * JWT access token validation (RFC 9068) with jose: keys from the JWKS (fetched through the timed
+ * HTTP client, refetched once on an unknown `kid`), an algorithm allow-list that never holds `none`,
+ * exact issuer, audience, exp/nbf with clock tolerance, optional `typ: at+jwt`, required claims.
+ */
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+  type ProtectedHeaderParameters,
+} from 'jose';
+import { JWT_ALGORITHMS, type JwtValidationConfig } from '../config/schema.js';
+import { classifyJoseError, parseJsonObject } from './classify.js';
+import type { RunContext } from './context.js';
+import { ProbeFailure } from './failure.js';
+import { jsonEquals } from './json-path.js';
+import { oneLine } from './redact.js';
+
+export interface DecodedJwt {
+  header: ProtectedHeaderParameters;
+  payload: JWTPayload;
+}
+
+/** Decodes without verifying, for the claims summary; undefined when not a JWS compact token. */
+export function decodeUnverified(token: string): DecodedJwt | undefined {
+  if (token.split('.').length !== 3) return undefined;
+  try {
+    return { header: decodeProtectedHeader(token), payload: decodeJwt(token) };
+  } catch {
+    return undefined;
+  }
+}
+
+type Jwks = ReturnType<typeof createLocalJWKSet>;
+
+async function fetchJwks(ctx: RunContext, jwksUri: string): Promise<Jwks> {
+  const { response, exchange } = await ctx.send({
+    stage: 'token_validation',
+    target: 'JWKS',
+    name: 'jwks',
+    method: 'GET',
+    url: jwksUri,
+    headers: { accept: 'application/json' },
+  });
+  const fail = (why: string) =>
+    new ProbeFailure('token_validation', 'jwks_unavailable', `JWKS ${exchange.url} ${why}`, {
+      exchange,
+      httpStatus: response.status,
+      target: 'JWKS',
+    });
+  if (response.status !== 200) throw fail(`answered ${response.status}`);
+  const json = parseJsonObject(response.body);
+  if (!json || !Array.isArray(json.keys)) throw fail('is not a JSON object with "keys"');
+  try {
+    return createLocalJWKSet(json as never);
+  } catch (error) {
+    throw new ProbeFailure(
+      'token_validation',
+      'jwks_unavailable',
+      `JWKS ${exchange.url} is invalid`,
+      { exchange },
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+export interface JwtCheck {
+  config: JwtValidationConfig;
+  jwksUri: string;
+  issuer?: string;
+}
+
+export async function verifyAccessToken(ctx: RunContext, token: string, check: JwtCheck): Promise<DecodedJwt> {
+  const decoded = decodeUnverified(token);
+  if (!decoded) {
+    throw new ProbeFailure(
+      'token_validation',
+      'jwt_malformed',
+      'the access token is not a JWS compact JWT (token.jwt is set)',
+    );
+  }
+  const { config } = check;
+  const options = {
+    algorithms: [...(config.algorithms ?? JWT_ALGORITHMS)].filter((a) => a !== ('none' as string)),
+    clockTolerance: config.clockToleranceSec,
+    currentDate: new Date(ctx.deps.clock.now()),
+    ...(check.issuer ? { issuer: check.issuer } : {}),
+    ...(config.audience ? { audience: config.audience } : {}),
+    ...(config.requireTyp ? { typ: 'at+jwt' } : {}),
+  };
+  const keyId = decoded.header.kid;
+  let jwks = await fetchJwks(ctx, check.jwksUri);
+  try {
+    try {
+      await jwtVerify(token, jwks, options);
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
+      // The server may have rotated keys since our copy: one refetch, as a caching client would.
+      jwks = await fetchJwks(ctx, check.jwksUri);
+      await jwtVerify(token, jwks, options);
+    }
+  } catch (error) {
+    if (error instanceof ProbeFailure) throw error;
+    const { code, claim } = classifyJoseError(error);
+    const detail = describe(ctx.deps.clock.now(), code, claim, decoded, check, error);
+    throw new ProbeFailure(
+      'token_validation',
+      code,
+      oneLine(detail, 300),
+      {
+        detail,
+        ...(keyId ? { keyId } : {}),
+      },
+      { cause: error },
+    );
+  }
+
+  for (const [name, expected] of Object.entries(config.requiredClaims ?? {})) {
+    if (!jsonEquals(decoded.payload[name], expected)) {
+      const detail = `claim "${name}" is ${decoded.payload[name] === undefined ? 'absent' : JSON.stringify(decoded.payload[name])}, required ${JSON.stringify(expected)}`;
+      throw new ProbeFailure('token_validation', 'jwt_claim_invalid', oneLine(detail, 300), { detail });
+    }
+  }
+  const typ = decoded.header.typ?.toLowerCase();
+  if (!config.requireTyp && typ !== 'at+jwt' && typ !== 'application/at+jwt') {
+    ctx.warn(
+      'token_typ_missing',
+      `the JWT header typ is ${decoded.header.typ ? JSON.stringify(decoded.header.typ) : 'absent'}, not "at+jwt" (RFC 9068 §2.1)`,
+    );
+  }
+  return decoded;
+}
+
+function describe(
+  nowMs: number,
+  code: string,
+  claim: string | undefined,
+  decoded: DecodedJwt,
+  check: JwtCheck,
+  error: unknown,
+): string {
+  const { payload, header } = decoded;
+  switch (code) {
+    case 'jwt_issuer_mismatch':
+      return `iss ${JSON.stringify(payload.iss)}, expected ${JSON.stringify(check.issuer)}`;
+    case 'jwt_audience_mismatch':
+      return `aud ${JSON.stringify(payload.aud ?? null)}, expected ${JSON.stringify(check.config.audience)}`;
+    case 'jwt_expired':
+      return `exp ${isoOf(payload.exp)} is past (now ${new Date(nowMs).toISOString()}, tolerance ${check.config.clockToleranceSec} s)`;
+    case 'jwt_not_yet_valid':
+      return `${claim ?? 'nbf'} ${isoOf(claim === 'iat' ? payload.iat : payload.nbf)} is in the future (tolerance ${check.config.clockToleranceSec} s)`;
+    case 'jwt_signature_invalid':
+      if (error instanceof joseErrors.JOSEAlgNotAllowed) {
+        return `alg ${JSON.stringify(header.alg)} is not in the allowed algorithms`;
+      }
+      if (error instanceof joseErrors.JWKSNoMatchingKey) {
+        return `no key in the JWKS matches kid ${JSON.stringify(header.kid ?? null)} / alg ${header.alg}, even after a refetch`;
+      }
+      return `the signature does not verify with the JWKS key (kid ${JSON.stringify(header.kid ?? null)})`;
+    case 'jwt_claim_invalid':
+      if (claim === 'typ') return `header typ ${JSON.stringify(header.typ ?? null)}, required "at+jwt"`;
+      return `claim ${claim ?? '?'}: ${error instanceof Error ? error.message : 'invalid'}`;
+    default:
+      return error instanceof Error ? error.message : 'invalid JWT';
+  }
+}
+
+function isoOf(seconds: unknown): string {
+  return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : String(seconds);
+}

@@ -1,0 +1,180 @@
+/**
+ * One probe run: credentials → discovery → token → token validation → API steps. Every failure of the
+ * probed system ends as a result; only a bug becomes `internal_error`.
+ */
+import { readFile } from 'node:fs/promises';
+import { isInlinePem, type ResolvedProbe } from '../config/resolve.js';
+import { type ResolvedDeps, RunContext } from './context.js';
+import { loadCredentials } from './credentials.js';
+import { discover, type ServerMetadata } from './discovery.js';
+import { ProbeFailure } from './failure.js';
+import { hintFor } from './hints.js';
+import { oneLine } from './redact.js';
+import { DEGRADED_CODE, type ProbeResult, type TokenSummary } from './result.js';
+import { runSteps } from './steps.js';
+import { requestToken, scopeParam, type TokenResponse } from './token-request.js';
+import { validateToken } from './token-validation.js';
+import { type Clock, type SecretSource, systemClock } from './types.js';
+
+export interface EngineDeps {
+  /** Where `credentials.secretId` is looked up. */
+  secrets: SecretSource;
+  /** @default the system clock */
+  clock?: Clock;
+  /** Reads a `tls.ca` file. @default fs.readFile(path, 'utf8') */
+  readFile?: (path: string) => Promise<string>;
+}
+
+const defaultReadFile = (path: string) => readFile(path, 'utf8');
+
+export function resolveDeps(deps: EngineDeps): ResolvedDeps {
+  return {
+    secrets: deps.secrets,
+    clock: deps.clock ?? systemClock,
+    readFile: deps.readFile ?? defaultReadFile,
+  };
+}
+
+export async function runProbe(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult> {
+  const resolved = resolveDeps(deps);
+  const clock = resolved.clock;
+  const startedAt = clock.now();
+  const startedMono = performance.now();
+  const deadline = new AbortController();
+  const deadlineTimer = setTimeout(() => deadline.abort(), probe.deadlineMs);
+  let ctx: RunContext | undefined;
+  let token: TokenSummary | null = null;
+  let credentialDaysLeft: number | undefined;
+  try {
+    const ca = await readCa(probe, resolved);
+    ctx = new RunContext(probe, resolved, deadline.signal, ca);
+    let credentials = await loadCredentials(ctx);
+    if (credentials.daysLeft !== undefined) credentialDaysLeft = credentials.daysLeft;
+
+    let metadata: ServerMetadata | undefined;
+    const needsJwksFromDiscovery = probe.token?.jwt && !probe.token.jwt.jwksUri;
+    if (probe.issuer && (!probe.tokenUrl || needsJwksFromDiscovery)) metadata = await discover(ctx, probe.issuer);
+    const tokenUrl =
+      probe.tokenUrl ??
+      (probe.clientAuth === 'tls_client_auth' ? metadata?.mtls_endpoint_aliases?.token_endpoint : undefined) ??
+      metadata!.token_endpoint;
+
+    let response: TokenResponse;
+    try {
+      response = await requestToken(ctx, tokenUrl, credentials.secret);
+    } catch (error) {
+      // A cached secret may be stale after a rotation: read it fresh and try once more.
+      if (!(error instanceof ProbeFailure && error.code === 'invalid_client' && credentials.fromCache)) throw error;
+      credentials = await loadCredentials(ctx, { bypassCache: true });
+      if (credentials.daysLeft !== undefined) credentialDaysLeft = credentials.daysLeft;
+      response = await requestToken(ctx, tokenUrl, credentials.secret);
+    }
+
+    const scope = scopeParam(probe.scope);
+    const validated = await validateToken(ctx, response, {
+      ...(metadata?.jwks_uri ? { discoveredJwksUri: metadata.jwks_uri } : {}),
+      requestedScopes: scope ? scope.split(' ') : [],
+      onSummary: (summary) => {
+        token = summary;
+      },
+    });
+    await runSteps(ctx, validated.accessToken);
+
+    const base = baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft);
+    const slow = ctx.slow;
+    if (slow) {
+      const measured = slow.exchange.timings.totalMs;
+      const detail = `${Math.round(measured)} ms > degradedMs ${slow.thresholdMs} ms`;
+      return assemble(base, {
+        status: 'degraded',
+        stage: slow.stage,
+        step: slow.step,
+        code: DEGRADED_CODE,
+        message: `${slow.target} ${slow.exchange.method} ${slow.exchange.url} took ${Math.round(measured)} ms, over degradedMs ${slow.thresholdMs} ms`,
+        hint: hintFor(DEGRADED_CODE, slow.stage, { target: slow.target, detail }),
+        httpStatus: slow.exchange.status,
+      });
+    }
+    return assemble(base, {
+      status: 'pass',
+      stage: null,
+      step: null,
+      code: null,
+      message: null,
+      hint: null,
+      httpStatus: null,
+    });
+  } catch (error) {
+    const failure =
+      error instanceof ProbeFailure
+        ? error
+        : new ProbeFailure(
+            'config',
+            'internal_error',
+            `internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+            {},
+            { cause: error },
+          );
+    const exchange = failure.context.exchange;
+    if (exchange) exchange.code = failure.code;
+    const redact = (text: string) => (ctx ? ctx.redactor.redact(text) : text);
+    const context = failure.context;
+    return assemble(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), {
+      status: 'fail',
+      stage: failure.stage,
+      step: context.step ?? null,
+      code: failure.code,
+      message: redact(oneLine(failure.message, 500)),
+      hint: redact(hintFor(failure.code, failure.stage, context)),
+      httpStatus: context.httpStatus ?? exchange?.status ?? null,
+    });
+  } finally {
+    clearTimeout(deadlineTimer);
+  }
+}
+
+type Verdict = Pick<ProbeResult, 'status' | 'stage' | 'step' | 'code' | 'message' | 'hint' | 'httpStatus'>;
+type Base = Omit<ProbeResult, keyof Verdict>;
+
+/** Fields in the order of the contract, so that `--json` reads top-down: verdict first, details after. */
+function assemble(base: Base, verdict: Verdict): ProbeResult {
+  const { probe, ...rest } = base;
+  return { probe, ...verdict, ...rest };
+}
+
+function baseResult(
+  probe: ResolvedProbe,
+  ctx: RunContext | undefined,
+  startedAt: number,
+  startedMono: number,
+  token: TokenSummary | null,
+  credentialDaysLeft: number | undefined,
+): Base {
+  const result: Base = {
+    probe: probe.name,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Math.round(performance.now() - startedMono),
+    exchanges: ctx?.exchanges ?? [],
+    token,
+    warnings: ctx?.warnings ?? [],
+  };
+  if (credentialDaysLeft !== undefined) result.credentialDaysLeft = credentialDaysLeft;
+  return result;
+}
+
+/** `tls.ca` is inline PEM or a file path; a file that cannot be read is a config error. */
+async function readCa(probe: ResolvedProbe, deps: ResolvedDeps): Promise<string[] | undefined> {
+  const ca = probe.tls?.ca;
+  if (!ca) return undefined;
+  if (isInlinePem(ca)) return [ca];
+  try {
+    const text = await deps.readFile(ca);
+    if (!isInlinePem(text)) throw new Error('no PEM certificate in the file');
+    return [text];
+  } catch (error) {
+    const why = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+    throw new ProbeFailure('config', 'invalid_config', `tls.ca: cannot use ${ca} (${why})`, {
+      detail: `tls.ca must be a readable PEM file or inline PEM; ${ca}: ${why}`,
+    });
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * API steps: each request carries the bearer token; responses are checked against `expect`; values
+ * are extracted for later steps. Redirects are followed only when asked, and never to another origin
+ * (the bearer token must not cross origins).
+ */
+import type { StepConfig } from '../config/schema.js';
+import { classifyApiStatus, parseBearerChallenge, retryAfterSeconds } from './classify.js';
+import type { RunContext } from './context.js';
+import { ProbeFailure } from './failure.js';
+import type { HttpResponse } from './http.js';
+import { JsonPathError, jsonEquals, resolvePath } from './json-path.js';
+import { oneLine } from './redact.js';
+import type { Exchange } from './result.js';
+import { fill, fillJson, fillUrl, stringifyExtracted, TemplateError } from './template.js';
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+export async function runSteps(ctx: RunContext, accessToken: string): Promise<void> {
+  const vars: Record<string, string> = {};
+  for (const step of ctx.probe.steps) {
+    await runStep(ctx, step, accessToken, vars);
+  }
+}
+
+async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, vars: Record<string, string>) {
+  const target = `API step "${step.name}"`;
+  const assertion = (message: string, detail: string, extra: { exchange?: Exchange; httpStatus?: number } = {}) =>
+    new ProbeFailure('api', 'assertion_failed', ctx.redactor.redact(message), {
+      step: step.name,
+      target,
+      detail: ctx.redactor.redact(detail),
+      ...extra,
+    });
+
+  let url: string;
+  let headers: Record<string, string>;
+  let body: string | undefined;
+  try {
+    url = fillUrl(step.request.url, vars);
+    headers = Object.fromEntries(
+      Object.entries(step.request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), fill(v, vars)]),
+    );
+    const raw = step.request.body;
+    if (raw !== undefined) {
+      if (typeof raw === 'string') body = fill(raw, vars);
+      else {
+        body = JSON.stringify(fillJson(raw, vars));
+        headers['content-type'] ??= 'application/json';
+      }
+    }
+  } catch (error) {
+    if (error instanceof TemplateError) throw assertion(`step "${step.name}": ${error.message}`, error.message);
+    throw error;
+  }
+  headers.authorization = `Bearer ${accessToken}`;
+  headers.accept ??= 'application/json';
+
+  let method: string = step.request.method;
+  let response: HttpResponse;
+  let exchange: Exchange;
+  for (let hop = 0; ; hop++) {
+    ({ response, exchange } = await ctx.send({
+      stage: 'api',
+      target,
+      step: step.name,
+      name: step.name,
+      method,
+      url,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(step.timeoutMs ? { timeoutMs: step.timeoutMs } : {}),
+      ...(step.degradedMs ? { degradedMs: step.degradedMs } : {}),
+    }));
+    const location = response.headers.location;
+    if (!step.request.followRedirects || !REDIRECTS.has(response.status) || !location) break;
+    if (expectedStatuses(step).includes(response.status)) break;
+    const next = new URL(location, url);
+    if (next.origin !== new URL(url).origin) {
+      throw new ProbeFailure(
+        'api',
+        'unexpected_status',
+        `${target}: ${response.status} redirect to another origin (${next.origin}) not followed: the bearer token never crosses origins`,
+        { step: step.name, target, exchange, httpStatus: response.status, detail: 'a cross-origin redirect' },
+      );
+    }
+    if (hop + 1 > MAX_REDIRECTS) {
+      throw new ProbeFailure('api', 'unexpected_status', `${target}: more than ${MAX_REDIRECTS} redirects`, {
+        step: step.name,
+        target,
+        exchange,
+        httpStatus: response.status,
+        detail: 'too many redirects',
+      });
+    }
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+      delete headers['content-type'];
+    }
+    url = next.toString();
+  }
+
+  const expected = expectedStatuses(step);
+  const statusOk =
+    expected.length > 0 ? expected.includes(response.status) : response.status >= 200 && response.status < 300;
+  if (!statusOk) {
+    const code = classifyApiStatus(response.status, response.headers);
+    const challenge = parseBearerChallenge(response.headers['www-authenticate']);
+    const retryAfterSec = retryAfterSeconds(response.headers['retry-after'], ctx.deps.clock.now());
+    let message = `${target} ${method} ${exchange.url} answered ${response.status}, expected ${expected.length > 0 ? expected.join(' or ') : '2xx'}`;
+    if (challenge?.error) message += `; WWW-Authenticate error="${oneLine(challenge.error, 60)}"`;
+    if (challenge?.error_description) message += ` (${oneLine(challenge.error_description, 160)})`;
+    const detail =
+      code === 'insufficient_scope' && challenge?.scope
+        ? `it asks for scope "${oneLine(challenge.scope, 120)}"`
+        : `expected ${expected.length > 0 ? expected.join(' or ') : '2xx'}`;
+    throw new ProbeFailure('api', code, ctx.redactor.redact(message), {
+      step: step.name,
+      target,
+      exchange,
+      httpStatus: response.status,
+      detail: ctx.redactor.redact(detail),
+      ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
+    });
+  }
+
+  const expect = step.expect;
+  const at = { exchange, httpStatus: response.status };
+  for (const [name, wanted] of Object.entries(expect?.headers ?? {})) {
+    const actual = response.headers[name.toLowerCase()];
+    if (actual === undefined || !actual.toLowerCase().includes(wanted.toLowerCase())) {
+      const detail = `header ${name} is ${actual === undefined ? 'absent' : JSON.stringify(oneLine(actual, 100))}, expected to contain ${JSON.stringify(wanted)}`;
+      throw assertion(`${target}: ${detail}`, detail, at);
+    }
+  }
+  if (expect?.bodyContains !== undefined && !response.body.includes(expect.bodyContains)) {
+    const detail = `the body does not contain ${JSON.stringify(expect.bodyContains)}${response.truncated ? ' (the body was cut at the size cap)' : ''}`;
+    throw assertion(`${target}: ${detail}`, detail, at);
+  }
+  const needsJson = (expect?.json?.length ?? 0) > 0 || Object.keys(step.extract ?? {}).length > 0;
+  if (!needsJson) return;
+  let json: unknown;
+  try {
+    json = JSON.parse(response.body);
+  } catch {
+    const detail = `the body is not JSON${response.truncated ? ' (cut at the size cap)' : ''}, but the step has JSON assertions or extract`;
+    throw assertion(`${target}: ${detail}`, detail, at);
+  }
+  for (const check of expect?.json ?? []) {
+    const problem = checkJson(json, check);
+    if (problem) throw assertion(`${target}: ${problem}`, problem, at);
+  }
+  for (const [name, path] of Object.entries(step.extract ?? {})) {
+    let resolved: { found: boolean; value?: unknown };
+    try {
+      resolved = resolvePath(json, path);
+    } catch (error) {
+      if (error instanceof JsonPathError)
+        throw assertion(`${target}: extract ${name}: ${error.message}`, error.message, at);
+      throw error;
+    }
+    if (!resolved.found || resolved.value === null || resolved.value === undefined) {
+      const detail = `extract "${name}": nothing at path ${path}`;
+      throw assertion(`${target}: ${detail}`, detail, at);
+    }
+    vars[name] = stringifyExtracted(resolved.value);
+  }
+}
+
+function expectedStatuses(step: StepConfig): number[] {
+  const status = step.expect?.status;
+  if (status === undefined) return [];
+  return Array.isArray(status) ? status : [status];
+}
+
+/** One JSON assertion; the problem as text, or null. */
+export function checkJson(
+  json: unknown,
+  check: { path: string; equals?: unknown; exists?: boolean; matches?: string },
+): string | null {
+  let resolved: { found: boolean; value?: unknown };
+  try {
+    resolved = resolvePath(json, check.path);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const shown = (v: unknown) => oneLine(JSON.stringify(v) ?? 'undefined', 100);
+  if (check.exists === true && !resolved.found) return `path ${check.path} does not exist`;
+  if (check.exists === false && resolved.found)
+    return `path ${check.path} exists (${shown(resolved.value)}), expected absent`;
+  if ('equals' in check && check.equals !== undefined) {
+    if (!resolved.found) return `path ${check.path} does not exist, expected ${shown(check.equals)}`;
+    if (!jsonEquals(resolved.value, check.equals)) {
+      return `path ${check.path} is ${shown(resolved.value)}, expected ${shown(check.equals)}`;
+    }
+  }
+  if (check.matches !== undefined) {
+    if (!resolved.found) return `path ${check.path} does not exist, expected to match /${check.matches}/`;
+    const text = typeof resolved.value === 'string' ? resolved.value : JSON.stringify(resolved.value);
+    if (!new RegExp(check.matches).test(text ?? '')) {
+      return `path ${check.path} is ${shown(resolved.value)}, expected to match /${check.matches}/`;
+    }
+  }
+  return null;
+}

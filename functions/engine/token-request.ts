@@ -1,0 +1,106 @@
+/**
+ * The token request (RFC 6749 §4.4) and the classification of its failures (§5.2).
+ */
+
+import { classifyTokenResponse, retryAfterSeconds } from './classify.js';
+import { authenticateClient } from './client-auth.js';
+import type { RunContext } from './context.js';
+import { ProbeFailure } from './failure.js';
+import type { HttpResponse } from './http.js';
+import { oneLine } from './redact.js';
+import type { Exchange } from './result.js';
+import type { ClientSecret } from './types.js';
+
+export interface TokenResponse {
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+  exchange: Exchange;
+}
+
+/** The `scope` parameter: a string as is, an array space-joined. */
+export function scopeParam(scope: string | string[] | undefined): string | undefined {
+  if (scope === undefined) return undefined;
+  return Array.isArray(scope) ? scope.join(' ') : scope;
+}
+
+/** Form parameters that the probe sets itself; tokenParams cannot override them. */
+const RESERVED = new Set(['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type']);
+
+export async function requestToken(ctx: RunContext, tokenUrl: string, secret: ClientSecret): Promise<TokenResponse> {
+  const { probe } = ctx;
+  const method = probe.clientAuth;
+  const auth = await authenticateClient(method, secret, tokenUrl, ctx.deps.clock);
+  ctx.redactor.add(auth.assertion);
+  ctx.redactor.add(auth.headers.authorization);
+
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  const scope = scopeParam(probe.scope);
+  if (scope) form.set('scope', scope);
+  for (const [name, value] of Object.entries(probe.tokenParams ?? {})) {
+    if (!RESERVED.has(name)) form.set(name, value);
+  }
+  for (const [name, value] of Object.entries(auth.form)) form.set(name, value);
+
+  const hintContext = {
+    clientAuth: method,
+    secretId: probe.credentials.secretId,
+    ...(secret.key_id ? { keyId: secret.key_id } : {}),
+    ...(scope ? { scopes: scope.split(' ') } : {}),
+  };
+  const { response, exchange } = await ctx.send({
+    stage: 'token',
+    target: 'token endpoint',
+    name: 'token',
+    method: 'POST',
+    url: tokenUrl,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+      ...auth.headers,
+    },
+    body: form.toString(),
+    ...(probe.token?.timeoutMs ? { timeoutMs: probe.token.timeoutMs } : {}),
+    ...(probe.token?.degradedMs ? { degradedMs: probe.token.degradedMs } : {}),
+    ...(auth.tls ? { clientCert: auth.tls } : {}),
+    context: hintContext,
+  });
+  registerTokens(ctx, response);
+
+  const classification = classifyTokenResponse(response.status, response.headers, response.body);
+  if (!classification) {
+    return { body: JSON.parse(response.body) as Record<string, unknown>, headers: response.headers, exchange };
+  }
+  const { code, oauth, bodyKind } = classification;
+  const retryAfterSec = retryAfterSeconds(response.headers['retry-after'], ctx.deps.clock.now());
+  let message = `token endpoint answered ${response.status}`;
+  if (oauth) {
+    message += ` ${oneLine(oauth.error, 60)}`;
+    if (oauth.error_description) message += `: ${oneLine(String(oauth.error_description))}`;
+  } else if (bodyKind && bodyKind !== 'json') {
+    message += bodyKind === 'empty' ? ' with an empty body' : ` with a ${bodyKind} body, not JSON`;
+  } else if (bodyKind === 'json') {
+    message += ' with JSON that is neither a token nor an OAuth error';
+  }
+  if (code === 'rate_limited' && retryAfterSec !== undefined) message += ` (Retry-After ${retryAfterSec} s)`;
+  throw new ProbeFailure('token', code, ctx.redactor.redact(message), {
+    ...hintContext,
+    exchange,
+    httpStatus: response.status,
+    target: 'the token endpoint',
+    ...(oauth ? { oauth } : {}),
+    ...(bodyKind ? { bodyKind } : {}),
+    ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
+  });
+}
+
+/** Whatever tokens came back are secrets from now on, whatever else happens to the response. */
+function registerTokens(ctx: RunContext, response: HttpResponse): void {
+  try {
+    const json = JSON.parse(response.body) as Record<string, unknown>;
+    for (const field of ['access_token', 'refresh_token', 'id_token']) {
+      if (typeof json[field] === 'string') ctx.redactor.add(json[field] as string);
+    }
+  } catch {
+    // Not JSON: nothing to register.
+  }
+}
