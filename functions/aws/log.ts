@@ -1,0 +1,99 @@
+/**
+ * The structured log of the Lambda functions: one Powertools logger per container, writing one JSON
+ * object per line so that CloudWatch Logs Insights can filter on any field (`filter code = "invalid_client"`)
+ * and log metric filters can count events (`{ $.event = "metric_publish_failed" }`).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { redactPatterns } from '../engine/redact.js';
+import type { ProbeResult } from '../engine/result.js';
+
+/** What the runtime modules need from a logger; Powertools' `Logger` satisfies it, and so do test doubles. */
+export interface RuntimeLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/** `event` of the one line each probe run writes. */
+export const PROBE_RESULT_EVENT = 'probe_result';
+export const SERVICE_NAME = 'oauth-probe';
+
+let shared: Logger | undefined;
+
+/** The container's logger (created on first use). */
+export function runtimeLogger(): Logger {
+  shared ??= new Logger({ serviceName: SERVICE_NAME });
+  return shared;
+}
+
+/** Context the probe function adds to the result on its log line. */
+export interface ResultLogContext {
+  region: string;
+  /** ISO 8601; the timestamp of the run's metrics. */
+  scheduledTime: string;
+  runbookUrl?: string;
+  executionId?: string;
+}
+
+/**
+ * The fields of the per-run log line: the whole result at top level plus the run's context.
+ *
+ * Powertools reserves `message` for the log message, so the result's `message` becomes the line's
+ * `message`; a passing run (whose result message is null) logs `"<probe> pass"` there. Read it back with
+ * `resultFromLogLine`.
+ */
+export function resultLogLine(
+  result: ProbeResult,
+  context: ResultLogContext,
+): { message: string; fields: Record<string, unknown> } {
+  const { message, ...rest } = result;
+  const fields: Record<string, unknown> = {
+    event: PROBE_RESULT_EVENT,
+    ...rest,
+    region: context.region,
+    scheduledTime: context.scheduledTime,
+  };
+  if (context.runbookUrl) fields.runbookUrl = context.runbookUrl;
+  if (context.executionId) fields.executionId = context.executionId;
+  return { message: message ?? `${result.probe} ${result.status}`, fields };
+}
+
+/** Writes the per-run line. Results are redacted by the engine; known secret shapes are removed once more. */
+export function logResult(logger: RuntimeLogger, result: ProbeResult, context: ResultLogContext): void {
+  const line = resultLogLine(result, context);
+  const safe = JSON.parse(redactPatterns(JSON.stringify(line))) as typeof line;
+  const level = result.status === 'fail' ? 'warn' : 'info';
+  logger[level](safe.message, safe.fields);
+}
+
+/** A result as logged, read back (by the notifier) from a log event's JSON text. */
+export interface LoggedResult extends ProbeResult {
+  region?: string;
+  scheduledTime?: string;
+  runbookUrl?: string;
+}
+
+/** Parses a per-run log line; undefined when the text is not one. */
+export function resultFromLogLine(text: string): LoggedResult | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const line = raw as Record<string, unknown>;
+  if (line.event !== PROBE_RESULT_EVENT || typeof line.probe !== 'string' || typeof line.status !== 'string') {
+    return undefined;
+  }
+  const {
+    level: _level,
+    timestamp: _timestamp,
+    service: _service,
+    sampling_rate: _rate,
+    event: _event,
+    ...rest
+  } = line;
+  const message = line.status === 'pass' ? null : typeof line.message === 'string' ? line.message : null;
+  return { ...(rest as unknown as LoggedResult), message };
+}

@@ -1,0 +1,281 @@
+/**
+ * One scheduled probe run inside Lambda: validate the event, drop a duplicate delivery, run the engine
+ * within the time Lambda has left, log the result, publish the metrics. Dependencies are injected, so
+ * the handler file only wires the real ones and the tests swap the clients.
+ *
+ * Every path ends with a logged and published result — a failing engine, an internal error, even an
+ * invalid event whose probe name can still be read — so that silence only ever means "not running".
+ * Nothing here throws to Lambda: an asynchronous invoke that throws is retried, and a bad event would
+ * crash-loop.
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type ResolvedProbe, resolveProbe } from '../config/resolve.js';
+import { DEFAULT_NAMESPACE, type ProbesConfig } from '../config/schema.js';
+import { redactPatterns } from '../engine/redact.js';
+import type { ProbeResult } from '../engine/result.js';
+import type { EngineDeps } from '../engine/run.js';
+import type { Clock, SecretSource } from '../engine/types.js';
+import { systemClock } from '../engine/types.js';
+import { PROBE_ENV, probeEventSchema } from '../lambda/contract.js';
+import { logResult, type RuntimeLogger } from './log.js';
+import { buildMetricData, publishMetrics, scheduleIntervalMinutes } from './metrics.js';
+import { DEFAULT_SECRET_CACHE_TTL_SEC } from './secrets-manager-source.js';
+
+/** @default 3000 ms kept for logging and publishing after the engine's deadline. */
+export const DEFAULT_DEADLINE_MARGIN_MS = 3_000;
+/** The engine always gets at least this long, even when Lambda's remaining time says less. */
+export const MIN_DEADLINE_MS = 1_000;
+/** Scheduled events remembered per container to drop duplicate deliveries. */
+export const RECENT_EVENTS_CAPACITY = 512;
+
+export interface ProbeSettings {
+  region: string;
+  homeRegion: string;
+  namespace: string;
+  deadlineMarginMs: number;
+  secretCacheTtlSec: number;
+}
+
+export function probeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ProbeSettings {
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return {
+    region,
+    homeRegion: env[PROBE_ENV.homeRegion] || region,
+    namespace: env[PROBE_ENV.namespace] || DEFAULT_NAMESPACE,
+    deadlineMarginMs: positiveNumber(env[PROBE_ENV.deadlineMarginMs], DEFAULT_DEADLINE_MARGIN_MS),
+    secretCacheTtlSec: positiveNumber(env[PROBE_ENV.secretCacheTtlSec], DEFAULT_SECRET_CACHE_TTL_SEC, true),
+  };
+}
+
+function positiveNumber(raw: string | undefined, fallback: number, allowZero = false): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  return Number.isFinite(value) && (value > 0 || (allowZero && value === 0)) ? value : fallback;
+}
+
+export interface ProbeRunDeps {
+  settings: ProbeSettings;
+  runProbe: (probe: ResolvedProbe, deps: EngineDeps) => Promise<ProbeResult>;
+  secrets: () => SecretSource;
+  /** CloudWatch of the function's region. */
+  cloudWatch: () => CloudWatchClient;
+  /** CloudWatch of the home region (only called when it differs). */
+  homeCloudWatch: () => CloudWatchClient;
+  logger: RuntimeLogger & { addContext?(context: Context): void };
+  clock?: Clock;
+  /** Duplicate detection; one per container. @default a new RecentKeys */
+  recent?: RecentKeys;
+}
+
+/** What the handler returns (visible to a synchronous invoke; ignored by Scheduler). */
+export type ProbeRunOutput =
+  | { outcome: 'ran'; result: ProbeResult; published: boolean }
+  | { outcome: 'duplicate'; probe: string; scheduledTime: string }
+  | { outcome: 'invalid_event'; problems: string[] };
+
+type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Context>;
+
+/** Builds the probe function's handler. */
+export function createProbeRunner(
+  deps: ProbeRunDeps,
+): (event: unknown, context?: LambdaContext) => Promise<ProbeRunOutput> {
+  const clock = deps.clock ?? systemClock;
+  const recent = deps.recent ?? new RecentKeys(RECENT_EVENTS_CAPACITY);
+  const { logger, settings } = deps;
+
+  return async (event, context) => {
+    if (context && deps.logger.addContext && context.awsRequestId) deps.logger.addContext(context as Context);
+    const parsed = probeEventSchema.safeParse(event);
+    if (!parsed.success) return invalidEvent(event, parsed.error, deps, clock);
+    const { probe: config, scheduledTime: rawScheduled, executionId } = parsed.data;
+
+    const runKey = rawScheduled ?? executionId;
+    if (runKey !== undefined) {
+      const key = `${config.name}\u0000${runKey}`;
+      if (recent.has(key)) {
+        logger.info('duplicate scheduled event dropped', {
+          event: 'duplicate_event',
+          probe: config.name,
+          scheduledTime: rawScheduled,
+          executionId,
+        });
+        return { outcome: 'duplicate', probe: config.name, scheduledTime: rawScheduled ?? runKey };
+      }
+      recent.add(key);
+    }
+    const scheduledTime = scheduledDate(rawScheduled, clock, logger, config.name);
+
+    let result: ProbeResult;
+    let probe: ResolvedProbe | undefined;
+    try {
+      probe = resolveProbe({ probes: [config] } as ProbesConfig, config);
+      const remaining = context?.getRemainingTimeInMillis?.();
+      const available =
+        remaining === undefined ? probe.deadlineMs : Math.max(MIN_DEADLINE_MS, remaining - settings.deadlineMarginMs);
+      const deadlineMs = Math.min(probe.deadlineMs, available);
+      result = await deps.runProbe({ ...probe, deadlineMs }, { secrets: deps.secrets(), clock });
+    } catch (error) {
+      result = internalErrorResult(config.name, error, clock);
+      logger.error('probe run threw', {
+        event: 'internal_error',
+        probe: config.name,
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
+    }
+    const published = await finish(result, scheduledTime, probe, deps, executionId, config.runbookUrl);
+    return { outcome: 'ran', result, published };
+  };
+}
+
+/** Logs, then publishes (the log line is in place before the metric that may raise an alarm). Never throws. */
+async function finish(
+  result: ProbeResult,
+  scheduledTime: Date,
+  probe: ResolvedProbe | undefined,
+  deps: ProbeRunDeps,
+  executionId: string | undefined,
+  runbookUrl: string | undefined,
+): Promise<boolean> {
+  const { logger, settings } = deps;
+  try {
+    logResult(logger, result, {
+      region: settings.region,
+      scheduledTime: scheduledTime.toISOString(),
+      ...(runbookUrl ? { runbookUrl } : {}),
+      ...(executionId ? { executionId } : {}),
+    });
+  } catch (error) {
+    logger.error('result log line failed', { event: 'internal_error', errorName: (error as Error)?.name });
+  }
+  try {
+    const data = buildMetricData(result, {
+      scheduledTime,
+      gaugeThresholdDays: probe?.alarms.expiryDaysThreshold ?? 14,
+      scheduleIntervalMinutes: probe ? scheduleIntervalMinutes(probe.schedule) : 1,
+    });
+    const outcome = await publishMetrics({
+      result,
+      data,
+      namespace: settings.namespace,
+      region: settings.region,
+      homeRegion: settings.homeRegion,
+      scheduledTime,
+      client: deps.cloudWatch(),
+      homeClient: deps.homeCloudWatch,
+      logger,
+    });
+    return outcome.failures === 0;
+  } catch (error) {
+    logger.error('metric publishing failed', {
+      event: 'metric_publish_failed',
+      probe: result.probe,
+      errorName: (error as Error)?.name ?? 'UnknownError',
+    });
+    return false;
+  }
+}
+
+/**
+ * A bad event is logged once with every problem and its path. When the probe name can still be read, a
+ * `config`/`invalid_config` result is logged and published too, so the availability alarm names the
+ * cause instead of the "stopped" alarm guessing at it.
+ */
+async function invalidEvent(
+  event: unknown,
+  error: z.ZodError,
+  deps: ProbeRunDeps,
+  clock: Clock,
+): Promise<ProbeRunOutput> {
+  const problems = error.issues.map((issue) => `${['event', ...issue.path].join('.')}: ${issue.message}`);
+  const raw = (event && typeof event === 'object' ? event : {}) as {
+    probe?: { name?: unknown };
+    scheduledTime?: unknown;
+  };
+  const name = raw.probe && typeof raw.probe === 'object' ? raw.probe.name : undefined;
+  deps.logger.error('invalid probe event', {
+    event: 'invalid_event',
+    probe: typeof name === 'string' ? name : undefined,
+    problems,
+  });
+  if (typeof name === 'string' && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) {
+    const now = clock.now();
+    const result: ProbeResult = {
+      probe: name,
+      status: 'fail',
+      stage: 'config',
+      step: null,
+      code: 'invalid_config',
+      message: redactPatterns(`the schedule's event is invalid: ${problems.join('; ')}`).slice(0, 1000),
+      hint: 'the deployed schedule input does not match the probe event contract: redeploy with the current CDK app (cdk deploy) so that the schedule and the function agree.',
+      httpStatus: null,
+      startedAt: new Date(now).toISOString(),
+      durationMs: 0,
+      exchanges: [],
+      token: null,
+      warnings: [],
+    };
+    const scheduled = typeof raw.scheduledTime === 'string' ? raw.scheduledTime : undefined;
+    await finish(result, scheduledDate(scheduled, clock, deps.logger, name), undefined, deps, undefined, undefined);
+  }
+  return { outcome: 'invalid_event', problems };
+}
+
+/** The result of a run that threw (a bug in the engine or this runtime): still logged and published. */
+export function internalErrorResult(probe: string, error: unknown, clock: Clock = systemClock): ProbeResult {
+  const name = error instanceof Error ? error.name : typeof error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    probe,
+    status: 'fail',
+    stage: null,
+    step: null,
+    code: 'internal_error',
+    message: redactPatterns(`internal error in the probe function: ${name}: ${detail}`).slice(0, 500),
+    hint: "a failure of oauth-probe itself, not of the authorization server or the API: see the probe function's log and report it.",
+    httpStatus: null,
+    startedAt: new Date(clock.now()).toISOString(),
+    durationMs: 0,
+    exchanges: [],
+    token: null,
+    warnings: [],
+  };
+}
+
+function scheduledDate(raw: string | undefined, clock: Clock, logger: RuntimeLogger, probe: string): Date {
+  if (raw !== undefined) {
+    const time = Date.parse(raw);
+    if (!Number.isNaN(time)) return new Date(time);
+    logger.warn('scheduledTime is not a date; using the current time', {
+      event: 'invalid_scheduled_time',
+      probe,
+      scheduledTime: raw.slice(0, 100),
+    });
+  }
+  return new Date(clock.now());
+}
+
+/** A bounded set with least-recently-added eviction. */
+export class RecentKeys {
+  readonly #keys = new Set<string>();
+  constructor(readonly capacity: number) {}
+
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+
+  add(key: string): void {
+    this.#keys.delete(key);
+    this.#keys.add(key);
+    while (this.#keys.size > this.capacity) {
+      const oldest = this.#keys.values().next().value;
+      if (oldest === undefined) break;
+      this.#keys.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.#keys.size;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The probe function: EventBridge Scheduler invokes it with one probe (see ./contract.ts). Wiring only;
+ * the run lives in ../aws/probe-run.ts. Clients and the secret cache are created once per container.
+ *
+ * Environment: METRICS_NAMESPACE, HOME_REGION, DEADLINE_MARGIN_MS, SECRET_CACHE_TTL_SEC (and AWS_REGION).
+ */
+import { cloudWatchClient, secretsManagerClient } from '../aws/clients.js';
+import { runtimeLogger } from '../aws/log.js';
+import { createProbeRunner, probeSettingsFromEnv } from '../aws/probe-run.js';
+import { SecretsManagerSecretSource } from '../aws/secrets-manager-source.js';
+import { runProbe } from '../engine/index.js';
+
+const settings = probeSettingsFromEnv();
+const logger = runtimeLogger();
+let secrets: SecretsManagerSecretSource | undefined;
+
+export const handler = createProbeRunner({
+  settings,
+  runProbe,
+  logger,
+  secrets: () => {
+    secrets ??= new SecretsManagerSecretSource({
+      client: secretsManagerClient(),
+      region: settings.region,
+      ttlSec: settings.secretCacheTtlSec,
+      logger,
+    });
+    return secrets;
+  },
+  cloudWatch: () => cloudWatchClient(settings.region),
+  homeCloudWatch: () => cloudWatchClient(settings.homeRegion),
+});
