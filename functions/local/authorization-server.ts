@@ -354,17 +354,15 @@ function appliesTo(path: 'token' | 'all' | undefined, route: Route): boolean {
   return path === 'all' || route === 'token';
 }
 
-/** Sends a TCP RST where the platform allows it (ECONNRESET at the client), else just destroys the socket. */
+/**
+ * Plain TCP: sends an RST (ECONNRESET at the client). TLS: destroys the socket (the client sees the
+ * connection close mid-request); resetting the TCP socket under a live TLS session upsets node's
+ * connection tracking.
+ */
 function resetSocket(socket: Socket): void {
-  const raw = (socket as Socket & { _parent?: Socket })._parent ?? socket;
-  if (typeof raw.resetAndDestroy === 'function' && !raw.destroyed) {
-    try {
-      raw.resetAndDestroy();
-      socket.destroy();
-      return;
-    } catch {
-      // fall through: a socket without a TCP handle cannot be reset
-    }
+  if (!(socket as Partial<TLSSocket>).encrypted && typeof socket.resetAndDestroy === 'function') {
+    socket.resetAndDestroy();
+    return;
   }
   socket.destroy();
 }
