@@ -13,6 +13,7 @@ import {
   type JSONWebKeySet,
   type JWTPayload,
   type JWTVerifyGetKey,
+  errors as joseErrors,
   jwtVerify,
 } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -42,6 +43,13 @@ class BearerError extends Error {
     readonly scope?: string,
   ) {
     super(description ?? 'no bearer token');
+  }
+}
+
+/** The signing keys could not be fetched (the JWKS endpoint is down, slow or answers garbage). */
+class KeySourceError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('the API could not fetch the signing keys', options);
   }
 }
 
@@ -150,6 +158,10 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
       await authorize(req, method === 'POST' ? WRITE_SCOPE : READ_SCOPE);
     } catch (error) {
       if (error instanceof BearerError) return challenge(error);
+      // The token may well be fine: the API cannot tell. A real gateway answers 5xx here, not 401.
+      if (error instanceof KeySourceError) {
+        return { status: 503, body: { error: 'temporarily_unavailable', error_description: error.message } };
+      }
       throw error;
     }
 
@@ -187,6 +199,7 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
         clockTolerance: 5,
       }));
     } catch (error) {
+      if (isKeySourceFailure(error)) throw new KeySourceError({ cause: error });
       throw new BearerError(401, 'invalid_token', describeJoseError(error));
     }
     const granted = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []);
@@ -279,12 +292,18 @@ function describeJoseError(error: unknown): string {
       return 'the token was signed with an unknown key';
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return 'the token signature is invalid';
-    case 'ERR_JWKS_TIMEOUT':
-    case 'ERR_JOSE_GENERIC':
-      return 'the signing keys could not be fetched';
     default:
       return 'the token is malformed or not a JWT';
   }
+}
+
+function isKeySourceFailure(error: unknown): boolean {
+  if (!(error instanceof joseErrors.JOSEError)) return true;
+  return (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    error.code === joseErrors.JOSEError.code
+  );
 }
 
 function clampLimit(raw: string | null): number {

@@ -222,6 +222,25 @@ describe('startResourceServer', () => {
       }
     });
 
+    it('answers 503 (not invalid_token) when it cannot fetch the signing keys', async () => {
+      const cold = await startResourceServer({
+        issuer: env.authServer.issuer,
+        jwksUri: env.authServer.jwksUri,
+        audience: env.audience,
+      });
+      const access = await token();
+      env.authServer.injectFault({ kind: 'respond', status: 502, body: '<html>bad gateway</html>', path: 'jwks' });
+      try {
+        const response = await getJson(`${cold.url}/v1/invoices`, { headers: bearer(access) });
+
+        expect(response.status).toBe(503);
+        expect(response.headers['www-authenticate']).toBeUndefined();
+      } finally {
+        env.authServer.clearFaults();
+        await cold.close();
+      }
+    });
+
     it('down: connection refused, then clearFaults listens again on the same port', async () => {
       const access = await token();
       const { port } = env.resourceServer;
