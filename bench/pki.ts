@@ -1,0 +1,39 @@
+/**
+ * The bench's certificates (from functions/local/certificates.ts), written to files so that the
+ * measuring process can trust the CA through NODE_EXTRA_CA_CERTS, the way a public CA is trusted, and
+ * the hold server can present the server certificate.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTestPki } from '../functions/local/certificates.js';
+
+export const PKI_DIR_ENV = 'BENCH_PKI_DIR';
+
+export interface BenchPki {
+  caPath: string;
+  ca: string;
+  serverKey: string;
+  serverCert: string;
+}
+
+export async function writeBenchPki(dir: string): Promise<string> {
+  const pki = await createTestPki();
+  await mkdir(dir, { recursive: true });
+  await Promise.all([
+    writeFile(join(dir, 'ca.pem'), pki.ca.cert),
+    writeFile(join(dir, 'server-key.pem'), pki.server.key),
+    writeFile(join(dir, 'server-cert.pem'), pki.server.cert),
+  ]);
+  return join(dir, 'ca.pem');
+}
+
+export async function readBenchPki(dir = process.env[PKI_DIR_ENV]): Promise<BenchPki> {
+  if (!dir) throw new Error(`${PKI_DIR_ENV} is not set: run the bench with npm run bench`);
+  const read = (name: string) => readFile(join(dir, name), 'utf8');
+  const [ca, serverKey, serverCert] = await Promise.all([
+    read('ca.pem'),
+    read('server-key.pem'),
+    read('server-cert.pem'),
+  ]);
+  return { caPath: join(dir, 'ca.pem'), ca, serverKey, serverCert };
+}
