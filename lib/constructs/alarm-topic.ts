@@ -1,0 +1,80 @@
+/**
+ * The regional AlarmTopic: CloudWatch alarms of this region publish here (ALARM and OK), the notifier
+ * is subscribed. Encrypted with a customer-managed key, because the AWS-managed SNS key cannot be
+ * shared with the CloudWatch service principal.
+ */
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ALARM_PREFIX } from '../../functions/aws/alarm-naming.js';
+
+export class AlarmTopic extends Construct {
+  readonly key: kms.Key;
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    // Only our alarms (named by alarmName, all starting with the prefix) of this account and region.
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: `${ALARM_PREFIX}-*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    this.key = new kms.Key(this, 'Key', {
+      description: `Encrypts the oauth-probe alarm topic in ${stack.region}`,
+      enableKeyRotation: true,
+      // SNS keeps no messages at rest beyond delivery: nothing needs the key once the stack is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromOurAlarms,
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'oauth-probe alarms',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromOurAlarms,
+      }),
+    );
+  }
+
+  /** ALARM and OK actions to this topic (the notifier tells people both when it breaks and when it recovers). */
+  notify(alarm: cloudwatch.Alarm): void {
+    notifySns(alarm, this.topic);
+  }
+}
+
+/** The one place alarm actions are wired: ALARM and OK to the same topic unless another OK topic is given. */
+export function notifySns(
+  alarm: cloudwatch.Alarm,
+  onAlarmTopic: sns.ITopic,
+  onOkTopic: sns.ITopic = onAlarmTopic,
+): void {
+  alarm.addAlarmAction(new cwActions.SnsAction(onAlarmTopic));
+  alarm.addOkAction(new cwActions.SnsAction(onOkTopic));
+}

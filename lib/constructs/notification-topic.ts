@@ -1,0 +1,70 @@
+/**
+ * The NotificationTopic in the home region: what people subscribe to. Every region's notifier
+ * publishes here with a `severity` message attribute; warning targets get everything, critical
+ * targets (pagers) only `severity = critical`.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { ProbesConfig } from '../../functions/config/schema.js';
+import { NOTIFICATION_KEY_ALIAS, NOTIFICATION_TOPIC_NAME, SEVERITY_ATTRIBUTE } from '../names.js';
+
+export interface NotificationTopicProps {
+  /** `notifications` of probes.json. @default no subscriptions */
+  notifications?: ProbesConfig['notifications'];
+}
+
+export class NotificationTopic extends Construct {
+  readonly key: kms.Key;
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: NotificationTopicProps) {
+    super(scope, id);
+    // The alias is how notifiers in other regions are allowed to use this key without knowing its id.
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Encrypts the oauth-probe notification topic',
+      alias: NOTIFICATION_KEY_ALIAS,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.topic = new sns.Topic(this, 'Topic', {
+      topicName: NOTIFICATION_TOPIC_NAME,
+      displayName: 'oauth-probe',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+
+    const warning = props.notifications?.warning;
+    const critical = props.notifications?.critical;
+    for (const email of unique(warning?.emails)) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    for (const url of unique(warning?.https)) {
+      this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
+    }
+    const onlyCritical = {
+      [SEVERITY_ATTRIBUTE]: sns.SubscriptionFilter.stringFilter({ allowlist: ['critical'] }),
+    };
+    // A target listed under both already gets everything as a warning target (and SNS would refuse a
+    // second subscription of the same endpoint).
+    const warned = new Set([...(warning?.emails ?? []), ...(warning?.https ?? [])]);
+    for (const email of unique(critical?.emails).filter((e) => !warned.has(e))) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email, { filterPolicy: onlyCritical }));
+    }
+    for (const url of unique(critical?.https).filter((u) => !warned.has(u))) {
+      this.topic.addSubscription(
+        new subscriptions.UrlSubscription(url, {
+          protocol: sns.SubscriptionProtocol.HTTPS,
+          filterPolicy: onlyCritical,
+        }),
+      );
+    }
+  }
+}
+
+function unique(values: readonly string[] | undefined): string[] {
+  return [...new Set(values ?? [])];
+}

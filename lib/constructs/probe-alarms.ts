@@ -1,0 +1,292 @@
+/**
+ * The alarms of one probe in one region (availability, latency, expiry, stopped) and the global alarm
+ * in the home region. Names come from the one naming function (`alarmName`), actions are wired by
+ * `notifySns` (ALARM and OK).
+ *
+ * Missing data: only the Stopped alarm breaches on it. Every other alarm treats a missing datapoint as
+ * "nothing to say", so a probe that stops running raises exactly one alarm, the one that says so.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { alarmName } from '../../functions/aws/alarm-naming.js';
+import {
+  DIMENSION_PROBE,
+  DIMENSION_REGION,
+  DIMENSION_STEP,
+  GAUGE_INTERVAL_HOURS,
+  METRICS,
+} from '../../functions/aws/metric-catalogue.js';
+import type { ResolvedProbe } from '../../functions/config/resolve.js';
+import { alarmDescription } from '../alarm-description.js';
+import { LATENCY_PERIOD, runPeriod } from '../periods.js';
+import { notifySns } from './alarm-topic.js';
+
+/** Days-left value given to a gauge with no datapoint in the period, so MIN() ignores it. */
+export const NO_EXPIRY_DAYS = 100_000;
+/**
+ * CloudWatch takes at most 10 metrics and 10 expressions in an alarm's metric math; the latency alarm
+ * uses one expression per request plus the MAX, so it covers the token request and up to 8 steps.
+ */
+export const MAX_LATENCY_TARGETS = 9;
+
+export interface LatencyTarget {
+  /** Metric id in the expression: `token`, `step0`, ... */
+  id: string;
+  metric: cloudwatch.Metric;
+  /** degradedMs that applies to this request. */
+  thresholdMs: number;
+  label: string;
+}
+
+/** Token request and each step with the degradedMs that applies to it (token.degradedMs ?? degradedMs). */
+export function latencyTargets(probe: ResolvedProbe, namespace: string, region: string): LatencyTarget[] {
+  const targets: LatencyTarget[] = [];
+  const tokenThreshold = probe.token?.degradedMs ?? probe.degradedMs;
+  if (tokenThreshold !== undefined) {
+    targets.push({
+      id: 'token',
+      thresholdMs: tokenThreshold,
+      label: 'token request',
+      metric: probeMetric(namespace, METRICS.tokenLatency.name, probe.name, region, 'p95', LATENCY_PERIOD),
+    });
+  }
+  probe.steps.forEach((step, index) => {
+    const threshold = step.degradedMs ?? probe.degradedMs;
+    if (threshold === undefined) return;
+    targets.push({
+      id: `step${index}`,
+      thresholdMs: threshold,
+      label: `step ${step.name}`,
+      metric: new cloudwatch.Metric({
+        namespace,
+        metricName: METRICS.stepLatency.name,
+        dimensionsMap: { [DIMENSION_PROBE]: probe.name, [DIMENSION_STEP]: step.name },
+        statistic: 'p95',
+        period: LATENCY_PERIOD,
+        region,
+      }),
+    });
+  });
+  return targets.slice(0, MAX_LATENCY_TARGETS);
+}
+
+export function probeMetric(
+  namespace: string,
+  metricName: string,
+  probe: string,
+  region: string,
+  statistic: string,
+  period: Duration,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace,
+    metricName,
+    dimensionsMap: { [DIMENSION_PROBE]: probe },
+    statistic,
+    period,
+    region,
+  });
+}
+
+export interface RegionalProbeAlarmsProps {
+  probe: ResolvedProbe;
+  namespace: string;
+  /** ALARM and OK actions go here. */
+  topic: sns.ITopic;
+}
+
+export class RegionalProbeAlarms extends Construct {
+  readonly availability: cloudwatch.Alarm;
+  readonly latency?: cloudwatch.Alarm;
+  readonly expiry: cloudwatch.Alarm;
+  readonly stopped: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: RegionalProbeAlarmsProps) {
+    super(scope, id);
+    const { probe, namespace, topic } = props;
+    const region = Stack.of(this).region;
+    const period = runPeriod(probe.schedule);
+    const a = probe.alarms;
+    const describe = (meaning: string, check: string) => alarmDescription({ probe, region, meaning, check });
+    const metric = (name: string, statistic: string, p: Duration) =>
+      probeMetric(namespace, name, probe.name, region, statistic, p);
+
+    this.availability = new cloudwatch.Alarm(this, 'Availability', {
+      alarmName: alarmName({ probe: probe.name, kind: 'availability', region }),
+      alarmDescription: describe(
+        `${a.datapointsToAlarm} of the last ${a.evaluationPeriods} runs failed (token request, token validation or an API step).`,
+        'the latest failure code in the notification or the probe log (event "probe_result"); the token endpoint status page; whether the client secret or certificate was rotated.',
+      ),
+      metric: metric(METRICS.success.name, 'Minimum', period),
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: a.evaluationPeriods,
+      datapointsToAlarm: a.datapointsToAlarm,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    const targets = latencyTargets(probe, namespace, region);
+    if (targets.length > 0) {
+      this.latency = new cloudwatch.Alarm(this, 'Latency', {
+        alarmName: alarmName({ probe: probe.name, kind: 'latency', region }),
+        alarmDescription: describe(
+          `p95 latency of ${targets.map((t) => `${t.label} (> ${t.thresholdMs} ms)`).join(', ')} above its degraded threshold for ${a.latencyEvaluationPeriods} x 5 minutes.`,
+          'the TokenLatency and StepLatency graphs on the dashboard by region (one region: network path; all regions: the provider); the provider status page.',
+        ),
+        metric: latencyExpression(targets),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: sameThreshold(targets) ?? 1,
+        evaluationPeriods: a.latencyEvaluationPeriods,
+        datapointsToAlarm: a.latencyEvaluationPeriods,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    const gaugePeriod = Duration.hours(GAUGE_INTERVAL_HOURS);
+    this.expiry = new cloudwatch.Alarm(this, 'Expiry', {
+      alarmName: alarmName({ probe: probe.name, kind: 'expiry', region }),
+      alarmDescription: describe(
+        `a TLS certificate (token endpoint or API) or the client credential expires in fewer than ${a.expiryDaysThreshold} days.`,
+        'CertificateDaysLeft and CredentialDaysLeft on the dashboard; renew the certificate or rotate the client secret and update the Secrets Manager secret (and its replicas).',
+      ),
+      metric: new cloudwatch.MathExpression({
+        expression: 'MIN([certFilled, credFilled])',
+        usingMetrics: {
+          certFilled: fill(metric(METRICS.certificateDaysLeft.name, 'Minimum', gaugePeriod), 'cert', NO_EXPIRY_DAYS),
+          credFilled: fill(metric(METRICS.credentialDaysLeft.name, 'Minimum', gaugePeriod), 'cred', NO_EXPIRY_DAYS),
+        },
+        label: 'Fewest days left',
+        period: gaugePeriod,
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: a.expiryDaysThreshold,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      // Gauges are published once per block: a period without one says nothing.
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    });
+
+    this.stopped = new cloudwatch.Alarm(this, 'Stopped', {
+      alarmName: alarmName({ probe: probe.name, kind: 'stopped', region }),
+      alarmDescription: describe(
+        `no run reported for ${a.missingRunsPeriods} consecutive schedule periods: the probe is not running, so its other alarms are blind.`,
+        'the EventBridge Scheduler schedule (enabled?), the probe function errors and throttles, and MetricPublishFailures (metrics not put).',
+      ),
+      metric: metric(METRICS.success.name, 'SampleCount', period),
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: a.missingRunsPeriods,
+      datapointsToAlarm: a.missingRunsPeriods,
+      // The only alarm where no data is the failure.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+
+    for (const alarm of this.all) notifySns(alarm, topic);
+  }
+
+  get all(): cloudwatch.Alarm[] {
+    return [this.availability, this.latency, this.expiry, this.stopped].filter((x): x is cloudwatch.Alarm => !!x);
+  }
+}
+
+/**
+ * One latency alarm per probe and region (the naming function has one `Latency` name per pair): the
+ * MAX over the p95s of the token request and each API step. When every request has the same degraded
+ * threshold the expression stays in milliseconds; otherwise each p95 is divided by its own threshold
+ * and the alarm fires above 1.
+ *
+ * API latency is StepLatency per step rather than TotalLatency: degradedMs is a per-request threshold
+ * and TotalLatency sums several requests, so comparing the two would alarm on healthy multi-step runs.
+ */
+function latencyExpression(targets: LatencyTarget[]): cloudwatch.MathExpression {
+  const same = sameThreshold(targets);
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  for (const t of targets) {
+    usingMetrics[`${t.id}Ratio`] = new cloudwatch.MathExpression({
+      expression: same !== undefined ? `FILL(${t.id}, 0)` : `FILL(${t.id}, 0) / ${t.thresholdMs}`,
+      usingMetrics: { [t.id]: t.metric },
+      period: LATENCY_PERIOD,
+    });
+  }
+  return new cloudwatch.MathExpression({
+    expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
+    usingMetrics,
+    label: same !== undefined ? 'Slowest p95 (ms)' : 'Slowest p95 / degradedMs',
+    period: LATENCY_PERIOD,
+  });
+}
+
+/** `FILL(id, value)` as its own expression: array arguments of MIN/MAX take expression ids. */
+function fill(metric: cloudwatch.IMetric, id: string, value: number): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression: `FILL(${id}, ${value})`,
+    usingMetrics: { [id]: metric },
+    period: metric instanceof cloudwatch.Metric ? metric.period : undefined,
+  });
+}
+
+function sameThreshold(targets: LatencyTarget[]): number | undefined {
+  const first = targets[0]?.thresholdMs;
+  return targets.every((t) => t.thresholdMs === first) ? first : undefined;
+}
+
+export interface GlobalProbeAlarmProps {
+  probe: ResolvedProbe;
+  namespace: string;
+  /** Regions failing at once that make it global. */
+  globalFailureRegions: number;
+  topic: sns.ITopic;
+}
+
+/**
+ * In the home region: the probe fails from `globalFailureRegions` or more regions at once. Reads the
+ * `regionalSuccess` copies (metric `Success`, dimensions Probe + Region, put into the home region by
+ * every probe run), since an alarm cannot do metric math across regions.
+ */
+export class GlobalProbeAlarm extends Construct {
+  readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: GlobalProbeAlarmProps) {
+    super(scope, id);
+    const { probe, namespace, globalFailureRegions, topic } = props;
+    const period = runPeriod(probe.schedule);
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    const terms = probe.regions.map((region, index) => {
+      const mid = `r${index}`;
+      usingMetrics[mid] = new cloudwatch.Metric({
+        namespace,
+        metricName: METRICS.regionalSuccess.name,
+        dimensionsMap: { [DIMENSION_PROBE]: probe.name, [DIMENSION_REGION]: region },
+        statistic: 'Minimum',
+        period,
+        label: region,
+      });
+      // A region that reported nothing counts as not failing: missing runs are the Stopped alarm's job.
+      return `(1 - FILL(${mid}, 1))`;
+    });
+    const a = probe.alarms;
+    this.alarm = new cloudwatch.Alarm(this, 'Global', {
+      alarmName: alarmName({ probe: probe.name, kind: 'global' }),
+      alarmDescription: alarmDescription({
+        probe,
+        meaning: `failing from ${globalFailureRegions} or more of its ${probe.regions.length} regions (${probe.regions.join(', ')}) at once, in ${a.datapointsToAlarm} of the last ${a.evaluationPeriods} periods: the provider or the API is down for everyone, not one network path. Critical.`,
+        check:
+          'the provider status page; recent changes to the client (secret rotated, scopes or audience changed); the failure codes by region on the dashboard.',
+      }),
+      metric: new cloudwatch.MathExpression({
+        expression: terms.join(' + '),
+        usingMetrics,
+        label: 'Failing regions',
+        period,
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: globalFailureRegions,
+      evaluationPeriods: a.evaluationPeriods,
+      datapointsToAlarm: a.datapointsToAlarm,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    notifySns(this.alarm, topic);
+  }
+}
