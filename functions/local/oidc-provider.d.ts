@@ -59,8 +59,6 @@ declare module 'oidc-provider' {
   export class Provider {
     constructor(issuer: string, configuration?: Configuration);
     readonly issuer: string;
-    /** Koa's: do not print errors to stderr. */
-    silent: boolean;
     use(middleware: Middleware): this;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     on(event: string, listener: (...args: unknown[]) => void): this;
