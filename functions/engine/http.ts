@@ -98,6 +98,9 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
   const base = buildConnector({
     ...(request.tls?.ca ? { ca: [...rootCertificates, ...request.tls.ca] } : {}),
     ...(request.tls?.cert ? { cert: request.tls.cert, key: request.tls.key } : {}),
+    // Verification still happens, below: Node then completes the handshake and reports the verdict in
+    // `authorized`, so the certificate of a rejected peer (an expired one) can be read for certDaysLeft.
+    rejectUnauthorized: false,
     maxCachedSessions: 0,
     timeout: request.timeoutMs,
   });
@@ -106,9 +109,21 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
     const socket = (base as unknown as (o: typeof options, cb: typeof callback) => Socket | undefined)(
       options,
       (error: Error | null, sock: Socket | null) => {
-        if (error && socket && 'getPeerCertificate' in socket) recordPeer(socket as TLSSocket);
-        if (error) callback(error, null);
-        else callback(null, sock as Socket);
+        if (error || !sock) {
+          callback(error ?? new Error('no socket'), null);
+          return;
+        }
+        if (options.protocol === 'https:') {
+          const tlsSocket = sock as TLSSocket;
+          recordPeer(tlsSocket);
+          if (tlsSocket.authorized !== true) {
+            const code = String(tlsSocket.authorizationError ?? 'TLS_PEER_NOT_AUTHORIZED');
+            tlsSocket.destroy();
+            callback(Object.assign(new Error(`TLS peer verification failed: ${code}`), { code }), null);
+            return;
+          }
+        }
+        callback(null, sock);
       },
     );
     if (!socket) return;
@@ -120,7 +135,6 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
     });
     socket.once('secureConnect', () => {
       phases.secure ??= performance.now();
-      recordPeer(socket as TLSSocket);
     });
   };
 

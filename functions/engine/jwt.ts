@@ -120,6 +120,13 @@ export async function verifyAccessToken(ctx: RunContext, token: string, check: J
     );
   }
 
+  // jose checks a future iat only with maxTokenAge; a token issued "later" than now means skewed clocks.
+  const nowSec = ctx.deps.clock.now() / 1000;
+  const iat = decoded.payload.iat;
+  if (typeof iat === 'number' && iat > nowSec + config.clockToleranceSec) {
+    const detail = `iat ${isoOf(iat)} is in the future (now ${new Date(nowSec * 1000).toISOString()}, tolerance ${config.clockToleranceSec} s)`;
+    throw new ProbeFailure('token_validation', 'jwt_not_yet_valid', detail, { detail });
+  }
   for (const [name, expected] of Object.entries(config.requiredClaims ?? {})) {
     if (!jsonEquals(decoded.payload[name], expected)) {
       const detail = `claim "${name}" is ${decoded.payload[name] === undefined ? 'absent' : JSON.stringify(decoded.payload[name])}, required ${JSON.stringify(expected)}`;

@@ -9,7 +9,7 @@ import { loadCredentials } from './credentials.js';
 import { discover, type ServerMetadata } from './discovery.js';
 import { ProbeFailure } from './failure.js';
 import { hintFor } from './hints.js';
-import { oneLine } from './redact.js';
+import { oneLine, redactPatterns } from './redact.js';
 import { DEGRADED_CODE, type ProbeResult, type TokenSummary } from './result.js';
 import { runSteps } from './steps.js';
 import { requestToken, scopeParam, type TokenResponse } from './token-request.js';
@@ -35,7 +35,36 @@ export function resolveDeps(deps: EngineDeps): ResolvedDeps {
   };
 }
 
+/**
+ * Runs one probe. Never throws: a failure of the probed system is a `fail` result with its stage and
+ * code; anything else (a bug, a broken injected dependency) is `internal_error`.
+ */
 export async function runProbe(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult> {
+  const startedMono = performance.now();
+  try {
+    return await run(probe, deps);
+  } catch (error) {
+    return {
+      probe: probe.name,
+      status: 'fail',
+      stage: null,
+      step: null,
+      code: 'internal_error',
+      message: redactPatterns(
+        oneLine(`internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, 500),
+      ),
+      hint: hintFor('internal_error', null),
+      httpStatus: null,
+      startedAt: new Date(Date.now()).toISOString(),
+      durationMs: Math.round(performance.now() - startedMono),
+      exchanges: [],
+      token: null,
+      warnings: [],
+    };
+  }
+}
+
+async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult> {
   const resolved = resolveDeps(deps);
   const clock = resolved.clock;
   const startedAt = clock.now();
@@ -105,27 +134,32 @@ export async function runProbe(probe: ResolvedProbe, deps: EngineDeps): Promise<
       httpStatus: null,
     });
   } catch (error) {
-    const failure =
-      error instanceof ProbeFailure
-        ? error
-        : new ProbeFailure(
-            'config',
-            'internal_error',
-            `internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-            {},
-            { cause: error },
-          );
-    const exchange = failure.context.exchange;
-    if (exchange) exchange.code = failure.code;
-    const redact = (text: string) => (ctx ? ctx.redactor.redact(text) : text);
-    const context = failure.context;
-    return assemble(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), {
+    const redact = (text: string) => (ctx ? ctx.redactor.redact(text) : redactPatterns(text));
+    const base = baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft);
+    if (!(error instanceof ProbeFailure)) {
+      // A bug (or a broken injected dependency): keep what was measured, but claim no stage.
+      return assemble(base, {
+        status: 'fail',
+        stage: null,
+        step: null,
+        code: 'internal_error',
+        message: redact(
+          oneLine(`internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, 500),
+        ),
+        hint: hintFor('internal_error', null),
+        httpStatus: null,
+      });
+    }
+    const context = error.context;
+    const exchange = context.exchange;
+    if (exchange) exchange.code = error.code;
+    return assemble(base, {
       status: 'fail',
-      stage: failure.stage,
+      stage: error.stage,
       step: context.step ?? null,
-      code: failure.code,
-      message: redact(oneLine(failure.message, 500)),
-      hint: redact(hintFor(failure.code, failure.stage, context)),
+      code: error.code,
+      message: redact(oneLine(error.message, 500)),
+      hint: redact(hintFor(error.code, error.stage, context)),
       httpStatus: context.httpStatus ?? exchange?.status ?? null,
     });
   } finally {

@@ -6,8 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type ResolvedProbe, resolveProbe } from '../../functions/config/resolve.js';
 import { type ProbeConfig, probeSchema } from '../../functions/config/schema.js';
+import {
+  type ClientSecret,
+  CredentialsError,
+  type SecretLookup,
+  type SecretSource,
+} from '../../functions/engine/types.js';
 import { parseSecretObject } from '../../functions/secrets/parse.js';
-import { type ClientSecret, CredentialsError, type SecretLookup, type SecretSource } from '../../functions/engine/types.js';
 
 /** A probe config as the CLI would run it: validated by the schema and resolved with defaults. */
 export function resolved(config: ProbeConfig | Record<string, unknown>): ResolvedProbe {
