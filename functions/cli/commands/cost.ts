@@ -1,0 +1,64 @@
+/** `oauth-probe cost`: what the configured deployment costs per month, next to Synthetics canaries. */
+import { estimateCost } from '../../cost/estimate.js';
+import { parseCommandArgs } from '../args.js';
+import { colourEnabled, palette } from '../colour.js';
+import { type Command, HELP_OPTION } from '../command.js';
+import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
+import { formatCostReport } from '../cost-format.js';
+import { EXIT } from '../errors.js';
+
+const options = {
+  config: { type: 'string', short: 'c' },
+  json: { type: 'boolean' },
+  detail: { type: 'boolean', short: 'd' },
+  ...HELP_OPTION,
+} as const;
+
+export const costCommand: Command = {
+  name: 'cost',
+  summary: 'Estimate the monthly AWS cost of the deployment, next to Synthetics canaries',
+  options,
+  help: `Usage: oauth-probe cost [--config probes.json] [--json] [--detail]
+
+Estimates what deploying probes.json costs per month, per probe and region and in total: Lambda
+(compute, requests, INIT), EventBridge Scheduler, custom metrics, PutMetricData, alarms, Secrets
+Manager, SNS, log ingestion and the dashboard, side by side with the same checks as CloudWatch
+Synthetics canaries ($0.0012 per run). Prints the prices it assumes with their dates, and every
+assumption. Prices change: check them against the live AWS pricing pages.
+
+Options:
+  -c, --config FILE   probes.json to price (default: ${DEFAULT_CONFIG})
+      --json          the whole estimate as one JSON object on stdout
+  -d, --detail        every cost line of every probe and region, with how it was computed
+  -h, --help          show this help
+
+Examples:
+  npx oauth-probe cost
+  npx oauth-probe cost --detail
+  npx oauth-probe cost --json | jq .total
+
+Exit codes: 0 estimated, 2 bad usage or config.
+`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('cost', argv, options);
+    if (values.help) {
+      io.stdout.write(this.help);
+      return EXIT.ok;
+    }
+    const file = (values.config as string | undefined) ?? DEFAULT_CONFIG;
+    const { config } = await loadConfigForCli(file, io.cwd);
+    const estimate = estimateCost(config);
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(estimate, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    io.stdout.write(
+      formatCostReport(estimate, {
+        palette: palette(colourEnabled(io.stdout, io.env)),
+        detail: values.detail === true,
+        source: file,
+      }),
+    );
+    return EXIT.ok;
+  },
+};

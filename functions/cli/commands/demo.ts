@@ -1,0 +1,54 @@
+/** `oauth-probe demo` (= `npm start`): the local walk-through of the failures oauth-probe tells apart. */
+import { parseCommandArgs } from '../args.js';
+import { type Command, HELP_OPTION } from '../command.js';
+import { EXIT } from '../errors.js';
+
+const options = {
+  loop: { type: 'boolean' },
+  ci: { type: 'boolean' },
+  ...HELP_OPTION,
+} as const;
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'Local authorization server and API on 127.0.0.1; watch injected failures diagnosed live',
+  options,
+  help: `Usage: oauth-probe demo [--loop] [--ci]
+
+Starts a real authorization server (oidc-provider) and a protected API on 127.0.0.1 over HTTPS, runs
+an example probe against them every 2 seconds and walks through the failures oauth-probe exists to
+catch, each injected for a while and then healed:
+
+  1. the client secret was rotated             → fail at token, invalid_client
+  2. a scope was removed from the client       → fail at api, insufficient_scope
+  3. the authorization server is slow          → degraded at token, slow_response
+  4. signing keys rotated, the API did not see → fail at api, invalid_token
+  5. the API is down while tokens still flow   → fail at api, connection_refused
+
+For each, the verdict, stage, code, hint and the timing waterfall of every request. Ends after one
+cycle and prints where to go next. Needs no AWS account and no network beyond 127.0.0.1.
+
+Options:
+      --loop   keep cycling through the scenarios until Ctrl-C
+      --ci     no pauses, no colour; exit 0 only if every failure was diagnosed as expected and
+               every heal returned to pass, else print what differed and exit 1
+  -h, --help   show this help
+
+Examples:
+  npm start
+  npx oauth-probe demo --loop
+  npm run demo:ci
+
+Exit codes: 0 demo finished (with --ci: every scenario diagnosed as expected), 1 a scenario was
+not diagnosed as expected (--ci), 2 bad usage.
+`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('demo', argv, options);
+    if (values.help) {
+      io.stdout.write(this.help);
+      return EXIT.ok;
+    }
+    const { runDemo } = await import('../../demo/run.js');
+    return runDemo({ loop: values.loop === true, ci: values.ci === true }, io);
+  },
+};
