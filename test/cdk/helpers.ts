@@ -1,0 +1,85 @@
+/**
+ * Synthesizes the CDK app for tests: bundling skipped (context `aws:cdk:bundling-stacks: []`), cdk-nag
+ * applied exactly as bin/app.ts does, one synth per config shared by the tests of a file.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { parseConfig } from '../../functions/config/load.js';
+import type { ProbesConfig, ProbesConfigInput } from '../../functions/config/schema.js';
+import { type BuildOptions, buildOAuthProbeApp } from '../../lib/app.js';
+import { applyNag } from '../../lib/nag.js';
+import type { OAuthProbeStack } from '../../lib/oauth-probe-stack.js';
+
+export const PROJECT_ROOT = new URL('../../', import.meta.url).pathname;
+
+// Synthesize account-agnostic, as `npm run synth` does without credentials.
+delete process.env.CDK_DEFAULT_ACCOUNT;
+
+export interface SynthesizedApp {
+  config: ProbesConfig;
+  stacks: Map<string, OAuthProbeStack>;
+  templates: Map<string, Template>;
+  /** Violations of every validation plugin (cdk-nag) from the cloud assembly's report. */
+  violations: unknown[];
+  outdir: string;
+  template(region: string): Template;
+}
+
+export function validConfig(input: ProbesConfigInput): ProbesConfig {
+  const result = parseConfig(input);
+  if (!result.ok) throw new Error(`test config is invalid: ${JSON.stringify(result.problems)}`);
+  return result.config;
+}
+
+export function synthesize(
+  input: ProbesConfigInput | ProbesConfig,
+  options: BuildOptions & { bundle?: boolean } = {},
+): SynthesizedApp {
+  const config = validConfig(input as ProbesConfigInput);
+  const outdir = mkdtempSync(join(tmpdir(), 'oauth-probe-cdk-'));
+  const app = new App({
+    outdir,
+    context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
+  });
+  const { bundle: _bundle, ...build } = options;
+  const { stacks } = buildOAuthProbeApp(app, config, { baseDir: PROJECT_ROOT, ...build });
+  applyNag(app);
+  const assembly = app.synth();
+  const templates = new Map([...stacks].map(([region, stack]) => [region, Template.fromStack(stack)]));
+  const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { violations?: unknown[] }[];
+  };
+  return {
+    config,
+    stacks,
+    templates,
+    violations: report.pluginReports.flatMap((r) => r.violations ?? []),
+    outdir: assembly.directory,
+    template(region: string) {
+      const template = templates.get(region);
+      if (!template) throw new Error(`no stack for ${region}`);
+      return template;
+    },
+  };
+}
+
+/** The template as JSON with asset hashes masked, for snapshots that survive handler changes. */
+export function maskedTemplate(template: Template): unknown {
+  const text = JSON.stringify(template.toJSON(), null, 2).replace(/[0-9a-f]{64}(\.zip)?/g, '[ASSET]$1');
+  return JSON.parse(text);
+}
+
+/** Resources of a type, as [logicalId, properties]. */
+export function resourcesOf(template: Template, type: string): [string, Record<string, unknown>][] {
+  return Object.entries(template.findResources(type)).map(([id, r]) => [
+    id,
+    (r as { Properties?: Record<string, unknown> }).Properties ?? {},
+  ]);
+}
+
+export function count(template: Template, type: string): number {
+  return Object.keys(template.findResources(type)).length;
+}

@@ -1,0 +1,239 @@
+/**
+ * Three regions, three probes: what is shared per region stays one per region, what belongs to a
+ * probe scales with its regions.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ProbesConfigInput } from '../../functions/config/schema.js';
+import { count, resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
+
+const EU = 'eu-west-1';
+const US = 'us-east-1';
+const AP = 'ap-southeast-2';
+
+const config: ProbesConfigInput = {
+  homeRegion: EU,
+  regions: [EU, US, AP],
+  // No default degradedMs: gamma has none, so it gets no latency alarm.
+  defaults: { timeoutMs: 4000 },
+  notifications: {
+    warning: { emails: ['ops@example.com'] },
+    critical: { emails: ['ops@example.com', 'pager@example.com'] },
+  },
+  probes: [
+    {
+      // Every region, every minute.
+      name: 'alpha',
+      tokenUrl: 'https://auth.example.com/oauth/token',
+      credentials: { secretId: 'oauth-probe/alpha' },
+      degradedMs: 1000,
+      runbookUrl: 'https://wiki.example.com/alpha',
+    },
+    {
+      // Two regions, a secret by ARN under a customer key, steps with their own degraded thresholds.
+      name: 'beta',
+      tokenUrl: 'https://auth.example.com/oauth/token',
+      credentials: {
+        secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:beta-AbCdEf',
+        kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      },
+      degradedMs: 1000,
+      token: { degradedMs: 800 },
+      steps: [{ name: 'orders', request: { url: 'https://api.example.com/orders' }, degradedMs: 2000 }],
+      regions: [EU, US],
+      schedule: 'rate(5 minutes)',
+      deadlineMs: 45_000,
+    },
+    {
+      // One region, hourly cron, no degraded threshold at all.
+      name: 'gamma',
+      tokenUrl: 'https://auth.example.com/oauth/token',
+      credentials: { secretId: 'oauth-probe/gamma' },
+      regions: [AP],
+      schedule: 'cron(0 * * * ? *)',
+    },
+  ],
+};
+
+let synth: SynthesizedApp;
+beforeAll(() => {
+  synth = synthesize(config);
+});
+
+const alarmNames = (region: string) =>
+  resourcesOf(synth.template(region), 'AWS::CloudWatch::Alarm')
+    .map(([, p]) => p.AlarmName as string)
+    .sort();
+
+describe('a three-region, three-probe deployment', () => {
+  it('has one stack per region, the home stack first, cdk-nag clean', () => {
+    expect([...synth.stacks.keys()]).toEqual([EU, US, AP]);
+    expect(synth.violations).toEqual([]);
+  });
+
+  it.each([EU, US, AP])(
+    'shares one probe function, notifier, alarm topic, key and scheduler role per region (%s)',
+    (region) => {
+      const template = synth.template(region);
+      const home = region === EU;
+      expect(count(template, 'AWS::Lambda::Function')).toBe(2);
+      expect(count(template, 'AWS::Logs::LogGroup')).toBe(2);
+      expect(count(template, 'AWS::Logs::MetricFilter')).toBe(1);
+      expect(count(template, 'AWS::SNS::Topic')).toBe(home ? 2 : 1);
+      expect(count(template, 'AWS::KMS::Key')).toBe(home ? 2 : 1);
+      expect(count(template, 'AWS::IAM::Role')).toBe(3);
+      expect(count(template, 'AWS::CloudWatch::Dashboard')).toBe(home ? 1 : 0);
+    },
+  );
+
+  it('creates one schedule per probe and region', () => {
+    const schedules = (region: string) =>
+      resourcesOf(synth.template(region), 'AWS::Scheduler::Schedule')
+        .map(([, p]) => p.Description)
+        .sort();
+    expect(schedules(EU)).toEqual(['oauth-probe alpha', 'oauth-probe beta']);
+    expect(schedules(US)).toEqual(['oauth-probe alpha', 'oauth-probe beta']);
+    expect(schedules(AP)).toEqual(['oauth-probe alpha', 'oauth-probe gamma']);
+  });
+
+  it('creates the regional alarms per probe and region, and global alarms in the home region for multi-region probes', () => {
+    const regional = (probe: string, region: string, latency = true) =>
+      ['Availability', 'Expiry', ...(latency ? ['Latency'] : []), 'Stopped'].map(
+        (kind) => `OAuthProbe-${probe}-${region}-${kind}`,
+      );
+    expect(alarmNames(EU)).toEqual(
+      [...regional('alpha', EU), ...regional('beta', EU), 'OAuthProbe-alpha-Global', 'OAuthProbe-beta-Global'].sort(),
+    );
+    expect(alarmNames(US)).toEqual([...regional('alpha', US), ...regional('beta', US)].sort());
+    // gamma has no degradedMs (no latency alarm) and runs from 1 region (< globalFailureRegions 2: no global alarm).
+    expect(alarmNames(AP)).toEqual([...regional('alpha', AP), ...regional('gamma', AP, false)].sort());
+  });
+
+  it('sums the failing regions over all three regions for alpha', () => {
+    synth.template(EU).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'OAuthProbe-alpha-Global',
+      Metrics: [
+        {
+          Id: 'expr_1',
+          Expression: '(1 - FILL(r0, 1)) + (1 - FILL(r1, 1)) + (1 - FILL(r2, 1))',
+          ReturnData: true,
+          Label: 'Failing regions',
+        },
+        ...[EU, US, AP].map((region, i) => ({
+          Id: `r${i}`,
+          ReturnData: false,
+          Label: region,
+          MetricStat: {
+            Metric: {
+              Namespace: 'OAuthProbe',
+              MetricName: 'Success',
+              Dimensions: [
+                { Name: 'Probe', Value: 'alpha' },
+                { Name: 'Region', Value: region },
+              ],
+            },
+            Period: 60,
+            Stat: 'Minimum',
+          },
+        })),
+      ],
+    });
+  });
+
+  it('divides each p95 by its own degraded threshold when they differ (beta: token 800 ms, step 2000 ms)', () => {
+    const [, alarm] = resourcesOf(synth.template(US), 'AWS::CloudWatch::Alarm').find(
+      ([, p]) => p.AlarmName === `OAuthProbe-beta-${US}-Latency`,
+    )!;
+    expect(alarm.Threshold).toBe(1);
+    const expressions = (alarm.Metrics as { Expression?: string }[]).map((m) => m.Expression).filter(Boolean);
+    expect(expressions).toEqual(['MAX([tokenRatio, step0Ratio])', 'FILL(token, 0) / 800', 'FILL(step0, 0) / 2000']);
+  });
+
+  it('uses the average interval of an hourly cron as the period of its availability and stopped alarms', () => {
+    const template = synth.template(AP);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `OAuthProbe-gamma-${AP}-Availability`,
+      Period: 3600,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `OAuthProbe-gamma-${AP}-Stopped`,
+      Period: 3600,
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 * * * ? *)' });
+  });
+
+  it('sizes each region’s probe timeout to the longest deadline it runs', () => {
+    const timeout = (region: string) =>
+      resourcesOf(synth.template(region), 'AWS::Lambda::Function').find(([, p]) =>
+        String(p.Description).startsWith('oauth-probe: runs'),
+      )![1].Timeout;
+    expect(timeout(EU)).toBe(60); // beta: 45 s + 15 s
+    expect(timeout(AP)).toBe(23); // alpha and gamma: 4 s × (1 + 1) = 8 s + 15 s
+  });
+
+  it('grants a secret given by ARN as is, and its customer key only through Secrets Manager', () => {
+    synth.template(US).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^ProbeFunctionRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: [
+              {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    `:secretsmanager:${US}:`,
+                    { Ref: 'AWS::AccountId' },
+                    ':secret:oauth-probe/alpha-??????',
+                  ],
+                ],
+              },
+              'arn:aws:secretsmanager:eu-west-1:111122223333:secret:beta-AbCdEf',
+            ],
+          }),
+          Match.objectLike({
+            Action: 'kms:Decrypt',
+            Resource: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+            Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${US}.amazonaws.com` } },
+          }),
+        ]),
+      },
+    });
+    // gamma's region has no probe with a customer key: no kms:Decrypt there.
+    const apPolicy = resourcesOf(synth.template(AP), 'AWS::IAM::Policy').map(([, p]) => JSON.stringify(p));
+    expect(apPolicy.some((p) => p.includes('kms:ViaService'))).toBe(false);
+  });
+
+  it('subscribes an address listed as warning and critical once, without a filter', () => {
+    const emails = resourcesOf(synth.template(EU), 'AWS::SNS::Subscription')
+      .filter(([, p]) => p.Protocol === 'email')
+      .map(([, p]) => [p.Endpoint, p.FilterPolicy]);
+    expect(emails).toEqual([
+      ['ops@example.com', undefined],
+      ['pager@example.com', { severity: ['critical'] }],
+    ]);
+  });
+});
+
+describe('a home region that runs no probe', () => {
+  it('still gets a stack with the home resources and the alarm topic, but no probe function', () => {
+    const only = synthesize({
+      homeRegion: 'us-west-2',
+      regions: [EU],
+      probes: [config.probes[0]!],
+    });
+
+    const home = only.template('us-west-2');
+    expect([...only.stacks.keys()]).toEqual(['us-west-2', EU]);
+    expect(count(home, 'AWS::Lambda::Function')).toBe(1);
+    expect(count(home, 'AWS::Scheduler::Schedule')).toBe(0);
+    expect(count(home, 'AWS::CloudWatch::Dashboard')).toBe(1);
+    expect(count(home, 'AWS::SNS::Topic')).toBe(2);
+    // alpha runs from one region: no global alarm.
+    expect(count(home, 'AWS::CloudWatch::Alarm')).toBe(0);
+    expect(only.violations).toEqual([]);
+  });
+});
