@@ -4,7 +4,6 @@
  * and log metric filters can count events (`{ $.event = "metric_publish_failed" }`).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { redactPatterns } from '../engine/redact.js';
 import type { ProbeResult } from '../engine/result.js';
 
 /** What the runtime modules need from a logger; Powertools' `Logger` satisfies it, and so do test doubles. */
@@ -36,7 +35,8 @@ export interface ResultLogContext {
 }
 
 /**
- * The fields of the per-run log line: the whole result at top level plus the run's context.
+ * The fields of the per-run log line: the whole result at top level plus the run's context. Powertools
+ * omits fields whose value is null (a passing run has no `stage`, `code`, `hint` on its line).
  *
  * Powertools reserves `message` for the log message, so the result's `message` becomes the line's
  * `message`; a passing run (whose result message is null) logs `"<probe> pass"` there. Read it back with
@@ -58,10 +58,26 @@ export function resultLogLine(
   return { message: message ?? `${result.probe} ${result.status}`, fields };
 }
 
-/** Writes the per-run line. Results are redacted by the engine; known secret shapes are removed once more. */
+/**
+ * Defence in depth for text that leaves the function (log lines, notifications): results are redacted by
+ * the engine, which knows the secret values; this removes what is secret by its shape alone — JWS
+ * compact strings (access tokens, client assertions), PEM private keys and credentials after an
+ * `Authorization` scheme. Deliberately narrower than a word match on "basic", so that a probe called
+ * `local-basic` keeps its name.
+ */
+export function scrubSecrets(text: string): string {
+  return text
+    .replace(/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED)
+    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED)
+    .replace(/\b(Bearer|Basic|DPoP|bearer|basic)( +)[A-Za-z0-9\-._~+/]{16,}=*/g, `$1$2${REDACTED}`);
+}
+
+const REDACTED = '[redacted]';
+
+/** Writes the per-run line. Results are redacted by the engine; secret shapes are removed once more. */
 export function logResult(logger: RuntimeLogger, result: ProbeResult, context: ResultLogContext): void {
   const line = resultLogLine(result, context);
-  const safe = JSON.parse(redactPatterns(JSON.stringify(line))) as typeof line;
+  const safe = JSON.parse(scrubSecrets(JSON.stringify(line))) as typeof line;
   const level = result.status === 'fail' ? 'warn' : 'info';
   logger[level](safe.message, safe.fields);
 }
@@ -95,5 +111,23 @@ export function resultFromLogLine(text: string): LoggedResult | undefined {
     ...rest
   } = line;
   const message = line.status === 'pass' ? null : typeof line.message === 'string' ? line.message : null;
-  return { ...(rest as unknown as LoggedResult), message };
+  // Powertools leaves out null fields; put them back so the result has its contract shape.
+  const defaults: Pick<
+    LoggedResult,
+    'stage' | 'step' | 'code' | 'hint' | 'httpStatus' | 'token' | 'exchanges' | 'warnings'
+  > = {
+    stage: null,
+    step: null,
+    code: null,
+    hint: null,
+    httpStatus: null,
+    token: null,
+    exchanges: [],
+    warnings: [],
+  };
+  return {
+    ...defaults,
+    ...(rest as unknown as LoggedResult),
+    message,
+  };
 }

@@ -5,9 +5,8 @@
  * pager subscribers, and message attributes to filter on. The I/O lives in ./notifier.ts.
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
-import { redactPatterns } from '../engine/redact.js';
 import { type AlarmIdentity, alarmSeverity } from './alarm-naming.js';
-import type { LoggedResult } from './log.js';
+import { type LoggedResult, scrubSecrets } from './log.js';
 
 /** SNS subjects must be under 100 characters, ASCII, one line. */
 export const MAX_SUBJECT_LENGTH = 99;
@@ -205,8 +204,8 @@ export function buildNotification(input: NotificationInput): Notification {
       runbook: input.links.runbook ?? null,
     },
   };
-  const text = redactPatterns(plainText(input, document));
-  const json = redactPatterns(JSON.stringify(document));
+  const text = scrubSecrets(plainText(input, document));
+  const json = scrubSecrets(JSON.stringify(document));
   const message = JSON.stringify({ default: text, email: text, https: json, sqs: json, lambda: json });
   const attributes: Record<string, MessageAttributeValue> = {
     severity: { DataType: 'String', StringValue: severity },

@@ -13,13 +13,12 @@ import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type ResolvedProbe, resolveProbe } from '../config/resolve.js';
 import { DEFAULT_NAMESPACE, type ProbesConfig } from '../config/schema.js';
-import { redactPatterns } from '../engine/redact.js';
 import type { ProbeResult } from '../engine/result.js';
 import type { EngineDeps } from '../engine/run.js';
 import type { Clock, SecretSource } from '../engine/types.js';
 import { systemClock } from '../engine/types.js';
 import { PROBE_ENV, probeEventSchema } from '../lambda/contract.js';
-import { logResult, type RuntimeLogger } from './log.js';
+import { logResult, type RuntimeLogger, scrubSecrets } from './log.js';
 import { buildMetricData, publishMetrics, scheduleIntervalMinutes } from './metrics.js';
 import { DEFAULT_SECRET_CACHE_TTL_SEC } from './secrets-manager-source.js';
 
@@ -207,7 +206,7 @@ async function invalidEvent(
       stage: 'config',
       step: null,
       code: 'invalid_config',
-      message: redactPatterns(`the schedule's event is invalid: ${problems.join('; ')}`).slice(0, 1000),
+      message: scrubSecrets(`the schedule's event is invalid: ${problems.join('; ')}`).slice(0, 1000),
       hint: 'the deployed schedule input does not match the probe event contract: redeploy with the current CDK app (cdk deploy) so that the schedule and the function agree.',
       httpStatus: null,
       startedAt: new Date(now).toISOString(),
@@ -232,7 +231,7 @@ export function internalErrorResult(probe: string, error: unknown, clock: Clock 
     stage: null,
     step: null,
     code: 'internal_error',
-    message: redactPatterns(`internal error in the probe function: ${name}: ${detail}`).slice(0, 500),
+    message: scrubSecrets(`internal error in the probe function: ${name}: ${detail}`).slice(0, 500),
     hint: "a failure of oauth-probe itself, not of the authorization server or the API: see the probe function's log and report it.",
     httpStatus: null,
     startedAt: new Date(clock.now()).toISOString(),
