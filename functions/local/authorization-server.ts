@@ -12,7 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { exportJWK, generateKeyPair } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import type { Adapter, AdapterPayload, KoaContextWithOIDC, Provider as ProviderClass } from 'oidc-provider';
 import type { ClientAuthMethod } from '../config/schema.js';
 import type {
@@ -20,6 +20,7 @@ import type {
   AuthorizationServerOptions,
   LocalAuthorizationServer,
   LocalClientRegistration,
+  SigningAlgorithm,
 } from './types.js';
 
 /** Scopes the server knows besides those of the registered clients. */
@@ -31,7 +32,11 @@ export const TOKEN_PATH = '/token';
 export const JWKS_PATH = '/jwks';
 export const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
-const SIGNING_ALG = 'RS256';
+/**
+ * ES256 by default: a P-256 key takes under a millisecond where an RSA key takes 100-600 ms on a small
+ * machine, and every server and rotation gets a fresh key. `signingAlg: 'RS256'` for the common real-world case.
+ */
+export const DEFAULT_SIGNING_ALG: SigningAlgorithm = 'ES256';
 
 type OidcProviderModule = typeof import('oidc-provider');
 type Route = 'token' | 'discovery' | 'jwks' | 'other';
@@ -59,17 +64,27 @@ function loadOidcProvider(): Promise<OidcProviderModule> {
   return oidcProviderModule;
 }
 
-let initialSigningKey: Promise<Record<string, unknown>> | undefined;
+const spareRsaKeys = new Map<SigningAlgorithm, Promise<Record<string, unknown>>>();
 
-async function generateSigningKey(): Promise<Record<string, unknown>> {
-  const { privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
+/**
+ * Every server, and every rotation, gets a key of its own: a token from one local server must never verify
+ * against another's JWKS. RSA keys are slow to make, so one spare per algorithm is made ahead.
+ */
+function takeSigningKey(alg: SigningAlgorithm): Promise<Record<string, unknown>> {
+  if (alg === 'ES256' || alg === 'EdDSA') return generateSigningKey(alg);
+  const key = spareRsaKeys.get(alg) ?? generateSigningKey(alg);
+  const spare = generateSigningKey(alg);
+  spare.catch(() => {
+    if (spareRsaKeys.get(alg) === spare) spareRsaKeys.delete(alg);
+  });
+  spareRsaKeys.set(alg, spare);
+  return key;
+}
+
+async function generateSigningKey(alg: SigningAlgorithm): Promise<Record<string, unknown>> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true });
   const jwk = await exportJWK(privateKey);
-  return {
-    ...jwk,
-    kid: `as-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-    alg: SIGNING_ALG,
-    use: 'sig',
-  };
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg, use: 'sig' };
 }
 
 /**
@@ -92,6 +107,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   }
   const scopes = [...new Set([...(options.scopes ?? DEFAULT_SCOPES), ...options.clients.flatMap((c) => c.scopes)])];
   const ttlSec = options.accessTokenTtlSec ?? DEFAULT_ACCESS_TOKEN_TTL_SEC;
+  const signingAlg = options.signingAlg ?? DEFAULT_SIGNING_ALG;
   const faults: AuthorizationServerFault[] = [];
   // Stored grants and replay-detection entries (jti of client assertions) survive a key rotation.
   const storage = new Map<string, Map<string, { payload: AdapterPayload; expiresAt: number }>>();
@@ -202,6 +218,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     const provider = new Provider(issuer, {
       adapter: adapterFor,
       clientAuthMethods,
+      // oidc-provider checks every client's ID token algorithm against the keystore, even with no ID tokens.
+      clientDefaults: { id_token_signed_response_alg: signingAlg },
       scopes: ['openid', ...scopes],
       jwks: { keys: [signingKey] },
       cookies: { keys: [randomKey()] },
@@ -228,7 +246,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
               audience: options.audience,
               accessTokenFormat: 'jwt',
               accessTokenTTL: ttlSec,
-              jwt: { sign: { alg: SIGNING_ALG } },
+              jwt: { sign: { alg: signingAlg } },
             };
           },
         },
@@ -297,8 +315,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     });
   }
 
-  initialSigningKey ??= generateSigningKey();
-  handler = buildProvider(await initialSigningKey).callback();
+  handler = buildProvider(await takeSigningKey(signingAlg)).callback();
   let closed: Promise<void> | undefined;
 
   return {
@@ -320,7 +337,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     },
     async rotateSigningKeys() {
       // oidc-provider fixes its keystore at construction: a new provider replaces the old one in place.
-      handler = buildProvider(await generateSigningKey()).callback();
+      handler = buildProvider(await takeSigningKey(signingAlg)).callback();
     },
     injectFault(fault) {
       faults.push(fault);

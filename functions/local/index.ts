@@ -2,6 +2,7 @@
 export {
   DEFAULT_ACCESS_TOKEN_TTL_SEC,
   DEFAULT_SCOPES,
+  DEFAULT_SIGNING_ALG,
   DISCOVERY_PATH,
   JWKS_PATH,
   startAuthorizationServer,

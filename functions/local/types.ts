@@ -46,7 +46,12 @@ export interface AuthorizationServerOptions {
    * @default the clients' scopes plus "billing:read" and "billing:write"
    */
   scopes?: string[];
+  /** Algorithm of the access-token signing key (a fresh key per server and per rotation). @default "ES256" */
+  signingAlg?: SigningAlgorithm;
 }
+
+/** Algorithms the local authorization server can sign access tokens with. */
+export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
 
 /** A fault the authorization server injects until cleared. Applies to the token endpoint unless `path` says otherwise. */
 export type AuthorizationServerFault =

@@ -62,7 +62,7 @@ describe('startAuthorizationServer over HTTP', () => {
         audience: env.audience,
         typ: 'at+jwt',
       });
-      expect(protectedHeader.alg).toBe('RS256');
+      expect(protectedHeader.alg).toBe('ES256');
       expect(payload).toMatchObject({ client_id: 'probe-basic', sub: 'probe-basic', scope: 'billing:read' });
       expect(payload.exp! - payload.iat!).toBe(120);
       expect(payload.jti).toEqual(expect.any(String));
@@ -147,6 +147,26 @@ describe('startAuthorizationServer over HTTP', () => {
 
       expect(response.status).toBe(401);
       expect(response.body.error).toBe('invalid_client');
+    });
+
+    it.each(['RS256', 'PS256', 'EdDSA'] as const)('signs with %s when asked', async (signingAlg) => {
+      const server = await startAuthorizationServer({
+        audience: env.audience,
+        signingAlg,
+        clients: [{ clientId: 'c', authMethod: 'client_secret_post', clientSecret: 's', scopes: ['billing:read'] }],
+      });
+      try {
+        const response = await tokenRequest(server.tokenUrl, { ...READ, client_id: 'c', client_secret: 's' });
+        const { protectedHeader } = await jwtVerify(
+          response.body.access_token as string,
+          createRemoteJWKSet(new URL(server.jwksUri)),
+          { issuer: server.issuer, audience: env.audience },
+        );
+
+        expect(protectedHeader.alg).toBe(signingAlg);
+      } finally {
+        await server.close();
+      }
     });
 
     it('rejects tls_client_auth registrations on a plain HTTP server', async () => {
@@ -242,6 +262,18 @@ describe('startAuthorizationServer over HTTP', () => {
     it('setClientScopes refuses scopes the server does not know, and unknown clients', () => {
       expect(() => env.authServer.setClientScopes('probe-post', ['admin:everything'])).toThrow(TypeError);
       expect(() => env.authServer.setClientSecret('nobody', 'x')).toThrow(TypeError);
+    });
+
+    it('signs with a key of its own: another local server publishes a different one', async () => {
+      const other = await startLocalEnvironment();
+      try {
+        const mine = (await getJson(env.authServer.jwksUri)).body.keys as { kid: string }[];
+        const theirs = (await getJson(other.authServer.jwksUri)).body.keys as { kid: string }[];
+
+        expect(theirs[0]!.kid).not.toBe(mine[0]!.kid);
+      } finally {
+        await other.close();
+      }
     });
 
     it('rotateSigningKeys publishes only the new key and signs new tokens with it', async () => {
