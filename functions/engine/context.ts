@@ -7,7 +7,7 @@ import type { ResolvedProbe } from '../config/resolve.js';
 import { classifyTransport } from './classify.js';
 import { type FailureContext, ProbeFailure } from './failure.js';
 import { exchange, type HttpRequest, type HttpResponse, type TlsOptions, TransportError } from './http.js';
-import { Redactor } from './redact.js';
+import { oneLine, Redactor } from './redact.js';
 import type { Exchange, Stage, Warning } from './result.js';
 import type { Clock, SecretSource } from './types.js';
 
@@ -52,6 +52,11 @@ export class RunContext {
     /** Extra CA PEMs from tls.ca, read once per run. */
     readonly ca: string[] | undefined,
   ) {}
+
+  /** Server text fit for a message: secrets redacted first, then trimmed (trimming first could cut a secret in two). */
+  quote(text: string, max = 200): string {
+    return oneLine(this.redactor.redact(text), max);
+  }
 
   warn(code: string, message: string): void {
     if (this.warnings.some((w) => w.code === code)) return;

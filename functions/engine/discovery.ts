@@ -4,7 +4,6 @@
 import { parseJsonObject } from './classify.js';
 import type { RunContext } from './context.js';
 import { ProbeFailure } from './failure.js';
-import { oneLine } from './redact.js';
 
 export interface ServerMetadata {
   issuer: string;
@@ -51,7 +50,7 @@ export async function discover(ctx: RunContext, issuer: string): Promise<ServerM
       throw new ProbeFailure(
         'discovery',
         'issuer_mismatch',
-        `metadata at ${exchange.url} names issuer ${JSON.stringify(oneLine(String(json.issuer ?? '(none)'), 120))}, configured ${JSON.stringify(issuer)}`,
+        `metadata at ${exchange.url} names issuer ${JSON.stringify(ctx.quote(String(json.issuer ?? '(none)'), 120))}, configured ${JSON.stringify(issuer)}`,
         { exchange, httpStatus: response.status, detail: `got ${String(json.issuer)}, expected ${issuer}` },
       );
     }

@@ -158,7 +158,7 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
       stage: error.stage,
       step: context.step ?? null,
       code: error.code,
-      message: redact(oneLine(error.message, 500)),
+      message: oneLine(redact(error.message), 500),
       hint: redact(hintFor(error.code, error.stage, context)),
       httpStatus: context.httpStatus ?? exchange?.status ?? null,
     });

@@ -109,11 +109,11 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     const challenge = parseBearerChallenge(response.headers['www-authenticate']);
     const retryAfterSec = retryAfterSeconds(response.headers['retry-after'], ctx.deps.clock.now());
     let message = `${target} ${method} ${exchange.url} answered ${response.status}, expected ${expected.length > 0 ? expected.join(' or ') : '2xx'}`;
-    if (challenge?.error) message += `; WWW-Authenticate error="${oneLine(challenge.error, 60)}"`;
-    if (challenge?.error_description) message += ` (${oneLine(challenge.error_description, 160)})`;
+    if (challenge?.error) message += `; WWW-Authenticate error="${ctx.quote(challenge.error, 60)}"`;
+    if (challenge?.error_description) message += ` (${ctx.quote(challenge.error_description, 160)})`;
     const detail =
       code === 'insufficient_scope' && challenge?.scope
-        ? `it asks for scope "${oneLine(challenge.scope, 120)}"`
+        ? `it asks for scope "${ctx.quote(challenge.scope, 120)}"`
         : `expected ${expected.length > 0 ? expected.join(' or ') : '2xx'}`;
     throw new ProbeFailure('api', code, ctx.redactor.redact(message), {
       step: step.name,
@@ -130,7 +130,7 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
   for (const [name, wanted] of Object.entries(expect?.headers ?? {})) {
     const actual = response.headers[name.toLowerCase()];
     if (actual === undefined || !actual.toLowerCase().includes(wanted.toLowerCase())) {
-      const detail = `header ${name} is ${actual === undefined ? 'absent' : JSON.stringify(oneLine(actual, 100))}, expected to contain ${JSON.stringify(wanted)}`;
+      const detail = `header ${name} is ${actual === undefined ? 'absent' : JSON.stringify(ctx.quote(actual, 100))}, expected to contain ${JSON.stringify(wanted)}`;
       throw assertion(`${target}: ${detail}`, detail, at);
     }
   }
@@ -148,7 +148,7 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     throw assertion(`${target}: ${detail}`, detail, at);
   }
   for (const check of expect?.json ?? []) {
-    const problem = checkJson(json, check);
+    const problem = checkJson(json, check, (text, max) => ctx.quote(text, max));
     if (problem) throw assertion(`${target}: ${problem}`, problem, at);
   }
   for (const [name, path] of Object.entries(step.extract ?? {})) {
@@ -178,6 +178,8 @@ function expectedStatuses(step: StepConfig): number[] {
 export function checkJson(
   json: unknown,
   check: { path: string; equals?: unknown; exists?: boolean; matches?: string },
+  /** How response values are quoted: the run passes its redacting quote. */
+  quote: (text: string, max: number) => string = oneLine,
 ): string | null {
   let resolved: { found: boolean; value?: unknown };
   try {
@@ -185,7 +187,7 @@ export function checkJson(
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  const shown = (v: unknown) => oneLine(JSON.stringify(v) ?? 'undefined', 100);
+  const shown = (v: unknown) => quote(JSON.stringify(v) ?? 'undefined', 100);
   if (check.exists === true && !resolved.found) return `path ${check.path} does not exist`;
   if (check.exists === false && resolved.found)
     return `path ${check.path} exists (${shown(resolved.value)}), expected absent`;
@@ -198,7 +200,13 @@ export function checkJson(
   if (check.matches !== undefined) {
     if (!resolved.found) return `path ${check.path} does not exist, expected to match /${check.matches}/`;
     const text = typeof resolved.value === 'string' ? resolved.value : JSON.stringify(resolved.value);
-    if (!new RegExp(check.matches).test(text ?? '')) {
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(check.matches);
+    } catch {
+      return `"matches" of ${check.path} is not a valid regular expression: /${check.matches}/`;
+    }
+    if (!pattern.test(text ?? '')) {
       return `path ${check.path} is ${shown(resolved.value)}, expected to match /${check.matches}/`;
     }
   }

@@ -7,7 +7,6 @@ import { authenticateClient } from './client-auth.js';
 import type { RunContext } from './context.js';
 import { ProbeFailure } from './failure.js';
 import type { HttpResponse } from './http.js';
-import { oneLine } from './redact.js';
 import type { Exchange } from './result.js';
 import type { ClientSecret } from './types.js';
 
@@ -74,8 +73,8 @@ export async function requestToken(ctx: RunContext, tokenUrl: string, secret: Cl
   const retryAfterSec = retryAfterSeconds(response.headers['retry-after'], ctx.deps.clock.now());
   let message = `token endpoint answered ${response.status}`;
   if (oauth) {
-    message += ` ${oneLine(oauth.error, 60)}`;
-    if (oauth.error_description) message += `: ${oneLine(String(oauth.error_description))}`;
+    message += ` ${ctx.quote(oauth.error, 60)}`;
+    if (oauth.error_description) message += `: ${ctx.quote(String(oauth.error_description))}`;
   } else if (bodyKind && bodyKind !== 'json') {
     message += bodyKind === 'empty' ? ' with an empty body' : ` with a ${bodyKind} body, not JSON`;
   } else if (bodyKind === 'json') {
