@@ -1,0 +1,61 @@
+/**
+ * bin/app.ts as `cdk synth` runs it (a child process with CDK_CONTEXT_JSON), for the behaviour that
+ * only the entry point has: a bad config fails once, listing every problem, without a stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from './helpers.js';
+
+function runApp(config: unknown) {
+  const dir = mkdtempSync(join(tmpdir(), 'oauth-probe-bin-'));
+  const path = join(dir, 'probes.json');
+  writeFileSync(path, JSON.stringify(config));
+  return spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config: path }), CDK_OUTDIR: join(dir, 'cdk.out') },
+  });
+}
+
+describe('bin/app.ts', () => {
+  it('fails once on an invalid config, listing every problem with its path and no stack trace', () => {
+    const result = runApp({
+      globalFailureRegions: 0,
+      probes: [
+        {
+          name: 'bad name',
+          tokenUrl: 'https://auth.example.com/token',
+          credentials: { secretId: 'x' },
+          schedule: 'rate(1 minutes)',
+        },
+        { name: 'no-endpoint', credentials: {} },
+      ],
+    });
+
+    expect(result.status).toBe(1);
+    for (const path of ['globalFailureRegions', 'probes[0].name', 'probes[1].credentials.secretId']) {
+      expect(result.stderr).toContain(`  ${path}: `);
+    }
+    expect(result.stderr).toContain('probes.json: 3 problems:');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('reports a schedule EventBridge Scheduler would reject', () => {
+    const result = runApp({
+      probes: [
+        {
+          name: 'p',
+          tokenUrl: 'https://auth.example.com/token',
+          credentials: { secretId: 'x' },
+          schedule: 'rate(1 minutes)',
+        },
+      ],
+    });
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('probes[0].schedule: write "rate(1 minute)"');
+  });
+});

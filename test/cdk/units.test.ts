@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../functions/config/load.js';
+import { resolveProbe } from '../../functions/config/resolve.js';
+import { alarmDescription, MAX_DESCRIPTION_LENGTH } from '../../lib/alarm-description.js';
+import { resolveForDeployment } from '../../lib/app.js';
+import { secretArn } from '../../lib/oauth-probe-stack.js';
+import { scheduleIntervalMinutes } from '../../lib/periods.js';
+import { validConfig } from './helpers.js';
+
+const probe = {
+  name: 'billing-api',
+  tokenUrl: 'https://auth.example.com/oauth/token',
+  credentials: { secretId: 'oauth-probe/billing' },
+};
+
+describe('scheduleIntervalMinutes', () => {
+  it.each([
+    ['rate(1 minute)', 1],
+    ['rate(5 minutes)', 5],
+    ['rate(2 hours)', 120],
+    ['rate(1 day)', 1440],
+    ['rate(2 days)', 1440],
+    ['cron(0/5 * * * ? *)', 5],
+    ['cron(0 * * * ? *)', 60],
+    ['cron(0 9 * * ? *)', 1440],
+  ])('%s → %i minutes per alarm period', (expression, minutes) => {
+    expect(scheduleIntervalMinutes(expression)).toBe(minutes);
+  });
+});
+
+describe('alarmDescription', () => {
+  const config = validConfig({ probes: [{ ...probe, runbookUrl: 'https://wiki.example.com/rb' }] });
+  const resolved = resolveProbe(config, config.probes[0]!);
+
+  it('names probe and region, says what it means and what to check, and ends with the runbook line', () => {
+    const text = alarmDescription({ probe: resolved, region: 'eu-west-1', meaning: 'it broke.', check: 'the logs.' });
+
+    expect(text).toBe(
+      'oauth-probe "billing-api" from eu-west-1: it broke.\nCheck: the logs.\nRunbook: https://wiki.example.com/rb',
+    );
+  });
+
+  it('cuts the free text, never the runbook link, at 1024 characters', () => {
+    const text = alarmDescription({ probe: resolved, meaning: 'x'.repeat(2000), check: 'y' });
+
+    expect(text).toHaveLength(MAX_DESCRIPTION_LENGTH);
+    expect(text.endsWith('\nRunbook: https://wiki.example.com/rb')).toBe(true);
+  });
+});
+
+describe('secretArn', () => {
+  const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1', account: '111122223333' } });
+
+  it('turns a name into the ARN of that name with the 6-character suffix Secrets Manager adds', () => {
+    expect(stack.resolve(secretArn(stack, 'oauth-probe/billing'))).toEqual({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111122223333:secret:oauth-probe/billing-??????'],
+      ],
+    });
+  });
+
+  it('keeps an ARN as it is', () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:billing-AbCdEf';
+    expect(secretArn(stack, arn)).toBe(arn);
+  });
+});
+
+describe('resolveForDeployment', () => {
+  it('inlines a tls.ca file relative to probes.json', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oauth-probe-ca-'));
+    writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const config = validConfig({ probes: [{ ...probe, tls: { ca: 'ca.pem' } }] });
+
+    const [resolved] = resolveForDeployment(config, dir);
+
+    expect(resolved!.tls!.ca).toContain('-----BEGIN CERTIFICATE-----');
+  });
+
+  it('reports every unreadable CA file as a config problem at its path', () => {
+    const config = validConfig({
+      probes: [
+        { ...probe, tls: { ca: 'missing-1.pem' } },
+        { ...probe, name: 'other', tls: { ca: 'missing-2.pem' } },
+      ],
+    });
+
+    const error = (() => {
+      try {
+        resolveForDeployment(config, tmpdir(), 'probes.json');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.path)).toEqual(['probes[0].tls.ca', 'probes[1].tls.ca']);
+  });
+});
