@@ -5,7 +5,10 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { measureColdStart } from './cold-start.js';
+import { measureCost } from './cost.js';
 import type { FigureGroup } from './figure.js';
+import { measureMemory } from './memory.js';
 import { measureOverhead } from './overhead.js';
 import { describeMachine, formatTable } from './report.js';
 import { measureScale } from './scale.js';
@@ -14,8 +17,24 @@ import { measureTiming } from './timing.js';
 
 const quick = process.argv.includes('--quick');
 const counts = quick
-  ? { timingRuns: 6, overheadRuns: 6, warmup: 2, scaleRepeats: 1 }
-  : { timingRuns: 50, overheadRuns: 50, warmup: 5, scaleRepeats: 3 };
+  ? {
+      timingRuns: 6,
+      overheadRuns: 6,
+      warmup: 2,
+      coldStartRounds: 3,
+      memoryProbes: 50,
+      memoryRepeats: 1,
+      scaleRepeats: 1,
+    }
+  : {
+      timingRuns: 50,
+      overheadRuns: 50,
+      warmup: 5,
+      coldStartRounds: 20,
+      memoryProbes: 50,
+      memoryRepeats: 3,
+      scaleRepeats: 3,
+    };
 
 const machine = describeMachine();
 const started = performance.now();
@@ -28,11 +47,17 @@ try {
   groups.push(await measureTiming(servers, { runs: counts.timingRuns, warmup: counts.warmup }));
   log('2/6 probe overhead');
   groups.push(await measureOverhead(servers, { runs: counts.overheadRuns, warmup: counts.warmup }));
+  log('3/6 cold start');
+  groups.push(await measureColdStart({ rounds: counts.coldStartRounds }));
+  log('4/6 memory');
+  groups.push(await measureMemory(servers, { probes: counts.memoryProbes, repeats: counts.memoryRepeats }));
   log('5/6 scale');
   groups.push(await measureScale(servers, { repeats: counts.scaleRepeats }));
 } finally {
   await servers.close();
 }
+log('6/6 cost');
+groups.push(measureCost());
 groups.sort((a, b) => a.id - b.id);
 
 const durationSec = Math.round((performance.now() - started) / 100) / 10;

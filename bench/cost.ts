@@ -1,0 +1,83 @@
+/**
+ * Figure 6, cost: the cost model's figure (`estimateCost`, the same as the `cost` command) for one probe
+ * (token request plus two API steps over HTTPS, a degraded threshold so the latency alarm exists) on a
+ * 1-minute schedule in one region, with the model's default assumptions, against a CloudWatch Synthetics
+ * canary on the same schedule.
+ */
+import { configSchema } from '../functions/config/schema.js';
+import { COST_ITEM_LABELS, estimateCost } from '../functions/cost/estimate.js';
+import type { FigureGroup } from './figure.js';
+import { round } from './stats.js';
+
+const MAX_USD = 1.5;
+
+const config = configSchema.parse({
+  regions: ['us-east-1'],
+  probes: [
+    {
+      name: 'billing-api',
+      tokenUrl: 'https://auth.example.com/oauth2/token',
+      credentials: { secretId: 'oauth-probe/billing' },
+      scope: 'billing:read',
+      degradedMs: 2000,
+      schedule: 'rate(1 minute)',
+      steps: [
+        { name: 'list-invoices', request: { url: 'https://api.example.com/v1/invoices?limit=1' } },
+        { name: 'get-invoice', request: { url: 'https://api.example.com/v1/invoices/{{id}}' } },
+      ],
+    },
+  ],
+});
+
+export function measureCost(): FigureGroup {
+  const estimate = estimateCost(config);
+  const probe = estimate.probes[0]!;
+  const region = probe.regions[0]!;
+  // The probe's own cost in its region; the dashboard is shared by every probe of a deployment.
+  const perProbeRegion = probe.monthlyUsd;
+  const allIn = estimate.total.monthlyUsd;
+  return {
+    id: 6,
+    title: 'Cost',
+    figures: [
+      {
+        key: 'cost.perProbeRegionMonthUsd',
+        label: 'One probe, 1-minute schedule, one region, per month',
+        target: `≤ $${MAX_USD.toFixed(2)}`,
+        measured: round(perProbeRegion, 3),
+        unit: 'USD',
+        pass: perProbeRegion <= MAX_USD,
+      },
+      {
+        key: 'cost.deploymentWithDashboardMonthUsd',
+        label: 'Same, with the deployment dashboard (3 free per account)',
+        target: 'report',
+        measured: round(allIn, 3),
+        unit: 'USD',
+        pass: null,
+      },
+      {
+        key: 'cost.syntheticsCanaryMonthUsd',
+        label: 'CloudWatch Synthetics canary, same schedule',
+        target: 'report ($51.84)',
+        measured: round(probe.canaryMonthlyUsd, 2),
+        unit: 'USD',
+        pass: null,
+      },
+    ],
+    details: {
+      runsPerMonth: region.runsPerMonth,
+      requestsPerRun: region.requestsPerRun,
+      billedMsPerRun: region.billedMsPerRun,
+      lines: [...region.lines, ...probe.global, ...estimate.shared].map((line) => ({
+        item: COST_ITEM_LABELS[line.item],
+        quantity: round(line.quantity, 4),
+        unit: line.unit,
+        usd: round(line.monthlyUsd, 4),
+        basis: line.basis,
+      })),
+      assumptions: estimate.assumptions,
+      prices: estimate.prices.map((p) => ({ key: p.key, usd: p.usd, unit: p.unit, asOf: p.asOf })),
+    },
+  };
+}

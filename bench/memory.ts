@@ -1,0 +1,71 @@
+/**
+ * Figure 4, memory: the peak RSS of one Node process that holds the probe handler's code and AWS clients
+ * and runs 50 probes at once against the hold servers. The process runs from a bundle built with
+ * BUNDLE_SETTINGS, as in Lambda; each variant is run `repeats` times and the highest peak is reported.
+ */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { bundleEntry } from './bundle.js';
+import type { Figure, FigureGroup } from './figure.js';
+import type { MemoryChildOutput } from './memory-child.js';
+import { holdProbe, VARIANTS, variantLabel } from './probes.js';
+import type { HoldServers } from './servers.js';
+import { round } from './stats.js';
+
+export interface MemoryOptions {
+  probes: number;
+  repeats: number;
+}
+
+const TOKEN_HOLD_MS = 150;
+const STEP_HOLD_MS = [80, 80];
+const MAX_MIB = 100;
+
+const tmp = (path: string) => fileURLToPath(new URL(`./tmp/memory/${path}`, import.meta.url));
+
+export async function measureMemory(servers: HoldServers, options: MemoryOptions): Promise<FigureGroup> {
+  const { outfile } = await bundleEntry(fileURLToPath(new URL('./memory-child.ts', import.meta.url)), {
+    outfile: tmp('child/index.mjs'),
+  });
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {
+    probes: options.probes,
+    concurrency: options.probes,
+    repeats: options.repeats,
+    tokenHoldMs: TOKEN_HOLD_MS,
+    stepHoldMs: STEP_HOLD_MS,
+  };
+  for (const variant of VARIANTS) {
+    const runs: MemoryChildOutput[] = [];
+    for (let r = 0; r < options.repeats; r++) {
+      const plan = { variant, tokenHoldMs: TOKEN_HOLD_MS, stepHoldMs: STEP_HOLD_MS };
+      const probes = Array.from({ length: options.probes }, (_, i) =>
+        holdProbe(servers, plan, `m${variant}r${r}p${i}`),
+      );
+      const probesFile = tmp(`probes-${r}.json`);
+      await writeFile(probesFile, JSON.stringify(probes));
+      // The child inherits NODE_EXTRA_CA_CERTS: the `https` variant trusts the CA through the store.
+      const { stdout } = await promisify(execFile)(process.execPath, [outfile, probesFile]);
+      const output = JSON.parse(stdout) as MemoryChildOutput;
+      if (output.failed.length > 0) throw new Error(`memory run: ${output.failed[0]}`);
+      runs.push(output);
+    }
+    const peak = Math.max(...runs.map((r) => r.maxRssMiB));
+    figures.push({
+      key: `memory.${variant}.maxRssMiB`,
+      label: `Peak RSS, ${options.probes} probes at once, ${variantLabel(variant)}`,
+      target: `< ${MAX_MIB} MiB`,
+      measured: round(peak, 1),
+      unit: 'MiB',
+      pass: peak < MAX_MIB,
+    });
+    details[variant] = {
+      maxRssMiB: runs.map((r) => round(r.maxRssMiB, 1)),
+      loadedRssMiB: runs.map((r) => round(r.loadedRssMiB, 1)),
+    };
+  }
+  await servers.drain();
+  return { id: 4, title: 'Memory', figures, details };
+}
