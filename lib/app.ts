@@ -11,6 +11,7 @@ import type { ProbesConfig } from '../functions/config/schema.js';
 import type { LambdaRole } from './bundling.js';
 import { stackName } from './names.js';
 import { OAuthProbeStack } from './oauth-probe-stack.js';
+import { scheduleIntervalMinutes } from './periods.js';
 
 export interface BuildOptions {
   /** Folder of probes.json, for relative `tls.ca` paths (read and inlined into the schedule input). */
@@ -36,6 +37,8 @@ export interface OAuthProbeApp {
 export function buildOAuthProbeApp(app: App, config: ProbesConfig, options: BuildOptions = {}): OAuthProbeApp {
   const deployment = resolveDeployment(config);
   const probes = options.probes ?? resolveForDeployment(config, options.baseDir);
+  const limits = cloudWatchLimitProblems(config, probes, deployment.globalFailureRegions);
+  if (limits.length > 0) throw new ConfigError(limits);
   const account = options.account ?? process.env.CDK_DEFAULT_ACCOUNT;
   const regions = [deployment.homeRegion, ...deployment.regions.filter((r) => r !== deployment.homeRegion)];
 
@@ -87,4 +90,42 @@ export function resolveForDeployment(config: ProbesConfig, baseDir?: string, sou
   });
   if (problems.length > 0) throw new ConfigError(problems, source);
   return probes;
+}
+
+/** CloudWatch rejects an alarm whose evaluation range (period × periods) exceeds this. */
+const MAX_EVALUATION_MINUTES = { shortPeriods: 24 * 60, hourlyPeriods: 7 * 24 * 60 };
+/** An alarm's metric math takes at most 10 metrics: one per region in the global alarm. */
+const MAX_GLOBAL_REGIONS = 10;
+
+/**
+ * Settings that are valid config but that CloudWatch would reject at deploy time, reported at synth
+ * time with the path and the largest value that works.
+ */
+export function cloudWatchLimitProblems(
+  config: ProbesConfig,
+  probes: ResolvedProbe[],
+  globalFailureRegions: number,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  probes.forEach((probe, index) => {
+    const minutes = scheduleIntervalMinutes(probe.schedule);
+    const range = minutes >= 60 ? MAX_EVALUATION_MINUTES.hourlyPeriods : MAX_EVALUATION_MINUTES.shortPeriods;
+    const most = Math.floor(range / minutes);
+    for (const field of ['evaluationPeriods', 'missingRunsPeriods'] as const) {
+      if (probe.alarms[field] > most) {
+        const where = config.probes[index]?.alarms?.[field] !== undefined ? `probes[${index}].alarms` : 'alarms';
+        problems.push({
+          path: `${where}.${field}`,
+          message: `${probe.alarms[field]} periods of ${minutes} min (the schedule of "${probe.name}") exceed CloudWatch's evaluation range of ${range / 60} h: use at most ${most}`,
+        });
+      }
+    }
+    if (probe.regions.length >= globalFailureRegions && probe.regions.length > MAX_GLOBAL_REGIONS) {
+      problems.push({
+        path: `probes[${index}].regions`,
+        message: `the global alarm can watch at most ${MAX_GLOBAL_REGIONS} regions (CloudWatch metric math limit); "${probe.name}" lists ${probe.regions.length}`,
+      });
+    }
+  });
+  return problems;
 }

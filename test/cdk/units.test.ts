@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/config/load.js';
-import { resolveProbe } from '../../functions/config/resolve.js';
+import { resolveProbe, resolveProbes } from '../../functions/config/resolve.js';
 import { alarmDescription, MAX_DESCRIPTION_LENGTH } from '../../lib/alarm-description.js';
-import { resolveForDeployment } from '../../lib/app.js';
+import { cloudWatchLimitProblems, resolveForDeployment } from '../../lib/app.js';
 import { secretArn } from '../../lib/oauth-probe-stack.js';
 import { scheduleIntervalMinutes } from '../../lib/periods.js';
 import { validConfig } from './helpers.js';
@@ -100,5 +100,35 @@ describe('resolveForDeployment', () => {
 
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => p.path)).toEqual(['probes[0].tls.ca', 'probes[1].tls.ca']);
+  });
+});
+
+describe('cloudWatchLimitProblems', () => {
+  const limits = (input: Parameters<typeof validConfig>[0]) => {
+    const config = validConfig(input);
+    return cloudWatchLimitProblems(config, resolveProbes(config), 2);
+  };
+
+  it('accepts 48 periods of 30 minutes (one day) and rejects 49, naming the field and the largest value', () => {
+    const at = (n: number) =>
+      limits({
+        probes: [{ ...probe, schedule: 'rate(30 minutes)', alarms: { evaluationPeriods: n, datapointsToAlarm: 1 } }],
+      });
+
+    expect(at(48)).toEqual([]);
+    expect(at(49)).toEqual([
+      { path: 'probes[0].alarms.evaluationPeriods', message: expect.stringContaining('use at most 48') },
+    ]);
+  });
+
+  it('points at the top-level alarms when the value comes from there', () => {
+    const problems = limits({
+      alarms: { missingRunsPeriods: 8 },
+      probes: [{ ...probe, schedule: 'rate(1 day)' }],
+    });
+
+    expect(problems).toEqual([
+      { path: 'alarms.missingRunsPeriods', message: expect.stringContaining('use at most 7') },
+    ]);
   });
 });
