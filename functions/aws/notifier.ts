@@ -37,7 +37,8 @@ const MAX_LOG_PAGES = 5;
 
 export interface NotifierSettings {
   notificationTopicArn: string;
-  probeLogGroupName: string;
+  /** Absent in a home region that runs no probe: the global alarm's message then goes without a result. */
+  probeLogGroupName?: string;
   namespace: string;
   homeRegion: string;
   /** The notifier's own region (the alarm's region). */
@@ -97,7 +98,9 @@ export async function notifyAlarm(alarm: AlarmStateChange, deps: NotifierDeps): 
     globalFailureRegions: settings.globalFailureRegions,
     links: {
       ...(settings.dashboardUrl ? { dashboard: settings.dashboardUrl } : {}),
-      logs: logsInsightsUrl(settings.region, settings.probeLogGroupName, resultQuery(identity.probe)),
+      ...(settings.probeLogGroupName
+        ? { logs: logsInsightsUrl(settings.region, settings.probeLogGroupName, resultQuery(identity.probe)) }
+        : {}),
       alarm: alarmConsoleUrl(identity.kind === 'global' ? settings.homeRegion : region, alarm.AlarmName),
       ...(runbook ? { runbook } : {}),
     },
@@ -142,13 +145,15 @@ function skip(logger: RuntimeLogger, alarm: AlarmStateChange, reason: string): N
 
 /** The probe's logged results from RESULT_LOOKBACK_MS before the state change; undefined when the lookup failed. */
 async function findResults(deps: NotifierDeps, probe: string, at: Date): Promise<LoggedResult[] | undefined> {
+  const logGroupName = deps.settings.probeLogGroupName;
+  if (!logGroupName) return undefined;
   const results: LoggedResult[] = [];
   try {
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_LOG_PAGES; page += 1) {
       const output = await deps.logs().send(
         new FilterLogEventsCommand({
-          logGroupName: deps.settings.probeLogGroupName,
+          logGroupName,
           filterPattern: resultFilterPattern(probe),
           startTime: at.getTime() - RESULT_LOOKBACK_MS,
           endTime: at.getTime() + RESULT_LOOKAHEAD_MS,
@@ -365,13 +370,12 @@ export function notifierSettingsFromEnv(
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const topic = env[names.notificationTopicArn];
   const logGroup = env[names.probeLogGroupName];
-  const missing = [!topic && names.notificationTopicArn, !logGroup && names.probeLogGroupName].filter(Boolean);
-  if (missing.length) throw new TypeError(`notifier environment is missing ${missing.join(', ')}`);
+  if (!topic) throw new TypeError(`notifier environment is missing ${names.notificationTopicArn}`);
   const regions = Number(env[names.globalFailureRegions]);
   const dashboardUrl = env[names.dashboardUrl];
   return {
-    notificationTopicArn: topic!,
-    probeLogGroupName: logGroup!,
+    notificationTopicArn: topic,
+    ...(logGroup ? { probeLogGroupName: logGroup } : {}),
     namespace: env[names.namespace] || DEFAULT_NAMESPACE,
     homeRegion: env[names.homeRegion] || region,
     region,

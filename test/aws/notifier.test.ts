@@ -283,6 +283,17 @@ describe('notifyAlarm', () => {
     expect(queries.map((q) => q.MetricStat?.Metric?.Dimensions?.[1]?.Value)).toEqual(['eu-central-1', 'eu-west-1']);
   });
 
+  it('global in a home region without a probe function: no log lookup, still published', async () => {
+    cwMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    const { probeLogGroupName: _none, ...settings } = deps('us-east-1').settings;
+
+    const outcome = await notifyAlarm(alarmChange('global', 'ALARM'), { ...deps('us-east-1'), settings });
+
+    expect(logsMock.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
+    expect(outcome).toMatchObject({ published: true, subject: '[CRITICAL] billing-api failing in 2 regions' });
+    expect(outcome.published && outcome.notification.document.links.logs).toBeNull();
+  });
+
   it.each([
     ['an alarm that is not ours', { ...alarmChange('availability', 'ALARM'), AlarmName: 'SomeoneElses-Alarm' }],
     ['OK after INSUFFICIENT_DATA (a new alarm)', alarmChange('availability', 'OK', { old: 'INSUFFICIENT_DATA' })],
