@@ -263,10 +263,9 @@ function subjectLine(input: NotificationInput): string {
     }
     case 'global': {
       const failing = input.failingRegions ?? [];
-      const count = failing.length || input.globalFailureRegions;
-      return count
-        ? `[CRITICAL] ${probe} failing in ${count} regions`
-        : `[CRITICAL] ${probe} failing in several regions`;
+      // Without the per-region lookup, the alarm itself says "at least N".
+      const count = failing.length ? `${failing.length}` : `${input.globalFailureRegions ?? 2}+`;
+      return `[CRITICAL] ${probe} failing in ${count} regions`;
     }
   }
 }

@@ -290,7 +290,7 @@ describe('notifyAlarm', () => {
     const outcome = await notifyAlarm(alarmChange('global', 'ALARM'), { ...deps('us-east-1'), settings });
 
     expect(logsMock.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
-    expect(outcome).toMatchObject({ published: true, subject: '[CRITICAL] billing-api failing in 2 regions' });
+    expect(outcome).toMatchObject({ published: true, subject: '[CRITICAL] billing-api failing in 2+ regions' });
     expect(outcome.published && outcome.notification.document.links.logs).toBeNull();
   });
 
