@@ -15,6 +15,7 @@ import type { TLSSocket } from 'node:tls';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import type { Adapter, AdapterPayload, KoaContextWithOIDC, Provider as ProviderClass } from 'oidc-provider';
 import type { ClientAuthMethod } from '../config/schema.js';
+import { closeNow, Delays, trackSockets } from './connections.js';
 import type {
   AuthorizationServerFault,
   AuthorizationServerOptions,
@@ -111,8 +112,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   const faults: AuthorizationServerFault[] = [];
   // Stored grants and replay-detection entries (jti of client assertions) survive a key rotation.
   const storage = new Map<string, Map<string, { payload: AdapterPayload; expiresAt: number }>>();
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
+  const delays = new Delays();
 
   let handler: Handler | undefined;
   const server = options.tls
@@ -124,10 +124,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         rejectUnauthorized: false,
       })
     : http.createServer();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  const sockets = trackSockets(server);
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       console.error('local authorization server: request failed', error);
@@ -289,7 +286,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       if (fault.kind === 'hang' && appliesTo(fault.path, route)) return;
     }
     for (const fault of faults) {
-      if (fault.kind === 'delay' && appliesTo(fault.path, route)) await sleep(fault.ms);
+      if (fault.kind === 'delay' && appliesTo(fault.path, route)) await delays.wait(fault.ms);
     }
     if (req.socket.destroyed) return;
     const respond = faults.find(
@@ -303,16 +300,6 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       return;
     }
     handler?.(req, res);
-  }
-
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
   }
 
   handler = buildProvider(await takeSigningKey(signingAlg)).callback();
@@ -344,16 +331,14 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     },
     clearFaults() {
       faults.length = 0;
+      delays.releaseAll();
     },
     close() {
-      closed ??= new Promise<void>((resolve) => {
+      if (!closed) {
         faults.length = 0;
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-      });
+        closed = closeNow(server, sockets);
+        delays.releaseAll();
+      }
       return closed;
     },
   };

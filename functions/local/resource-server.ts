@@ -4,7 +4,6 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -17,6 +16,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { closeNow, Delays, trackSockets } from './connections.js';
 import type { LocalResourceServer, ResourceServerFault, ResourceServerOptions } from './types.js';
 
 /** The realm in every `WWW-Authenticate` challenge. */
@@ -59,8 +59,7 @@ class KeySourceError extends Error {
  */
 export async function startResourceServer(options: ResourceServerOptions): Promise<LocalResourceServer> {
   const faults: ResourceServerFault[] = [];
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
+  const delays = new Delays();
   const trustedCa = options.jwksCa ?? options.tls?.ca;
   // The JWKS fetch trusts the local CA only; a dispatcher of our own, closed with the server.
   const jwksAgent = new Agent(trustedCa ? { connect: { ca: trustedCa } } : {});
@@ -86,10 +85,7 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
   const server = options.tls
     ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
     : http.createServer(handler);
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  const sockets = trackSockets(server);
   server.on('tlsClientError', () => {});
 
   let port = options.port ?? 0;
@@ -109,9 +105,7 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
   function stopListening(): Promise<void> {
     if (!listening) return stopping ?? Promise.resolve();
     listening = false;
-    stopping = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of sockets) socket.destroy();
-    server.closeAllConnections();
+    stopping = closeNow(server, sockets);
     return stopping;
   }
   await listen();
@@ -120,7 +114,7 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
     for (const fault of faults) {
-      if (fault.kind === 'delay') await sleep(fault.ms);
+      if (fault.kind === 'delay') await delays.wait(fault.ms);
     }
     if (req.socket.destroyed) return;
     const respond = faults.find(
@@ -225,16 +219,6 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
     return staleJwks;
   }
 
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-  }
-
   let closed: Promise<void> | undefined;
   return {
     url,
@@ -250,8 +234,7 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
     async clearFaults() {
       faults.length = 0;
       staleJwks = undefined;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      delays.releaseAll();
       if (!listening && !closed) {
         await stopping;
         await listen();
@@ -260,9 +243,9 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
     close() {
       closed ??= (async () => {
         faults.length = 0;
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        await stopListening();
+        const stopped = stopListening();
+        delays.releaseAll();
+        await stopped;
         await jwksAgent.close();
       })();
       return closed;

@@ -308,6 +308,16 @@ describe('startAuthorizationServer over HTTP', () => {
       expect(response.status).toBe(200);
     });
 
+    it('clearFaults lets a delayed token request through at once', async () => {
+      env.authServer.injectFault({ kind: 'delay', ms: 600_000 });
+      const delayed = tokenRequest(env.authServer.tokenUrl, postForm());
+
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      env.authServer.clearFaults();
+
+      expect((await delayed).status).toBe(200);
+    });
+
     it('respond: the token endpoint answers with the given status, headers and body', async () => {
       env.authServer.injectFault({
         kind: 'respond',

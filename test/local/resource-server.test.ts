@@ -146,6 +146,16 @@ describe('startResourceServer', () => {
       expect(response.status).toBe(200);
     });
 
+    it('clearFaults lets a delayed request through at once', async () => {
+      env.resourceServer.injectFault({ kind: 'delay', ms: 600_000 });
+      const delayed = getJson(`${api}/health`);
+
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await env.resourceServer.clearFaults();
+
+      expect((await delayed).status).toBe(200);
+    });
+
     it('respond: every request gets the given status and body', async () => {
       env.resourceServer.injectFault({
         kind: 'respond',
