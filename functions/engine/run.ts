@@ -113,6 +113,7 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
     const slow = ctx.slow;
     if (slow) {
       const measured = slow.exchange.timings.totalMs;
+      slow.exchange.code = DEGRADED_CODE;
       const detail = `${Math.round(measured)} ms > degradedMs ${slow.thresholdMs} ms`;
       return assemble(base, {
         status: 'degraded',

@@ -507,6 +507,24 @@ describe('token validation', () => {
     expect(second.warnings.map((w) => w.code)).toEqual(['expires_in_short']);
   });
 
+  it('warns cache_control_missing when the token response may be cached (RFC 6749 §5.1)', async () => {
+    const as = await startInlineServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ access_token: 'opaque-token-abcdef', token_type: 'Bearer', expires_in: 60 }));
+    });
+
+    const result = await run({
+      name: 'no-store',
+      tokenUrl: `${as.url}/token`,
+      credentials: { secretId: 'local/post' },
+      clientAuth: 'client_secret_post',
+    });
+    await as.close();
+
+    expect(result).toMatchObject({ status: 'pass', token: { format: 'opaque', expiresIn: 60, scopes: [] } });
+    expect(result.warnings.map((w) => w.code)).toEqual(['cache_control_missing']);
+  });
+
   it('reports scope_not_granted when a required scope is missing', async () => {
     const result = await run(basic({ token: { ...basic().token, requiredScopes: ['billing:read', 'billing:write'] } }));
 
@@ -780,6 +798,7 @@ describe('degraded', () => {
       httpStatus: 200,
     });
     expect(result.message).toMatch(/took \d+ ms, over degradedMs 200 ms/);
+    expect(result.exchanges.find((e) => e.name === 'token')?.code).toBe('slow_response');
   });
 
   it('passes with the same delay when the threshold is far above it', async () => {
