@@ -121,6 +121,8 @@ export function createProbeRunner(
         event: 'internal_error',
         probe: config.name,
         errorName: error instanceof Error ? error.name : typeof error,
+        // Frames only: the first line repeats the message, which is already in the (scrubbed) result.
+        frames: error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 12).join('\n') : undefined,
       });
     }
     const published = await finish(result, scheduledTime, probe, deps, executionId, config.runbookUrl);

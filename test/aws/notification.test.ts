@@ -249,6 +249,45 @@ describe('buildNotification', () => {
   });
 });
 
+describe('every alarm kind, ALARM and OK', () => {
+  const kinds: AlarmKind[] = ['availability', 'latency', 'expiry', 'stopped', 'global'];
+  const prefixes: Record<AlarmKind, string> = {
+    availability: '[FAIL] ',
+    latency: '[SLOW] ',
+    expiry: '[EXPIRING] ',
+    stopped: '[STOPPED] ',
+    global: '[CRITICAL] ',
+  };
+  const cases = kinds.flatMap((kind) => (['ALARM', 'OK'] as const).map((state) => [kind, state] as const));
+
+  it.each(cases)('%s %s: subject, text, JSON and attributes agree', (kind, state) => {
+    const latest = logged(kind === 'latency' ? degradedResult() : state === 'OK' ? passResult() : failResult());
+    const n = buildNotification(input(kind, state, { latest }));
+    const message = JSON.parse(n.message) as Record<string, string>;
+
+    expect(n.subject.startsWith(state === 'ALARM' ? prefixes[kind] : '[OK] ')).toBe(true);
+    expect(n.subject).toContain('billing-api');
+    expect(n.subject).toContain(
+      kind === 'global' ? (state === 'ALARM' ? 'regions' : 'regions failing') : '(eu-west-1)',
+    );
+    expect(n.subject.length).toBeLessThan(100);
+    expect(message.default).toBe(n.text);
+    expect(message.email).toBe(n.text);
+    expect(JSON.parse(message.https!)).toEqual(n.document);
+    expect(n.text.startsWith(n.document.headline)).toBe(true);
+    expect(n.text).toContain(`Runbook:       ${links.runbook}`);
+    expect(n.document).toMatchObject({ kind, state, probe: 'billing-api', severity: alarmSeverity(kind) });
+    expect(attr(n)).toMatchObject({
+      severity: alarmSeverity(kind),
+      probe: 'billing-api',
+      state,
+      kind,
+      region: kind === 'global' ? 'global' : 'eu-west-1',
+    });
+    expect(attr(n).code).toBeTruthy();
+  });
+});
+
 describe('severity', () => {
   it.each([
     ['availability', 'warning'],

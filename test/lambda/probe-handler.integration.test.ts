@@ -26,6 +26,8 @@ const logs = mockClient(CloudWatchLogsClient);
 const sns = mockClient(SNSClient);
 
 const REGION = 'eu-west-1';
+/** A JWS compact serialization: what access tokens of the local server and client assertions look like. */
+const JWS = /eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+/;
 const BASIC_ID = 'oauth-probe/billing';
 const JWT_ID = 'oauth-probe/billing-jwt';
 
@@ -335,12 +337,23 @@ describe('no secret, key, token or assertion in any output', () => {
     expect(published[1]!.Subject).toBe(`[FAIL] scan-jwt: api server_error (${REGION})`);
     produced.push(JSON.stringify(published), output.slice(start).join(''));
 
-    // Assert
+    // Assert: first, that the token pattern below does recognise a real access token of this server
+    const basicSecret = stored.get(BASIC_ID)!;
+    const tokenResponse = await fetch(env.authServer.tokenUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${basicSecret.client_id}:${basicSecret.client_secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'billing:read', resource: env.audience }),
+    });
+    const realToken = ((await tokenResponse.json()) as { access_token: string }).access_token;
+    expect(realToken).toMatch(JWS);
     const everything = produced.join('\n');
     for (const value of secretValues) expect(everything).not.toContain(value);
     expect(everything).not.toMatch(/PRIVATE KEY/);
     // Access tokens (JWTs from the local server) and client assertions are JWS compact strings.
-    expect(everything).not.toMatch(/eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+/);
+    expect(everything).not.toMatch(JWS);
     expect(everything).not.toMatch(/Bearer\s+(?!\[redacted\])[A-Za-z0-9\-._~+/]{16,}/);
   });
 });
