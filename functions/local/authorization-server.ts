@@ -127,6 +127,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   const sockets = trackSockets(server);
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
+      if (req.socket.destroyed) return;
       console.error('local authorization server: request failed', error);
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });

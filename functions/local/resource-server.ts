@@ -27,6 +27,7 @@ const WRITE_SCOPE = 'billing:write';
 const INVOICES = Array.from({ length: 5 }, (_, index) => ({ id: `inv_${index + 1}`, amount: 100 }));
 
 type Json = Record<string, unknown> | unknown[];
+type UndiciRequestInit = NonNullable<Parameters<typeof undiciFetch>[1]>;
 
 interface Reply {
   status: number;
@@ -63,10 +64,11 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
   const trustedCa = options.jwksCa ?? options.tls?.ca;
   // The JWKS fetch trusts the local CA only; a dispatcher of our own, closed with the server.
   const jwksAgent = new Agent(trustedCa ? { connect: { ca: trustedCa } } : {});
-  const fetchJwks: FetchImplementation = (url, init) =>
-    undiciFetch(url, { ...init, dispatcher: jwksAgent } as unknown as Parameters<
-      typeof undiciFetch
-    >[1]) as unknown as Promise<Response>;
+  const fetchJwks: FetchImplementation = async (url, init) => {
+    // jose passes DOM fetch types; undici's own are structurally the same but nominally different.
+    const response = await undiciFetch(url, { ...(init as unknown as UndiciRequestInit), dispatcher: jwksAgent });
+    return response as unknown as Response;
+  };
   // cooldownDuration 0: an unknown kid (a key rotation) is looked up again at once, as a real API would
   // after its cooldown; stale_keys is how a test gets the "never picked up" behaviour.
   const remoteJwks = createRemoteJWKSet(new URL(options.jwksUri), {
@@ -77,7 +79,10 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
   let staleJwks: JWTVerifyGetKey | undefined;
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    void handle(req, res).catch(() => {
+    handle(req, res).catch((error: unknown) => {
+      // A client that went away is not a server bug.
+      if (req.socket.destroyed) return;
+      console.error('local resource server: request failed', error);
       if (!res.headersSent) send(res, { status: 500, body: { error: 'server_error' } });
       else res.destroy();
     });
