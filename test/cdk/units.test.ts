@@ -2,11 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/config/load.js';
 import { resolveProbe, resolveProbes } from '../../functions/config/resolve.js';
 import { alarmDescription, MAX_DESCRIPTION_LENGTH } from '../../lib/alarm-description.js';
 import { cloudWatchLimitProblems, resolveForDeployment } from '../../lib/app.js';
+import { acknowledge, applyNag } from '../../lib/nag.js';
 import { secretArn } from '../../lib/oauth-probe-stack.js';
 import { scheduleIntervalMinutes } from '../../lib/periods.js';
 import { validConfig } from './helpers.js';
@@ -130,5 +132,23 @@ describe('cloudWatchLimitProblems', () => {
     expect(problems).toEqual([
       { path: 'alarms.missingRunsPeriods', message: expect.stringContaining('use at most 7') },
     ]);
+  });
+});
+
+describe('applyNag', () => {
+  it('fails the synth on a finding nobody acknowledged', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'oauth-probe-nag-')) });
+    const stack = new Stack(app, 'Unreviewed', { env: { region: 'eu-west-1' } });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    applyNag(app);
+
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
+  });
+
+  it('refuses an acknowledgement without a specific reason', () => {
+    const stack = new Stack(new App(), 'S');
+
+    expect(() => acknowledge(stack, 'AwsSolutions-IAM5', 'needed')).toThrow(/needs a specific reason/);
   });
 });
