@@ -98,7 +98,8 @@ describe('transport failures', () => {
 
     const result = await run(basic({ timeoutMs: 5000, deadlineMs: 400 }));
 
-    expect(result).toMatchObject({ status: 'fail', stage: 'api', code: 'timeout' });
+    // The stage depends on how fast this machine gets to the API; the code and the message do not.
+    expect(result).toMatchObject({ status: 'fail', code: 'timeout' });
     expect(result.message).toContain('deadline (400 ms)');
     expect(result.hint).toContain('deadlineMs');
   });
