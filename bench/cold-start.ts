@@ -8,8 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LAMBDA_ENTRIES } from '../lib/bundling.js';
-import { bundleEntry } from './bundle.js';
+import { bundleEntry, bundleLambda } from '../test/lambda/bundle.js';
 import type { Figure, FigureGroup } from './figure.js';
 import { median, round } from './stats.js';
 
@@ -42,10 +41,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<Figur
   const artifacts = {} as Record<SdkVariant, { handlerBytes: number; loader: string }>;
   for (const variant of variants) {
     const { externalModules } = SDK_VARIANTS[variant];
-    const handler = await bundleEntry(LAMBDA_ENTRIES.probe, {
-      outfile: tmp(`${variant}/handler/index.mjs`),
-      externalModules,
-    });
+    const handler = await bundleLambda('probe', tmp(`${variant}/handler`), { externalModules });
     const timed = await bundleEntry(fileURLToPath(new URL('./cold-start-entry.ts', import.meta.url)), {
       outfile: tmp(`${variant}/entry/index.mjs`),
       externalModules,
