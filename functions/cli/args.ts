@@ -40,11 +40,12 @@ function describeParseError(command: string, error: unknown, options: OptionSpec
       return `unknown option ${flag ?? ''} for '${command}' (known: ${known}); ${help}`;
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
-      const name = flag?.replace(/^-+/, '').split(/[ =]/)[0];
+      // "Option '-c, --config <value>' argument missing" or "Option '--json' does not take an argument"
+      const name = /--([\w-]+)/.exec(message)?.[1];
       const spec = name ? options[name] : undefined;
       return spec?.type === 'string'
         ? `option --${name} needs a value; ${help}`
-        : `option ${flag ?? ''} takes no value; ${help}`;
+        : `option --${name} takes no value; ${help}`;
     }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {
       const arg = /'([^']*)'/.exec(message)?.[1];

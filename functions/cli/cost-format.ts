@@ -55,10 +55,12 @@ export function formatCostReport(estimate: CostEstimate, options: CostFormatOpti
       ]);
     }
     for (const line of probe.global) {
-      rows.push([probe.probe, 'global', line.basis, '', formatUsd(line.monthlyUsd), '']);
+      rows.push([probe.probe, 'global alarm', '', '', formatUsd(line.monthlyUsd), '']);
     }
   }
-  for (const line of estimate.shared) rows.push(['(shared)', '', line.basis, '', formatUsd(line.monthlyUsd), '']);
+  for (const line of estimate.shared) {
+    rows.push(['(shared)', COST_ITEM_LABELS[line.item].toLowerCase(), '', '', formatUsd(line.monthlyUsd), '']);
+  }
   rows.push(['total', '', '', '', formatUsd(estimate.total.monthlyUsd), formatUsd(estimate.total.canaryMonthlyUsd)]);
   const lines = table(rows, ['l', 'l', 'l', 'r', 'r', 'r']);
   out.push(p.dim(lines[0]!), ...lines.slice(1, -1), p.bold(lines.at(-1)!));
@@ -97,8 +99,8 @@ export function formatCostReport(estimate: CostEstimate, options: CostFormatOpti
     ...table(
       estimate.prices.map((price) => [
         `  ${price.description}`,
-        `$${price.usd} per ${price.unit}`,
-        `as of ${price.asOf}`,
+        price.display,
+        price.asOf === 'undated' ? 'undated' : `as of ${price.asOf}`,
       ]),
       ['l', 'l', 'l'],
     ),

@@ -404,14 +404,24 @@ function metricSeries(probe: ResolvedProbe, a: CostAssumptions): { metricMonths:
   return { metricMonths, basis };
 }
 
-/** Alarm metrics of one probe in one region: availability, latency (with degradedMs), expiry, stopped. */
+/** The latency alarm reads at most this many p95s (token + 8 steps), as lib/constructs/probe-alarms.ts does. */
+const MAX_LATENCY_TARGETS = 9;
+
+/**
+ * Alarm metrics of one probe in one region: availability (Success), stopped (Success), expiry
+ * (CertificateDaysLeft and CredentialDaysLeft), and latency over the token request and every step that
+ * has a degraded threshold.
+ */
 function regionalAlarmMetrics(probe: ResolvedProbe): { count: number; basis: string } {
   const parts: [string, number][] = [
     ['availability', 1],
     ['stopped', 1],
     ['expiry', 2],
   ];
-  if (probe.degradedMs !== undefined) parts.push(['latency', 1 + probe.steps.length]);
+  const tokenTarget = (probe.token?.degradedMs ?? probe.degradedMs) !== undefined ? 1 : 0;
+  const stepTargets = probe.steps.filter((step) => (step.degradedMs ?? probe.degradedMs) !== undefined).length;
+  const latency = Math.min(MAX_LATENCY_TARGETS, tokenTarget + stepTargets);
+  if (latency > 0) parts.push(['latency', latency]);
   return {
     count: sum(parts.map(([, n]) => n)),
     basis: parts.map(([kind, n]) => `${kind} ${n}`).join(', '),

@@ -3,7 +3,6 @@
  * `--json` prints exactly one JSON array of results on stdout and nothing else.
  */
 import { resolveProbes } from '../../config/resolve.js';
-import { runProbes } from '../../engine/index.js';
 import type { ProbeResult } from '../../engine/result.js';
 import { parseCommandArgs, positiveInt } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
@@ -89,6 +88,8 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
     const colours = palette(!json && colourEnabled(io.stdout, io.env));
     const nameWidth = Math.max(...probes.map((p) => p.name.length));
     const progress = new Progress(io.stderr, probes.length);
+    // The engine (undici, jose) is loaded only when probes are about to run: usage errors stay fast.
+    const { runProbes } = await import('../../engine/index.js');
     const started = performance.now();
     progress.start();
     let results: ProbeResult[];

@@ -23,9 +23,39 @@ export function probesJsonSchema(): Record<string, unknown> {
   };
 }
 
-/** The text written to probes.schema.json: two-space JSON and a final newline. */
+/** The text written to probes.schema.json, formatted as the repository's formatter (Biome) writes JSON. */
 export function probesJsonSchemaText(): string {
-  return `${JSON.stringify(probesJsonSchema(), null, 2)}\n`;
+  return `${formatJson(probesJsonSchema())}\n`;
+}
+
+const LINE_WIDTH = 120;
+
+/**
+ * Two-space JSON like Biome's formatter: objects expanded, an array of plain values on one line when
+ * it fits in the line width. So the generated file passes `biome check` as it is written.
+ */
+export function formatJson(value: unknown, indent = 0, prefixWidth = 0, suffixWidth = 0): string {
+  const pad = '  '.repeat(indent + 1);
+  const close = '  '.repeat(indent);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((item) => item === null || typeof item !== 'object')) {
+      const flat = `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
+      if (close.length + prefixWidth + flat.length + suffixWidth <= LINE_WIDTH) return flat;
+    }
+    const items = value.map((item, i) => `${pad}${formatJson(item, indent + 1, 0, i < value.length - 1 ? 1 : 0)}`);
+    return `[\n${items.join(',\n')}\n${close}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    const lines = entries.map(([key, item], i) => {
+      const head = `${JSON.stringify(key)}: `;
+      return `${pad}${head}${formatJson(item, indent + 1, head.length, i < entries.length - 1 ? 1 : 0)}`;
+    });
+    return `{\n${lines.join(',\n')}\n${close}}`;
+  }
+  return JSON.stringify(value);
 }
 
 const options = { out: { type: 'string', short: 'o' }, ...HELP_OPTION } as const;

@@ -57,6 +57,10 @@ Exit codes: 0 valid, 2 not valid (or the file is missing).
     const probeRegions = probes.reduce((n, probe) => n + probe.regions.length, 0);
     const nameWidth = Math.max(...probes.map((probe) => probe.name.length));
     const scheduleWidth = Math.max(...probes.map((probe) => probe.schedule.length));
+    const runsText = (probe: (typeof probes)[number]) =>
+      `${runsPerMonth(probe.schedule).toLocaleString('en-US')} runs/month`;
+    const runsWidth = Math.max(...probes.map((probe) => runsText(probe).length));
+    const regionsWidth = Math.max(...probes.map((probe) => probe.regions.join(', ').length));
     const regions = deployment.regions.map((r) => (r === deployment.homeRegion ? `${r} (home)` : r));
     if (!deployment.regions.includes(deployment.homeRegion))
       regions.push(`${deployment.homeRegion} (home, dashboard only)`);
@@ -72,8 +76,7 @@ Exit codes: 0 valid, 2 not valid (or the file is missing).
           probe.token?.jwt ? 'JWT' : undefined,
           `${probe.steps.length} step${probe.steps.length === 1 ? '' : 's'}`,
         ].filter(Boolean);
-        const runs = runsPerMonth(probe.schedule);
-        return `  ${p.bold(probe.name.padEnd(nameWidth))}  ${probe.schedule.padEnd(scheduleWidth)}  ${p.dim(`${runs} runs/month`)}  ${probe.regions.join(', ')}  ${p.dim(`${probe.clientAuth}: ${flow.join(' → ')}`)}`;
+        return `  ${p.bold(probe.name.padEnd(nameWidth))}  ${probe.schedule.padEnd(scheduleWidth)}  ${p.dim(runsText(probe).padStart(runsWidth))}  ${probe.regions.join(', ').padEnd(regionsWidth)}  ${p.dim(`${probe.clientAuth}: ${flow.join(' → ')}`)}`;
       }),
     ];
     io.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ANSI, REPO, runCli, type Workspace, workspace } from './helpers.js';
+
+const COMMANDS = ['run', 'validate', 'schema', 'cost', 'demo'];
+
+let ws: Workspace;
+beforeAll(async () => {
+  ws = await workspace();
+});
+
+describe('oauth-probe (global)', () => {
+  it('prints the help with every command and examples on --help, exit 0', async () => {
+    const { code, stdout, stderr } = await runCli(['--help']);
+
+    expect(code).toBe(0);
+    for (const command of COMMANDS) expect(stdout).toMatch(new RegExp(`^  ${command}\\s+\\S`, 'm'));
+    expect(stdout).toContain('Examples:');
+    expect(stdout).toContain('Exit codes:');
+    expect(stderr).toBe('');
+  });
+
+  it('prints the help on stderr and exits 2 without a command', async () => {
+    const { code, stdout, stderr } = await runCli([]);
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('Usage: oauth-probe <command> [options]');
+  });
+
+  it('prints the version', async () => {
+    const { code, stdout } = await runCli(['--version']);
+
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`);
+  });
+
+  it('answers an unknown command in one line, exit 2', async () => {
+    const { code, stdout, stderr } = await runCli(['deploy']);
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      "oauth-probe: unknown command 'deploy' (commands: run, validate, schema, cost, demo); see 'oauth-probe --help'\n",
+    );
+  });
+
+  it.each(COMMANDS)('answers an unknown flag of %s in one line, exit 2', async (command) => {
+    const { code, stdout, stderr } = await runCli([command, '--frobnicate']);
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      new RegExp(
+        `^oauth-probe: unknown option --frobnicate for '${command}' \\(known: .*\\); see 'oauth-probe ${command} --help'\\n$`,
+      ),
+    );
+  });
+
+  it('answers a flag without its value in one line, exit 2', async () => {
+    const { code, stderr } = await runCli(['validate', '--config']);
+
+    expect(code).toBe(2);
+    expect(stderr).toBe("oauth-probe: option --config needs a value; see 'oauth-probe validate --help'\n");
+  });
+
+  it.each(COMMANDS)('prints usage, options and examples for %s --help, exit 0', async (command) => {
+    const { code, stdout } = await runCli([command, '--help']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^Usage: oauth-probe ${command}`));
+    expect(stdout).toContain('Options:');
+    expect(stdout).toContain('Examples:');
+    expect(stdout).toContain('-h, --help');
+  });
+});
+
+describe('oauth-probe validate', () => {
+  it('summarises a valid config: probes, regions, schedules', async () => {
+    const { code, stdout, stderr } = await runCli(['validate', '--config', 'probes.json']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^✓ probes.json is valid: 2 probes, 3 probe-regions$/m);
+    expect(stdout).toContain('eu-west-1 (home), us-east-1');
+    expect(stdout).toMatch(/billing-api\s+rate\(1 minute\)\s+43,200 runs\/month\s+eu-west-1, us-east-1/);
+    expect(stdout).toMatch(/partner-sync\s+rate\(5 minutes\)\s+8,640 runs\/month\s+eu-west-1/);
+    expect(stdout).not.toMatch(ANSI);
+    expect(stderr).toBe('');
+  });
+
+  it('lists every problem with its path and the fix, exit 2, no stack trace', async () => {
+    // Arrange: three problems in one file.
+    await ws.write('bad.json', {
+      probes: [
+        {
+          name: 'billing api',
+          tokenUrl: 'https://auth.example.com/token',
+          credentials: { secretId: 'x' },
+          clientAuth: 'client_secret_jwt',
+          schedule: 'rate(1 minutes)',
+        },
+      ],
+    });
+
+    // Act
+    const { code, stdout, stderr } = await runCli(['validate', '--config', 'bad.json'], { cwd: ws.dir });
+
+    // Assert
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toBe('oauth-probe: bad.json is not valid (2 problems):');
+    expect(stderr).toContain(
+      '  probes[0].clientAuth: expected one of client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth',
+    );
+    expect(stderr).toMatch(/ {2}probes\[0\]\.name: use 1-64 letters, digits/);
+    expect(lines.at(-1)).toMatch(/^Fix each field above/);
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('reports deployment rules (schedule syntax) with the fix once the schema passes', async () => {
+    await ws.write('schedule.json', {
+      probes: [
+        {
+          name: 'billing-api',
+          tokenUrl: 'https://auth.example.com/token',
+          credentials: { secretId: 'x' },
+          schedule: 'rate(1 minutes)',
+        },
+      ],
+    });
+
+    const { code, stderr } = await runCli(['validate', '-c', 'schedule.json'], { cwd: ws.dir });
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('  probes[0].schedule: write "rate(1 minute)" (singular unit for 1)');
+  });
+
+  it('reports a tls.ca file that does not exist, relative to the config', async () => {
+    await ws.write('ca.json', {
+      probes: [
+        {
+          name: 'p',
+          tokenUrl: 'https://auth.example.com/token',
+          credentials: { secretId: 'x' },
+          tls: { ca: 'nope.pem' },
+        },
+      ],
+    });
+
+    const { code, stderr } = await runCli(['validate', '--config', join(ws.dir, 'ca.json')]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain(`  probes[0].tls.ca: file not found: ${join(ws.dir, 'nope.pem')}`);
+  });
+
+  it('answers a missing config file in one line, exit 2', async () => {
+    const { code, stderr } = await runCli(['validate', '--config', 'missing.json'], { cwd: ws.dir });
+
+    expect(code).toBe(2);
+    expect(stderr).toBe('oauth-probe: missing.json: file not found: check the path, or pass --config FILE\n');
+  });
+
+  it('names the line of a JSON syntax error', async () => {
+    await ws.write('syntax.json', '{ "probes": [ }');
+
+    const { code, stderr } = await runCli(['validate', '--config', 'syntax.json'], { cwd: ws.dir });
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^oauth-probe: syntax.json: not valid JSON: /);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('oauth-probe run (config errors)', () => {
+  it('exits 2 for a bad config before reading any secret, naming the field and the fix', async () => {
+    await ws.write('bad-run.json', {
+      probes: [{ name: 'p', tokenUrl: 'ftp://auth.example.com/token', credentials: { secretId: 'x' } }],
+    });
+
+    const { code, stdout, stderr } = await runCli(['run', '--config', 'bad-run.json', '--secrets', 'nope.json'], {
+      cwd: ws.dir,
+    });
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('  probes[0].tokenUrl: tokenUrl must be an absolute http(s) URL');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('exits 2 in one line for a missing config file', async () => {
+    const { code, stderr } = await runCli(['run', '--secrets', 'x.json'], { cwd: ws.dir });
+
+    expect(code).toBe(2);
+    expect(stderr).toBe('oauth-probe: probes.json: file not found: check the path, or pass --config FILE\n');
+  });
+});
+
+describe('oauth-probe cost', () => {
+  it('prints the estimate as one JSON object with --json', async () => {
+    const { code, stdout } = await runCli(['cost', '--json']);
+
+    expect(code).toBe(0);
+    const estimate = JSON.parse(stdout);
+    expect(estimate.probes.map((p: { probe: string }) => p.probe)).toEqual(['billing-api', 'partner-sync']);
+    expect(estimate.total.monthlyUsd).toBeGreaterThan(0);
+    expect(estimate.total.canaryMonthlyUsd).toBeCloseTo((43_200 * 2 + 8640) * 0.0012, 6);
+    expect(estimate.prices.every((p: { asOf: string }) => typeof p.asOf === 'string')).toBe(true);
+    expect(estimate.assumptions.length).toBeGreaterThan(5);
+  });
+
+  it('prints the table per probe and region next to canaries, with the prices and their dates', async () => {
+    const { code, stdout } = await runCli(['cost']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/billing-api\s+eu-west-1 \(home\)\s+rate\(1 minute\)\s+43,200\s+\$\d+\.\d\d\s+\$51\.84/);
+    expect(stdout).toMatch(/^total\s+\$\d+\.\d\d\s+\$114\.05$/m);
+    expect(stdout).toMatch(/CloudWatch Synthetics canary run .*\$0\.0012 per canary run\s+as of 2024/);
+    expect(stdout).toContain('check them against the live AWS pricing pages');
+  });
+});
