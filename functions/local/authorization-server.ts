@@ -39,6 +39,9 @@ export const DISCOVERY_PATH = '/.well-known/openid-configuration';
  */
 export const DEFAULT_SIGNING_ALG: SigningAlgorithm = 'ES256';
 
+/** Stored rows per model before expired ones are swept. */
+const PRUNE_AT = 1_000;
+
 type OidcProviderModule = typeof import('oidc-provider');
 type Route = 'token' | 'discovery' | 'jwks' | 'other';
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -104,6 +107,11 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     if (client.authMethod === 'tls_client_auth' && !options.tls) {
       throw new TypeError(`client "${client.clientId}" uses tls_client_auth, which needs the server's "tls" option`);
     }
+    if (client.authMethod === 'tls_client_auth' && !client.tlsSubjectDn) {
+      throw new TypeError(
+        `client "${client.clientId}" uses tls_client_auth: give its "tlsSubjectDn", e.g. "CN=probe-client"`,
+      );
+    }
     clients.set(client.clientId, structuredClone(client));
   }
   const scopes = [...new Set([...(options.scopes ?? DEFAULT_SCOPES), ...options.clients.flatMap((c) => c.scopes)])];
@@ -162,7 +170,10 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     };
     return {
       async upsert(id, payload, expiresIn) {
-        rows.set(id, { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY });
+        const now = Date.now();
+        // Benchmarks send thousands of client assertions; their replay entries must not pile up.
+        if (rows.size >= PRUNE_AT) for (const [key, row] of rows) if (row.expiresAt <= now) rows.delete(key);
+        rows.set(id, { payload, expiresAt: expiresIn ? now + expiresIn * 1000 : Number.POSITIVE_INFINITY });
       },
       // Clients are read from the registry at every request, so secret and scope changes apply at once.
       async find(id) {
@@ -204,9 +215,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       scope: client.scopes.length > 0 ? client.scopes.join(' ') : 'openid',
       ...(client.clientSecret !== undefined ? { client_secret: client.clientSecret } : {}),
       ...(client.jwks ? { jwks: client.jwks } : {}),
-      ...(client.authMethod === 'tls_client_auth'
-        ? { tls_client_auth_subject_dn: client.tlsSubjectDn ?? 'CN=probe-client' }
-        : {}),
+      ...(client.authMethod === 'tls_client_auth' ? { tls_client_auth_subject_dn: client.tlsSubjectDn } : {}),
     };
   }
 
@@ -303,7 +312,13 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     handler?.(req, res);
   }
 
-  handler = buildProvider(await takeSigningKey(signingAlg)).callback();
+  try {
+    handler = buildProvider(await takeSigningKey(signingAlg)).callback();
+  } catch (error) {
+    // A configuration oidc-provider refuses must not leave the port open.
+    await closeNow(server, sockets);
+    throw error;
+  }
   let closed: Promise<void> | undefined;
 
   return {

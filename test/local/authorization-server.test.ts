@@ -2,7 +2,7 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthorizationServer } from '../../functions/local/authorization-server.js';
-import { createCertificateAuthority, createClientCert } from '../../functions/local/certificates.js';
+import { createCertificateAuthority, createClientCert, createTestPki } from '../../functions/local/certificates.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../functions/local/environment.js';
 import { basicAuthorization, clientAssertion, getJson, JWT_BEARER, tokenRequest } from './http.js';
 
@@ -176,6 +176,17 @@ describe('startAuthorizationServer over HTTP', () => {
       });
 
       await expect(start).rejects.toThrow(TypeError);
+    });
+
+    it('rejects a tls_client_auth registration without the subject DN to match', async () => {
+      const pki = await createTestPki();
+      const start = startAuthorizationServer({
+        audience: env.audience,
+        tls: { key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert, clientCa: pki.ca.cert },
+        clients: [{ clientId: 'm', authMethod: 'tls_client_auth', scopes: [] }],
+      });
+
+      await expect(start).rejects.toThrow(/tlsSubjectDn/);
     });
   });
 
