@@ -90,7 +90,10 @@ export function createProbeRunner(
     if (!parsed.success) return invalidEvent(event, parsed.error, deps, clock);
     const { probe: config, scheduledTime: rawScheduled, executionId } = parsed.data;
 
-    const runKey = rawScheduled ?? executionId;
+    // A scheduledTime that is not a date (a placeholder the schedule did not fill) would make every run
+    // look like the first one's duplicate: only a real time, else the execution id, identifies a run.
+    const validScheduled = rawScheduled !== undefined && !Number.isNaN(Date.parse(rawScheduled));
+    const runKey = validScheduled ? rawScheduled : executionId;
     if (runKey !== undefined) {
       const key = `${config.name}\u0000${runKey}`;
       if (recent.has(key)) {

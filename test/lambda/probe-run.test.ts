@@ -160,6 +160,18 @@ describe('probe runner', () => {
     expect(puts()).toHaveLength(2);
   });
 
+  it('does not take an unfilled scheduledTime placeholder for a run identity', async () => {
+    const handler = runner(async () => passResult());
+    const placeholder = { scheduledTime: '<aws.scheduler.scheduled-time>' };
+
+    await handler(event({ ...placeholder, executionId: 'a' }), context(60_000));
+    await handler(event({ ...placeholder, executionId: 'b' }), context(60_000));
+    const repeat = await handler(event({ ...placeholder, executionId: 'b' }), context(60_000));
+
+    expect(engineCalls).toHaveLength(2);
+    expect(repeat.outcome).toBe('duplicate');
+  });
+
   it('logs a bad event once, naming the field, and returns without throwing', async () => {
     const output = await runner(async () => passResult())({ probe: { credentials: {} } }, context(60_000));
 
