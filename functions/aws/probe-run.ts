@@ -26,6 +26,11 @@ import { DEFAULT_SECRET_CACHE_TTL_SEC } from './secrets-manager-source.js';
 export const DEFAULT_DEADLINE_MARGIN_MS = 3_000;
 /** The engine always gets at least this long, even when Lambda's remaining time says less. */
 export const MIN_DEADLINE_MS = 1_000;
+/**
+ * The engine enforces its own deadline; if it ever overran it by more than this, the run is reported as
+ * a `timeout` anyway, so that the result is still logged and published before Lambda's timeout.
+ */
+export const ENGINE_GRACE_MS = 1_000;
 /** Scheduled events remembered per container to drop duplicate deliveries. */
 export const RECENT_EVENTS_CAPACITY = 512;
 
@@ -64,6 +69,8 @@ export interface ProbeRunDeps {
   homeCloudWatch: () => CloudWatchClient;
   logger: RuntimeLogger & { addContext?(context: Context): void };
   clock?: Clock;
+  /** @default ENGINE_GRACE_MS */
+  engineGraceMs?: number;
   /** Duplicate detection; one per container. @default a new RecentKeys */
   recent?: RecentKeys;
 }
@@ -117,7 +124,11 @@ export function createProbeRunner(
       const available =
         remaining === undefined ? probe.deadlineMs : Math.max(MIN_DEADLINE_MS, remaining - settings.deadlineMarginMs);
       const deadlineMs = Math.min(probe.deadlineMs, available);
-      result = await deps.runProbe({ ...probe, deadlineMs }, { secrets: deps.secrets(), clock });
+      result = await withinDeadline(
+        deps.runProbe({ ...probe, deadlineMs }, { secrets: deps.secrets(), clock }),
+        deadlineMs + (deps.engineGraceMs ?? ENGINE_GRACE_MS),
+        () => overrunResult(config.name, deadlineMs, clock),
+      );
     } catch (error) {
       result = internalErrorResult(config.name, error, clock);
       logger.error('probe run threw', {
@@ -244,6 +255,29 @@ export function internalErrorResult(probe: string, error: unknown, clock: Clock 
     exchanges: [],
     token: null,
     warnings: [],
+  };
+}
+
+/** The engine's answer, or `fallback()` once `ms` have passed without one. */
+async function withinDeadline<T>(work: Promise<T>, ms: number, fallback: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback()), ms);
+  });
+  try {
+    return await Promise.race([work, overrun]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function overrunResult(probe: string, deadlineMs: number, clock: Clock): ProbeResult {
+  return {
+    ...internalErrorResult(probe, undefined, clock),
+    code: 'timeout',
+    message: `the run did not finish within its deadline of ${deadlineMs} ms`,
+    hint: "the engine overran its own deadline: a failure of oauth-probe itself (report it); the probed servers may also be very slow, see the function's log.",
+    durationMs: deadlineMs,
   };
 }
 

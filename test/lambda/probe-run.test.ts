@@ -219,6 +219,17 @@ describe('probe runner', () => {
     );
   });
 
+  it('reports an engine that never answers as a timeout, still logged and published', async () => {
+    const output = await runner(() => new Promise<ProbeResult>(() => undefined), { engineGraceMs: 0 })(
+      event(),
+      context(2_000),
+    );
+
+    expect(output).toMatchObject({ outcome: 'ran', result: { status: 'fail', code: 'timeout' } });
+    expect(results()[0]!.fields).toMatchObject({ code: 'timeout', status: 'fail' });
+    expect(puts()).toHaveLength(1);
+  });
+
   it('keeps the result when publishing fails, and logs metric_publish_failed', async () => {
     localMock.on(PutMetricDataCommand).rejects(new Error('unreachable'));
 
