@@ -1,8 +1,8 @@
 /**
  * The bench's own token endpoint and API, run in a child process (its own core, so the engine under
  * test never shares an event loop with them). A request to `/hold/<ms>/<kind>/<tag>` is answered after
- * `ms` milliseconds; the time from the request's arrival to the end of the response is measured here
- * with `process.hrtime` and reported to the parent over IPC, keyed by path.
+ * `ms` milliseconds; the time from the request's arrival to the moment the response is written is
+ * measured here with `process.hrtime` and reported to the parent over IPC, keyed by path.
  *
  * kind `token` answers an opaque token response, kind `api` a small JSON document.
  */
@@ -39,13 +39,14 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
   req.on('end', () => {
     setTimeout(() => {
+      // Read the clock before writing: a delay in sending counts against the probe, never for it.
+      held.set(req.url!, Number(process.hrtime.bigint() - arrived) / 1e6);
       res.writeHead(200, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
         'cache-control': 'no-store',
       });
       res.end(body);
-      held.set(req.url!, Number(process.hrtime.bigint() - arrived) / 1e6);
     }, holdMs);
   });
 }

@@ -22,6 +22,7 @@ const counts = quick
       overheadRuns: 6,
       warmup: 2,
       coldStartRounds: 3,
+      freshProcesses: 2,
       memoryProbes: 50,
       memoryRepeats: 1,
       scaleRepeats: 1,
@@ -31,6 +32,7 @@ const counts = quick
       overheadRuns: 50,
       warmup: 5,
       coldStartRounds: 20,
+      freshProcesses: 10,
       memoryProbes: 50,
       memoryRepeats: 3,
       scaleRepeats: 3,
@@ -44,7 +46,13 @@ const log = (text: string) => process.stderr.write(`${text}\n`);
 const servers = await startHoldServers();
 try {
   log('1/6 timing truthfulness');
-  groups.push(await measureTiming(servers, { runs: counts.timingRuns, warmup: counts.warmup }));
+  groups.push(
+    await measureTiming(servers, {
+      runs: counts.timingRuns,
+      warmup: counts.warmup,
+      freshProcesses: counts.freshProcesses,
+    }),
+  );
   log('2/6 probe overhead');
   groups.push(await measureOverhead(servers, { runs: counts.overheadRuns, warmup: counts.warmup }));
   log('3/6 cold start');
