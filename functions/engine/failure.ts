@@ -26,6 +26,8 @@ export interface FailureContext {
   /** The credential expiry, ISO. */
   expiresAt?: string;
   scopes?: string[];
+  /** The client secret has characters that RFC 6749 §2.3.1 form-encoding changes (never the value). */
+  secretNeedsEncoding?: boolean;
   /** The exchange where it broke: gets the code. */
   exchange?: Exchange;
 }

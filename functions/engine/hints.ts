@@ -83,11 +83,11 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
     case 'jwt_not_yet_valid':
       return 'the token is not valid yet (nbf/iat in the future): the server clock runs ahead of ours; check NTP on both sides.';
     case 'jwt_issuer_mismatch':
-      return `the token's iss is not the expected issuer${ctx.detail ? ` (${ctx.detail})` : ''}: compare exactly, trailing slash included; fix token.jwt.issuer.`;
+      return "the token's iss is not the expected issuer: they are compared exactly, trailing slash included; fix token.jwt.issuer (or the probe issuer).";
     case 'jwt_audience_mismatch':
-      return `the token is not for this API (RFC 9700 §2.3)${ctx.detail ? `: ${ctx.detail}` : ''}; request the right audience/resource (Auth0 audience, RFC 8707 resource) or fix token.jwt.audience.`;
+      return 'the token is not for this API (RFC 9700 §2.3): request the right audience or resource (Auth0 `audience`, RFC 8707 `resource` in tokenParams), or fix token.jwt.audience.';
     case 'jwt_claim_invalid':
-      return `claim check failed${ctx.detail ? ` (${ctx.detail})` : ''}: compare token.jwt.requiredClaims/requireTyp with what the provider issues (Keycloak and PingFederate send no typ at+jwt).`;
+      return 'compare token.jwt.requiredClaims and requireTyp with what the provider issues (Keycloak and PingFederate send no typ at+jwt).';
     case 'jwks_unavailable':
       return 'the signing keys could not be fetched: check token.jwt.jwksUri (or the jwks_uri from discovery) and that it returns {"keys": [...]}.';
     case 'invalid_token':
@@ -119,7 +119,7 @@ function invalidClientHint(ctx: FailureContext): string {
   const secretRef = `Check credentials.secretId${ctx.secretId ? ` ("${ctx.secretId}")` : ''}.`;
   switch (ctx.clientAuth) {
     case 'client_secret_basic':
-      return `the token endpoint rejected the client credentials: was the secret rotated or has it expired? ${secretRef} (Secrets with + / % & need the form-encoding of RFC 6749 §2.3.1, which some servers skip: try client_secret_post.)`;
+      return `the token endpoint rejected the client credentials: was the secret rotated or has it expired? ${secretRef}${ctx.secretNeedsEncoding ? ' The secret has characters that RFC 6749 §2.3.1 form-encodes before Base64 (+ / % & ...), which some servers do not decode: try client_secret_post.' : ''}`;
     case 'client_secret_post':
       return `the token endpoint rejected the client credentials: was the secret rotated or has it expired? ${secretRef}`;
     case 'private_key_jwt':

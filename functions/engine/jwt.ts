@@ -111,7 +111,7 @@ export async function verifyAccessToken(ctx: RunContext, token: string, check: J
     throw new ProbeFailure(
       'token_validation',
       code,
-      oneLine(detail, 300),
+      oneLine(`access token: ${detail}`, 300),
       {
         detail,
         ...(keyId ? { keyId } : {}),
@@ -125,12 +125,14 @@ export async function verifyAccessToken(ctx: RunContext, token: string, check: J
   const iat = decoded.payload.iat;
   if (typeof iat === 'number' && iat > nowSec + config.clockToleranceSec) {
     const detail = `iat ${isoOf(iat)} is in the future (now ${new Date(nowSec * 1000).toISOString()}, tolerance ${config.clockToleranceSec} s)`;
-    throw new ProbeFailure('token_validation', 'jwt_not_yet_valid', detail, { detail });
+    throw new ProbeFailure('token_validation', 'jwt_not_yet_valid', `access token: ${detail}`, { detail });
   }
   for (const [name, expected] of Object.entries(config.requiredClaims ?? {})) {
     if (!jsonEquals(decoded.payload[name], expected)) {
       const detail = `claim "${name}" is ${decoded.payload[name] === undefined ? 'absent' : JSON.stringify(decoded.payload[name])}, required ${JSON.stringify(expected)}`;
-      throw new ProbeFailure('token_validation', 'jwt_claim_invalid', oneLine(detail, 300), { detail });
+      throw new ProbeFailure('token_validation', 'jwt_claim_invalid', oneLine(`access token: ${detail}`, 300), {
+        detail,
+      });
     }
   }
   const typ = decoded.header.typ?.toLowerCase();

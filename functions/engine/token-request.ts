@@ -3,7 +3,7 @@
  */
 
 import { classifyTokenResponse, retryAfterSeconds } from './classify.js';
-import { authenticateClient } from './client-auth.js';
+import { authenticateClient, formEncode } from './client-auth.js';
 import type { RunContext } from './context.js';
 import { ProbeFailure } from './failure.js';
 import type { HttpResponse } from './http.js';
@@ -44,6 +44,11 @@ export async function requestToken(ctx: RunContext, tokenUrl: string, secret: Cl
     clientAuth: method,
     secretId: probe.credentials.secretId,
     ...(secret.key_id ? { keyId: secret.key_id } : {}),
+    ...(method === 'client_secret_basic' &&
+    secret.client_secret &&
+    formEncode(secret.client_secret) !== secret.client_secret
+      ? { secretNeedsEncoding: true }
+      : {}),
     ...(scope ? { scopes: scope.split(' ') } : {}),
   };
   const { response, exchange } = await ctx.send({
