@@ -161,6 +161,13 @@ export function classifyTokenResponse(
   if (status === 429) return withOauth({ code: 'rate_limited' });
   if (status >= 500) return withOauth({ code: 'server_error' });
   if (status >= 200 && status < 300) {
+    // Some servers answer an error with 200: an `error` and no `access_token` is an error whatever the status.
+    if (oauth && json && json.access_token === undefined) {
+      const code = (TOKEN_ERROR_CODES as readonly string[]).includes(oauth.error)
+        ? (oauth.error as TokenErrorCode)
+        : 'oauth_error';
+      return { code, oauth };
+    }
     if (json) return null;
     return { code: 'malformed_response', bodyKind: bodyKind(body, headers['content-type']) };
   }

@@ -69,6 +69,12 @@ export class RunContext {
     if (this.ca) tls.ca = this.ca;
     if (clientCert) Object.assign(tls, clientCert);
     const host = hostOf(request.url);
+    if ((stage === 'token' || stage === 'api') && isCleartextRemote(request.url)) {
+      this.warn(
+        'insecure_transport',
+        `${target} is plain http:// to a non-loopback host: credentials and tokens cross the network unencrypted`,
+      );
+    }
     if (this.deadline.aborted) {
       throw new ProbeFailure(
         stage,
@@ -121,6 +127,17 @@ export class RunContext {
 /** Degraded means strictly slower than the threshold: 1500 ms against degradedMs 1500 passes. */
 export function isSlow(totalMs: number, thresholdMs: number): boolean {
   return totalMs > thresholdMs;
+}
+
+/** http:// to anything but the loopback interface. */
+export function isCleartextRemote(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    if (protocol !== 'http:') return false;
+    return !(hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname));
+  } catch {
+    return false;
+  }
 }
 
 export function hostOf(url: string): string {

@@ -56,6 +56,7 @@ describe('transport failures', () => {
     expect(result).toMatchObject({ status: 'fail', stage: 'token', code: 'dns_failure', httpStatus: null });
     expect(result.hint).toContain('nonexistent.invalid');
     expect(result.exchanges[0]).toMatchObject({ name: 'token', status: null, code: 'dns_failure' });
+    expect(result.warnings.map((w) => w.code)).toEqual(['insecure_transport']);
   });
 
   it('reports connection_refused at the api stage when the API is down', async () => {
@@ -374,6 +375,14 @@ describe('token endpoint', () => {
       expect(result.message).toBe(`token endpoint answered 400 ${error}: configured fault`);
     });
   }
+
+  it('reports an error sent with status 200 as the error it names', async () => {
+    env.authServer.injectFault({ kind: 'respond', status: 200, body: '{"error":"unauthorized_client"}' });
+
+    const result = await run(basic());
+
+    expect(result).toMatchObject({ stage: 'token', code: 'unauthorized_client', httpStatus: 200 });
+  });
 
   it("reports Auth0's access_denied as oauth_error with an Auth0 hint", async () => {
     env.authServer.injectFault({

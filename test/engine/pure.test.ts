@@ -8,7 +8,7 @@ import {
   retryAfterSeconds,
 } from '../../functions/engine/classify.js';
 import { basicAuthorization, formEncode } from '../../functions/engine/client-auth.js';
-import { isSlow } from '../../functions/engine/context.js';
+import { isCleartextRemote, isSlow } from '../../functions/engine/context.js';
 import { metadataUrls } from '../../functions/engine/discovery.js';
 import { exchange, TransportError } from '../../functions/engine/http.js';
 import { jsonEquals, parsePath, resolvePath } from '../../functions/engine/json-path.js';
@@ -124,6 +124,11 @@ describe('classification of responses', () => {
     expect(classifyApiStatus(404, {})).toBe('unexpected_status');
   });
 
+  it('treats an error body sent with 200 as the error it names', () => {
+    expect(classifyTokenResponse(200, {}, '{"error":"unauthorized_client"}')?.code).toBe('unauthorized_client');
+    expect(classifyTokenResponse(200, {}, '{"error":"x","access_token":"t"}')).toBeNull();
+  });
+
   it('parses Retry-After as seconds or as an HTTP date', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(retryAfterSeconds('120', now)).toBe(120);
@@ -182,6 +187,15 @@ describe('helpers', () => {
       'https://a.example/.well-known/oauth-authorization-server/tenant/x',
       'https://a.example/tenant/x/.well-known/openid-configuration',
     ]);
+  });
+
+  it('calls http:// cleartext only off the loopback interface', () => {
+    expect(isCleartextRemote('http://auth.example.com/token')).toBe(true);
+    expect(isCleartextRemote('http://10.0.0.5/token')).toBe(true);
+    expect(isCleartextRemote('http://127.0.0.1:8080/token')).toBe(false);
+    expect(isCleartextRemote('http://localhost/token')).toBe(false);
+    expect(isCleartextRemote('http://[::1]/token')).toBe(false);
+    expect(isCleartextRemote('https://auth.example.com/token')).toBe(false);
   });
 
   it('strips userinfo from URLs', () => {
