@@ -737,6 +737,21 @@ describe('API steps', () => {
     expect(failing.message).toContain('header x-missing is absent');
   });
 
+  it('reports assertion_failed when extract finds nothing, or a placeholder has no value', async () => {
+    const noExtract = basic();
+    noExtract.steps[0]!.extract = { invoiceId: 'data[9].id' };
+    const noValue = basic();
+    noValue.steps[0]!.extract = {};
+
+    const first = await run(noExtract);
+    const second = await run(noValue);
+
+    expect(first).toMatchObject({ step: 'list-invoices', code: 'assertion_failed' });
+    expect(first.message).toContain('extract "invoiceId": nothing at path data[9].id');
+    expect(second).toMatchObject({ step: 'get-invoice', code: 'assertion_failed' });
+    expect(second.message).toContain('no value for {{invoiceId}}');
+  });
+
   it('posts a JSON body with {{placeholders}} filled from an earlier extract', async () => {
     const config = basic({ scope: 'billing:read billing:write' });
     config.steps.push({
