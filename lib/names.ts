@@ -7,6 +7,8 @@ import { Arn, ArnFormat, Aws, type Stack } from 'aws-cdk-lib';
 
 /** The topic people subscribe to, in the home region. */
 export const NOTIFICATION_TOPIC_NAME = 'oauth-probe-notifications';
+/** The alarm topic of each region (one per account and region: one stack per region). */
+export const ALARM_TOPIC_NAME = 'oauth-probe-alarms';
 /** Alias of the KMS key that encrypts the notification topic; regional notifiers are scoped by it. */
 export const NOTIFICATION_KEY_ALIAS = `alias/${NOTIFICATION_TOPIC_NAME}`;
 /** The CloudWatch dashboard, in the home region. */

@@ -230,7 +230,14 @@ export class OAuthProbeStack extends Stack {
         sid: 'EncryptForNotificationTopic',
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: [keys],
-        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': NOTIFICATION_KEY_ALIAS } },
+        conditions: {
+          // The one key aliased for notifications, used by SNS in the home region for the notification topic.
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': NOTIFICATION_KEY_ALIAS },
+          StringEquals: {
+            'kms:ViaService': `sns.${props.homeRegion}.amazonaws.com`,
+            'kms:EncryptionContext:aws:sns:topicArn': topicArn,
+          },
+        },
       }),
     );
     acknowledge(role, `AwsSolutions-IAM5[Resource::${nagResource(this, keys)}]`, [

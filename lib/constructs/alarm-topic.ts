@@ -11,6 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ALARM_PREFIX } from '../../functions/aws/alarm-naming.js';
+import { ALARM_TOPIC_NAME } from '../names.js';
 
 export class AlarmTopic extends Construct {
   readonly key: kms.Key;
@@ -38,16 +39,28 @@ export class AlarmTopic extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
+    // The topic's ARN is built from its fixed name: a Ref to the topic here would be a cycle (the
+    // topic refers to the key).
+    const topicArn = stack.formatArn({
+      service: 'sns',
+      resource: ALARM_TOPIC_NAME,
+      arnFormat: ArnFormat.NO_RESOURCE_NAME,
+    });
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: fromOurAlarms,
+        // SNS always names the topic in the encryption context: the key serves this topic only.
+        conditions: {
+          ...fromOurAlarms,
+          StringEquals: { ...fromOurAlarms.StringEquals, 'kms:EncryptionContext:aws:sns:topicArn': topicArn },
+        },
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', {
+      topicName: ALARM_TOPIC_NAME,
       displayName: 'oauth-probe alarms',
       masterKey: this.key,
       enforceSSL: true,

@@ -377,6 +377,7 @@ describe('topics', () => {
     (region) => {
       const template = synth.template(region);
       template.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: 'oauth-probe-alarms',
         DisplayName: 'oauth-probe alarms',
         KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmTopicKey'), 'Arn'] },
       });
@@ -404,7 +405,24 @@ describe('topics', () => {
             Match.objectLike({
               Principal: { Service: 'cloudwatch.amazonaws.com' },
               Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-              Condition: fromOurAlarms,
+              Condition: {
+                ...fromOurAlarms,
+                StringEquals: {
+                  ...fromOurAlarms.StringEquals,
+                  'kms:EncryptionContext:aws:sns:topicArn': {
+                    'Fn::Join': [
+                      '',
+                      [
+                        'arn:',
+                        { Ref: 'AWS::Partition' },
+                        `:sns:${region}:`,
+                        { Ref: 'AWS::AccountId' },
+                        ':oauth-probe-alarms',
+                      ],
+                    ],
+                  },
+                },
+              },
             }),
           ]),
         },
@@ -498,7 +516,13 @@ describe('notifier', () => {
                   ['arn:', { Ref: 'AWS::Partition' }, `:kms:${HOME}:`, { Ref: 'AWS::AccountId' }, ':key/*'],
                 ],
               },
-              Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/oauth-probe-notifications' } },
+              Condition: {
+                'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/oauth-probe-notifications' },
+                StringEquals: {
+                  'kms:ViaService': `sns.${HOME}.amazonaws.com`,
+                  'kms:EncryptionContext:aws:sns:topicArn': topicArn,
+                },
+              },
             }),
           ]),
         },
