@@ -13,6 +13,7 @@ import { measureOverhead } from './overhead.js';
 import { describeMachine, formatTable } from './report.js';
 import { measureScale } from './scale.js';
 import { startHoldServers } from './servers.js';
+import { round } from './stats.js';
 import { measureTiming } from './timing.js';
 
 const quick = process.argv.includes('--quick');
@@ -41,39 +42,40 @@ const counts = quick
 const machine = describeMachine();
 const started = performance.now();
 const groups: FigureGroup[] = [];
-const log = (text: string) => process.stderr.write(`${text}\n`);
+
+/** Runs one figure's measurement, noting how long it took (the whole bench must stay under 5 minutes). */
+async function figure(label: string, measure: () => Promise<FigureGroup> | FigureGroup): Promise<void> {
+  process.stderr.write(`${label}\n`);
+  const t = performance.now();
+  const group = await measure();
+  group.details.durationSec = round((performance.now() - t) / 1000, 1);
+  groups.push(group);
+}
 
 const servers = await startHoldServers();
 try {
-  log('1/6 timing truthfulness');
-  groups.push(
-    await measureTiming(servers, {
-      runs: counts.timingRuns,
-      warmup: counts.warmup,
-      freshProcesses: counts.freshProcesses,
-    }),
+  await figure('1/6 timing truthfulness', () =>
+    measureTiming(servers, { runs: counts.timingRuns, warmup: counts.warmup, freshProcesses: counts.freshProcesses }),
   );
-  log('2/6 probe overhead');
-  groups.push(await measureOverhead(servers, { runs: counts.overheadRuns, warmup: counts.warmup }));
-  log('3/6 cold start');
-  groups.push(await measureColdStart({ rounds: counts.coldStartRounds }));
-  log('4/6 memory');
-  groups.push(await measureMemory(servers, { probes: counts.memoryProbes, repeats: counts.memoryRepeats }));
-  log('5/6 scale');
-  groups.push(await measureScale(servers, { repeats: counts.scaleRepeats }));
+  await figure('2/6 probe overhead', () =>
+    measureOverhead(servers, { runs: counts.overheadRuns, warmup: counts.warmup }),
+  );
+  await figure('3/6 cold start', () => measureColdStart({ rounds: counts.coldStartRounds }));
+  await figure('4/6 memory', () =>
+    measureMemory(servers, { probes: counts.memoryProbes, repeats: counts.memoryRepeats }),
+  );
+  await figure('5/6 scale', () => measureScale(servers, { repeats: counts.scaleRepeats }));
 } finally {
   await servers.close();
 }
-log('6/6 cost');
-groups.push(measureCost());
-groups.sort((a, b) => a.id - b.id);
+await figure('6/6 cost', measureCost);
 
-const durationSec = Math.round((performance.now() - started) / 100) / 10;
+const durationSec = round((performance.now() - started) / 1000, 1);
 console.log(formatTable(groups));
 console.log(`\n${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}; ${durationSec} s`);
 
 if (!quick) {
   const path = fileURLToPath(new URL('./results.json', import.meta.url));
   await writeFile(path, `${JSON.stringify({ machine, durationSec, counts, groups }, null, 2)}\n`);
-  log(`wrote ${path}`);
+  process.stderr.write(`wrote ${path}\n`);
 }

@@ -1,6 +1,6 @@
 /**
  * Figure 4, memory: the peak RSS of one Node process that holds the probe handler's code and AWS clients
- * and runs 50 probes at once against the hold servers. The process runs from a bundle built with
+ * and runs 50 probes at once against the hold servers (VmHWM; see ./memory-child.ts for why not maxRSS). The process runs from a bundle built with
  * BUNDLE_SETTINGS, as in Lambda; each variant is run `repeats` times and the highest peak is reported.
  *
  * V8 sizes its heap from the machine's memory, and this machine has far more than a 128 MB Lambda, so
@@ -60,7 +60,7 @@ export async function measureMemory(servers: HoldServers, options: MemoryOptions
   for (const [heap, { label, flags, whatIf }] of Object.entries(HEAPS)) {
     for (const variant of VARIANTS) {
       const runs = await childRuns(servers, outfile, variant, flags, options);
-      const peak = Math.max(...runs.map((r) => r.maxRssMiB));
+      const peak = Math.max(...runs.map((r) => r.peakRssMiB));
       figures.push({
         key: `memory.${variant}.${heap}.maxRssMiB`,
         label: `Peak RSS, ${options.probes} probes at once, ${variantLabel(variant)}, ${label}`,
@@ -71,7 +71,8 @@ export async function measureMemory(servers: HoldServers, options: MemoryOptions
       });
       details[`${variant}, ${label}`] = {
         nodeFlags: flags,
-        maxRssMiB: runs.map((r) => round(r.maxRssMiB, 1)),
+        peakRssMiB: runs.map((r) => round(r.peakRssMiB, 1)),
+        resourceUsageMaxRssMiB: runs.map((r) => round(r.maxRssMiB, 1)),
         loadedRssMiB: runs.map((r) => round(r.loadedRssMiB, 1)),
       };
     }
