@@ -3,7 +3,9 @@
  * object per line so that CloudWatch Logs Insights can filter on any field (`filter code = "invalid_client"`)
  * and log metric filters can count events (`{ $.event = "metric_publish_failed" }`).
  */
+
 import { Logger } from '@aws-lambda-powertools/logger';
+import { redactPatterns } from '../engine/redact.js';
 import type { ProbeResult } from '../engine/result.js';
 
 /** What the runtime modules need from a logger; Powertools' `Logger` satisfies it, and so do test doubles. */
@@ -65,14 +67,8 @@ export function resultLogLine(
  * `Authorization` scheme. Deliberately narrower than a word match on "basic", so that a probe called
  * `local-basic` keeps its name.
  */
-export function scrubSecrets(text: string): string {
-  return text
-    .replace(/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED)
-    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED)
-    .replace(/\b(Bearer|Basic|DPoP|bearer|basic)( +)[A-Za-z0-9\-._~+/]{16,}=*/g, `$1$2${REDACTED}`);
-}
-
-const REDACTED = '[redacted]';
+/** Secret shapes (JWTs, private keys, credentials after an auth scheme), by the engine's one set of patterns. */
+export const scrubSecrets = redactPatterns;
 
 /** Writes the per-run line. Results are redacted by the engine; secret shapes are removed once more. */
 export function logResult(logger: RuntimeLogger, result: ProbeResult, context: ResultLogContext): void {

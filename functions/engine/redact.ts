@@ -42,10 +42,13 @@ export class Redactor {
 
 /** Patterns that are secret whatever their value: credentials in headers and JWS compact tokens. */
 export function redactPatterns(text: string): string {
-  return text
-    .replace(/\b(Bearer|Basic|DPoP)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`)
-    .replace(/\beyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){1,2}/g, REDACTED)
-    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
+  return (
+    text
+      // 16+ token characters: a real credential, not prose such as "scan-basic pass" or "Basic realm".
+      .replace(/\b(Bearer|Basic|DPoP)(\s+)[A-Za-z0-9\-._~+/]{16,}=*/gi, `$1$2${REDACTED}`)
+      .replace(/\beyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){1,2}/g, REDACTED)
+      .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED)
+  );
 }
 
 /** A URL for display: userinfo removed, everything else kept. Invalid URLs are returned redacted of userinfo-like text. */

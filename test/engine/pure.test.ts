@@ -205,12 +205,18 @@ describe('helpers', () => {
   it('redacts registered values in raw and encoded forms, bearer tokens and JWTs', () => {
     const r = new Redactor();
     r.add('s3cr+t/value');
-    const text = `got s3cr+t/value and ${encodeURIComponent('s3cr+t/value')}; Bearer abc.def; eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig`;
+    const text = `got s3cr+t/value and ${encodeURIComponent('s3cr+t/value')}; Bearer opaque.token-2f9c81d0a7b3; eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig`;
     const out = r.redact(text);
     expect(out).not.toContain('s3cr+t/value');
     expect(out).not.toContain(encodeURIComponent('s3cr+t/value'));
-    expect(out).not.toContain('abc.def');
+    expect(out).not.toContain('opaque.token-2f9c81d0a7b3');
     expect(out).not.toContain('eyJhbGciOiJIUzI1NiJ9');
+  });
+
+  it('leaves prose and challenge parameters after an auth scheme alone', () => {
+    const text = 'probe scan-basic pass; WWW-Authenticate: Bearer error="invalid_token"; Basic realm="api"';
+
+    expect(new Redactor().redact(text)).toBe(text);
   });
 
   it('takes granted scopes from the response, else the JWT, else the request (RFC 6749 §3.3)', () => {
