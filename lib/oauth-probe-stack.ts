@@ -242,7 +242,7 @@ export class OAuthProbeStack extends Stack {
     );
     acknowledge(role, `AwsSolutions-IAM5[Resource::${nagResource(this, keys)}]`, [
       `The notification key lives in ${props.homeRegion} and its id is not known to other regions' stacks (no`,
-      `cross-region references); the kms:ResourceAliases condition limits the statement to the one key aliased ${NOTIFICATION_KEY_ALIAS}.`,
+      `cross-region references); the kms:ResourceAliases, kms:ViaService and encryption-context conditions limit the statement to the one key aliased ${NOTIFICATION_KEY_ALIAS}, used by SNS for the notification topic.`,
     ]);
     acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', [
       'Publishing to an SSE-KMS topic needs GenerateDataKey (SNS may call the WithoutPlaintext variant); the',
