@@ -11,11 +11,20 @@ import { applyNag } from '../lib/nag.js';
 
 const app = new App();
 const configPath = resolve(String(app.node.tryGetContext('config') ?? 'probes.json'));
+// Memory of the probe functions (`-c probeMemoryMb=192`), for tuning from `npm run bench` figures.
+const memoryContext = app.node.tryGetContext('probeMemoryMb');
 try {
+  const probeMemoryMb = memoryContext === undefined ? undefined : Number(memoryContext);
+  if (
+    probeMemoryMb !== undefined &&
+    !(Number.isInteger(probeMemoryMb) && probeMemoryMb >= 128 && probeMemoryMb <= 10240)
+  ) {
+    throw new ConfigError([{ path: '-c probeMemoryMb', message: 'must be a whole number of MB from 128 to 10240' }]);
+  }
   const config = await loadConfigFile(configPath);
   const baseDir = dirname(configPath);
   const probes = resolveForDeployment(config, baseDir, configPath);
-  buildOAuthProbeApp(app, config, { baseDir, probes });
+  buildOAuthProbeApp(app, config, { baseDir, probes, probeMemoryMb });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

@@ -9,14 +9,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from './helpers.js';
 
-function runApp(config: unknown) {
+function runApp(config: unknown, context: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'oauth-probe-bin-'));
   const path = join(dir, 'probes.json');
   writeFileSync(path, JSON.stringify(config));
   return spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config: path }), CDK_OUTDIR: join(dir, 'cdk.out') },
+    env: {
+      ...process.env,
+      CDK_CONTEXT_JSON: JSON.stringify({ config: path, ...context }),
+      CDK_OUTDIR: join(dir, 'cdk.out'),
+    },
   });
 }
 
@@ -57,5 +61,16 @@ describe('bin/app.ts', () => {
 
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('probes[0].schedule: write "rate(1 minute)"');
+  });
+
+  it('rejects a probe memory size Lambda would refuse', () => {
+    const valid = {
+      probes: [{ name: 'p', tokenUrl: 'https://auth.example.com/token', credentials: { secretId: 'x' } }],
+    };
+
+    const result = runApp(valid, { probeMemoryMb: '100' });
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('-c probeMemoryMb: must be a whole number of MB from 128 to 10240');
   });
 });

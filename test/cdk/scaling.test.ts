@@ -57,7 +57,7 @@ const config: ProbesConfigInput = {
 
 let synth: SynthesizedApp;
 beforeAll(() => {
-  synth = synthesize(config);
+  synth = synthesize(config, { probeMemoryMb: 192 });
 });
 
 const alarmNames = (region: string) =>
@@ -160,6 +160,14 @@ describe('a three-region, three-probe deployment', () => {
       Period: 3600,
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 * * * ? *)' });
+  });
+
+  it('gives the probe functions the memory asked for, the notifier its 256 MB', () => {
+    const memory = resourcesOf(synth.template(US), 'AWS::Lambda::Function').map(([, p]) => [
+      String(p.Description).startsWith('oauth-probe: runs') ? 'probe' : 'notifier',
+      p.MemorySize,
+    ]);
+    expect(Object.fromEntries(memory)).toEqual({ probe: 192, notifier: 256 });
   });
 
   it('sizes each region’s probe timeout to the longest deadline it runs', () => {
