@@ -5,12 +5,14 @@
  * Regional stacks never reference the home stack's resources (CloudFormation exports do not cross
  * regions): names and ARNs are built from lib/names.ts.
  */
+
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { METRIC_PUBLISH_FAILED_EVENT, METRIC_PUBLISH_FAILURES_METRIC } from '../functions/aws/metric-catalogue.js';
+import { localSecretId } from '../functions/aws/secrets-manager-source.js';
 import type { ResolvedProbe } from '../functions/config/resolve.js';
 import type { ProbesConfig } from '../functions/config/schema.js';
 import { NOTIFIER_ENV, PROBE_ENV } from '../functions/lambda/contract.js';
@@ -252,9 +254,12 @@ export class OAuthProbeStack extends Stack {
   }
 }
 
-/** A secret name becomes the ARN of that name with any suffix; an ARN is used as is. */
+/**
+ * A secret name becomes the ARN of that name with any suffix; an ARN becomes the ARN of its replica in
+ * this stack's region, because that is what the probe function reads (`localSecretId`, one rule for both).
+ */
 export function secretArn(stack: Stack, secretId: string): string {
-  if (secretId.startsWith('arn:')) return secretId;
+  if (secretId.startsWith('arn:')) return localSecretId(secretId, stack.region);
   return stack.formatArn({
     service: 'secretsmanager',
     resource: 'secret',

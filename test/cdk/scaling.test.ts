@@ -179,7 +179,7 @@ describe('a three-region, three-probe deployment', () => {
     expect(timeout(AP)).toBe(23); // alpha and gamma: 4 s × (1 + 1) = 8 s + 15 s
   });
 
-  it('grants a secret given by ARN as is, and its customer key only through Secrets Manager', () => {
+  it('grants a secret given by ARN on its local replica, and its customer key only through Secrets Manager', () => {
     synth.template(US).hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^ProbeFunctionRole') }],
       PolicyDocument: {
@@ -199,7 +199,7 @@ describe('a three-region, three-probe deployment', () => {
                   ],
                 ],
               },
-              'arn:aws:secretsmanager:eu-west-1:111122223333:secret:beta-AbCdEf',
+              `arn:aws:secretsmanager:${US}:111122223333:secret:beta-AbCdEf`,
             ],
           }),
           Match.objectLike({

@@ -66,9 +66,14 @@ describe('secretArn', () => {
     });
   });
 
-  it('keeps an ARN as it is', () => {
-    const arn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:billing-AbCdEf';
+  it('keeps an ARN of its own region as it is', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:billing-AbCdEf';
     expect(secretArn(stack, arn)).toBe(arn);
+  });
+
+  it('turns an ARN of another region into its local replica, which is what the probe reads', () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:billing-AbCdEf';
+    expect(secretArn(stack, arn)).toBe('arn:aws:secretsmanager:eu-west-1:111122223333:secret:billing-AbCdEf');
   });
 });
 
