@@ -4,7 +4,13 @@
  * waterfall of every exchange. Pure functions from `ProbeResult` to text, shared by `run` and `demo`.
  * Only fields of the result are printed, and the result never carries a secret or a token.
  */
-import type { Exchange, ExchangeTimings, ProbeResult, ProbeStatus } from '../engine/result.js';
+import {
+  DEGRADED_CODE,
+  type Exchange,
+  type ExchangeTimings,
+  type ProbeResult,
+  type ProbeStatus,
+} from '../engine/result.js';
 import { type Palette, stripAnsi } from './colour.js';
 
 export interface FormatOptions {
@@ -147,7 +153,7 @@ export function formatWaterfall(exchanges: readonly Exchange[], options: FormatO
     }
     const bar = waterfallBar(e.timings, e.status !== null, e.url.startsWith('https:'), offset, scale, width, p);
     offset += e.timings.totalMs;
-    const mark = e.code ? `  ${p.red(`✗ ${e.code}`)}` : '';
+    const mark = !e.code ? '' : e.code === DEGRADED_CODE ? `  ${p.yellow(`▲ ${e.code}`)}` : `  ${p.red(`✗ ${e.code}`)}`;
     const cert = e.certDaysLeft !== undefined ? p.dim(`  cert ${e.certDaysLeft} d`) : '';
     lines.push(`${text}  ${bar}${mark}${cert}`);
   });

@@ -1,10 +1,12 @@
 /**
- * A one-line progress indicator on stderr for runs that take a while: only when stderr is a terminal,
+ * A one-line progress indicator on stderr for runs that take a while (over 300 ms): only when stderr is a terminal,
  * redrawn in place, cleared before anything else is printed so that it never mixes with results.
  */
 import { formatMs } from './format.js';
 import type { OutStream } from './io.js';
 
+/** A run shorter than this shows no progress line at all. */
+const SHOW_AFTER_MS = 300;
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export class Progress {
@@ -57,7 +59,8 @@ export class Progress {
   }
 
   #draw(): void {
-    if (!this.enabled || !this.#timer) return;
+    // Quick runs finish before anyone could read a progress line: show it only for long ones.
+    if (!this.enabled || !this.#timer || performance.now() - this.#started < SHOW_AFTER_MS) return;
     this.#frame = (this.#frame + 1) % FRAMES.length;
     const elapsed = formatMs(performance.now() - this.#started);
     this.stream.write(`\r\x1b[K${FRAMES[this.#frame]} ${this.#done}/${this.total} ${this.label} done · ${elapsed}`);

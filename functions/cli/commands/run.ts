@@ -87,9 +87,9 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
     const json = values.json === true;
     const colours = palette(!json && colourEnabled(io.stdout, io.env));
     const nameWidth = Math.max(...probes.map((p) => p.name.length));
-    const progress = new Progress(io.stderr, probes.length);
     // The engine (undici, jose) is loaded only when probes are about to run: usage errors stay fast.
     const { runProbes } = await import('../../engine/index.js');
+    const progress = new Progress(io.stderr, probes.length);
     const started = performance.now();
     progress.start();
     let results: ProbeResult[];
