@@ -39,6 +39,9 @@ export async function chooseSecretSource(file: string | undefined, env: Env, cwd
         'AWS credentials found but no region: set AWS_REGION to the region of your secrets, or pass --secrets FILE',
       );
     }
+    // The SDK warns on stderr (many lines) that versions published after January 2027 need Node 22; the
+    // SDK is pinned here, and the warning would bury the CLI's own output. Set the variable to see it.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const [{ SecretsManagerClient }, { SecretsManagerSecretSource }] = await Promise.all([
       import('@aws-sdk/client-secrets-manager'),
       import('../aws/secrets-manager-source.js'),
