@@ -60,6 +60,20 @@ describe('oauth-probe run', () => {
     expect(stdout).toContain('3 probes: 2 passed, 1 failed');
   });
 
+  it('exits 0 when a probe is only degraded, and names the slow stage', async () => {
+    // Arrange: the same probe with a 1 ms threshold, which every real request exceeds.
+    const slow = { ...localConfig(env).probes[0]!, name: 'slow', degradedMs: 1 };
+    await ws.write('slow.json', { probes: [slow] });
+
+    // Act
+    const { code, stdout } = await run('--config', 'slow.json', '--secrets', 'local-secrets.json');
+
+    // Assert
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^DEGRADED {2}slow\s+\d+(\.\d)? ms {2}token · slow_response · HTTP 200$/m);
+    expect(stdout).toContain('1 probe: 0 passed, 1 degraded');
+  });
+
   it('shows every exchange of passing probes with --verbose', async () => {
     const { code, stdout } = await run('--secrets', 'local-secrets.json', '--probe', 'good', '--verbose');
 
