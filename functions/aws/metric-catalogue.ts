@@ -98,9 +98,18 @@ export const METRICS = {
     dimensions: [DIMENSION_PROBE, DIMENSION_REGION],
     cadence: 'every_run',
     description:
-      'Copy of Success sent to the home region with a Region dimension, for the multi-region (global) alarm.',
+      'Copy of Success sent to the home region with a Region dimension, for the multi-region (global) alarm; published only for a probe that has one (hasGlobalAlarm).',
   },
 } as const satisfies Record<string, MetricDefinition>;
+
+/**
+ * True when a probe runs from enough regions for the global alarm (home region): then, and only then,
+ * the CDK app creates that alarm (and charts the home-region copies) and the probe function publishes
+ * the `regionalSuccess` copy it reads. One rule for both sides.
+ */
+export function hasGlobalAlarm(probe: { regions: readonly string[] }, globalFailureRegions: number): boolean {
+  return probe.regions.length >= globalFailureRegions;
+}
 
 /**
  * Logged (not put) by the probe function when PutMetricData fails after its retries; the CDK app turns

@@ -1,6 +1,7 @@
 /**
- * From a probe result to CloudWatch metric data, per ./metric-catalogue.ts, and one PutMetricData call
- * per run and region.
+ * From a probe result to CloudWatch metric data, per ./metric-catalogue.ts, published per run and
+ * region either by one PutMetricData call (the default) or, with `metrics.transport: "emf"`, as
+ * Embedded Metric Format lines on stdout that CloudWatch Logs turns into the same metrics (no API fee).
  *
  * Every datum is timestamped with the run's scheduled time, not the wall clock: a duplicate delivery of
  * the same scheduled event lands on the same minute, and the alarms (Minimum of `Success`, Maximum of
@@ -17,6 +18,7 @@ import {
   type StandardUnit,
 } from '@aws-sdk/client-cloudwatch';
 import { rateMinutes, runsPerMonth } from '../config/schedule.js';
+import type { MetricsTransport } from '../config/schema.js';
 import type { ProbeResult } from '../engine/result.js';
 import type { RuntimeLogger } from './log.js';
 import {
@@ -116,6 +118,95 @@ export function buildRegionalSuccess(result: ProbeResult, scheduledTime: Date, r
   };
 }
 
+/** One EMF directive holds at most this many metrics (EMF specification). */
+export const MAX_EMF_METRICS_PER_DIRECTIVE = 100;
+/** A dimension set holds at most this many dimensions (EMF specification). */
+export const MAX_EMF_DIMENSIONS = 30;
+
+/** One Embedded Metric Format object: one log line. */
+export interface EmfObject {
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+  };
+  [member: string]: unknown;
+}
+
+/**
+ * The same datums as PutMetricData would send, as Embedded Metric Format objects (one log line each):
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+ *
+ * Why not Powertools Metrics: one dependency less in the bundle, this is built from the very datum list
+ * the API path sends (so names, units and dimensions cannot drift between the two transports), and every
+ * datum keeps its explicit timestamp (the run's scheduled time, which duplicate deliveries rely on).
+ *
+ * A line carries root members (dimension values and metric values) and one directive per distinct set
+ * of dimension names. A datum goes into the first line where its metric name is still free (or holds the
+ * same value with another dimension set, like the Success copy by Region) and its dimension values agree
+ * with the line's; so a run needs as many lines as its most repeated metric name (StepLatency per Step),
+ * usually one.
+ */
+export function buildEmfObjects(data: readonly MetricDatum[], namespace: string): EmfObject[] {
+  interface Line {
+    timestamp: number;
+    dims: Map<string, string>;
+    values: Map<string, { value: number; unit: string }>;
+    directives: Map<string, { dimensions: string[]; metrics: Set<string> }>;
+  }
+  const lines: Line[] = [];
+  for (const datum of data) {
+    const name = datum.MetricName;
+    if (!name || typeof datum.Value !== 'number' || !Number.isFinite(datum.Value)) continue;
+    const unit = datum.Unit ?? 'None';
+    const timestamp = datum.Timestamp ? new Date(datum.Timestamp).getTime() : Date.now();
+    const dimensions = (datum.Dimensions ?? []).filter(
+      (d): d is { Name: string; Value: string } => typeof d.Name === 'string' && typeof d.Value === 'string',
+    );
+    const names = dimensions.map((d) => d.Name).slice(0, MAX_EMF_DIMENSIONS);
+    const key = names.join('\u0000');
+    const fits = (line: Line): boolean => {
+      if (line.timestamp !== timestamp) return false;
+      // A metric name is one root member: free, or holding the same value for another dimension set.
+      const held = line.values.get(name);
+      if (held && (held.value !== datum.Value || held.unit !== unit)) return false;
+      const directive = line.directives.get(key);
+      if (directive?.metrics.has(name)) return false;
+      if (directive && directive.metrics.size >= MAX_EMF_METRICS_PER_DIRECTIVE) return false;
+      // Dimension and metric names share the root: neither may shadow the other.
+      if (line.dims.has(name) || dimensions.some((d) => line.values.has(d.Name))) return false;
+      return dimensions.every((d) => (line.dims.get(d.Name) ?? d.Value) === d.Value);
+    };
+    let line = lines.find(fits);
+    if (!line) {
+      line = { timestamp, dims: new Map(), values: new Map(), directives: new Map() };
+      lines.push(line);
+    }
+    for (const d of dimensions) line.dims.set(d.Name, d.Value);
+    line.values.set(name, { value: datum.Value, unit });
+    let directive = line.directives.get(key);
+    if (!directive) {
+      directive = { dimensions: names, metrics: new Set() };
+      line.directives.set(key, directive);
+    }
+    directive.metrics.add(name);
+  }
+  return lines.map((line) => {
+    const object: EmfObject = {
+      _aws: {
+        Timestamp: line.timestamp,
+        CloudWatchMetrics: [...line.directives.values()].map((directive) => ({
+          Namespace: namespace,
+          Dimensions: [directive.dimensions],
+          Metrics: [...directive.metrics].map((metric) => ({ Name: metric, Unit: line.values.get(metric)!.unit })),
+        })),
+      },
+    };
+    for (const [dimension, value] of line.dims) object[dimension] = value;
+    for (const [metric, { value }] of line.values) object[metric] = value;
+    return object;
+  });
+}
+
 export interface PublishInput {
   result: ProbeResult;
   data: MetricDatum[];
@@ -124,6 +215,15 @@ export interface PublishInput {
   region: string;
   homeRegion: string;
   scheduledTime: Date;
+  /**
+   * Publish the `Success`+`Region` copy for the global alarm: `hasGlobalAlarm(probe, globalFailureRegions)`.
+   * @default true
+   */
+  regionalCopy?: boolean;
+  /** @default 'putMetricData' */
+  transport?: MetricsTransport;
+  /** Where EMF lines go (stdout in Lambda, read by CloudWatch Logs). @default process.stdout */
+  writeLine?: (line: string) => void;
   /** Client of the function's region. */
   client: CloudWatchClient;
   /** Client of the home region; only used when it differs from `region`. */
@@ -132,22 +232,29 @@ export interface PublishInput {
 }
 
 export interface PublishOutcome {
-  /** PutMetricData calls that succeeded / failed. */
+  /** PutMetricData calls (and EMF writes) that succeeded / failed. */
   calls: number;
   failures: number;
+  /** EMF lines written. */
+  emfLines?: number;
 }
 
 /**
- * One PutMetricData per region (chunked only beyond 1000 datums): the run's data in its own region, with
- * the `Success`+`Region` copy in the same call when this is the home region, else in one call there.
+ * The run's data in its own region: one PutMetricData (chunked only beyond 1000 datums), or under `emf`
+ * EMF lines on stdout. The `Success`+`Region` copy (only when `regionalCopy`) goes with them when this is
+ * the home region, else in one PutMetricData call there (EMF cannot cross regions).
  * Retries are the SDK's (standard mode, bounded attempts on the client). Never throws.
  */
 export async function publishMetrics(input: PublishInput): Promise<PublishOutcome> {
-  const copy = buildRegionalSuccess(input.result, input.scheduledTime, input.region);
-  const local = input.region === input.homeRegion ? [...input.data, copy] : input.data;
+  const copy =
+    input.regionalCopy === false ? undefined : buildRegionalSuccess(input.result, input.scheduledTime, input.region);
+  const atHome = input.region === input.homeRegion;
+  const local = atHome && copy ? [...input.data, copy] : input.data;
   const outcome: PublishOutcome = { calls: 0, failures: 0 };
-  const jobs: Promise<void>[] = [put(input, input.client, input.region, local, outcome)];
-  if (input.region !== input.homeRegion) {
+  const jobs: Promise<void>[] = [
+    input.transport === 'emf' ? emit(input, local, outcome) : put(input, input.client, input.region, local, outcome),
+  ];
+  if (copy && !atHome) {
     jobs.push(
       (async () => {
         let home: CloudWatchClient;
@@ -164,6 +271,18 @@ export async function publishMetrics(input: PublishInput): Promise<PublishOutcom
   }
   await Promise.all(jobs);
   return outcome;
+}
+
+async function emit(input: PublishInput, data: MetricDatum[], outcome: PublishOutcome): Promise<void> {
+  const write = input.writeLine ?? ((line: string) => process.stdout.write(`${line}\n`));
+  try {
+    const lines = buildEmfObjects(data, input.namespace).map((object) => JSON.stringify(object));
+    for (const line of lines) write(line);
+    outcome.emfLines = lines.length;
+  } catch (error) {
+    outcome.failures += 1;
+    logFailure(input, input.region, data.length, error);
+  }
 }
 
 async function put(

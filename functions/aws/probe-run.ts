@@ -12,13 +12,21 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type ResolvedProbe, resolveProbe } from '../config/resolve.js';
-import { DEFAULT_NAMESPACE, type ProbesConfig } from '../config/schema.js';
+import {
+  DEFAULT_GLOBAL_FAILURE_REGIONS,
+  DEFAULT_METRICS_TRANSPORT,
+  DEFAULT_NAMESPACE,
+  METRICS_TRANSPORTS,
+  type MetricsTransport,
+  type ProbesConfig,
+} from '../config/schema.js';
 import type { ProbeResult } from '../engine/result.js';
 import type { EngineDeps } from '../engine/run.js';
 import type { Clock, SecretSource } from '../engine/types.js';
 import { systemClock } from '../engine/types.js';
 import { PROBE_ENV, probeEventSchema } from '../lambda/contract.js';
 import { logResult, type RuntimeLogger, scrubSecrets } from './log.js';
+import { hasGlobalAlarm } from './metric-catalogue.js';
 import { buildMetricData, publishMetrics, scheduleIntervalMinutes } from './metrics.js';
 import { DEFAULT_SECRET_CACHE_TTL_SEC } from './secrets-manager-source.js';
 
@@ -40,6 +48,10 @@ export interface ProbeSettings {
   namespace: string;
   deadlineMarginMs: number;
   secretCacheTtlSec: number;
+  /** Regional metrics by PutMetricData or EMF log lines. @default putMetricData */
+  metricsTransport: MetricsTransport;
+  /** A probe with at least this many regions has a global alarm, so its Success copy is published. @default 2 */
+  globalFailureRegions: number;
 }
 
 export function probeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ProbeSettings {
@@ -50,7 +62,19 @@ export function probeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Prob
     namespace: env[PROBE_ENV.namespace] || DEFAULT_NAMESPACE,
     deadlineMarginMs: positiveNumber(env[PROBE_ENV.deadlineMarginMs], DEFAULT_DEADLINE_MARGIN_MS),
     secretCacheTtlSec: positiveNumber(env[PROBE_ENV.secretCacheTtlSec], DEFAULT_SECRET_CACHE_TTL_SEC, true),
+    metricsTransport: metricsTransport(env[PROBE_ENV.metricsTransport]),
+    globalFailureRegions: Math.max(
+      1,
+      Math.floor(positiveNumber(env[PROBE_ENV.globalFailureRegions], DEFAULT_GLOBAL_FAILURE_REGIONS)),
+    ),
   };
+}
+
+function metricsTransport(raw: string | undefined): MetricsTransport {
+  const value = raw?.trim();
+  return (METRICS_TRANSPORTS as readonly string[]).includes(value ?? '')
+    ? (value as MetricsTransport)
+    : DEFAULT_METRICS_TRANSPORT;
 }
 
 function positiveNumber(raw: string | undefined, fallback: number, allowZero = false): number {
@@ -139,7 +163,7 @@ export function createProbeRunner(
         frames: error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 12).join('\n') : undefined,
       });
     }
-    const published = await finish(result, scheduledTime, probe, deps, executionId, config.runbookUrl);
+    const published = await finish(result, scheduledTime, probe, config.regions, deps, executionId, config.runbookUrl);
     return { outcome: 'ran', result, published };
   };
 }
@@ -149,6 +173,7 @@ async function finish(
   result: ProbeResult,
   scheduledTime: Date,
   probe: ResolvedProbe | undefined,
+  regions: readonly string[] | undefined,
   deps: ProbeRunDeps,
   executionId: string | undefined,
   runbookUrl: string | undefined,
@@ -177,6 +202,10 @@ async function finish(
       region: settings.region,
       homeRegion: settings.homeRegion,
       scheduledTime,
+      // The copy only feeds the global alarm: published when the CDK app creates one (same rule). When
+      // the event is too broken to name the regions, publish it rather than blind that alarm.
+      regionalCopy: regions ? hasGlobalAlarm({ regions }, settings.globalFailureRegions) : true,
+      transport: settings.metricsTransport,
       client: deps.cloudWatch(),
       homeClient: deps.homeCloudWatch,
       logger,
@@ -205,7 +234,7 @@ async function invalidEvent(
 ): Promise<ProbeRunOutput> {
   const problems = error.issues.map((issue) => `${['event', ...issue.path].join('.')}: ${issue.message}`);
   const raw = (event && typeof event === 'object' ? event : {}) as {
-    probe?: { name?: unknown };
+    probe?: { name?: unknown; regions?: unknown };
     scheduledTime?: unknown;
   };
   const name = raw.probe && typeof raw.probe === 'object' ? raw.probe.name : undefined;
@@ -232,7 +261,11 @@ async function invalidEvent(
       warnings: [],
     };
     const scheduled = typeof raw.scheduledTime === 'string' ? raw.scheduledTime : undefined;
-    await finish(result, scheduledDate(scheduled, clock, deps.logger, name), undefined, deps, undefined, undefined);
+    const listed = raw.probe?.regions;
+    const regions =
+      Array.isArray(listed) && listed.length > 0 && listed.every((r) => typeof r === 'string') ? listed : undefined;
+    const when = scheduledDate(scheduled, clock, deps.logger, name);
+    await finish(result, when, undefined, regions, deps, undefined, undefined);
   }
   return { outcome: 'invalid_event', problems };
 }

@@ -8,9 +8,11 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import {
   type AlarmSettings,
   DEFAULT_GLOBAL_FAILURE_REGIONS,
+  DEFAULT_METRICS_TRANSPORT,
   DEFAULT_NAMESPACE,
   DEFAULT_SCHEDULE,
   DEFAULT_TIMEOUT_MS,
+  type MetricsTransport,
   type ProbeConfig,
   type ProbesConfig,
 } from './schema.js';
@@ -70,6 +72,8 @@ export interface DeploymentSettings {
   regions: string[];
   namespace: string;
   globalFailureRegions: number;
+  /** `metrics.transport`. */
+  metricsTransport: MetricsTransport;
 }
 
 /** Top-level deployment settings with their defaults; `regions` is every region any probe runs from. */
@@ -80,6 +84,7 @@ export function resolveDeployment(config: ProbesConfig): DeploymentSettings {
     regions,
     namespace: config.namespace ?? DEFAULT_NAMESPACE,
     globalFailureRegions: config.globalFailureRegions ?? DEFAULT_GLOBAL_FAILURE_REGIONS,
+    metricsTransport: config.metrics?.transport ?? DEFAULT_METRICS_TRANSPORT,
   };
 }
 

@@ -46,6 +46,10 @@ export const DEFAULT_SCHEDULE = 'rate(1 minute)';
 export const DEFAULT_NAMESPACE = 'OAuthProbe';
 /** @default 2 */
 export const DEFAULT_GLOBAL_FAILURE_REGIONS = 2;
+/** How the probe function publishes its regional metrics: the PutMetricData API, or an EMF log line. */
+export const METRICS_TRANSPORTS = ['putMetricData', 'emf'] as const;
+export type MetricsTransport = (typeof METRICS_TRANSPORTS)[number];
+export const DEFAULT_METRICS_TRANSPORT: MetricsTransport = 'putMetricData';
 
 // A probe name becomes a metric dimension, part of alarm names, CDK construct ids and Lambda-safe names.
 const probeName = z
@@ -384,6 +388,18 @@ export const configSchema = z
       .min(1)
       .optional()
       .describe('A probe failing from at least this many regions at once is critical (paged). @default 2'),
+    metrics: z
+      .object({
+        transport: z
+          .enum(METRICS_TRANSPORTS)
+          .optional()
+          .describe(
+            'How each run\'s metrics reach CloudWatch in its own region: "putMetricData" (one API call per run) or "emf" (one Embedded Metric Format line in the function\'s log, extracted by CloudWatch Logs: no API fee, log ingestion instead). Same metric names, units and dimensions either way; the Success copy for the global alarm always goes to the home region by PutMetricData from other regions. @default "putMetricData"',
+          ),
+      })
+      .strict()
+      .optional()
+      .describe('Metric publishing.'),
     alarms: alarmSettingsSchema.optional().describe('Alarm settings for every probe.'),
     notifications: z
       .object({

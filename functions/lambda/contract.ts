@@ -38,6 +38,13 @@ export const PROBE_ENV = {
   deadlineMarginMs: 'DEADLINE_MARGIN_MS',
   /** Secrets Manager cache TTL in seconds. @default 300 */
   secretCacheTtlSec: 'SECRET_CACHE_TTL_SEC',
+  /** `putMetricData` or `emf` (config `metrics.transport`). @default putMetricData */
+  metricsTransport: 'METRICS_TRANSPORT',
+  /**
+   * Regions a probe must fail from at once to page (config `globalFailureRegions`): the Success copy for
+   * the global alarm is published only for a probe with at least this many regions. @default 2
+   */
+  globalFailureRegions: 'GLOBAL_FAILURE_REGIONS',
 } as const;
 
 /** Environment variables of the notifier function. */

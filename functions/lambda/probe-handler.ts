@@ -2,7 +2,8 @@
  * The probe function: EventBridge Scheduler invokes it with one probe (see ./contract.ts). Wiring only;
  * the run lives in ../aws/probe-run.ts. Clients and the secret cache are created once per container.
  *
- * Environment: METRICS_NAMESPACE, HOME_REGION, DEADLINE_MARGIN_MS, SECRET_CACHE_TTL_SEC (and AWS_REGION).
+ * Environment: METRICS_NAMESPACE, HOME_REGION, DEADLINE_MARGIN_MS, SECRET_CACHE_TTL_SEC, METRICS_TRANSPORT,
+ * GLOBAL_FAILURE_REGIONS (and AWS_REGION).
  */
 import { cloudWatchClient, secretsManagerClient } from '../aws/clients.js';
 import { runtimeLogger } from '../aws/log.js';

@@ -1,8 +1,15 @@
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { METRIC_PUBLISH_FAILED_EVENT } from '../../functions/aws/metric-catalogue.js';
-import { buildMetricData, isGaugeRun, publishMetrics, scheduleIntervalMinutes } from '../../functions/aws/metrics.js';
+import { hasGlobalAlarm, METRIC_PUBLISH_FAILED_EVENT } from '../../functions/aws/metric-catalogue.js';
+import {
+  buildEmfObjects,
+  buildMetricData,
+  isGaugeRun,
+  publishMetrics,
+  scheduleIntervalMinutes,
+} from '../../functions/aws/metrics.js';
+import type { ProbeResult } from '../../functions/engine/result.js';
 import { degradedResult, failResult, passResult, SCHEDULED } from './fixtures.js';
 
 const T = SCHEDULED;
@@ -252,5 +259,272 @@ describe('publishMetrics', () => {
       errorName: 'Throttling',
     });
     expect(homeMock.commandCalls(PutMetricDataCommand)).toHaveLength(1);
+  });
+});
+
+describe('the Success copy for the global alarm', () => {
+  const local = new CloudWatchClient({ region: 'eu-west-1' });
+  const home = new CloudWatchClient({ region: 'us-east-1' });
+  const localMock = mockClient(local);
+  const homeMock = mockClient(home);
+  const logger = { error: () => undefined };
+  const publish = (regions: string[], globalFailureRegions: number, region = 'eu-west-1') => {
+    const result = passResult();
+    return publishMetrics({
+      result,
+      data: buildMetricData(result, options),
+      namespace: 'OAuthProbe',
+      region,
+      homeRegion: 'us-east-1',
+      scheduledTime: T,
+      regionalCopy: hasGlobalAlarm({ regions }, globalFailureRegions),
+      client: region === 'us-east-1' ? home : local,
+      homeClient: () => home,
+      logger,
+    });
+  };
+  const homeData = () => homeMock.commandCalls(PutMetricDataCommand).flatMap((c) => c.args[0].input.MetricData ?? []);
+  const regionCopies = () => homeData().filter((d) => d.Dimensions?.some((dim) => dim.Name === 'Region'));
+
+  beforeEach(() => {
+    localMock.reset();
+    homeMock.reset();
+    localMock.on(PutMetricDataCommand).resolves({});
+    homeMock.on(PutMetricDataCommand).resolves({});
+  });
+
+  it('hasGlobalAlarm: regions >= globalFailureRegions, on both sides of the boundary', () => {
+    expect(hasGlobalAlarm({ regions: ['eu-west-1'] }, 2)).toBe(false);
+    expect(hasGlobalAlarm({ regions: ['eu-west-1', 'us-east-1'] }, 2)).toBe(true);
+    expect(hasGlobalAlarm({ regions: ['eu-west-1', 'us-east-1'] }, 3)).toBe(false);
+    expect(hasGlobalAlarm({ regions: ['eu-west-1', 'us-east-1', 'ap-south-1'] }, 3)).toBe(true);
+    expect(hasGlobalAlarm({ regions: ['eu-west-1'] }, 1)).toBe(true);
+  });
+
+  it('is published from another region when regions = globalFailureRegions (3 of 3)', async () => {
+    const outcome = await publish(['eu-west-1', 'us-east-1', 'ap-south-1'], 3);
+
+    expect(outcome).toEqual({ calls: 2, failures: 0 });
+    expect(regionCopies()).toHaveLength(1);
+  });
+
+  it('is not published, and nothing goes home, when regions = globalFailureRegions - 1 (2 of 3)', async () => {
+    const outcome = await publish(['eu-west-1', 'us-east-1'], 3);
+
+    expect(outcome).toEqual({ calls: 1, failures: 0 });
+    expect(homeMock.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+    expect(localMock.commandCalls(PutMetricDataCommand)).toHaveLength(1);
+  });
+
+  it('in the home region: in the same call at the boundary, absent below it', async () => {
+    await publish(['us-east-1', 'eu-west-1'], 2, 'us-east-1');
+    expect(regionCopies()).toHaveLength(1);
+
+    homeMock.reset();
+    homeMock.on(PutMetricDataCommand).resolves({});
+    await publish(['us-east-1'], 2, 'us-east-1');
+    expect(homeMock.commandCalls(PutMetricDataCommand)).toHaveLength(1);
+    expect(regionCopies()).toHaveLength(0);
+  });
+});
+
+describe('EMF transport', () => {
+  const local = new CloudWatchClient({ region: 'eu-west-1' });
+  const home = new CloudWatchClient({ region: 'us-east-1' });
+  const localMock = mockClient(local);
+  const homeMock = mockClient(home);
+  const MS = T.getTime();
+  let written: string[];
+  let errors: unknown[][];
+  const logger = { error: (...args: unknown[]) => errors.push(args) };
+  const publish = (result: ProbeResult, region: string, regionalCopy: boolean) =>
+    publishMetrics({
+      result,
+      data: buildMetricData(result, options),
+      namespace: 'OAuthProbe',
+      region,
+      homeRegion: 'us-east-1',
+      scheduledTime: T,
+      regionalCopy,
+      transport: 'emf',
+      writeLine: (line) => written.push(line),
+      client: region === 'us-east-1' ? home : local,
+      homeClient: () => home,
+      logger,
+    });
+  const lines = () => written.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  beforeEach(() => {
+    localMock.reset();
+    homeMock.reset();
+    localMock.on(PutMetricDataCommand).resolves({});
+    homeMock.on(PutMetricDataCommand).resolves({});
+    written = [];
+    errors = [];
+  });
+
+  it('a passing run: one line, one directive per dimension set, scheduled timestamp, no PutMetricData here', async () => {
+    const outcome = await publish(passResult(), 'eu-west-1', false);
+
+    expect(outcome).toEqual({ calls: 0, failures: 0, emfLines: 1 });
+    expect(lines()).toEqual([
+      {
+        _aws: {
+          Timestamp: MS,
+          CloudWatchMetrics: [
+            {
+              Namespace: 'OAuthProbe',
+              Dimensions: [['Probe']],
+              Metrics: [
+                { Name: 'Success', Unit: 'Count' },
+                { Name: 'TokenLatency', Unit: 'Milliseconds' },
+                { Name: 'TotalLatency', Unit: 'Milliseconds' },
+              ],
+            },
+            {
+              Namespace: 'OAuthProbe',
+              Dimensions: [['Probe', 'Step']],
+              Metrics: [{ Name: 'StepLatency', Unit: 'Milliseconds' }],
+            },
+          ],
+        },
+        Probe: 'billing-api',
+        Step: 'list-invoices',
+        Success: 1,
+        TokenLatency: 180.4,
+        StepLatency: 150,
+        TotalLatency: 412,
+      },
+    ]);
+    expect(written.every((line) => !line.includes('\n'))).toBe(true);
+    expect(localMock.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+    expect(homeMock.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+  });
+
+  it('a degraded run: Degraded 1 next to Success 1, no Failures', async () => {
+    await publish(degradedResult(), 'eu-west-1', false);
+
+    expect(lines()).toHaveLength(1);
+    const [line] = lines();
+    expect(line).toMatchObject({ Success: 1, Degraded: 1, Probe: 'billing-api' });
+    expect(line).not.toHaveProperty('Failures');
+    expect((line!._aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics[0]).toEqual({
+      Namespace: 'OAuthProbe',
+      Dimensions: [['Probe']],
+      Metrics: [
+        { Name: 'Success', Unit: 'Count' },
+        { Name: 'Degraded', Unit: 'Count' },
+        { Name: 'TokenLatency', Unit: 'Milliseconds' },
+        { Name: 'TotalLatency', Unit: 'Milliseconds' },
+      ],
+    });
+  });
+
+  it('a failing run from another region: Failures by Code in the line, the copy home by PutMetricData', async () => {
+    const outcome = await publish(failResult(), 'eu-west-1', true);
+
+    expect(outcome).toEqual({ calls: 1, failures: 0, emfLines: 1 });
+    expect(lines()).toEqual([
+      {
+        _aws: {
+          Timestamp: MS,
+          CloudWatchMetrics: [
+            {
+              Namespace: 'OAuthProbe',
+              Dimensions: [['Probe']],
+              Metrics: [
+                { Name: 'Success', Unit: 'Count' },
+                { Name: 'TokenLatency', Unit: 'Milliseconds' },
+                { Name: 'TotalLatency', Unit: 'Milliseconds' },
+              ],
+            },
+            {
+              Namespace: 'OAuthProbe',
+              Dimensions: [['Probe', 'Code']],
+              Metrics: [{ Name: 'Failures', Unit: 'Count' }],
+            },
+          ],
+        },
+        Probe: 'billing-api',
+        Code: 'invalid_client',
+        Success: 0,
+        Failures: 1,
+        TokenLatency: 95,
+        TotalLatency: 230,
+      },
+    ]);
+    expect(localMock.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+    expect(homeMock.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        Namespace: 'OAuthProbe',
+        MetricData: [
+          {
+            MetricName: 'Success',
+            Dimensions: [probe, { Name: 'Region', Value: 'eu-west-1' }],
+            Unit: 'Count',
+            Value: 0,
+            Timestamp: T,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('in the home region the copy rides in the same line (a second directive on Success): no API call', async () => {
+    const outcome = await publish(passResult(), 'us-east-1', true);
+
+    expect(outcome).toEqual({ calls: 0, failures: 0, emfLines: 1 });
+    expect(homeMock.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+    const [line] = lines();
+    expect(line).toMatchObject({ Success: 1, Region: 'us-east-1' });
+    expect((line!._aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics).toContainEqual({
+      Namespace: 'OAuthProbe',
+      Dimensions: [['Probe', 'Region']],
+      Metrics: [{ Name: 'Success', Unit: 'Count' }],
+    });
+  });
+
+  it('two steps need two lines (one StepLatency value per Step); the rest stays in the first', async () => {
+    const base = passResult();
+    const second = { ...base.exchanges[1]!, name: 'get-balance', timings: { totalMs: 70 } };
+    await publish({ ...base, exchanges: [...base.exchanges, second] }, 'eu-west-1', false);
+
+    expect(lines()).toHaveLength(2);
+    expect(lines()[0]).toMatchObject({ Step: 'list-invoices', StepLatency: 150, Success: 1, TotalLatency: 412 });
+    expect(lines()[1]).toEqual({
+      _aws: {
+        Timestamp: MS,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'OAuthProbe',
+            Dimensions: [['Probe', 'Step']],
+            Metrics: [{ Name: 'StepLatency', Unit: 'Milliseconds' }],
+          },
+        ],
+      },
+      Probe: 'billing-api',
+      Step: 'get-balance',
+      StepLatency: 70,
+    });
+  });
+
+  it('carries the same datums as the PutMetricData path (gauges included)', () => {
+    const at = new Date('2026-11-22T06:00:00Z');
+    const data = buildMetricData(passResult(), { ...options, scheduledTime: at });
+    const objects = buildEmfObjects(data, 'OAuthProbe');
+    const extracted = objects.flatMap((o) =>
+      o._aws.CloudWatchMetrics.flatMap((d) =>
+        d.Metrics.map((m) => ({
+          MetricName: m.Name,
+          Dimensions: d.Dimensions[0]!.map((name) => ({ Name: name, Value: o[name] })),
+          Unit: m.Unit,
+          Value: o[m.Name],
+          Timestamp: new Date(o._aws.Timestamp),
+        })),
+      ),
+    );
+
+    expect(extracted).toHaveLength(data.length);
+    expect(extracted).toEqual(expect.arrayContaining(data));
   });
 });

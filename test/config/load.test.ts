@@ -100,6 +100,25 @@ describe('parseConfig', () => {
   });
 });
 
+describe('metrics.transport', () => {
+  it('accepts putMetricData and emf, and leaves it unset by default', () => {
+    for (const transport of ['putMetricData', 'emf']) {
+      const result = parseConfig({ metrics: { transport }, probes: [minimalProbe] });
+      expect(result.ok && result.config.metrics?.transport).toBe(transport);
+    }
+    const result = parseConfig({ probes: [minimalProbe] });
+    expect(result.ok && result.config.metrics).toBeUndefined();
+  });
+
+  it('rejects any other value and unknown keys, with the path', () => {
+    expect(problemsOf({ metrics: { transport: 'xray' }, probes: [minimalProbe] }).map((p) => p.path)).toEqual([
+      'metrics.transport',
+    ]);
+    expect(problemsOf({ metrics: { transport: 'EMF' }, probes: [minimalProbe] })[0]!.path).toBe('metrics.transport');
+    expect(problemsOf({ metrics: { batch: true }, probes: [minimalProbe] })[0]!.path).toMatch(/^metrics/);
+  });
+});
+
 describe('formatPath', () => {
   it('writes array indexes in brackets', () => {
     expect(formatPath(['probes', 0, 'steps', 2, 'request', 'url'])).toBe('probes[0].steps[2].request.url');

@@ -85,6 +85,8 @@ describe('resolveDeployment', () => {
       regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'],
       namespace: 'OAuthProbe',
       globalFailureRegions: 2,
+      metricsTransport: 'putMetricData',
     });
+    expect(resolveDeployment({ ...cfg, metrics: { transport: 'emf' } }).metricsTransport).toBe('emf');
   });
 });

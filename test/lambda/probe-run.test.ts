@@ -65,6 +65,8 @@ function runner(run: (probe: ResolvedProbe) => Promise<ProbeResult>, overrides: 
       namespace: 'OAuthProbe',
       deadlineMarginMs: 3000,
       secretCacheTtlSec: 300,
+      metricsTransport: 'putMetricData',
+      globalFailureRegions: 2,
     },
     runProbe: async (probe) => {
       engineCalls.push(probe);
@@ -230,6 +232,59 @@ describe('probe runner', () => {
     expect(puts()).toHaveLength(1);
   });
 
+  describe("the Success copy for the global alarm follows the probe's regions", () => {
+    const settings = (globalFailureRegions: number, metricsTransport: 'putMetricData' | 'emf' = 'putMetricData') => ({
+      region: 'eu-west-1',
+      homeRegion: 'us-east-1',
+      namespace: 'OAuthProbe',
+      deadlineMarginMs: 3000,
+      secretCacheTtlSec: 300,
+      metricsTransport,
+      globalFailureRegions,
+    });
+
+    it('sends the copy home with 2 regions and globalFailureRegions 2', async () => {
+      await runner(async () => passResult(), { settings: settings(2) })(event(), context(60_000));
+
+      expect(homeMock.commandCalls(PutMetricDataCommand)).toHaveLength(1);
+    });
+
+    it('sends no copy with 2 regions and globalFailureRegions 3 (no global alarm)', async () => {
+      await runner(async () => passResult(), { settings: settings(3) })(event(), context(60_000));
+
+      expect(homeMock.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+      expect(puts()).toHaveLength(1);
+    });
+
+    it('under emf writes the regional metrics to stdout, puts nothing here and still sends the copy home', async () => {
+      const written: string[] = [];
+      const original = process.stdout.write;
+      process.stdout.write = ((chunk: string) => {
+        written.push(String(chunk));
+        return true;
+      }) as typeof process.stdout.write;
+      try {
+        const output = await runner(async () => passResult(), { settings: settings(2, 'emf') })(
+          event(),
+          context(60_000),
+        );
+        expect(output).toMatchObject({ outcome: 'ran', published: true });
+      } finally {
+        process.stdout.write = original;
+      }
+
+      expect(puts()).toHaveLength(0);
+      expect(homeMock.commandCalls(PutMetricDataCommand)).toHaveLength(1);
+      const emf = written.map((w) => JSON.parse(w)).filter((o) => o._aws);
+      expect(emf).toHaveLength(1);
+      expect(emf[0]).toMatchObject({
+        Probe: 'billing-api',
+        Success: 1,
+        _aws: { Timestamp: Date.parse('2026-11-22T07:05:00Z') },
+      });
+    });
+  });
+
   it('keeps the result when publishing fails, and logs metric_publish_failed', async () => {
     localMock.on(PutMetricDataCommand).rejects(new Error('unreachable'));
 
@@ -267,6 +322,8 @@ describe('probeSettingsFromEnv', () => {
       namespace: 'OAuthProbe',
       deadlineMarginMs: 3000,
       secretCacheTtlSec: 300,
+      metricsTransport: 'putMetricData',
+      globalFailureRegions: 2,
     });
     expect(
       probeSettingsFromEnv({
@@ -275,6 +332,8 @@ describe('probeSettingsFromEnv', () => {
         METRICS_NAMESPACE: 'X',
         DEADLINE_MARGIN_MS: '5000',
         SECRET_CACHE_TTL_SEC: '0',
+        METRICS_TRANSPORT: 'emf',
+        GLOBAL_FAILURE_REGIONS: '3',
       }),
     ).toEqual({
       region: 'eu-west-1',
@@ -282,6 +341,14 @@ describe('probeSettingsFromEnv', () => {
       namespace: 'X',
       deadlineMarginMs: 5000,
       secretCacheTtlSec: 0,
+      metricsTransport: 'emf',
+      globalFailureRegions: 3,
     });
+  });
+
+  it('falls back to putMetricData and 2 for values outside the contract', () => {
+    expect(
+      probeSettingsFromEnv({ AWS_REGION: 'eu-west-1', METRICS_TRANSPORT: 'xray', GLOBAL_FAILURE_REGIONS: '0' }),
+    ).toMatchObject({ metricsTransport: 'putMetricData', globalFailureRegions: 2 });
   });
 });
