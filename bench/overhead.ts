@@ -3,7 +3,13 @@
  * sum of the server-side held times of its exchanges. What remains is everything the probe adds:
  * connection set-up (a fresh TCP connection, and TLS handshake, per exchange, by design), request and
  * response transfer, and the engine's own work (credentials, client auth, classification, result).
+ *
+ * For reference (no target), the same three requests made with bare `node:http`/`node:https` and
+ * `agent: false` (a fresh connection each, like the engine): the floor of any engine that opens a fresh
+ * connection per exchange, on this machine.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { runProbe } from '../functions/engine/index.js';
 import type { ProbeResult } from '../functions/engine/result.js';
@@ -51,7 +57,51 @@ export async function measureOverhead(servers: HoldServers, options: OverheadOpt
       outsideExchangesMedianMs: round(median(runs.map((r) => r.outsideExchanges))),
     };
   }
+  for (const variant of ['http', 'https'] as const) {
+    const floor = await sampleFloor(servers, variant, options);
+    figures.push({
+      key: `overhead.${variant}.bareNodeFloor.median`,
+      label: `Same 3 requests with bare node:${variant} (floor), ${variantLabel(variant)}, median`,
+      target: 'report',
+      measured: round(median(floor)),
+      unit: 'ms',
+      pass: null,
+    });
+  }
   return { id: 2, title: 'Probe overhead', figures, details };
+}
+
+/** Token request and two steps with bare node:http(s), `agent: false`; wall time minus held time per run. */
+async function sampleFloor(servers: HoldServers, variant: 'http' | 'https', options: OverheadOptions) {
+  const send = (url: string, method: string, body?: string) =>
+    new Promise<void>((resolve, reject) => {
+      const request = variant === 'http' ? httpRequest : httpsRequest;
+      const req = request(url, { method, agent: false }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const overheads: number[] = [];
+  const tags: string[] = [];
+  for (let i = 0; i < options.warmup + options.runs; i++) {
+    const tag = `b${variant}${i}`;
+    const started = performance.now();
+    await send(servers.url(variant, TOKEN_HOLD_MS, 'token', tag), 'POST', 'grant_type=client_credentials');
+    for (const [n, ms] of STEP_HOLD_MS.entries()) await send(servers.url(variant, ms, 'api', `${tag}-${n + 1}`), 'GET');
+    if (i >= options.warmup) {
+      overheads.push(performance.now() - started);
+      tags.push(tag);
+    }
+  }
+  const held = await servers.drain();
+  return overheads.map((wall, i) => {
+    const prefix = `/${tags[i]}`;
+    let heldMs = 0;
+    for (const [path, ms] of held) if (path.endsWith(prefix) || path.includes(`${prefix}-`)) heldMs += ms;
+    return wall - heldMs;
+  });
 }
 
 async function sample(servers: HoldServers, variant: Variant, options: OverheadOptions) {
