@@ -5,6 +5,7 @@
  */
 import type { App } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import { hasGlobalAlarm } from '../functions/aws/metric-catalogue.js';
 import { ConfigError, type ConfigProblem } from '../functions/config/load.js';
 import { type ResolvedProbe, resolveDeployment, resolveProbe } from '../functions/config/resolve.js';
 import type { ProbesConfig } from '../functions/config/schema.js';
@@ -54,6 +55,7 @@ export function buildOAuthProbeApp(app: App, config: ProbesConfig, options: Buil
       homeRegion: deployment.homeRegion,
       namespace: deployment.namespace,
       globalFailureRegions: deployment.globalFailureRegions,
+      metricsTransport: deployment.metricsTransport,
       probes: probes.filter((p) => p.regions.includes(region)),
       home: isHome ? { allProbes: probes, notifications: config.notifications } : undefined,
       entries: options.entries,
@@ -120,7 +122,7 @@ export function cloudWatchLimitProblems(
         });
       }
     }
-    if (probe.regions.length >= globalFailureRegions && probe.regions.length > MAX_GLOBAL_REGIONS) {
+    if (hasGlobalAlarm(probe, globalFailureRegions) && probe.regions.length > MAX_GLOBAL_REGIONS) {
       problems.push({
         path: `probes[${index}].regions`,
         message: `the global alarm can watch at most ${MAX_GLOBAL_REGIONS} regions (CloudWatch metric math limit); "${probe.name}" lists ${probe.regions.length}`,

@@ -11,10 +11,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { METRIC_PUBLISH_FAILED_EVENT, METRIC_PUBLISH_FAILURES_METRIC } from '../functions/aws/metric-catalogue.js';
+import {
+  hasGlobalAlarm,
+  METRIC_PUBLISH_FAILED_EVENT,
+  METRIC_PUBLISH_FAILURES_METRIC,
+} from '../functions/aws/metric-catalogue.js';
 import { localSecretId } from '../functions/aws/secrets-manager-source.js';
 import type { ResolvedProbe } from '../functions/config/resolve.js';
-import type { ProbesConfig } from '../functions/config/schema.js';
+import { DEFAULT_METRICS_TRANSPORT, type MetricsTransport, type ProbesConfig } from '../functions/config/schema.js';
 import { NOTIFIER_ENV, PROBE_ENV } from '../functions/lambda/contract.js';
 import { LAMBDA_ENTRIES, type LambdaRole } from './bundling.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
@@ -40,6 +44,8 @@ export interface OAuthProbeStackProps extends StackProps {
   homeRegion: string;
   namespace: string;
   globalFailureRegions: number;
+  /** `metrics.transport`: how the probe function publishes its regional metrics. @default putMetricData */
+  metricsTransport?: MetricsTransport;
   /** The probes that run from this region (may be empty for a home region that runs none). */
   probes: ResolvedProbe[];
   /** Present on the home stack only: every probe, for the dashboard and the global alarms. */
@@ -87,7 +93,7 @@ export class OAuthProbeStack extends Stack {
       });
       new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl(homeRegion) });
       for (const probe of props.home.allProbes) {
-        if (probe.regions.length < props.globalFailureRegions) continue;
+        if (!hasGlobalAlarm(probe, props.globalFailureRegions)) continue;
         new GlobalProbeAlarm(this, `Global-${probe.name}`, {
           probe,
           namespace,
@@ -113,6 +119,9 @@ export class OAuthProbeStack extends Stack {
         [PROBE_ENV.homeRegion]: props.homeRegion,
         [PROBE_ENV.deadlineMarginMs]: String(DEADLINE_MARGIN_MS),
         [PROBE_ENV.secretCacheTtlSec]: String(SECRET_CACHE_TTL_SEC),
+        [PROBE_ENV.metricsTransport]: props.metricsTransport ?? DEFAULT_METRICS_TRANSPORT,
+        // The function publishes the Success copy for exactly the probes that get a global alarm above.
+        [PROBE_ENV.globalFailureRegions]: String(props.globalFailureRegions),
       },
     });
     new CfnOutput(this, 'ProbeFunctionName', { value: fn.functionName });
@@ -172,7 +181,8 @@ export class OAuthProbeStack extends Stack {
       new RegionalProbeAlarms(this, `Alarms-${probe.name}`, { probe, namespace, topic: this.alarmTopic.topic });
     }
 
-    // PutMetricData cannot count its own failures: the log line the handler writes becomes a metric.
+    // PutMetricData (and an EMF line that cannot be written) cannot count its own failures: the log
+    // line the handler writes becomes a metric.
     new logs.MetricFilter(this, 'MetricPublishFailures', {
       logGroup: fn.functionLogGroup,
       filterPattern: logs.FilterPattern.stringValue('$.event', '=', METRIC_PUBLISH_FAILED_EVENT),

@@ -6,7 +6,8 @@
  * Raw aws-cloudwatch rather than cdk-monitoring-constructs: its monitors are built around AWS
  * resources in the stack's own region, while this dashboard is made of custom metrics from several
  * regions (a `region` on every metric), SEARCH expressions with a search region, and metric math over
- * the home-region copies of Success; expressing those through its CustomMonitoring would be longer and
+ * the home-region copies of Success (for a probe with a global alarm; below globalFailureRegions no
+ * copy is published, so each region's own Success is used, evaluated in that region); expressing those through its CustomMonitoring would be longer and
  * hide the widget layout this file exists to show.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -18,6 +19,7 @@ import {
   DIMENSION_PROBE,
   DIMENSION_REGION,
   DIMENSION_STEP,
+  hasGlobalAlarm,
   METRIC_PUBLISH_FAILURES_METRIC,
   METRICS,
 } from '../../functions/aws/metric-catalogue.js';
@@ -90,16 +92,29 @@ export class ProbeDashboard extends Construct {
       new cloudwatch.SingleValueWidget({
         title: 'Availability over the time range (%)',
         // Metric ids are unique per widget, hence the probe index in them.
-        metrics: probes.map(
-          (p, pi) =>
-            new cloudwatch.MathExpression({
-              expression: `100 * AVG([${p.regions.map((_, i) => `a${pi}_${i}`).join(', ')}])`,
-              usingMetrics: Object.fromEntries(
-                p.regions.map((r, i) => [`a${pi}_${i}`, homeCopy(p.name, r, 'Average')]),
+        metrics: probes.flatMap((p, pi) =>
+          hasGlobalAlarm(p, props.globalFailureRegions)
+            ? [
+                new cloudwatch.MathExpression({
+                  expression: `100 * AVG([${p.regions.map((_, i) => `a${pi}_${i}`).join(', ')}])`,
+                  usingMetrics: Object.fromEntries(
+                    p.regions.map((r, i) => [`a${pi}_${i}`, homeCopy(p.name, r, 'Average')]),
+                  ),
+                  label: p.name,
+                  period: Duration.minutes(5),
+                }),
+              ]
+            : // No home-region copy below globalFailureRegions: each region's own Success, evaluated there.
+              p.regions.map(
+                (r, i) =>
+                  new cloudwatch.MathExpression({
+                    expression: `100 * a${pi}_${i}`,
+                    usingMetrics: { [`a${pi}_${i}`]: metric(METRICS.success.name, p.name, r, 'Average') },
+                    searchRegion: r,
+                    label: p.regions.length > 1 ? `${p.name} ${r}` : p.name,
+                    period: Duration.minutes(5),
+                  }),
               ),
-              label: p.name,
-              period: Duration.minutes(5),
-            }),
         ),
         setPeriodToTimeRange: true,
         width: HALF,
@@ -107,16 +122,28 @@ export class ProbeDashboard extends Construct {
       }),
       new cloudwatch.SingleValueWidget({
         title: 'Regions failing now, per probe',
-        metrics: probes.map(
-          (p, pi) =>
-            new cloudwatch.MathExpression({
-              expression: p.regions.map((_, i) => `(1 - FILL(f${pi}_${i}, 1))`).join(' + '),
-              usingMetrics: Object.fromEntries(
-                p.regions.map((r, i) => [`f${pi}_${i}`, homeCopy(p.name, r, 'Minimum')]),
+        metrics: probes.flatMap((p, pi) =>
+          hasGlobalAlarm(p, props.globalFailureRegions)
+            ? [
+                new cloudwatch.MathExpression({
+                  expression: p.regions.map((_, i) => `(1 - FILL(f${pi}_${i}, 1))`).join(' + '),
+                  usingMetrics: Object.fromEntries(
+                    p.regions.map((r, i) => [`f${pi}_${i}`, homeCopy(p.name, r, 'Minimum')]),
+                  ),
+                  label: p.name,
+                  period: Duration.minutes(5),
+                }),
+              ]
+            : p.regions.map(
+                (r, i) =>
+                  new cloudwatch.MathExpression({
+                    expression: `1 - FILL(f${pi}_${i}, 1)`,
+                    usingMetrics: { [`f${pi}_${i}`]: metric(METRICS.success.name, p.name, r, 'Minimum') },
+                    searchRegion: r,
+                    label: p.regions.length > 1 ? `${p.name} ${r}` : p.name,
+                    period: Duration.minutes(5),
+                  }),
               ),
-              label: p.name,
-              period: Duration.minutes(5),
-            }),
         ),
         width: HALF,
         height: HEIGHT,
@@ -257,7 +284,7 @@ export class ProbeDashboard extends Construct {
     const names = probe.regions.flatMap((region) =>
       kinds.map((kind) => ({ region, name: alarmName({ probe: probe.name, kind, region }) })),
     );
-    if (probe.regions.length >= globalFailureRegions) {
+    if (hasGlobalAlarm(probe, globalFailureRegions)) {
       names.unshift({ region: stack.region, name: alarmName({ probe: probe.name, kind: 'global' }) });
     }
     return names.map(({ region, name }) =>
