@@ -8,17 +8,20 @@
  * - the metric catalogue (functions/aws/metric-catalogue.ts): `every_run` series cost a full month,
  *   `when_nonzero` series (Failures by Code, Degraded) only in hours with a failure (0 while healthy),
  *   `gauge_interval` series only in the hours they are published, StepLatency once per step, plus the
- *   copy of Success with a Region dimension sent to the home region;
- * - one PutMetricData call per run, plus one to the home region from every other region;
+ *   copy of Success with a Region dimension sent to the home region, only for a probe that has the
+ *   global alarm it feeds (`hasGlobalAlarm`: regions >= globalFailureRegions);
+ * - `metrics.transport`: with `putMetricData`, one PutMetricData call per run, plus one to the home region
+ *   from every other region for the copy; with `emf`, no call for the regional metrics (EMF log lines,
+ *   billed as log ingestion) and only the copy's call from regions other than the home region;
  * - standard alarms, billed per metric they evaluate (metric-math alarms included);
  * - one Secrets Manager GetSecretValue per cache TTL per warm container, and a replica of the secret in
  *   every region the probe runs from;
  * - log ingestion of the one result line per run, SNS for alarm notifications, one dashboard.
  */
-import { GAUGE_INTERVAL_HOURS, METRICS } from '../aws/metric-catalogue.js';
+import { GAUGE_INTERVAL_HOURS, hasGlobalAlarm, METRICS } from '../aws/metric-catalogue.js';
 import { type ResolvedProbe, resolveDeployment, resolveProbes } from '../config/resolve.js';
 import { runsPerMonth } from '../config/schedule.js';
-import type { ProbesConfig } from '../config/schema.js';
+import type { MetricsTransport, ProbesConfig } from '../config/schema.js';
 import { PRICES, type Price, type PriceKey } from './prices.js';
 
 /** Hours in the 30-day month that `runsPerMonth` counts in. */
@@ -52,6 +55,12 @@ export interface CostAssumptions {
   secretCacheTtlSec: number;
   /** CloudWatch Logs bytes per run (the JSON result line plus START/END/REPORT). @default 1024 */
   logBytesPerRun: number;
+  /**
+   * CloudWatch Logs bytes per EMF line under `metrics.transport: "emf"` (a run writes one line, plus one
+   * per API step beyond the first: one StepLatency value per Step and line; a passing one-step line is
+   * ~480 bytes, a gauge run ~680). @default 1024
+   */
+  emfBytesPerLine: number;
   /** Hours per month in which a probe-region fails or is degraded (`when_nonzero` series). @default 0 */
   unhealthyHoursPerMonth: number;
   /** Alarm notifications (ALARM and OK) per probe and region per month. @default 4 */
@@ -69,6 +78,7 @@ export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
   warmIdleMinutes: 5,
   secretCacheTtlSec: 300,
   logBytesPerRun: 1024,
+  emfBytesPerLine: 1024,
   unhealthyHoursPerMonth: 0,
   notificationsPerProbeRegion: 4,
   dashboards: 1,
@@ -81,6 +91,7 @@ export type CostItem =
   | 'scheduler'
   | 'custom_metrics'
   | 'put_metric_data'
+  | 'emf_logs'
   | 'alarms'
   | 'secrets_manager_api'
   | 'secrets_manager_secret'
@@ -96,6 +107,7 @@ export const COST_ITEM_LABELS: Record<CostItem, string> = {
   scheduler: 'EventBridge Scheduler',
   custom_metrics: 'Custom metrics',
   put_metric_data: 'PutMetricData calls',
+  emf_logs: 'EMF log ingestion',
   alarms: 'Alarms',
   secrets_manager_api: 'Secrets Manager API',
   secrets_manager_secret: 'Secret (replica)',
@@ -161,14 +173,40 @@ export interface CostEstimate {
   /** The prices used, with their dates. */
   prices: Price[];
   settings: CostAssumptions;
+  metrics: {
+    /** `metrics.transport` of the config. */
+    transport: MetricsTransport;
+    /** Under `putMetricData`: how much less the same deployment costs per month with `emf`. */
+    emfSavingUsd?: number;
+  };
 }
 
 /** Estimates the monthly cost of deploying `config`. */
 export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssumptions> = {}): CostEstimate {
   const a: CostAssumptions = { ...DEFAULT_COST_ASSUMPTIONS, ...overrides };
+  const transport = resolveDeployment(config).metricsTransport;
+  const estimate = estimateWith(config, a, transport);
+  if (transport === 'putMetricData') {
+    const emfSavingUsd = estimate.total.monthlyUsd - estimateWith(config, a, 'emf').total.monthlyUsd;
+    estimate.metrics.emfSavingUsd = emfSavingUsd;
+    estimate.assumptions.unshift(
+      `Metrics transport: putMetricData (config metrics.transport). With "emf" this deployment would cost ${usd(emfSavingUsd)} a month less (${usd(emfSavingUsd / Math.max(1, estimate.total.probeRegions))} per probe-region): no PutMetricData call for the regional metrics, one EMF log line per run ingested instead; same metrics, same alarms.`,
+    );
+  } else {
+    estimate.assumptions.unshift(
+      'Metrics transport: emf (config metrics.transport): the regional metrics are EMF log lines, billed as log ingestion; PutMetricData only carries the Success copy from regions other than the home region.',
+    );
+  }
+  return estimate;
+}
+
+function estimateWith(config: ProbesConfig, a: CostAssumptions, transport: MetricsTransport): CostEstimate {
   const deployment = resolveDeployment(config);
   const probes = resolveProbes(config).map((probe): ProbeCost => {
-    const regions = probe.regions.map((region) => probeRegionCost(probe, region, region === deployment.homeRegion, a));
+    const copy = hasGlobalAlarm(probe, deployment.globalFailureRegions);
+    const regions = probe.regions.map((region) =>
+      probeRegionCost(probe, region, { home: region === deployment.homeRegion, copy, transport }, a),
+    );
     const global = globalLines(probe, deployment.globalFailureRegions);
     const monthlyUsd = sum(regions.map((r) => r.monthlyUsd)) + sum(global.map((l) => l.monthlyUsd));
     return {
@@ -204,10 +242,16 @@ export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssump
       perProbeRegionUsd: probeRegions > 0 ? monthlyUsd / probeRegions : 0,
       byItem,
     },
-    assumptions: describeAssumptions(a),
+    assumptions: describeAssumptions(a, transport),
     prices: Object.values(PRICES),
     settings: a,
+    metrics: { transport },
   };
+}
+
+/** `$0.41`, `$1.23`: for the assumption text (the report's own formatter lives in the CLI). */
+function usd(value: number): string {
+  return `$${value.toFixed(2)}`;
 }
 
 /** HTTP requests one run makes: discovery (issuer), token, JWKS (JWT validation), each step. */
@@ -215,7 +259,20 @@ export function requestsPerRun(probe: ResolvedProbe): number {
   return 1 + probe.steps.length + (probe.issuer ? 1 : 0) + (probe.token?.jwt ? 1 : 0);
 }
 
-function probeRegionCost(probe: ResolvedProbe, region: string, home: boolean, a: CostAssumptions): ProbeRegionCost {
+interface RegionContext {
+  /** The home region (dashboard, global alarms). */
+  home: boolean;
+  /** The probe publishes the Success copy by Region (it has a global alarm). */
+  copy: boolean;
+  transport: MetricsTransport;
+}
+
+function probeRegionCost(
+  probe: ResolvedProbe,
+  region: string,
+  { home, copy, transport }: RegionContext,
+  a: CostAssumptions,
+): ProbeRegionCost {
   const runs = runsPerMonth(probe.schedule);
   const requests = requestsPerRun(probe);
   const billedMs = a.baseDurationMs + requests * a.perRequestMs;
@@ -269,7 +326,7 @@ function probeRegionCost(probe: ResolvedProbe, region: string, home: boolean, a:
     ),
   );
 
-  const series = metricSeries(probe, a);
+  const series = metricSeries(probe, a, copy);
   lines.push(
     line(
       'custom_metrics',
@@ -281,7 +338,19 @@ function probeRegionCost(probe: ResolvedProbe, region: string, home: boolean, a:
     ),
   );
 
-  const putCalls = runs * (home ? 1 : 2);
+  // The regional batch: one call per run, or none under emf. The copy: in the same call (or EMF line)
+  // in the home region, one more call per run from any other region, and only with a global alarm.
+  const regionalCalls = transport === 'emf' ? 0 : 1;
+  const copyCalls = copy && !home ? 1 : 0;
+  const putCalls = runs * (regionalCalls + copyCalls);
+  const putBasis = [
+    transport === 'emf' ? 'no call for the regional metrics (EMF)' : '1 per run',
+    copyCalls > 0
+      ? '1 per run to the home region (Success by Region)'
+      : copy
+        ? 'the Success copy in the same batch (home region)'
+        : 'no Success copy (no global alarm)',
+  ].join(' + ');
   lines.push(
     line(
       'put_metric_data',
@@ -289,9 +358,23 @@ function probeRegionCost(probe: ResolvedProbe, region: string, home: boolean, a:
       'API calls',
       ['cloudWatchApiRequest'],
       putCalls * PRICES.cloudWatchApiRequest.usd,
-      home ? `1 per run` : `1 per run + 1 per run to the home region (Success by Region)`,
+      putBasis,
     ),
   );
+  if (transport === 'emf') {
+    const emfLinesPerRun = Math.max(1, probe.steps.length);
+    const emfGb = (runs * emfLinesPerRun * a.emfBytesPerLine) / 1024 ** 3;
+    lines.push(
+      line(
+        'emf_logs',
+        emfGb,
+        'GB',
+        ['logIngestionGb'],
+        emfGb * PRICES.logIngestionGb.usd,
+        `${runs} runs × ${emfLinesPerRun} EMF line${emfLinesPerRun > 1 ? 's' : ''} × ${a.emfBytesPerLine} bytes`,
+      ),
+    );
+  }
 
   const alarms = regionalAlarmMetrics(probe);
   lines.push(
@@ -379,7 +462,11 @@ function probeRegionCost(probe: ResolvedProbe, region: string, home: boolean, a:
 }
 
 /** Metric-months of one probe in one region, per the metric catalogue. */
-function metricSeries(probe: ResolvedProbe, a: CostAssumptions): { metricMonths: number; basis: string } {
+function metricSeries(
+  probe: ResolvedProbe,
+  a: CostAssumptions,
+  copy: boolean,
+): { metricMonths: number; basis: string } {
   const usesTls = [probe.tokenUrl, probe.issuer, ...probe.steps.map((s) => s.request.url)].some((u) =>
     u?.startsWith('https://'),
   );
@@ -388,6 +475,7 @@ function metricSeries(probe: ResolvedProbe, a: CostAssumptions): { metricMonths:
   let whenNonzero = 0;
   for (const metric of Object.values(METRICS)) {
     if (metric === METRICS.certificateDaysLeft && !usesTls) continue;
+    if (metric === METRICS.regionalSuccess && !copy) continue;
     const copies = metric === METRICS.stepLatency ? probe.steps.length : 1;
     if (metric.cadence === 'every_run') full += copies;
     else if (metric.cadence === 'gauge_interval') gaugeSeries += copies;
@@ -398,7 +486,7 @@ function metricSeries(probe: ResolvedProbe, a: CostAssumptions): { metricMonths:
   const unhealthyFraction = Math.min(1, a.unhealthyHoursPerMonth / HOURS_PER_MONTH);
   const metricMonths = full + gaugeSeries * gaugeFraction + whenNonzero * unhealthyFraction;
   const basis =
-    `${full} series every run (Success, TokenLatency, TotalLatency, ${probe.steps.length} × StepLatency, Success by Region)` +
+    `${full} series every run (Success, TokenLatency, TotalLatency, ${probe.steps.length} × StepLatency${copy ? ', Success by Region' : ''})` +
     ` + ${gaugeSeries} gauges × 1/${GAUGE_INTERVAL_HOURS} of the hours` +
     ` + ${whenNonzero} failure series × ${a.unhealthyHoursPerMonth} unhealthy hours`;
   return { metricMonths, basis };
@@ -444,14 +532,17 @@ function globalLines(probe: ResolvedProbe, globalFailureRegions: number): CostLi
   ];
 }
 
-function describeAssumptions(a: CostAssumptions): string[] {
+function describeAssumptions(a: CostAssumptions, transport: MetricsTransport): string[] {
   return [
     'Prices: us-east-1 list prices in USD with the dates shown; other regions differ. Check them against the live AWS pricing pages before relying on this estimate.',
     'A month is 30 days (a 1-minute schedule is 43,200 runs). No free tier is applied (Lambda, Scheduler 14M, dashboards, canary runs).',
     `Lambda: arm64, ${a.memoryMb} MB; billed ${a.baseDurationMs} ms per run plus ${a.perRequestMs} ms per HTTP request (fresh connection to an internet endpoint: DNS, TCP, TLS, server time). Replace with measured durations for your providers.`,
     `Lambda INIT (billed since 2025-08-01): ${a.initDurationMs} ms per cold start; one cold start per ${a.containerLifetimeHours} h on schedules of ${a.warmIdleMinutes} minutes or less, every run on slower ones.`,
     `Custom metrics per the metric catalogue: every-run series for the whole month; Failures/Degraded only in unhealthy hours (${a.unhealthyHoursPerMonth} assumed); gauges published in one hour of every ${GAUGE_INTERVAL_HOURS}; CredentialDaysLeft counted for every probe (it is published when the secret has expires_at or a client certificate).`,
-    'PutMetricData: one call per run, plus one per run to the home region from each other region. Metrics are not sent through EMF logs.',
+    transport === 'emf'
+      ? `Metrics as EMF log lines: one per run (plus one per API step beyond the first), ${a.emfBytesPerLine} bytes each, billed as log ingestion; PutMetricData only for the Success copy from regions other than the home region. Extracted metrics cost the same as put ones.`
+      : 'PutMetricData: one call per run, plus one per run to the home region from each other region for the Success copy.',
+    'The Success copy by Region (one series in the home region per probe-region) exists only for a probe running in at least globalFailureRegions regions: the global alarm it feeds exists only then.',
     'Alarms: standard resolution, billed per metric evaluated (metric math included): availability, stopped, expiry (2 gauges), latency (token + each step, only with degradedMs), and a global alarm per probe running in at least globalFailureRegions regions.',
     `Secrets Manager: one GetSecretValue per ${a.secretCacheTtlSec} s per warm container and per cold start; a replica of the secret (billed as a secret) in every region a probe runs from.`,
     `Logs: ${a.logBytesPerRun} bytes ingested per run; storage and retention not counted.`,

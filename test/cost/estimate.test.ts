@@ -45,7 +45,7 @@ describe('estimateCost', () => {
   });
 
   it('counts metric series by cadence: every-run full month, gauges 1/6, failure series 0 while healthy', () => {
-    const cfg = config({ probes: [probe()] });
+    const cfg = config({ regions: ['eu-west-1', 'us-east-1'], probes: [probe()] });
 
     const region = estimateCost(cfg).probes[0]!.regions[0]!;
 
@@ -60,7 +60,8 @@ describe('estimateCost', () => {
 
     const region = estimateCost(cfg).probes[0]!.regions[0]!;
 
-    expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(7 + 2 / 6, 10);
+    // Success, TokenLatency, TotalLatency, 3 × StepLatency (one region: no Success by Region); 2 gauges.
+    expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(6 + 2 / 6, 10);
   });
 
   it('charges failure series only for the unhealthy hours assumed', () => {
@@ -85,6 +86,111 @@ describe('estimateCost', () => {
     expect(line(home!, 'put_metric_data')!.quantity).toBe(43_200);
     expect(other!.home).toBe(false);
     expect(line(other!, 'put_metric_data')!.quantity).toBe(86_400);
+  });
+
+  describe('the Success copy follows the global alarm (hasGlobalAlarm)', () => {
+    // A third region elsewhere keeps globalFailureRegions 3 valid; the probe runs from two.
+    const two = (globalFailureRegions: number) =>
+      estimateCost(
+        config({
+          homeRegion: 'eu-west-1',
+          regions: ['eu-west-1', 'us-east-1'],
+          globalFailureRegions,
+          probes: [probe(), probe({ name: 'elsewhere', regions: ['ap-southeast-2'] })],
+        }),
+      ).probes[0]!;
+
+    it('at regions = globalFailureRegions: the copy series in both regions and the extra call from the other', () => {
+      const [home, other] = two(2).regions;
+
+      expect(line(home!, 'custom_metrics')!.quantity).toBeCloseTo(5.5, 10);
+      expect(line(other!, 'custom_metrics')!.quantity).toBeCloseTo(5.5, 10);
+      expect(line(other!, 'put_metric_data')!.quantity).toBe(86_400);
+    });
+
+    it('at regions = globalFailureRegions - 1: no copy series ($0.30 less per region), no call home', () => {
+      const below = two(3);
+      const at = two(2);
+      const [home, other] = below.regions;
+
+      expect(line(home!, 'custom_metrics')!.quantity).toBeCloseTo(4.5, 10);
+      expect(line(other!, 'custom_metrics')!.quantity).toBeCloseTo(4.5, 10);
+      expect(line(home!, 'put_metric_data')!.quantity).toBe(43_200);
+      expect(line(other!, 'put_metric_data')!.quantity).toBe(43_200);
+      expect(below.global).toEqual([]);
+      // 2 × $0.30 (copy series) + 43,200 × $0.00001 (calls home) + $0.20 (global alarm over 2 regions)
+      expect(at.monthlyUsd - below.monthlyUsd).toBeCloseTo(0.6 + 0.432 + 0.2, 10);
+    });
+
+    it('one probe in one region at 1 minute: $0.30 less than with the copy', () => {
+      const region = estimateCost(config({ regions: ['us-east-1'], probes: [probe({ steps: [] })] })).probes[0]!
+        .regions[0]!;
+
+      // Success, TokenLatency, TotalLatency + 3 gauges / 6
+      expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(3.5, 10);
+      expect(region.monthlyUsd).toBeCloseTo(2.448842, 5);
+    });
+  });
+
+  describe('metrics.transport', () => {
+    const jwtProbe = probe({
+      degradedMs: 1500,
+      token: { jwt: { jwksUri: 'https://auth.example.com/jwks' } },
+    });
+    const at1Minute = (p: Record<string, unknown>, transport?: 'emf' | 'putMetricData') =>
+      estimateCost(config({ regions: ['us-east-1'], ...(transport ? { metrics: { transport } } : {}), probes: [p] }));
+
+    it('emf: no PutMetricData in a single region, one ~1 KB EMF line per run ingested instead', () => {
+      const region = at1Minute(probe({ steps: [] }), 'emf').probes[0]!.regions[0]!;
+
+      expect(line(region, 'put_metric_data')!.quantity).toBe(0);
+      expect(line(region, 'put_metric_data')!.monthlyUsd).toBe(0);
+      expect(line(region, 'emf_logs')!.quantity).toBeCloseTo((43_200 * 1024) / 1024 ** 3, 12);
+      expect(line(region, 'emf_logs')!.monthlyUsd).toBeCloseTo(0.0205994, 6);
+      // Same metric series either way: EMF-extracted metrics are custom metrics.
+      expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(3.5, 10);
+    });
+
+    it('figures for one probe at 1 minute in one region: token only and token + step + JWT + degradedMs', () => {
+      expect(at1Minute(probe({ steps: [] })).probes[0]!.monthlyUsd).toBeCloseTo(2.448842, 5);
+      expect(at1Minute(probe({ steps: [] }), 'emf').probes[0]!.monthlyUsd).toBeCloseTo(2.037441, 5);
+      expect(at1Minute(jwtProbe).probes[0]!.monthlyUsd).toBeCloseTo(3.020842, 5);
+      expect(at1Minute(jwtProbe, 'emf').probes[0]!.monthlyUsd).toBeCloseTo(2.609441, 5);
+    });
+
+    it('names the transport and, under putMetricData, what emf would save', () => {
+      const put = at1Minute(probe());
+      const emf = at1Minute(probe(), 'emf');
+
+      expect(put.metrics.transport).toBe('putMetricData');
+      // $0.432 of calls less, $0.0206 of log ingestion more
+      expect(put.metrics.emfSavingUsd).toBeCloseTo(0.432 - 0.0205994, 6);
+      expect(put.metrics.emfSavingUsd).toBeCloseTo(put.total.monthlyUsd - emf.total.monthlyUsd, 10);
+      expect(put.assumptions[0]).toMatch(/^Metrics transport: putMetricData .*"emf" .* \$0\.41 a month less/);
+      expect(emf.metrics).toEqual({ transport: 'emf' });
+      expect(emf.assumptions[0]).toMatch(/^Metrics transport: emf/);
+    });
+
+    it('emf across regions: only the copy from the other region is a PutMetricData call', () => {
+      const cfg = config({
+        homeRegion: 'eu-west-1',
+        regions: ['eu-west-1', 'us-east-1'],
+        metrics: { transport: 'emf' },
+        probes: [probe()],
+      });
+
+      const [home, other] = estimateCost(cfg).probes[0]!.regions;
+
+      expect(line(home!, 'put_metric_data')!.quantity).toBe(0);
+      expect(line(other!, 'put_metric_data')!.quantity).toBe(43_200);
+    });
+
+    it('emf: one EMF line per API step (one StepLatency value per Step and line)', () => {
+      const steps = ['a', 'b', 'c'].map((name) => ({ name, request: { url: `https://api.example.com/${name}` } }));
+      const region = at1Minute(probe({ steps }), 'emf').probes[0]!.regions[0]!;
+
+      expect(line(region, 'emf_logs')!.quantity).toBeCloseTo((3 * 43_200 * 1024) / 1024 ** 3, 12);
+    });
   });
 
   it('bills a latency alarm metric per request only when a degraded threshold applies', () => {
