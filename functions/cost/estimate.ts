@@ -190,7 +190,7 @@ export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssump
     const emfSavingUsd = estimate.total.monthlyUsd - estimateWith(config, a, 'emf').total.monthlyUsd;
     estimate.metrics.emfSavingUsd = emfSavingUsd;
     estimate.assumptions.unshift(
-      `Metrics transport: putMetricData (config metrics.transport). With "emf" this deployment would cost ${usd(emfSavingUsd)} a month less (${usd(emfSavingUsd / Math.max(1, estimate.total.probeRegions))} per probe-region): no PutMetricData call for the regional metrics, one EMF log line per run ingested instead; same metrics, same alarms.`,
+      `Metrics transport: putMetricData (config metrics.transport). With "emf" this deployment would cost ${usd(emfSavingUsd)} a month less (${usd(emfSavingUsd / Math.max(1, estimate.total.probeRegions))} per probe-region): no PutMetricData call for the regional metrics, EMF log lines ingested instead; same metrics, same alarms.`,
     );
   } else {
     estimate.assumptions.unshift(
