@@ -96,6 +96,7 @@ export type CostItem =
   | 'secrets_manager_api'
   | 'secrets_manager_secret'
   | 'kms_requests'
+  | 'kms_keys'
   | 'sns'
   | 'logs'
   | 'dashboard';
@@ -112,6 +113,7 @@ export const COST_ITEM_LABELS: Record<CostItem, string> = {
   secrets_manager_api: 'Secrets Manager API',
   secrets_manager_secret: 'Secret (replica)',
   kms_requests: 'KMS requests',
+  kms_keys: 'KMS keys',
   sns: 'SNS notifications',
   logs: 'Log ingestion',
   dashboard: 'Dashboard',
@@ -157,7 +159,7 @@ export interface ProbeCost {
 
 export interface CostEstimate {
   probes: ProbeCost[];
-  /** Costs of the deployment as a whole (dashboard). */
+  /** Costs of the deployment as a whole (dashboard, KMS keys). */
   shared: CostLine[];
   total: {
     monthlyUsd: number;
@@ -225,6 +227,14 @@ function estimateWith(config: ProbesConfig, a: CostAssumptions, transport: Metri
       ['dashboardMonth'],
       a.dashboards * PRICES.dashboardMonth.usd,
       'one dashboard in the home region; the first 3 per account are free',
+    ),
+    line(
+      'kms_keys',
+      deployment.regions.length + 1,
+      'key-month',
+      ['kmsKeyMonth'],
+      (deployment.regions.length + 1) * PRICES.kmsKeyMonth.usd,
+      `the customer-managed keys the deployment creates: one per region (${deployment.regions.length}) for the alarm topic, one for the notification topic`,
     ),
   ];
   const allLines = [...probes.flatMap((p) => [...p.regions.flatMap((r) => r.lines), ...p.global]), ...shared];

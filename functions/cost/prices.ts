@@ -186,13 +186,23 @@ export const PRICES = {
     'https://aws.amazon.com/secrets-manager/pricing/',
   ),
   // undated
+  kmsKeyMonth: price(
+    'kmsKeyMonth',
+    1.0,
+    1,
+    'key-month',
+    'undated',
+    'KMS customer-managed key (the deployment creates one per region for the alarm topic, one for the notification topic)',
+    'https://aws.amazon.com/kms/pricing/',
+  ),
+  // undated
   kmsRequest: price(
     'kmsRequest',
     0.03,
     10_000,
     'request',
     'undated',
-    'KMS requests (the key itself, $1.00 per month, is yours and not counted)',
+    'KMS requests (a key of your own that encrypts a secret is yours and not counted)',
     'https://aws.amazon.com/kms/pricing/',
   ),
   // as of 2024: plus the Lambda, S3 and CloudWatch charges a canary also incurs (not counted)

@@ -232,6 +232,19 @@ describe('estimateCost', () => {
     expect(line(every15, 'lambda_init')!.quantity).toBeCloseTo(2880 * 0.6 * 0.25, 10);
   });
 
+  it('bills the KMS keys the deployment creates: one per region and one for the notification topic', () => {
+    const oneRegion = estimateCost(config({ regions: ['us-east-1'], probes: [probe()] }));
+    const threeRegions = estimateCost(
+      config({ regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'], probes: [probe()] }),
+    );
+
+    const keys = (estimate: typeof oneRegion) => estimate.shared.find((l) => l.item === 'kms_keys')!;
+    expect(keys(oneRegion).quantity).toBe(2);
+    expect(keys(oneRegion).monthlyUsd).toBeCloseTo(2, 8);
+    expect(keys(threeRegions).quantity).toBe(4);
+    expect(threeRegions.total.byItem.kms_keys).toBeCloseTo(4, 8);
+  });
+
   it('counts KMS requests only for secrets under a customer key', () => {
     const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abcd-1234';
     const plain = estimateCost(config({ probes: [probe()] })).probes[0]!.regions[0]!;
