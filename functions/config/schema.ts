@@ -6,7 +6,7 @@
  * default (see `resolveProbe` in ./resolve.ts). Every field carries a description so that a reader of
  * `probes.json` never needs to open the source.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CLIENT_AUTH_METHODS = [
   'client_secret_basic',

@@ -8,9 +8,10 @@
  * The client is destroyed when the exchange ends; nothing outlives the run.
  */
 
+import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { rootCertificates, type TLSSocket } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
 import { buildConnector, Client } from 'undici';
 import { displayUrl } from './redact.js';
 import type { Exchange, ExchangeTimings } from './result.js';
@@ -95,9 +96,9 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
     }
   };
 
+  const secureContext = secureContextFor(request.tls);
   const base = buildConnector({
-    ...(request.tls?.ca ? { ca: [...rootCertificates, ...request.tls.ca] } : {}),
-    ...(request.tls?.cert ? { cert: request.tls.cert, key: request.tls.key } : {}),
+    ...(secureContext ? { secureContext } : {}),
     // Verification still happens, below: Node then completes the handshake and reports the verdict in
     // `authorized`, so the certificate of a rejected peer (an expired one) can be read for certDaysLeft.
     rejectUnauthorized: false,
@@ -200,6 +201,34 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
     request.deadline?.removeEventListener('abort', onDeadline);
     client.destroy().catch(() => {});
   }
+}
+
+/**
+ * TLS contexts by CA set and client certificate. Building one parses every root certificate (20-150 ms
+ * of CPU, measured in `npm run bench`); done per exchange, that time landed inside the connect and TLS
+ * timings the probe reports as the server's. A context holds trust and identity only, no session state,
+ * so sharing it keeps every handshake a full, cold one (session resumption stays off).
+ */
+const secureContexts = new Map<string, SecureContext>();
+const MAX_SECURE_CONTEXTS = 32;
+
+export function secureContextFor(tls: TlsOptions | undefined): SecureContext | undefined {
+  if (!tls?.ca?.length && !tls?.cert) return undefined; // Node's default context, cached by Node.
+  // Keyed by a digest, so no PEM (a client key above all) is kept as a map key.
+  const key = createHash('sha256')
+    .update(JSON.stringify([tls.ca ?? [], tls.cert ?? '', tls.key ?? '']))
+    .digest('hex');
+  let context = secureContexts.get(key);
+  if (!context) {
+    context = createSecureContext({
+      // Without tls.ca, no `ca`: Node's default store then applies (with NODE_EXTRA_CA_CERTS).
+      ...(tls.ca?.length ? { ca: [...rootCertificates, ...tls.ca] } : {}),
+      ...(tls.cert ? { cert: tls.cert, key: tls.key } : {}),
+    });
+    if (secureContexts.size >= MAX_SECURE_CONTEXTS) secureContexts.delete(secureContexts.keys().next().value!);
+    secureContexts.set(key, context);
+  }
+  return context;
 }
 
 async function readCapped(

@@ -3,7 +3,7 @@
  * the event EventBridge Scheduler sends, and the environment variables. Only ids and ARNs travel in the
  * environment, never a secret.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { probeSchema } from '../config/schema.js';
 
 /**

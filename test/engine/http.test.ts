@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exchange } from '../../functions/engine/http.js';
+import { exchange, secureContextFor } from '../../functions/engine/http.js';
 import { runProbe } from '../../functions/engine/index.js';
 import { systemClock } from '../../functions/engine/types.js';
-import { type LocalEnvironment, startLocalEnvironment } from '../../functions/local/index.js';
+import {
+  createCertificateAuthority,
+  createTestPki,
+  type LocalEnvironment,
+  startLocalEnvironment,
+} from '../../functions/local/index.js';
 import { type InlineServer, resolved, startInlineServer, TestSecretSource } from './helpers.js';
 
 describe('exchange timings and limits', () => {
@@ -81,5 +86,23 @@ describe('exchange timings and limits', () => {
     );
 
     expect(ex.url).toBe(`${big.url}/`);
+  });
+});
+
+describe('secureContextFor', () => {
+  it('uses the default context when neither a CA nor a client certificate is given', () => {
+    expect(secureContextFor(undefined)).toBeUndefined();
+    expect(secureContextFor({})).toBeUndefined();
+  });
+
+  it('builds a context once per CA set and client identity, and another for a different one', async () => {
+    const pki = await createTestPki();
+    const otherCa = await createCertificateAuthority();
+
+    const first = secureContextFor({ ca: [pki.ca.cert] });
+
+    expect(secureContextFor({ ca: [pki.ca.cert] })).toBe(first);
+    expect(secureContextFor({ ca: [otherCa.cert] })).not.toBe(first);
+    expect(secureContextFor({ ca: [pki.ca.cert], cert: pki.client.cert, key: pki.client.key })).not.toBe(first);
   });
 });

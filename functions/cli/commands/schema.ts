@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from '../../config/schema.js';
 import { parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
