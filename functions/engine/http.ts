@@ -12,10 +12,11 @@ import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
-import { buildConnector, Client } from 'undici';
+import type { buildConnector as UndiciBuildConnector } from 'undici';
 import { displayUrl } from './redact.js';
 import type { Exchange, ExchangeTimings } from './result.js';
 import type { Clock } from './types.js';
+import { buildConnector, Client } from './undici.js';
 
 /** @default 1 MiB: enough for any token response, discovery document, JWKS or API probe answer. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -105,7 +106,7 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
     maxCachedSessions: 0,
     timeout: request.timeoutMs,
   });
-  const connect: buildConnector.connector = (options, callback) => {
+  const connect: UndiciBuildConnector.connector = (options, callback) => {
     // undici's connector returns the socket it creates (not in its types): listen to its phases.
     const socket = (base as unknown as (o: typeof options, cb: typeof callback) => Socket | undefined)(
       options,
