@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleEntry, bundleLambda } from '../test/lambda/bundle.js';
 import type { Figure, FigureGroup } from './figure.js';
 import { median, round } from './stats.js';
+import { workPath } from './work-dir.js';
 
 export interface ColdStartOptions {
   rounds: number;
@@ -30,7 +31,7 @@ interface Load {
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const tmp = (path: string) => here(`./tmp/cold-start/${path}`);
+const tmp = (path: string) => workPath('cold-start', path);
 
 const LOADS: Load[] = [
   {

@@ -22,6 +22,7 @@ import type { MemoryChildOutput } from './memory-child.js';
 import { holdProbe, VARIANTS, type Variant, variantLabel } from './probes.js';
 import type { HoldServers } from './servers.js';
 import { round } from './stats.js';
+import { workPath } from './work-dir.js';
 
 export interface MemoryOptions {
   probes: number;
@@ -43,7 +44,7 @@ const HEAPS = {
   },
 };
 
-const tmp = (path: string) => fileURLToPath(new URL(`./tmp/memory/${path}`, import.meta.url));
+const tmp = (path: string) => workPath('memory', path);
 
 export async function measureMemory(servers: HoldServers, options: MemoryOptions): Promise<FigureGroup> {
   const { outfile } = await bundleEntry(fileURLToPath(new URL('./memory-child.ts', import.meta.url)), {

@@ -16,6 +16,7 @@ import type { Figure, FigureGroup } from './figure.js';
 import { assertPassed, benchSecrets, heldFor, holdProbe, VARIANTS, type Variant, variantLabel } from './probes.js';
 import type { HoldServers } from './servers.js';
 import { median, p95, round } from './stats.js';
+import { workPath } from './work-dir.js';
 
 export interface TimingOptions {
   runs: number;
@@ -66,7 +67,7 @@ export async function measureTiming(servers: HoldServers, options: TimingOptions
     };
   }
   const child = await bundleEntry(fileURLToPath(new URL('./first-run-child.ts', import.meta.url)), {
-    outfile: fileURLToPath(new URL('./tmp/first-run/index.mjs', import.meta.url)),
+    outfile: workPath('first-run', 'index.mjs'),
   });
   for (const variant of ['http', 'https'] as const) {
     const first = await sampleFirstRuns(servers, variant, child.outfile, options.freshProcesses);
@@ -88,7 +89,7 @@ export async function measureTiming(servers: HoldServers, options: TimingOptions
 
 async function sampleFirstRuns(servers: HoldServers, variant: Variant, bundle: string, processes: number) {
   const plan = { variant, tokenHoldMs: TOKEN_HOLD_MS, stepHoldMs: STEP_HOLD_MS };
-  const probeFile = fileURLToPath(new URL('./tmp/first-run/probe.json', import.meta.url));
+  const probeFile = workPath('first-run', 'probe.json');
   const exchanges: Exchange[] = [];
   for (let i = 0; i < processes; i++) {
     await writeFile(probeFile, JSON.stringify(holdProbe(servers, plan, `f${variant}${i}`)));
