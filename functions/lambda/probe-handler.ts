@@ -5,6 +5,8 @@
  * Environment: METRICS_NAMESPACE, HOME_REGION, DEADLINE_MARGIN_MS, SECRET_CACHE_TTL_SEC, METRICS_TRANSPORT,
  * GLOBAL_FAILURE_REGIONS (and AWS_REGION).
  */
+// First, so that V8 is set up before anything compiles (see the module).
+import './v8-settings.js';
 import { cloudWatchClient, secretsManagerClient } from '../aws/clients.js';
 import { runtimeLogger } from '../aws/log.js';
 import { createProbeRunner, probeSettingsFromEnv } from '../aws/probe-run.js';
