@@ -129,13 +129,15 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
       },
     );
     if (!socket) return;
-    socket.once('lookup', () => {
+    // Prepended: undici's own listeners may send the request at once, and the phase ends when the
+    // event fires, not after that.
+    socket.prependOnceListener('lookup', () => {
       phases.lookup ??= performance.now();
     });
-    socket.once('connect', () => {
+    socket.prependOnceListener('connect', () => {
       phases.connect ??= performance.now();
     });
-    socket.once('secureConnect', () => {
+    socket.prependOnceListener('secureConnect', () => {
       phases.secure ??= performance.now();
     });
   };
