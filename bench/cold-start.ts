@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleEntry, bundleLambda } from '../test/lambda/bundle.js';
+import { bundleEntry, bundleLambda } from '../test/runtime/bundle.js';
 import type { Figure, FigureGroup } from './figure.js';
 import { median, round } from './stats.js';
 import { workPath } from './work-dir.js';

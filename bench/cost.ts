@@ -7,7 +7,7 @@
  * dashboard and the KMS keys of the alarm and notification topics).
  */
 import { configSchema } from '../functions/config/schema.js';
-import { COST_ITEM_LABELS, estimateCost } from '../functions/cost/estimate.js';
+import { COST_ITEM_LABELS, estimateCost } from '../tools/cost/estimate.js';
 import type { FigureGroup } from './figure.js';
 import { round } from './stats.js';
 

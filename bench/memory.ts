@@ -9,14 +9,14 @@
  * 128 MB (new space = memory / 10, semi-space = half of that, old space = the rest); that is the
  * figure that says whether 128 MB is viable.
  *
- * The probe handler sets V8's `--liftoff-only` when it loads (functions/lambda/v8-settings.ts), and this
+ * The probe handler sets V8's `--liftoff-only` when it loads (functions/runtime/v8-settings.ts), and this
  * process loads the handler, so every row measures the deployed setting.
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { bundleEntry } from '../test/lambda/bundle.js';
+import { bundleEntry } from '../test/runtime/bundle.js';
 import type { Figure, FigureGroup } from './figure.js';
 import type { MemoryChildOutput } from './memory-child.js';
 import { holdProbe, VARIANTS, type Variant, variantLabel } from './probes.js';

@@ -1,11 +1,11 @@
 /**
- * The bench's certificates (from functions/local/certificates.ts), written to files so that the
+ * The bench's certificates (from tools/local-servers/certificates.ts), written to files so that the
  * measuring process can trust the CA through NODE_EXTRA_CA_CERTS, the way a public CA is trusted, and
  * the hold server can present the server certificate.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestPki } from '../functions/local/certificates.js';
+import { createTestPki } from '../tools/local-servers/certificates.js';
 
 export const PKI_DIR_ENV = 'BENCH_PKI_DIR';
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { runProbe } from '../functions/engine/index.js';
 import type { Exchange } from '../functions/engine/result.js';
-import { bundleEntry } from '../test/lambda/bundle.js';
+import { bundleEntry } from '../test/runtime/bundle.js';
 import type { Figure, FigureGroup } from './figure.js';
 import { assertPassed, benchSecrets, heldFor, holdProbe, VARIANTS, type Variant, variantLabel } from './probes.js';
 import type { HoldServers } from './servers.js';

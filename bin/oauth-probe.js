@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The CLI entry point: registers tsx so the TypeScript sources run as they are (no build step after
-// `npm ci`), then hands over to functions/cli/main.ts. Nothing here may print a stack trace.
+// `npm ci`), then hands over to tools/cli/main.ts. Nothing here may print a stack trace.
 import { register } from 'tsx/esm/api';
 
 const EXIT_INTERNAL = 70;
@@ -22,7 +22,7 @@ process.on('unhandledRejection', internalError);
 
 try {
   register();
-  const { main } = await import('../functions/cli/main.ts');
+  const { main } = await import('../tools/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   internalError(error);

@@ -5,10 +5,10 @@
  */
 import type { App } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { hasGlobalAlarm } from '../functions/aws/metric-catalogue.js';
 import { ConfigError, type ConfigProblem } from '../functions/config/load.js';
 import { type ResolvedProbe, resolveDeployment, resolveProbe } from '../functions/config/resolve.js';
 import type { ProbesConfig } from '../functions/config/schema.js';
+import { hasGlobalAlarm } from '../functions/contract/index.js';
 import type { LambdaRole } from './bundling.js';
 import { stackName } from './names.js';
 import { OAuthProbeStack } from './oauth-probe-stack.js';

@@ -10,8 +10,8 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Entry points of the Lambda functions, by function role. */
 export const LAMBDA_ENTRIES = {
-  probe: join(PROJECT_ROOT, 'functions/lambda/probe-handler.ts'),
-  notifier: join(PROJECT_ROOT, 'functions/lambda/notifier-handler.ts'),
+  probe: join(PROJECT_ROOT, 'functions/runtime/probe-handler.ts'),
+  notifier: join(PROJECT_ROOT, 'functions/runtime/notifier-handler.ts'),
 } as const;
 
 export type LambdaRole = keyof typeof LAMBDA_ENTRIES;

@@ -11,15 +11,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { DEFAULT_METRICS_TRANSPORT, type MetricsTransport } from '../functions/config/defaults.js';
+import type { ResolvedProbe } from '../functions/config/resolve.js';
+import type { ProbesConfig } from '../functions/config/schema.js';
 import {
   hasGlobalAlarm,
+  localSecretId,
   METRIC_PUBLISH_FAILED_EVENT,
   METRIC_PUBLISH_FAILURES_METRIC,
-} from '../functions/aws/metric-catalogue.js';
-import { localSecretId } from '../functions/aws/secrets-manager-source.js';
-import type { ResolvedProbe } from '../functions/config/resolve.js';
-import { DEFAULT_METRICS_TRANSPORT, type MetricsTransport, type ProbesConfig } from '../functions/config/schema.js';
-import { NOTIFIER_ENV, PROBE_ENV } from '../functions/lambda/contract.js';
+  NOTIFIER_ENV,
+  PROBE_ENV,
+} from '../functions/contract/index.js';
 import { LAMBDA_ENTRIES, type LambdaRole } from './bundling.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { FunctionWithLogGroup } from './constructs/function-with-log-group.js';

@@ -1,5 +1,5 @@
-/** Cold-start part: the AWS SDK clients the probe function constructs (functions/aws/clients.ts). */
-import { cloudWatchClient, secretsManagerClient } from '../../functions/aws/clients.js';
+/** Cold-start part: the AWS SDK clients the probe function constructs (functions/runtime/clients.ts). */
+import { cloudWatchClient, secretsManagerClient } from '../../functions/runtime/clients.js';
 
 export function constructClients(): void {
   secretsManagerClient();

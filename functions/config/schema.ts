@@ -8,48 +8,15 @@
  */
 import * as z from 'zod';
 
-export const CLIENT_AUTH_METHODS = [
-  'client_secret_basic',
-  'client_secret_post',
-  'private_key_jwt',
-  'tls_client_auth',
-] as const;
-export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+import {
+  CLIENT_AUTH_METHODS,
+  DEFAULT_CLOCK_TOLERANCE_SEC,
+  HTTP_METHODS,
+  JWT_ALGORITHMS,
+  METRICS_TRANSPORTS,
+} from './defaults.js';
 
-/** JWS algorithms we accept for JWT access tokens and sign client assertions with. `none` is never allowed. */
-export const JWT_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-] as const;
-export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
-
-/** Algorithms a client assertion (private_key_jwt) may be signed with. */
-export const ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
-
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-
-/** @default 10000 */
-export const DEFAULT_TIMEOUT_MS = 10_000;
-/** @default 30 seconds of clock skew tolerated on exp/nbf/iat */
-export const DEFAULT_CLOCK_TOLERANCE_SEC = 30;
-/** @default 'rate(1 minute)' */
-export const DEFAULT_SCHEDULE = 'rate(1 minute)';
-/** @default 'OAuthProbe' */
-export const DEFAULT_NAMESPACE = 'OAuthProbe';
-/** @default 2 */
-export const DEFAULT_GLOBAL_FAILURE_REGIONS = 2;
-/** How the probe function publishes its regional metrics: the PutMetricData API, or an EMF log line. */
-export const METRICS_TRANSPORTS = ['putMetricData', 'emf'] as const;
-export type MetricsTransport = (typeof METRICS_TRANSPORTS)[number];
-export const DEFAULT_METRICS_TRANSPORT: MetricsTransport = 'putMetricData';
+export * from './defaults.js';
 
 // A probe name becomes a metric dimension, part of alarm names, CDK construct ids and Lambda-safe names.
 const probeName = z
@@ -434,6 +401,7 @@ export type ProbesConfigInput = z.input<typeof configSchema>;
 /** probes.json after validation (zod defaults applied, cascade not yet). */
 export type ProbesConfig = z.output<typeof configSchema>;
 export type ProbeConfig = z.output<typeof probeSchema>;
+export type ProbeConfigInput = z.input<typeof probeSchema>;
 export type StepConfig = z.output<typeof stepSchema>;
 export type StepExpect = z.output<typeof stepExpectSchema>;
 export type JsonPathAssertion = z.output<typeof jsonPathAssertionSchema>;

@@ -10,7 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ALARM_PREFIX } from '../../functions/aws/alarm-naming.js';
+import { ALARM_PREFIX } from '../../functions/contract/index.js';
 import { ALARM_TOPIC_NAME } from '../names.js';
 
 export class AlarmTopic extends Construct {

@@ -10,15 +10,15 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { alarmName } from '../../functions/aws/alarm-naming.js';
+import type { ResolvedProbe } from '../../functions/config/resolve.js';
 import {
+  alarmName,
   DIMENSION_PROBE,
   DIMENSION_REGION,
   DIMENSION_STEP,
   GAUGE_INTERVAL_HOURS,
   METRICS,
-} from '../../functions/aws/metric-catalogue.js';
-import type { ResolvedProbe } from '../../functions/config/resolve.js';
+} from '../../functions/contract/index.js';
 import { alarmDescription } from '../alarm-description.js';
 import { LATENCY_PERIOD, runPeriod } from '../periods.js';
 import { notifySns } from './alarm-topic.js';

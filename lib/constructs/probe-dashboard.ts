@@ -13,8 +13,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { type AlarmKind, alarmName } from '../../functions/aws/alarm-naming.js';
+import type { ResolvedProbe } from '../../functions/config/resolve.js';
 import {
+  type AlarmKind,
+  alarmName,
   DIMENSION_CODE,
   DIMENSION_PROBE,
   DIMENSION_REGION,
@@ -22,8 +24,7 @@ import {
   hasGlobalAlarm,
   METRIC_PUBLISH_FAILURES_METRIC,
   METRICS,
-} from '../../functions/aws/metric-catalogue.js';
-import type { ResolvedProbe } from '../../functions/config/resolve.js';
+} from '../../functions/contract/index.js';
 import { alarmArn, DASHBOARD_NAME } from '../names.js';
 import { latencyTargets } from './probe-alarms.js';
 

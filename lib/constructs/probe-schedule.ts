@@ -11,9 +11,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
-import { type ProbeEvent, SCHEDULER_CONTEXT } from '../../functions/lambda/contract.js';
+import { type ProbeEvent, SCHEDULER_CONTEXT } from '../../functions/contract/index.js';
 
-/** The Scheduler target input of a probe: the contract of functions/lambda/contract.ts. */
+/** The Scheduler target input of a probe: the contract of functions/contract/environment.ts. */
 export function probeEvent(probe: ResolvedProbe): ProbeEvent {
   return {
     probe,

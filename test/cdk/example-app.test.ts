@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../functions/config/load.js';
-import { SCHEDULER_CONTEXT } from '../../functions/lambda/contract.js';
+import { SCHEDULER_CONTEXT } from '../../functions/contract/environment.js';
 import { count, maskedTemplate, PROJECT_ROOT, resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
 
 let synth: SynthesizedApp;

@@ -6,7 +6,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
-import { PROBE_ENV } from '../../functions/lambda/contract.js';
+import { PROBE_ENV } from '../../functions/contract/environment.js';
 import { resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
 
 const EU = 'eu-west-1';

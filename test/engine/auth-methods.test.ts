@@ -5,7 +5,7 @@ import {
   type LocalEnvironment,
   startAuthorizationServer,
   startLocalEnvironment,
-} from '../../functions/local/index.js';
+} from '../../tools/local-servers/index.js';
 import { resolved, TestSecretSource } from './helpers.js';
 
 describe('runProbe against oidc-provider', () => {

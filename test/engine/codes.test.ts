@@ -11,14 +11,14 @@ import type { ProbeConfig } from '../../functions/config/schema.js';
 import { type EngineDeps, runProbe } from '../../functions/engine/index.js';
 import { ALL_CODES, type ProbeResult, type ResultCode } from '../../functions/engine/result.js';
 import type { ClientSecret, SecretSource } from '../../functions/engine/types.js';
+import { FileSecretSource } from '../../functions/secrets/file-source.js';
 import {
   createExpiredServerCert,
   LOCAL_CLIENTS,
   type LocalEnvironment,
   startAuthorizationServer,
   startLocalEnvironment,
-} from '../../functions/local/index.js';
-import { FileSecretSource } from '../../functions/secrets/file-source.js';
+} from '../../tools/local-servers/index.js';
 import { offsetClock, resolved, startInlineServer, TestSecretSource } from './helpers.js';
 
 const seen = new Set<ResultCode>();

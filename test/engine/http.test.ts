@@ -7,7 +7,7 @@ import {
   createTestPki,
   type LocalEnvironment,
   startLocalEnvironment,
-} from '../../functions/local/index.js';
+} from '../../tools/local-servers/index.js';
 import { type InlineServer, resolved, startInlineServer, TestSecretSource } from './helpers.js';
 
 describe('exchange timings and limits', () => {

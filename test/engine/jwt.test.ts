@@ -18,7 +18,7 @@ import {
   type SigningAlgorithm,
   startAuthorizationServer,
   startLocalEnvironment,
-} from '../../functions/local/index.js';
+} from '../../tools/local-servers/index.js';
 import { type InlineServer, resolved, startInlineServer, TestSecretSource } from './helpers.js';
 
 const AUDIENCE = 'https://api.oauth-probe.test';

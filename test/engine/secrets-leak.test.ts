@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientAuthMethod, ProbeConfig } from '../../functions/config/schema.js';
 import { runProbe } from '../../functions/engine/index.js';
 import type { ProbeResult } from '../../functions/engine/result.js';
-import { type LocalEnvironment, startLocalEnvironment } from '../../functions/local/index.js';
+import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { type InlineServer, pemBodyLines, resolved, startInlineServer, TestSecretSource } from './helpers.js';
 
 const METHODS: ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'tls_client_auth'];

@@ -1,0 +1,47 @@
+/**
+ * The constants and documented defaults of `probes.json`, free of zod so that the Lambda functions and
+ * the CDK app can read them without loading the schema (the notifier bundle carries no zod).
+ */
+
+export const CLIENT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'tls_client_auth',
+] as const;
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+
+/** JWS algorithms we accept for JWT access tokens and sign client assertions with. `none` is never allowed. */
+export const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/** Algorithms a client assertion (private_key_jwt) may be signed with. */
+export const ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** @default 10000 */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** @default 30 seconds of clock skew tolerated on exp/nbf/iat */
+export const DEFAULT_CLOCK_TOLERANCE_SEC = 30;
+/** @default 'rate(1 minute)' */
+export const DEFAULT_SCHEDULE = 'rate(1 minute)';
+/** @default 'OAuthProbe' */
+export const DEFAULT_NAMESPACE = 'OAuthProbe';
+/** @default 2 */
+export const DEFAULT_GLOBAL_FAILURE_REGIONS = 2;
+/** How the probe function publishes its regional metrics: the PutMetricData API, or an EMF log line. */
+export const METRICS_TRANSPORTS = ['putMetricData', 'emf'] as const;
+export type MetricsTransport = (typeof METRICS_TRANSPORTS)[number];
+export const DEFAULT_METRICS_TRANSPORT: MetricsTransport = 'putMetricData';

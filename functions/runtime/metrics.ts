@@ -1,0 +1,324 @@
+/**
+ * From a probe result to CloudWatch metric data, per ./metric-catalogue.ts, published per run and
+ * region either by one PutMetricData call (the default) or, with `metrics.transport: "emf"`, as
+ * Embedded Metric Format lines on stdout that CloudWatch Logs turns into the same metrics (no API fee).
+ *
+ * Every datum is timestamped with the run's scheduled time, not the wall clock: a duplicate delivery of
+ * the same scheduled event lands on the same minute, and the alarms (Minimum of `Success`, Maximum of
+ * `Failures`) read the same verdict whether one or two copies arrived.
+ *
+ * Publishing never throws and never changes the result: a failure is logged as one JSON line with
+ * `event: "metric_publish_failed"`, which the CDK app counts with a log metric filter.
+ */
+import {
+  type CloudWatchClient,
+  type Dimension,
+  type MetricDatum,
+  PutMetricDataCommand,
+  type StandardUnit,
+} from '@aws-sdk/client-cloudwatch';
+import type { MetricsTransport } from '../config/defaults.js';
+import { rateMinutes, runsPerMonth } from '../config/schedule.js';
+import {
+  DIMENSION_CODE,
+  DIMENSION_PROBE,
+  DIMENSION_REGION,
+  DIMENSION_STEP,
+  GAUGE_INTERVAL_HOURS,
+  METRIC_PUBLISH_FAILED_EVENT,
+  METRICS,
+  type MetricDefinition,
+} from '../contract/metric-catalogue.js';
+import type { ProbeResult } from '../engine/result.js';
+import type { RuntimeLogger } from './log.js';
+
+/** PutMetricData accepts at most this many datums per call. */
+export const MAX_DATUMS_PER_CALL = 1000;
+/** Exchanges that are not API steps. */
+const NON_STEP_EXCHANGES = new Set(['discovery', 'jwks', 'token']);
+
+export interface MetricOptions {
+  /** The run's scheduled time: every datum's timestamp. */
+  scheduledTime: Date;
+  /** Days-left gauges are published on every run while below this (the expiry alarm threshold). */
+  gaugeThresholdDays: number;
+  /**
+   * Minutes between two runs (the probe's schedule): the gauges go out in the run whose scheduled time
+   * falls within the first interval of each GAUGE_INTERVAL_HOURS block. @default 1
+   */
+  scheduleIntervalMinutes?: number;
+}
+
+/** Minutes between two runs of a schedule expression; a cron expression is approximated by its runs per day. */
+export function scheduleIntervalMinutes(schedule: string): number {
+  const rate = rateMinutes(schedule);
+  if (rate !== undefined) return rate;
+  const runs = runsPerMonth(schedule);
+  return runs > 0 ? Math.max(1, Math.floor((30 * 24 * 60) / runs)) : 1;
+}
+
+/** True when `time` lies within the first schedule interval of its GAUGE_INTERVAL_HOURS block (UTC). */
+export function isGaugeRun(time: Date, intervalMinutes = 1): boolean {
+  const blockMs = GAUGE_INTERVAL_HOURS * 3_600_000;
+  return time.getTime() % blockMs < Math.max(1, intervalMinutes) * 60_000;
+}
+
+/** The metric data of one run in its own region (dimension `Probe`, plus `Code`/`Step` where catalogued). */
+export function buildMetricData(result: ProbeResult, options: MetricOptions): MetricDatum[] {
+  const timestamp = options.scheduledTime;
+  const probe = { Name: DIMENSION_PROBE, Value: result.probe };
+  const datum = (definition: MetricDefinition, value: number, extra: Dimension[] = []): MetricDatum => ({
+    MetricName: definition.name,
+    Dimensions: [probe, ...extra],
+    Unit: definition.unit as StandardUnit,
+    Value: value,
+    Timestamp: timestamp,
+  });
+  const data: MetricDatum[] = [datum(METRICS.success, result.status === 'fail' ? 0 : 1)];
+  if (result.status === 'degraded') data.push(datum(METRICS.degraded, 1));
+  if (result.status === 'fail') {
+    data.push(datum(METRICS.failures, 1, [{ Name: DIMENSION_CODE, Value: result.code ?? 'internal_error' }]));
+  }
+  const token = result.exchanges.findLast((e) => e.name === 'token' && e.status !== null);
+  if (token) data.push(datum(METRICS.tokenLatency, round(token.timings.totalMs)));
+  for (const exchange of result.exchanges) {
+    if (NON_STEP_EXCHANGES.has(exchange.name) || exchange.status === null) continue;
+    data.push(
+      datum(METRICS.stepLatency, round(exchange.timings.totalMs), [{ Name: DIMENSION_STEP, Value: exchange.name }]),
+    );
+  }
+  data.push(datum(METRICS.totalLatency, round(result.durationMs)));
+
+  const gaugeRun = isGaugeRun(timestamp, options.scheduleIntervalMinutes);
+  const certDays = result.exchanges.map((e) => e.certDaysLeft).filter((d): d is number => typeof d === 'number');
+  if (certDays.length > 0) {
+    const fewest = Math.min(...certDays);
+    if (gaugeRun || fewest < options.gaugeThresholdDays) data.push(datum(METRICS.certificateDaysLeft, fewest));
+  }
+  const credentialDays = result.credentialDaysLeft;
+  if (typeof credentialDays === 'number' && (gaugeRun || credentialDays < options.gaugeThresholdDays)) {
+    data.push(datum(METRICS.credentialDaysLeft, credentialDays));
+  }
+  const lifetime = result.token?.expiresIn;
+  if (gaugeRun && typeof lifetime === 'number') data.push(datum(METRICS.tokenLifetime, lifetime));
+  return data;
+}
+
+/** The copy of `Success` that goes to the home region with a `Region` dimension, for the global alarm. */
+export function buildRegionalSuccess(result: ProbeResult, scheduledTime: Date, region: string): MetricDatum {
+  return {
+    MetricName: METRICS.regionalSuccess.name,
+    Dimensions: [
+      { Name: DIMENSION_PROBE, Value: result.probe },
+      { Name: DIMENSION_REGION, Value: region },
+    ],
+    Unit: METRICS.regionalSuccess.unit as StandardUnit,
+    Value: result.status === 'fail' ? 0 : 1,
+    Timestamp: scheduledTime,
+  };
+}
+
+/** One EMF directive holds at most this many metrics (EMF specification). */
+export const MAX_EMF_METRICS_PER_DIRECTIVE = 100;
+/** A dimension set holds at most this many dimensions (EMF specification). */
+export const MAX_EMF_DIMENSIONS = 30;
+
+/** One Embedded Metric Format object: one log line. */
+export interface EmfObject {
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+  };
+  [member: string]: unknown;
+}
+
+/**
+ * The same datums as PutMetricData would send, as Embedded Metric Format objects (one log line each):
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+ *
+ * Why not Powertools Metrics: one dependency less in the bundle, this is built from the very datum list
+ * the API path sends (so names, units and dimensions cannot drift between the two transports), and every
+ * datum keeps its explicit timestamp (the run's scheduled time, which duplicate deliveries rely on).
+ *
+ * A line carries root members (dimension values and metric values) and one directive per distinct set
+ * of dimension names. A datum goes into the first line where its metric name is still free (or holds the
+ * same value with another dimension set, like the Success copy by Region) and its dimension values agree
+ * with the line's; so a run needs as many lines as its most repeated metric name (StepLatency per Step),
+ * usually one.
+ */
+export function buildEmfObjects(data: readonly MetricDatum[], namespace: string): EmfObject[] {
+  interface Line {
+    timestamp: number;
+    dims: Map<string, string>;
+    values: Map<string, { value: number; unit: string }>;
+    directives: Map<string, { dimensions: string[]; metrics: Set<string> }>;
+  }
+  const lines: Line[] = [];
+  for (const datum of data) {
+    const name = datum.MetricName;
+    if (!name || typeof datum.Value !== 'number' || !Number.isFinite(datum.Value)) continue;
+    const unit = datum.Unit ?? 'None';
+    const timestamp = datum.Timestamp ? new Date(datum.Timestamp).getTime() : Date.now();
+    const dimensions = (datum.Dimensions ?? []).filter(
+      (d): d is { Name: string; Value: string } => typeof d.Name === 'string' && typeof d.Value === 'string',
+    );
+    const names = dimensions.map((d) => d.Name).slice(0, MAX_EMF_DIMENSIONS);
+    const key = names.join('\u0000');
+    const fits = (line: Line): boolean => {
+      if (line.timestamp !== timestamp) return false;
+      // A metric name is one root member: free, or holding the same value for another dimension set.
+      const held = line.values.get(name);
+      if (held && (held.value !== datum.Value || held.unit !== unit)) return false;
+      const directive = line.directives.get(key);
+      if (directive?.metrics.has(name)) return false;
+      if (directive && directive.metrics.size >= MAX_EMF_METRICS_PER_DIRECTIVE) return false;
+      // Dimension and metric names share the root: neither may shadow the other.
+      if (line.dims.has(name) || dimensions.some((d) => line.values.has(d.Name))) return false;
+      return dimensions.every((d) => (line.dims.get(d.Name) ?? d.Value) === d.Value);
+    };
+    let line = lines.find(fits);
+    if (!line) {
+      line = { timestamp, dims: new Map(), values: new Map(), directives: new Map() };
+      lines.push(line);
+    }
+    for (const d of dimensions) line.dims.set(d.Name, d.Value);
+    line.values.set(name, { value: datum.Value, unit });
+    let directive = line.directives.get(key);
+    if (!directive) {
+      directive = { dimensions: names, metrics: new Set() };
+      line.directives.set(key, directive);
+    }
+    directive.metrics.add(name);
+  }
+  return lines.map((line) => {
+    const object: EmfObject = {
+      _aws: {
+        Timestamp: line.timestamp,
+        CloudWatchMetrics: [...line.directives.values()].map((directive) => ({
+          Namespace: namespace,
+          Dimensions: [directive.dimensions],
+          Metrics: [...directive.metrics].map((metric) => ({ Name: metric, Unit: line.values.get(metric)!.unit })),
+        })),
+      },
+    };
+    for (const [dimension, value] of line.dims) object[dimension] = value;
+    for (const [metric, { value }] of line.values) object[metric] = value;
+    return object;
+  });
+}
+
+export interface PublishInput {
+  result: ProbeResult;
+  data: MetricDatum[];
+  namespace: string;
+  /** The function's region. */
+  region: string;
+  homeRegion: string;
+  scheduledTime: Date;
+  /**
+   * Publish the `Success`+`Region` copy for the global alarm: `hasGlobalAlarm(probe, globalFailureRegions)`.
+   * @default true
+   */
+  regionalCopy?: boolean;
+  /** @default 'putMetricData' */
+  transport?: MetricsTransport;
+  /** Where EMF lines go (stdout in Lambda, read by CloudWatch Logs). @default process.stdout */
+  writeLine?: (line: string) => void;
+  /** Client of the function's region. */
+  client: CloudWatchClient;
+  /** Client of the home region; only used when it differs from `region`. */
+  homeClient: () => CloudWatchClient;
+  logger: Pick<RuntimeLogger, 'error'>;
+}
+
+export interface PublishOutcome {
+  /** PutMetricData calls (and EMF writes) that succeeded / failed. */
+  calls: number;
+  failures: number;
+  /** EMF lines written. */
+  emfLines?: number;
+}
+
+/**
+ * The run's data in its own region: one PutMetricData (chunked only beyond 1000 datums), or under `emf`
+ * EMF lines on stdout. The `Success`+`Region` copy (only when `regionalCopy`) goes with them when this is
+ * the home region, else in one PutMetricData call there (EMF cannot cross regions).
+ * Retries are the SDK's (standard mode, bounded attempts on the client). Never throws.
+ */
+export async function publishMetrics(input: PublishInput): Promise<PublishOutcome> {
+  const copy =
+    input.regionalCopy === false ? undefined : buildRegionalSuccess(input.result, input.scheduledTime, input.region);
+  const atHome = input.region === input.homeRegion;
+  const local = atHome && copy ? [...input.data, copy] : input.data;
+  const outcome: PublishOutcome = { calls: 0, failures: 0 };
+  const jobs: Promise<void>[] = [
+    input.transport === 'emf' ? emit(input, local, outcome) : put(input, input.client, input.region, local, outcome),
+  ];
+  if (copy && !atHome) {
+    jobs.push(
+      (async () => {
+        let home: CloudWatchClient;
+        try {
+          home = input.homeClient();
+        } catch (error) {
+          outcome.failures += 1;
+          logFailure(input, input.homeRegion, 1, error);
+          return;
+        }
+        await put(input, home, input.homeRegion, [copy], outcome);
+      })(),
+    );
+  }
+  await Promise.all(jobs);
+  return outcome;
+}
+
+async function emit(input: PublishInput, data: MetricDatum[], outcome: PublishOutcome): Promise<void> {
+  const write = input.writeLine ?? ((line: string) => process.stdout.write(`${line}\n`));
+  try {
+    const lines = buildEmfObjects(data, input.namespace).map((object) => JSON.stringify(object));
+    for (const line of lines) write(line);
+    outcome.emfLines = lines.length;
+  } catch (error) {
+    outcome.failures += 1;
+    logFailure(input, input.region, data.length, error);
+  }
+}
+
+async function put(
+  input: PublishInput,
+  client: CloudWatchClient,
+  region: string,
+  data: MetricDatum[],
+  outcome: PublishOutcome,
+): Promise<void> {
+  for (let start = 0; start < data.length; start += MAX_DATUMS_PER_CALL) {
+    const chunk = data.slice(start, start + MAX_DATUMS_PER_CALL);
+    outcome.calls += 1;
+    try {
+      await client.send(new PutMetricDataCommand({ Namespace: input.namespace, MetricData: chunk }));
+    } catch (error) {
+      outcome.failures += 1;
+      logFailure(input, region, chunk.length, error);
+    }
+  }
+}
+
+function logFailure(input: PublishInput, region: string, datums: number, error: unknown): void {
+  const e = error as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } } | null;
+  input.logger.error('PutMetricData failed after retries', {
+    event: METRIC_PUBLISH_FAILED_EVENT,
+    probe: input.result.probe,
+    status: input.result.status,
+    namespace: input.namespace,
+    targetRegion: region,
+    datums,
+    errorName: typeof e?.name === 'string' ? e.name : 'UnknownError',
+    errorMessage: typeof e?.message === 'string' ? e.message.slice(0, 300) : undefined,
+    httpStatus: e?.$metadata?.httpStatusCode,
+  });
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,386 @@
+/**
+ * What people are told when an alarm changes state: pure functions from the CloudWatch alarm
+ * notification plus what the notifier looked up (latest result, last good run, failing regions) to one
+ * SNS message — a short scannable subject, a plain-text body for email, a JSON document for HTTPS and
+ * pager subscribers, and message attributes to filter on. The I/O lives in ./notifier.ts.
+ */
+import type { MessageAttributeValue } from '@aws-sdk/client-sns';
+import { type AlarmIdentity, alarmSeverity } from '../contract/alarm-naming.js';
+import { type LoggedResult, scrubSecrets } from './log.js';
+
+/** SNS subjects must be under 100 characters, ASCII, one line. */
+export const MAX_SUBJECT_LENGTH = 99;
+/** Version of the JSON document sent to HTTPS subscribers; bumped only for incompatible changes. */
+export const NOTIFICATION_SCHEMA_VERSION = 1;
+
+/** The JSON CloudWatch publishes to SNS on an alarm state change (the fields we read). */
+export interface AlarmStateChange {
+  AlarmName: string;
+  AlarmDescription?: string | null;
+  AWSAccountId?: string;
+  NewStateValue: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
+  OldStateValue?: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
+  NewStateReason?: string;
+  /** e.g. 2026-11-22T03:05:43.123+0000 */
+  StateChangeTime: string;
+  /** The region's long name, e.g. "EU (Ireland)". */
+  Region?: string;
+  AlarmArn?: string;
+  Trigger?: AlarmTrigger;
+}
+
+export interface AlarmTrigger {
+  MetricName?: string;
+  Namespace?: string;
+  Statistic?: string;
+  Period?: number;
+  EvaluationPeriods?: number;
+  DatapointsToAlarm?: number;
+  Threshold?: number;
+  ComparisonOperator?: string;
+  TreatMissingData?: string;
+  Dimensions?: { name?: string; value?: string; Name?: string; Value?: string }[];
+  Metrics?: {
+    Id?: string;
+    Expression?: string;
+    MetricStat?: {
+      Metric?: {
+        MetricName?: string;
+        Namespace?: string;
+        Dimensions?: { name?: string; value?: string; Name?: string; Value?: string }[];
+      };
+      Period?: number;
+      Stat?: string;
+    };
+    ReturnData?: boolean;
+  }[];
+}
+
+export interface NotificationInput {
+  alarm: AlarmStateChange;
+  identity: AlarmIdentity;
+  /** Region the alarm watches; the home region for the global alarm. */
+  region: string;
+  /** The newest relevant logged result of this probe in `region`, if one was found. */
+  latest?: LoggedResult;
+  /** ISO 8601 time of the last passing run found (last 24 h), null when none, undefined when not looked up. */
+  lastGoodRun?: string | null;
+  /** Global alarm: regions whose latest `Success` copy is 0, and every region that reported. */
+  failingRegions?: string[];
+  reportingRegions?: string[];
+  globalFailureRegions?: number;
+  links: { dashboard?: string; logs?: string; alarm?: string; runbook?: string };
+}
+
+export interface Notification {
+  subject: string;
+  /** The SNS `Message` for `MessageStructure: 'json'`: default/email text, https/sqs/lambda JSON. */
+  message: string;
+  attributes: Record<string, MessageAttributeValue>;
+  text: string;
+  document: NotificationDocument;
+}
+
+export interface NotificationDocument {
+  version: number;
+  kind: AlarmIdentity['kind'];
+  severity: 'warning' | 'critical';
+  state: string;
+  previousState: string | null;
+  probe: string;
+  /** The alarm's region, or `global`. */
+  region: string;
+  failingRegions?: string[];
+  reportingRegions?: string[];
+  headline: string;
+  alarm: { name: string; reason: string | null; stateChangeTime: string; account: string | null };
+  result: {
+    region: string;
+    status: string;
+    stage: string | null;
+    step: string | null;
+    code: string | null;
+    message: string | null;
+    hint: string | null;
+    httpStatus: number | null;
+    startedAt: string;
+    scheduledTime: string | null;
+    durationMs: number;
+    tokenLatencyMs: number | null;
+    credentialDaysLeft: number | null;
+    certificateDaysLeft: number | null;
+  } | null;
+  lastGoodRun: string | null;
+  links: { dashboard: string | null; logs: string | null; alarm: string | null; runbook: string | null };
+}
+
+/** The runbook URL the CDK writes into the alarm description as `Runbook: <url>`. */
+export function runbookFromDescription(description: string | null | undefined): string | undefined {
+  const match = /Runbook:\s*(https?:\/\/\S+)/i.exec(description ?? '');
+  return match?.[1]?.replace(/[).,;]+$/, '');
+}
+
+/** Minutes a Stopped alarm waited without data (period × evaluation periods). */
+export function silentMinutes(trigger: AlarmTrigger | undefined): number | undefined {
+  const period = trigger?.Period ?? trigger?.Metrics?.find((m) => m.MetricStat?.Period)?.MetricStat?.Period;
+  if (!period || !trigger?.EvaluationPeriods) return undefined;
+  return Math.round((period * trigger.EvaluationPeriods) / 60);
+}
+
+/** Of the results found, the one that explains the state: newest failing (or slow) one for an ALARM, else newest. */
+export function pickResult(
+  results: LoggedResult[],
+  identity: AlarmIdentity,
+  state: AlarmStateChange['NewStateValue'],
+): LoggedResult | undefined {
+  const newest = [...results].sort((a, b) => resultTime(b) - resultTime(a));
+  if (state === 'ALARM') {
+    const wanted =
+      identity.kind === 'latency'
+        ? (r: LoggedResult) => r.status === 'degraded'
+        : identity.kind === 'availability' || identity.kind === 'global'
+          ? (r: LoggedResult) => r.status === 'fail'
+          : undefined;
+    const hit = wanted ? newest.find(wanted) : undefined;
+    if (hit) return hit;
+  }
+  return newest[0];
+}
+
+function resultTime(result: LoggedResult): number {
+  return Date.parse(result.scheduledTime ?? result.startedAt) || Date.parse(result.startedAt) || 0;
+}
+
+export function buildNotification(input: NotificationInput): Notification {
+  const { identity, alarm } = input;
+  const severity = alarmSeverity(identity.kind);
+  const state = alarm.NewStateValue;
+  const regionLabel = identity.kind === 'global' ? 'global' : input.region;
+  const subject = fitSubject(subjectLine(input));
+  const headline = headlineOf(input);
+  const latest = input.latest;
+  const certDays = latest ? fewestCertDays(latest) : undefined;
+  const document: NotificationDocument = {
+    version: NOTIFICATION_SCHEMA_VERSION,
+    kind: identity.kind,
+    severity,
+    state,
+    previousState: alarm.OldStateValue ?? null,
+    probe: identity.probe,
+    region: regionLabel,
+    ...(identity.kind === 'global'
+      ? { failingRegions: input.failingRegions ?? [], reportingRegions: input.reportingRegions ?? [] }
+      : {}),
+    headline,
+    alarm: {
+      name: alarm.AlarmName,
+      reason: alarm.NewStateReason ?? null,
+      stateChangeTime: alarm.StateChangeTime,
+      account: alarm.AWSAccountId ?? null,
+    },
+    result: latest
+      ? {
+          region: latest.region ?? input.region,
+          status: latest.status,
+          stage: latest.stage,
+          step: latest.step,
+          code: latest.code,
+          message: latest.message,
+          hint: latest.hint,
+          httpStatus: latest.httpStatus,
+          startedAt: latest.startedAt,
+          scheduledTime: latest.scheduledTime ?? null,
+          durationMs: latest.durationMs,
+          tokenLatencyMs: tokenLatency(latest) ?? null,
+          credentialDaysLeft: latest.credentialDaysLeft ?? null,
+          certificateDaysLeft: certDays ?? null,
+        }
+      : null,
+    lastGoodRun: input.lastGoodRun ?? null,
+    links: {
+      dashboard: input.links.dashboard ?? null,
+      logs: input.links.logs ?? null,
+      alarm: input.links.alarm ?? null,
+      runbook: input.links.runbook ?? null,
+    },
+  };
+  const text = scrubSecrets(plainText(input, document));
+  const json = scrubSecrets(JSON.stringify(document));
+  const message = JSON.stringify({ default: text, email: text, https: json, sqs: json, lambda: json });
+  const attributes: Record<string, MessageAttributeValue> = {
+    severity: { DataType: 'String', StringValue: severity },
+    probe: { DataType: 'String', StringValue: identity.probe },
+    code: { DataType: 'String', StringValue: attributeCode(input) },
+    state: { DataType: 'String', StringValue: state },
+    region: { DataType: 'String', StringValue: regionLabel },
+    kind: { DataType: 'String', StringValue: identity.kind },
+  };
+  return { subject, message, attributes, text, document: JSON.parse(json) as NotificationDocument };
+}
+
+/** The `code` attribute: the failing result's code, or a code naming the alarm when there is none. */
+function attributeCode(input: NotificationInput): string {
+  const { identity, alarm, latest } = input;
+  if (alarm.NewStateValue !== 'ALARM') return 'recovered';
+  if (identity.kind === 'stopped') return 'not_running';
+  if (identity.kind === 'expiry') return 'expiring';
+  return latest?.code ?? 'unknown';
+}
+
+function subjectLine(input: NotificationInput): string {
+  const { identity, alarm, latest, region } = input;
+  const probe = identity.probe;
+  if (alarm.NewStateValue !== 'ALARM') {
+    switch (identity.kind) {
+      case 'availability':
+        return `[OK] ${probe} recovered (${region})`;
+      case 'latency':
+        return `[OK] ${probe} latency back to normal (${region})`;
+      case 'expiry':
+        return `[OK] ${probe} expiry no longer close (${region})`;
+      case 'stopped':
+        return `[OK] ${probe} running again (${region})`;
+      case 'global':
+        return `[OK] ${probe} recovered: fewer than ${input.globalFailureRegions ?? 2} regions failing`;
+    }
+  }
+  switch (identity.kind) {
+    case 'availability':
+      return latest?.status === 'fail' && latest.code
+        ? `[FAIL] ${probe}: ${latest.stage ?? 'run'} ${latest.code} (${region})`
+        : `[FAIL] ${probe} failing (${region})`;
+    case 'latency':
+      return latest?.status === 'degraded' && latest.stage
+        ? `[SLOW] ${probe}: ${latest.step ?? latest.stage} slow (${region})`
+        : `[SLOW] ${probe} latency high (${region})`;
+    case 'expiry': {
+      const what = expiringWhat(input);
+      return what ? `[EXPIRING] ${probe}: ${what} (${region})` : `[EXPIRING] ${probe}: expires soon (${region})`;
+    }
+    case 'stopped': {
+      const minutes = silentMinutes(alarm.Trigger);
+      return `[STOPPED] ${probe}: no run reported${minutes ? ` for ${minutes} min` : ''} (${region})`;
+    }
+    case 'global': {
+      const failing = input.failingRegions ?? [];
+      // Without the per-region lookup, the alarm itself says "at least N".
+      const count = failing.length ? `${failing.length}` : `${input.globalFailureRegions ?? 2}+`;
+      return `[CRITICAL] ${probe} failing in ${count} regions`;
+    }
+  }
+}
+
+function headlineOf(input: NotificationInput): string {
+  const { identity, alarm, latest, region } = input;
+  const probe = identity.probe;
+  if (alarm.NewStateValue !== 'ALARM') {
+    switch (identity.kind) {
+      case 'global':
+        return `${probe} is no longer failing in ${input.globalFailureRegions ?? 2} or more regions at once.`;
+      case 'stopped':
+        return `${probe} is reporting runs again in ${region}.`;
+      case 'expiry':
+        return `${probe}: no certificate or credential is close to expiry any more in ${region}.`;
+      case 'latency':
+        return `${probe} latency is back under its threshold in ${region}.`;
+      case 'availability':
+        return `${probe} is passing again in ${region}.`;
+    }
+  }
+  switch (identity.kind) {
+    case 'availability':
+      return latest?.status === 'fail'
+        ? `${probe} is failing in ${region}: ${latest.message ?? latest.code ?? 'see the latest result'}`
+        : `${probe} is failing in ${region}.`;
+    case 'latency':
+      return `${probe} is slower than its degraded threshold in ${region}${latest?.message ? `: ${latest.message}` : '.'}`;
+    case 'expiry':
+      return `${probe}: ${expiringWhat(input) ?? 'a certificate or the credential expires soon'} (seen from ${region}). Renew it before it breaks.`;
+    case 'stopped': {
+      const minutes = silentMinutes(alarm.Trigger);
+      return `${probe}: no run reported${minutes ? ` for ${minutes} minutes` : ''} in ${region}: schedule removed, function failing before it could publish, or throttled. Silence is not health.`;
+    }
+    case 'global': {
+      const failing = input.failingRegions ?? [];
+      return failing.length
+        ? `${probe} is failing in ${failing.length} regions at once: ${failing.join(', ')}.`
+        : `${probe} is failing in ${input.globalFailureRegions ?? 2} or more regions at once.`;
+    }
+  }
+}
+
+function expiringWhat(input: NotificationInput): string | undefined {
+  const latest = input.latest;
+  if (!latest) return undefined;
+  const credential = latest.credentialDaysLeft;
+  const cert = fewestCertDays(latest);
+  const metric = input.alarm.Trigger?.MetricName;
+  const say = (what: string, days: number) =>
+    `${what} expires in ${Math.floor(days)} day${Math.floor(days) === 1 ? '' : 's'}`;
+  if (metric === 'CertificateDaysLeft' && cert !== undefined) return say('TLS certificate', cert);
+  if (metric === 'CredentialDaysLeft' && credential !== undefined) return say('credential', credential);
+  if (credential !== undefined && (cert === undefined || credential <= cert)) return say('credential', credential);
+  if (cert !== undefined) return say('TLS certificate', cert);
+  return undefined;
+}
+
+function plainText(input: NotificationInput, doc: NotificationDocument): string {
+  const lines: string[] = [doc.headline, ''];
+  const row = (label: string, value: string | number | null | undefined) => {
+    if (value !== null && value !== undefined && value !== '') lines.push(`${`${label}:`.padEnd(15)}${value}`);
+  };
+  row('Probe', doc.probe);
+  row('Region', doc.region === 'global' ? `global (alarm in ${input.region})` : doc.region);
+  row('Severity', doc.severity);
+  row('State', `${doc.state}${doc.previousState ? ` (was ${doc.previousState})` : ''} at ${doc.alarm.stateChangeTime}`);
+  if (doc.failingRegions) {
+    row('Failing in', doc.failingRegions.length ? doc.failingRegions.join(', ') : 'unknown');
+    row('Reporting', doc.reportingRegions?.join(', '));
+  }
+  lines.push('');
+  const r = doc.result;
+  if (r) {
+    lines.push(`Latest result (${r.region}, ${r.scheduledTime ?? r.startedAt}):`);
+    row('Status', r.status);
+    row('Stage', r.stage ? `${r.stage}${r.step ? ` / ${r.step}` : ''}` : null);
+    row('Code', r.code);
+    row('What', r.message);
+    row('Hint', r.hint);
+    row('HTTP status', r.httpStatus);
+    row(
+      'Latency',
+      `${r.tokenLatencyMs !== null ? `token ${Math.round(r.tokenLatencyMs)} ms, ` : ''}total ${Math.round(r.durationMs)} ms`,
+    );
+    row('Credential', r.credentialDaysLeft !== null ? `${Math.floor(r.credentialDaysLeft)} days left` : null);
+    row('Certificate', r.certificateDaysLeft !== null ? `${Math.floor(r.certificateDaysLeft)} days left` : null);
+  } else {
+    lines.push(`No result of ${doc.probe} was found in the probe's log around ${doc.alarm.stateChangeTime}.`);
+  }
+  row('Last good run', doc.lastGoodRun ?? (input.lastGoodRun === null ? 'none in the last 24 hours' : null));
+  lines.push('');
+  row('Alarm', doc.alarm.name);
+  row('Reason', doc.alarm.reason);
+  row('Dashboard', doc.links.dashboard);
+  row('Logs', doc.links.logs);
+  row('Alarm link', doc.links.alarm);
+  row('Runbook', doc.links.runbook);
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
+}
+
+function fitSubject(subject: string): string {
+  // One line of printable ASCII, as SNS requires.
+  const ascii = subject.replace(/[^\x20-\x7e]/g, '?');
+  return ascii.length <= MAX_SUBJECT_LENGTH ? ascii : `${ascii.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;
+}
+
+function tokenLatency(result: LoggedResult): number | undefined {
+  return result.exchanges?.findLast((e) => e.name === 'token' && e.status !== null)?.timings.totalMs;
+}
+
+function fewestCertDays(result: LoggedResult): number | undefined {
+  const days = (result.exchanges ?? []).map((e) => e.certDaysLeft).filter((d): d is number => typeof d === 'number');
+  return days.length ? Math.min(...days) : undefined;
+}

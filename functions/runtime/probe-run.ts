@@ -1,0 +1,353 @@
+/**
+ * One scheduled probe run inside Lambda: validate the event, drop a duplicate delivery, run the engine
+ * within the time Lambda has left, log the result, publish the metrics. Dependencies are injected, so
+ * the handler file only wires the real ones and the tests swap the clients.
+ *
+ * Every path ends with a logged and published result — a failing engine, an internal error, even an
+ * invalid event whose probe name can still be read — so that silence only ever means "not running".
+ * Nothing here throws to Lambda: an asynchronous invoke that throws is retried, and a bad event would
+ * crash-loop.
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type ResolvedProbe, resolveProbe } from '../config/resolve.js';
+import {
+  DEFAULT_GLOBAL_FAILURE_REGIONS,
+  DEFAULT_METRICS_TRANSPORT,
+  DEFAULT_NAMESPACE,
+  METRICS_TRANSPORTS,
+  type MetricsTransport,
+  type ProbesConfig,
+} from '../config/schema.js';
+import { PROBE_ENV } from '../contract/environment.js';
+import { hasGlobalAlarm } from '../contract/metric-catalogue.js';
+import type { ProbeResult } from '../engine/result.js';
+import type { EngineDeps } from '../engine/run.js';
+import type { Clock, SecretSource } from '../engine/types.js';
+import { systemClock } from '../engine/types.js';
+import { logResult, type RuntimeLogger, scrubSecrets } from './log.js';
+import { buildMetricData, publishMetrics, scheduleIntervalMinutes } from './metrics.js';
+import { probeEventSchema } from './probe-event.js';
+import { DEFAULT_SECRET_CACHE_TTL_SEC } from './secrets-manager-source.js';
+
+/** @default 3000 ms kept for logging and publishing after the engine's deadline. */
+export const DEFAULT_DEADLINE_MARGIN_MS = 3_000;
+/** The engine always gets at least this long, even when Lambda's remaining time says less. */
+export const MIN_DEADLINE_MS = 1_000;
+/**
+ * The engine enforces its own deadline; if it ever overran it by more than this, the run is reported as
+ * a `timeout` anyway, so that the result is still logged and published before Lambda's timeout.
+ */
+export const ENGINE_GRACE_MS = 1_000;
+/** Scheduled events remembered per container to drop duplicate deliveries. */
+export const RECENT_EVENTS_CAPACITY = 512;
+
+export interface ProbeSettings {
+  region: string;
+  homeRegion: string;
+  namespace: string;
+  deadlineMarginMs: number;
+  secretCacheTtlSec: number;
+  /** Regional metrics by PutMetricData or EMF log lines. @default putMetricData */
+  metricsTransport: MetricsTransport;
+  /** A probe with at least this many regions has a global alarm, so its Success copy is published. @default 2 */
+  globalFailureRegions: number;
+}
+
+export function probeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ProbeSettings {
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return {
+    region,
+    homeRegion: env[PROBE_ENV.homeRegion] || region,
+    namespace: env[PROBE_ENV.namespace] || DEFAULT_NAMESPACE,
+    deadlineMarginMs: positiveNumber(env[PROBE_ENV.deadlineMarginMs], DEFAULT_DEADLINE_MARGIN_MS),
+    secretCacheTtlSec: positiveNumber(env[PROBE_ENV.secretCacheTtlSec], DEFAULT_SECRET_CACHE_TTL_SEC, true),
+    metricsTransport: metricsTransport(env[PROBE_ENV.metricsTransport]),
+    globalFailureRegions: Math.max(
+      1,
+      Math.floor(positiveNumber(env[PROBE_ENV.globalFailureRegions], DEFAULT_GLOBAL_FAILURE_REGIONS)),
+    ),
+  };
+}
+
+function metricsTransport(raw: string | undefined): MetricsTransport {
+  const value = raw?.trim();
+  return (METRICS_TRANSPORTS as readonly string[]).includes(value ?? '')
+    ? (value as MetricsTransport)
+    : DEFAULT_METRICS_TRANSPORT;
+}
+
+function positiveNumber(raw: string | undefined, fallback: number, allowZero = false): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  return Number.isFinite(value) && (value > 0 || (allowZero && value === 0)) ? value : fallback;
+}
+
+export interface ProbeRunDeps {
+  settings: ProbeSettings;
+  runProbe: (probe: ResolvedProbe, deps: EngineDeps) => Promise<ProbeResult>;
+  secrets: () => SecretSource;
+  /** CloudWatch of the function's region. */
+  cloudWatch: () => CloudWatchClient;
+  /** CloudWatch of the home region (only called when it differs). */
+  homeCloudWatch: () => CloudWatchClient;
+  logger: RuntimeLogger & { addContext?(context: Context): void };
+  clock?: Clock;
+  /** @default ENGINE_GRACE_MS */
+  engineGraceMs?: number;
+  /** Duplicate detection; one per container. @default a new RecentKeys */
+  recent?: RecentKeys;
+}
+
+/** What the handler returns (visible to a synchronous invoke; ignored by Scheduler). */
+export type ProbeRunOutput =
+  | { outcome: 'ran'; result: ProbeResult; published: boolean }
+  | { outcome: 'duplicate'; probe: string; scheduledTime: string }
+  | { outcome: 'invalid_event'; problems: string[] };
+
+type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Context>;
+
+/** Builds the probe function's handler. */
+export function createProbeRunner(
+  deps: ProbeRunDeps,
+): (event: unknown, context?: LambdaContext) => Promise<ProbeRunOutput> {
+  const clock = deps.clock ?? systemClock;
+  const recent = deps.recent ?? new RecentKeys(RECENT_EVENTS_CAPACITY);
+  const { logger, settings } = deps;
+
+  return async (event, context) => {
+    if (context && deps.logger.addContext && context.awsRequestId) deps.logger.addContext(context as Context);
+    const parsed = probeEventSchema.safeParse(event);
+    if (!parsed.success) return invalidEvent(event, parsed.error, deps, clock);
+    const { probe: config, scheduledTime: rawScheduled, executionId } = parsed.data;
+
+    // A scheduledTime that is not a date (a placeholder the schedule did not fill) would make every run
+    // look like the first one's duplicate: only a real time, else the execution id, identifies a run.
+    const validScheduled = rawScheduled !== undefined && !Number.isNaN(Date.parse(rawScheduled));
+    const runKey = validScheduled ? rawScheduled : executionId;
+    if (runKey !== undefined) {
+      const key = `${config.name}\u0000${runKey}`;
+      if (recent.has(key)) {
+        logger.info('duplicate scheduled event dropped', {
+          event: 'duplicate_event',
+          probe: config.name,
+          scheduledTime: rawScheduled,
+          executionId,
+        });
+        return { outcome: 'duplicate', probe: config.name, scheduledTime: rawScheduled ?? runKey };
+      }
+      recent.add(key);
+    }
+    const scheduledTime = scheduledDate(rawScheduled, clock, logger, config.name);
+
+    let result: ProbeResult;
+    let probe: ResolvedProbe | undefined;
+    try {
+      probe = resolveProbe({ probes: [config] } as ProbesConfig, config);
+      const remaining = context?.getRemainingTimeInMillis?.();
+      const available =
+        remaining === undefined ? probe.deadlineMs : Math.max(MIN_DEADLINE_MS, remaining - settings.deadlineMarginMs);
+      const deadlineMs = Math.min(probe.deadlineMs, available);
+      result = await withinDeadline(
+        deps.runProbe({ ...probe, deadlineMs }, { secrets: deps.secrets(), clock }),
+        deadlineMs + (deps.engineGraceMs ?? ENGINE_GRACE_MS),
+        () => overrunResult(config.name, deadlineMs, clock),
+      );
+    } catch (error) {
+      result = internalErrorResult(config.name, error, clock);
+      logger.error('probe run threw', {
+        event: 'internal_error',
+        probe: config.name,
+        errorName: error instanceof Error ? error.name : typeof error,
+        // Frames only: the first line repeats the message, which is already in the (scrubbed) result.
+        frames: error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 12).join('\n') : undefined,
+      });
+    }
+    const published = await finish(result, scheduledTime, probe, config.regions, deps, executionId, config.runbookUrl);
+    return { outcome: 'ran', result, published };
+  };
+}
+
+/** Logs, then publishes (the log line is in place before the metric that may raise an alarm). Never throws. */
+async function finish(
+  result: ProbeResult,
+  scheduledTime: Date,
+  probe: ResolvedProbe | undefined,
+  regions: readonly string[] | undefined,
+  deps: ProbeRunDeps,
+  executionId: string | undefined,
+  runbookUrl: string | undefined,
+): Promise<boolean> {
+  const { logger, settings } = deps;
+  try {
+    logResult(logger, result, {
+      region: settings.region,
+      scheduledTime: scheduledTime.toISOString(),
+      ...(runbookUrl ? { runbookUrl } : {}),
+      ...(executionId ? { executionId } : {}),
+    });
+  } catch (error) {
+    logger.error('result log line failed', { event: 'internal_error', errorName: (error as Error)?.name });
+  }
+  try {
+    const data = buildMetricData(result, {
+      scheduledTime,
+      gaugeThresholdDays: probe?.alarms.expiryDaysThreshold ?? 14,
+      scheduleIntervalMinutes: probe ? scheduleIntervalMinutes(probe.schedule) : 1,
+    });
+    const outcome = await publishMetrics({
+      result,
+      data,
+      namespace: settings.namespace,
+      region: settings.region,
+      homeRegion: settings.homeRegion,
+      scheduledTime,
+      // The copy only feeds the global alarm: published when the CDK app creates one (same rule). When
+      // the event is too broken to name the regions, publish it rather than blind that alarm.
+      regionalCopy: regions ? hasGlobalAlarm({ regions }, settings.globalFailureRegions) : true,
+      transport: settings.metricsTransport,
+      client: deps.cloudWatch(),
+      homeClient: deps.homeCloudWatch,
+      logger,
+    });
+    return outcome.failures === 0;
+  } catch (error) {
+    logger.error('metric publishing failed', {
+      event: 'metric_publish_failed',
+      probe: result.probe,
+      errorName: (error as Error)?.name ?? 'UnknownError',
+    });
+    return false;
+  }
+}
+
+/**
+ * A bad event is logged once with every problem and its path. When the probe name can still be read, a
+ * `config`/`invalid_config` result is logged and published too, so the availability alarm names the
+ * cause instead of the "stopped" alarm guessing at it.
+ */
+async function invalidEvent(
+  event: unknown,
+  error: z.ZodError,
+  deps: ProbeRunDeps,
+  clock: Clock,
+): Promise<ProbeRunOutput> {
+  const problems = error.issues.map((issue) => `${['event', ...issue.path].join('.')}: ${issue.message}`);
+  const raw = (event && typeof event === 'object' ? event : {}) as {
+    probe?: { name?: unknown; regions?: unknown };
+    scheduledTime?: unknown;
+  };
+  const name = raw.probe && typeof raw.probe === 'object' ? raw.probe.name : undefined;
+  deps.logger.error('invalid probe event', {
+    event: 'invalid_event',
+    probe: typeof name === 'string' ? name : undefined,
+    problems,
+  });
+  if (typeof name === 'string' && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) {
+    const now = clock.now();
+    const result: ProbeResult = {
+      probe: name,
+      status: 'fail',
+      stage: 'config',
+      step: null,
+      code: 'invalid_config',
+      message: scrubSecrets(`the schedule's event is invalid: ${problems.join('; ')}`).slice(0, 1000),
+      hint: 'the deployed schedule input does not match the probe event contract: redeploy with the current CDK app (cdk deploy) so that the schedule and the function agree.',
+      httpStatus: null,
+      startedAt: new Date(now).toISOString(),
+      durationMs: 0,
+      exchanges: [],
+      token: null,
+      warnings: [],
+    };
+    const scheduled = typeof raw.scheduledTime === 'string' ? raw.scheduledTime : undefined;
+    const listed = raw.probe?.regions;
+    const regions =
+      Array.isArray(listed) && listed.length > 0 && listed.every((r) => typeof r === 'string') ? listed : undefined;
+    const when = scheduledDate(scheduled, clock, deps.logger, name);
+    await finish(result, when, undefined, regions, deps, undefined, undefined);
+  }
+  return { outcome: 'invalid_event', problems };
+}
+
+/** The result of a run that threw (a bug in the engine or this runtime): still logged and published. */
+export function internalErrorResult(probe: string, error: unknown, clock: Clock = systemClock): ProbeResult {
+  const name = error instanceof Error ? error.name : typeof error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    probe,
+    status: 'fail',
+    stage: null,
+    step: null,
+    code: 'internal_error',
+    message: scrubSecrets(`internal error in the probe function: ${name}: ${detail}`).slice(0, 500),
+    hint: "a failure of oauth-probe itself, not of the authorization server or the API: see the probe function's log and report it.",
+    httpStatus: null,
+    startedAt: new Date(clock.now()).toISOString(),
+    durationMs: 0,
+    exchanges: [],
+    token: null,
+    warnings: [],
+  };
+}
+
+/** The engine's answer, or `fallback()` once `ms` have passed without one. */
+async function withinDeadline<T>(work: Promise<T>, ms: number, fallback: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback()), ms);
+  });
+  try {
+    return await Promise.race([work, overrun]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function overrunResult(probe: string, deadlineMs: number, clock: Clock): ProbeResult {
+  return {
+    ...internalErrorResult(probe, undefined, clock),
+    code: 'timeout',
+    message: `the run did not finish within its deadline of ${deadlineMs} ms`,
+    hint: "the engine overran its own deadline: a failure of oauth-probe itself (report it); the probed servers may also be very slow, see the function's log.",
+    durationMs: deadlineMs,
+  };
+}
+
+function scheduledDate(raw: string | undefined, clock: Clock, logger: RuntimeLogger, probe: string): Date {
+  if (raw !== undefined) {
+    const time = Date.parse(raw);
+    if (!Number.isNaN(time)) return new Date(time);
+    logger.warn('scheduledTime is not a date; using the current time', {
+      event: 'invalid_scheduled_time',
+      probe,
+      scheduledTime: raw.slice(0, 100),
+    });
+  }
+  return new Date(clock.now());
+}
+
+/** A bounded set with least-recently-added eviction. */
+export class RecentKeys {
+  readonly #keys = new Set<string>();
+  constructor(readonly capacity: number) {}
+
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+
+  add(key: string): void {
+    this.#keys.delete(key);
+    this.#keys.add(key);
+    while (this.#keys.size > this.capacity) {
+      const oldest = this.#keys.values().next().value;
+      if (oldest === undefined) break;
+      this.#keys.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.#keys.size;
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Credentials from AWS Secrets Manager, behind the engine's `SecretSource` interface.
+ *
+ * A warm function keeps each parsed secret for a short TTL so that a 1-minute schedule does not call
+ * Secrets Manager every minute. The engine re-reads with `bypassCache` when the token endpoint answers
+ * `invalid_client` on a cached copy (the secret may have been rotated since). When Secrets Manager is
+ * throttling or unreachable, a cached copy (even an expired one) is better than no run at all; without
+ * one the failure is the probe's own infrastructure, and says so.
+ *
+ * Nothing here logs or throws a secret value: errors name the secret id and the field, never the text.
+ */
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { localSecretId } from '../contract/secret-ids.js';
+import { type Clock, CredentialsError, type SecretLookup, type SecretSource, systemClock } from '../engine/types.js';
+import { parseSecretString } from '../secrets/parse.js';
+import type { RuntimeLogger } from './log.js';
+
+/** @default 300 seconds */
+export const DEFAULT_SECRET_CACHE_TTL_SEC = 300;
+
+export interface SecretsManagerSourceOptions {
+  client: SecretsManagerClient;
+  /** The function's own region: an ARN of a replicated secret is rewritten to the local replica. */
+  region?: string;
+  /** @default 300 (env SECRET_CACHE_TTL_SEC in Lambda) */
+  ttlSec?: number;
+  clock?: Clock;
+  logger?: Pick<RuntimeLogger, 'warn'>;
+}
+
+interface CacheEntry {
+  lookup: SecretLookup['secret'];
+  fetchedAt: number;
+}
+
+const NOT_FOUND = new Set(['ResourceNotFoundException']);
+const ACCESS_DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnrecognizedClientException',
+  'DecryptionFailure',
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+]);
+const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+
+export class SecretsManagerSecretSource implements SecretSource {
+  readonly #client: SecretsManagerClient;
+  readonly #region: string | undefined;
+  readonly #ttlMs: number;
+  readonly #clock: Clock;
+  readonly #logger: Pick<RuntimeLogger, 'warn'> | undefined;
+  readonly #cache = new Map<string, CacheEntry>();
+
+  constructor(options: SecretsManagerSourceOptions) {
+    this.#client = options.client;
+    this.#region = options.region;
+    this.#ttlMs = (options.ttlSec ?? DEFAULT_SECRET_CACHE_TTL_SEC) * 1000;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger;
+  }
+
+  async get(secretId: string, options: { bypassCache?: boolean } = {}): Promise<SecretLookup> {
+    const cached = this.#cache.get(secretId);
+    if (cached && !options.bypassCache && this.#clock.now() - cached.fetchedAt < this.#ttlMs) {
+      return { secret: cached.lookup, fromCache: true };
+    }
+    let text: string;
+    try {
+      text = await this.#fetch(secretId);
+    } catch (error) {
+      const failure = classifySecretsManagerError(error, secretId);
+      if (failure.transient && cached) {
+        this.#logger?.warn('secrets_manager_unavailable_using_cached_copy', {
+          event: 'secret_cache_stale_read',
+          secretId,
+          errorName: errorName(error),
+          cachedAgeSec: Math.round((this.#clock.now() - cached.fetchedAt) / 1000),
+        });
+        return { secret: cached.lookup, fromCache: true };
+      }
+      throw failure.error;
+    }
+    // A malformed secret is not cached: the next run reads it again, so a fix is picked up at once.
+    const secret = parseSecretString(text, secretId);
+    this.#cache.set(secretId, { lookup: secret, fetchedAt: this.#clock.now() });
+    return { secret, fromCache: false };
+  }
+
+  async #fetch(secretId: string): Promise<string> {
+    const output = await this.#client.send(
+      new GetSecretValueCommand({ SecretId: localSecretId(secretId, this.#region) }),
+    );
+    if (typeof output.SecretString === 'string') return output.SecretString;
+    throw new CredentialsError(
+      'secret_malformed',
+      output.SecretBinary
+        ? `secret "${secretId}" is stored as binary: store the JSON object as the secret string instead`
+        : `secret "${secretId}" has no secret string: store a JSON object such as {"client_id": "...", "client_secret": "..."}`,
+    );
+  }
+}
+
+/** Maps a Secrets Manager failure to a credentials-stage error; `transient` ones may be served from cache. */
+export function classifySecretsManagerError(
+  error: unknown,
+  secretId: string,
+): { error: CredentialsError; transient: boolean } {
+  if (error instanceof CredentialsError) return { error, transient: false };
+  const name = errorName(error);
+  const cause = { cause: error };
+  if (NOT_FOUND.has(name)) {
+    return {
+      transient: false,
+      error: new CredentialsError(
+        'secret_not_found',
+        `secret "${secretId}" does not exist in this region: create it (or a replica) here, or fix credentials.secretId`,
+        cause,
+      ),
+    };
+  }
+  if (name === 'InvalidRequestException') {
+    // Secrets Manager answers this for a secret scheduled for deletion.
+    return {
+      transient: false,
+      error: new CredentialsError(
+        'secret_not_found',
+        `secret "${secretId}" cannot be read (${name}): it may be scheduled for deletion; restore it or fix credentials.secretId`,
+        cause,
+      ),
+    };
+  }
+  if (ACCESS_DENIED.has(name)) {
+    const kms = name.startsWith('KMS') || name === 'DecryptionFailure';
+    return {
+      transient: false,
+      error: new CredentialsError(
+        'secret_access_denied',
+        kms
+          ? `secret "${secretId}" cannot be decrypted (${name}): allow the probe function kms:Decrypt on the secret's key (credentials.kmsKeyArn)`
+          : `the probe function may not read secret "${secretId}" (${name}): allow secretsmanager:GetSecretValue on it`,
+        cause,
+      ),
+    };
+  }
+  if (isTransient(error, name)) {
+    return {
+      transient: true,
+      error: new CredentialsError(
+        'secret_unavailable',
+        `Secrets Manager did not answer for "${secretId}" (${name}) and no cached copy was in hand: the probe's own infrastructure failed, not the authorization server`,
+        cause,
+      ),
+    };
+  }
+  return {
+    transient: false,
+    error: new CredentialsError(
+      'secret_unavailable',
+      `reading secret "${secretId}" from Secrets Manager failed (${name}): the probe's own infrastructure failed, not the authorization server`,
+      cause,
+    ),
+  };
+}
+
+function isTransient(error: unknown, name: string): boolean {
+  if (THROTTLED.has(name)) return true;
+  const e = error as { $fault?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown } | null;
+  if (!e || typeof e !== 'object') return true;
+  if (e.$retryable) return true;
+  if (e.$fault === 'server') return true;
+  const status = e.$metadata?.httpStatusCode;
+  // No HTTP status: the request never got an answer (DNS, connection refused, timeout, socket reset).
+  return status === undefined || status >= 500 || status === 429;
+}
+
+function errorName(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { name, code } = error as { name?: unknown; code?: unknown };
+    if (typeof name === 'string' && name !== 'Error') return name;
+    if (typeof code === 'string') return code;
+    if (typeof name === 'string') return name;
+  }
+  return 'UnknownError';
+}

@@ -1,0 +1,331 @@
+import { describe, expect, it } from 'vitest';
+import { type AlarmKind, alarmSeverity, parseAlarmName } from '../../functions/contract/alarm-naming.js';
+import type { LoggedResult } from '../../functions/runtime/log.js';
+import {
+  buildNotification,
+  MAX_SUBJECT_LENGTH,
+  type NotificationInput,
+  pickResult,
+  runbookFromDescription,
+} from '../../functions/runtime/notification.js';
+import { alarmChange } from './alarm-fixtures.js';
+import { degradedResult, failResult, passResult } from './fixtures.js';
+
+const links = {
+  dashboard: 'https://console.aws.amazon.com/cloudwatch/home#dashboards:name=oauth-probe',
+  logs: 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:logs-insights',
+  alarm: 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/x',
+  runbook: 'https://wiki.example.com/runbooks/billing-api',
+};
+
+const logged = (result = failResult()): LoggedResult => ({
+  ...result,
+  region: 'eu-west-1',
+  scheduledTime: '2026-11-22T07:05:00.000Z',
+});
+
+function input(kind: AlarmKind, state: 'ALARM' | 'OK', extra: Partial<NotificationInput> = {}): NotificationInput {
+  const alarm = alarmChange(kind, state);
+  return {
+    alarm,
+    identity: parseAlarmName(alarm.AlarmName)!,
+    region: kind === 'global' ? 'us-east-1' : 'eu-west-1',
+    lastGoodRun: '2026-11-22T06:58:00.000Z',
+    globalFailureRegions: 2,
+    links,
+    ...extra,
+  };
+}
+
+const attr = (n: ReturnType<typeof buildNotification>) =>
+  Object.fromEntries(Object.entries(n.attributes).map(([k, v]) => [k, v.StringValue]));
+
+describe('buildNotification', () => {
+  describe('availability', () => {
+    it('ALARM: subject names the stage and code, body carries the diagnosis and links', () => {
+      const n = buildNotification(input('availability', 'ALARM', { latest: logged() }));
+
+      expect(n.subject).toBe('[FAIL] billing-api: token invalid_client (eu-west-1)');
+      expect(attr(n)).toEqual({
+        severity: 'warning',
+        probe: 'billing-api',
+        code: 'invalid_client',
+        state: 'ALARM',
+        region: 'eu-west-1',
+        kind: 'availability',
+      });
+      for (const text of [
+        'billing-api is failing in eu-west-1: token endpoint answered 401 invalid_client',
+        'Stage:         token',
+        'Code:          invalid_client',
+        'Hint:          the client secret was rejected',
+        'HTTP status:   401',
+        'Latency:       token 95 ms, total 230 ms',
+        'Last good run: 2026-11-22T06:58:00.000Z',
+        `Dashboard:     ${links.dashboard}`,
+        `Logs:          ${links.logs}`,
+        `Runbook:       ${links.runbook}`,
+        'State:         ALARM (was OK) at 2026-11-22T07:06:30.123+0000',
+      ]) {
+        expect(n.text).toContain(text);
+      }
+    });
+
+    it('ALARM: the JSON document is structured for pagers and webhooks', () => {
+      const n = buildNotification(input('availability', 'ALARM', { latest: logged() }));
+
+      expect(n.document).toEqual({
+        version: 1,
+        kind: 'availability',
+        severity: 'warning',
+        state: 'ALARM',
+        previousState: 'OK',
+        probe: 'billing-api',
+        region: 'eu-west-1',
+        headline: 'billing-api is failing in eu-west-1: token endpoint answered 401 invalid_client',
+        alarm: {
+          name: 'OAuthProbe-billing-api-eu-west-1-Availability',
+          reason: 'Threshold Crossed: 3 out of the last 5 datapoints were less than the threshold (1.0).',
+          stateChangeTime: '2026-11-22T07:06:30.123+0000',
+          account: '123456789012',
+        },
+        result: {
+          region: 'eu-west-1',
+          status: 'fail',
+          stage: 'token',
+          step: null,
+          code: 'invalid_client',
+          message: 'token endpoint answered 401 invalid_client',
+          hint: 'the client secret was rejected: check that credentials.secretId holds the current secret.',
+          httpStatus: 401,
+          startedAt: '2026-11-22T07:05:00.120Z',
+          scheduledTime: '2026-11-22T07:05:00.000Z',
+          durationMs: 230,
+          tokenLatencyMs: 95,
+          credentialDaysLeft: 200,
+          certificateDaysLeft: 80,
+        },
+        lastGoodRun: '2026-11-22T06:58:00.000Z',
+        links,
+      });
+    });
+
+    it('sends text to email and default, JSON to https (MessageStructure json)', () => {
+      const n = buildNotification(input('availability', 'ALARM', { latest: logged() }));
+      const message = JSON.parse(n.message) as Record<string, string>;
+
+      expect(message.default).toBe(n.text);
+      expect(message.email).toBe(n.text);
+      expect(JSON.parse(message.https!)).toEqual(n.document);
+    });
+
+    it('ALARM without a result found: still a clear subject, and says none was found', () => {
+      const n = buildNotification(input('availability', 'ALARM'));
+
+      expect(n.subject).toBe('[FAIL] billing-api failing (eu-west-1)');
+      expect(n.text).toContain('No result of billing-api was found');
+      expect(attr(n).code).toBe('unknown');
+    });
+
+    it('OK: recovered', () => {
+      const n = buildNotification(input('availability', 'OK', { latest: logged(passResult()) }));
+
+      expect(n.subject).toBe('[OK] billing-api recovered (eu-west-1)');
+      expect(attr(n)).toMatchObject({ severity: 'warning', state: 'OK', code: 'recovered' });
+      expect(n.text).toContain('billing-api is passing again in eu-west-1.');
+    });
+  });
+
+  describe('latency', () => {
+    it('ALARM: slow, naming the slow step', () => {
+      const n = buildNotification(input('latency', 'ALARM', { latest: logged(degradedResult()) }));
+
+      expect(n.subject).toBe('[SLOW] billing-api: list-invoices slow (eu-west-1)');
+      expect(attr(n)).toMatchObject({ severity: 'warning', code: 'slow_response', kind: 'latency' });
+      expect(n.text).toContain('took 2100 ms, over degradedMs 1500 ms');
+    });
+
+    it('OK: back to normal', () => {
+      expect(buildNotification(input('latency', 'OK')).subject).toBe(
+        '[OK] billing-api latency back to normal (eu-west-1)',
+      );
+    });
+  });
+
+  describe('expiry', () => {
+    it('ALARM: says what expires and in how many days', () => {
+      const n = buildNotification(input('expiry', 'ALARM', { latest: logged(passResult({ credentialDaysLeft: 12 })) }));
+
+      expect(n.subject).toBe('[EXPIRING] billing-api: credential expires in 12 days (eu-west-1)');
+      expect(attr(n)).toMatchObject({ severity: 'warning', code: 'expiring' });
+      expect(n.document.result?.credentialDaysLeft).toBe(12);
+    });
+
+    it('OK: no longer close', () => {
+      expect(buildNotification(input('expiry', 'OK')).subject).toBe(
+        '[OK] billing-api expiry no longer close (eu-west-1)',
+      );
+    });
+  });
+
+  describe('stopped', () => {
+    it('ALARM: says plainly that no run was reported, for how long, and the likely causes', () => {
+      const n = buildNotification(input('stopped', 'ALARM'));
+
+      expect(n.subject).toBe('[STOPPED] billing-api: no run reported for 3 min (eu-west-1)');
+      expect(n.text).toContain(
+        'no run reported for 3 minutes in eu-west-1: schedule removed, function failing before it could publish, or throttled.',
+      );
+      expect(attr(n)).toMatchObject({ severity: 'warning', code: 'not_running', kind: 'stopped' });
+    });
+
+    it('OK: running again', () => {
+      expect(buildNotification(input('stopped', 'OK')).subject).toBe('[OK] billing-api running again (eu-west-1)');
+    });
+  });
+
+  describe('global', () => {
+    it('ALARM: critical, lists the failing regions and carries the home region result', () => {
+      const n = buildNotification(
+        input('global', 'ALARM', {
+          latest: { ...logged(), region: 'us-east-1' },
+          failingRegions: ['eu-west-1', 'us-east-1'],
+          reportingRegions: ['ap-southeast-2', 'eu-west-1', 'us-east-1'],
+        }),
+      );
+
+      expect(n.subject).toBe('[CRITICAL] billing-api failing in 2 regions');
+      expect(attr(n)).toEqual({
+        severity: 'critical',
+        probe: 'billing-api',
+        code: 'invalid_client',
+        state: 'ALARM',
+        region: 'global',
+        kind: 'global',
+      });
+      expect(n.document).toMatchObject({
+        severity: 'critical',
+        region: 'global',
+        failingRegions: ['eu-west-1', 'us-east-1'],
+        reportingRegions: ['ap-southeast-2', 'eu-west-1', 'us-east-1'],
+        result: { region: 'us-east-1', code: 'invalid_client' },
+      });
+      expect(n.text).toContain('Failing in:    eu-west-1, us-east-1');
+      expect(n.text).toContain('billing-api is failing in 2 regions at once: eu-west-1, us-east-1.');
+    });
+
+    it('OK: recovered, still critical so the pager resolves its incident', () => {
+      const n = buildNotification(input('global', 'OK', { failingRegions: [], reportingRegions: ['eu-west-1'] }));
+
+      expect(n.subject).toBe('[OK] billing-api recovered: fewer than 2 regions failing');
+      expect(attr(n)).toMatchObject({ severity: 'critical', state: 'OK', code: 'recovered', region: 'global' });
+    });
+  });
+
+  it('keeps the subject under 100 ASCII characters on one line', () => {
+    const probe = 'p'.repeat(64);
+    const alarm = alarmChange('availability', 'ALARM', { probe, region: 'ap-southeast-2' });
+    const n = buildNotification({
+      alarm,
+      identity: parseAlarmName(alarm.AlarmName)!,
+      region: 'ap-southeast-2',
+      latest: logged(failResult({ probe, stage: 'token_validation', code: 'jwt_audience_mismatch' })),
+      links: {},
+    });
+
+    expect(n.subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+    expect(n.subject).toMatch(/^[\x20-\x7e]+$/);
+    expect(n.subject.startsWith(`[FAIL] ${probe}: token_validation`)).toBe(true);
+  });
+
+  it('removes a token or key that reached a result text (defence in depth)', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJl';
+    const n = buildNotification(
+      input('availability', 'ALARM', { latest: logged(failResult({ message: `server echoed Bearer ${jwt}` })) }),
+    );
+
+    expect(n.message).not.toContain(jwt);
+    expect(n.text).toContain('Bearer [redacted]');
+  });
+});
+
+describe('every alarm kind, ALARM and OK', () => {
+  const kinds: AlarmKind[] = ['availability', 'latency', 'expiry', 'stopped', 'global'];
+  const prefixes: Record<AlarmKind, string> = {
+    availability: '[FAIL] ',
+    latency: '[SLOW] ',
+    expiry: '[EXPIRING] ',
+    stopped: '[STOPPED] ',
+    global: '[CRITICAL] ',
+  };
+  const cases = kinds.flatMap((kind) => (['ALARM', 'OK'] as const).map((state) => [kind, state] as const));
+
+  it.each(cases)('%s %s: subject, text, JSON and attributes agree', (kind, state) => {
+    const latest = logged(kind === 'latency' ? degradedResult() : state === 'OK' ? passResult() : failResult());
+    const n = buildNotification(input(kind, state, { latest }));
+    const message = JSON.parse(n.message) as Record<string, string>;
+
+    expect(n.subject.startsWith(state === 'ALARM' ? prefixes[kind] : '[OK] ')).toBe(true);
+    expect(n.subject).toContain('billing-api');
+    expect(n.subject).toContain(
+      kind === 'global' ? (state === 'ALARM' ? 'regions' : 'regions failing') : '(eu-west-1)',
+    );
+    expect(n.subject.length).toBeLessThan(100);
+    expect(message.default).toBe(n.text);
+    expect(message.email).toBe(n.text);
+    expect(JSON.parse(message.https!)).toEqual(n.document);
+    expect(n.text.startsWith(n.document.headline)).toBe(true);
+    expect(n.text).toContain(`Runbook:       ${links.runbook}`);
+    expect(n.document).toMatchObject({ kind, state, probe: 'billing-api', severity: alarmSeverity(kind) });
+    expect(attr(n)).toMatchObject({
+      severity: alarmSeverity(kind),
+      probe: 'billing-api',
+      state,
+      kind,
+      region: kind === 'global' ? 'global' : 'eu-west-1',
+    });
+    expect(attr(n).code).toBeTruthy();
+  });
+});
+
+describe('severity', () => {
+  it.each([
+    ['availability', 'warning'],
+    ['latency', 'warning'],
+    ['expiry', 'warning'],
+    ['stopped', 'warning'],
+    ['global', 'critical'],
+  ] as const)('%s alarms are %s', (kind, severity) => {
+    expect(alarmSeverity(kind)).toBe(severity);
+    expect(buildNotification(input(kind, 'ALARM')).attributes.severity?.StringValue).toBe(severity);
+  });
+});
+
+describe('pickResult', () => {
+  const at = (result: LoggedResult, time: string) => ({ ...result, scheduledTime: time });
+  const identity = { probe: 'billing-api', kind: 'availability' as const, region: 'eu-west-1' };
+
+  it('explains an ALARM with the newest failing run, even when a later run passed', () => {
+    const failing = at(logged(), '2026-11-22T07:04:00Z');
+    const passing = at(logged(passResult()), '2026-11-22T07:05:00Z');
+
+    expect(pickResult([failing, passing], identity, 'ALARM')).toBe(failing);
+  });
+
+  it('uses the newest run for OK', () => {
+    const failing = at(logged(), '2026-11-22T07:04:00Z');
+    const passing = at(logged(passResult()), '2026-11-22T07:05:00Z');
+
+    expect(pickResult([passing, failing], identity, 'OK')).toBe(passing);
+  });
+});
+
+describe('runbookFromDescription', () => {
+  it('reads the "Runbook: <url>" line the CDK app writes', () => {
+    expect(runbookFromDescription('oauth-probe "x": failing.\nCheck: y\nRunbook: https://w.example.com/rb')).toBe(
+      'https://w.example.com/rb',
+    );
+    expect(runbookFromDescription('no link here')).toBeUndefined();
+    expect(runbookFromDescription(null)).toBeUndefined();
+  });
+});

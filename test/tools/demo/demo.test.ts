@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { compare, SCENARIOS } from '../../../tools/demo/scenarios.js';
+import { failResult, passResult } from '../cli/fixtures.js';
+import { ANSI, runCli } from '../cli/helpers.js';
+
+describe('oauth-probe demo --ci', () => {
+  it('diagnoses every injected failure as expected, heals each back to pass and exits 0', async () => {
+    // Act
+    const { code, stdout, stderr } = await runCli(['demo', '--ci']);
+
+    // Assert
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(ANSI);
+    expect(stdout).toContain(`✓ ${SCENARIOS.length}/${SCENARIOS.length} failures diagnosed as expected`);
+    for (const diagnosis of [
+      'fail at token, invalid_client',
+      'fail at api, insufficient_scope',
+      'degraded at token, slow_response',
+      'fail at api, invalid_token',
+      'fail at api, connection_refused',
+    ]) {
+      expect(stdout).toContain(`✓ diagnosed: ${diagnosis}`);
+    }
+    // The timing waterfall of the failing runs, and where to go next.
+    expect(stdout).toMatch(/request\s+status\s+DNS\s+connect\s+TLS\s+first byte\s+total/);
+    expect(stdout).toContain('Where to go next');
+  });
+});
+
+describe('compare', () => {
+  it('is empty when status, stage, code and step are as expected', () => {
+    expect(compare(failResult(), { status: 'fail', stage: 'token', code: 'invalid_client', step: null })).toEqual([]);
+  });
+
+  it('says what differed', () => {
+    expect(compare(passResult(), { status: 'fail', stage: 'api', code: 'invalid_token' })).toEqual([
+      'status pass, expected fail',
+      'stage null, expected api',
+      'code null, expected invalid_token',
+    ]);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * `oauth-probe validate`: the schema and the deployment rules (schedules, thresholds, regions, files),
+ * every problem with its path and what to do; a short summary of what would be deployed when valid.
+ */
+import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
+import { runsPerMonth } from '../../../functions/config/schedule.js';
+import { parseCommandArgs } from '../args.js';
+import { colourEnabled, palette } from '../colour.js';
+import { type Command, HELP_OPTION } from '../command.js';
+import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
+import { EXIT, UsageError } from '../errors.js';
+
+const options = { config: { type: 'string', short: 'c' }, ...HELP_OPTION } as const;
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'Check probes.json against the schema and the deployment rules',
+  options,
+  help: `Usage: oauth-probe validate [--config probes.json]
+
+Checks probes.json against the schema and the deployment rules (schedules, thresholds, regions,
+files) and lists every problem with its path and a suggested fix. When it is valid, prints what
+would be deployed: probes, regions, schedules.
+
+Options:
+  -c, --config FILE   probes.json to check (default: ${DEFAULT_CONFIG})
+  -h, --help          show this help
+
+Examples:
+  npx oauth-probe validate
+  npx oauth-probe validate --config config/staging.json
+
+Exit codes: 0 valid, 2 not valid (or the file is missing).
+`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('validate', argv, options);
+    if (values.help) {
+      io.stdout.write(this.help);
+      return EXIT.ok;
+    }
+    const file = (values.config as string | undefined) ?? DEFAULT_CONFIG;
+    let loaded: Awaited<ReturnType<typeof loadConfigForCli>>;
+    try {
+      loaded = await loadConfigForCli(file, io.cwd);
+    } catch (error) {
+      if (error instanceof UsageError && error.details.length > 0) {
+        throw new UsageError(error.message, [
+          ...error.details,
+          'Fix each field above and run validate again; with "$schema": "./probes.schema.json" your editor checks them as you type.',
+        ]);
+      }
+      throw error;
+    }
+    const p = palette(colourEnabled(io.stdout, io.env));
+    const probes = resolveProbes(loaded.config, { baseDir: loaded.baseDir });
+    const deployment = resolveDeployment(loaded.config);
+    const probeRegions = probes.reduce((n, probe) => n + probe.regions.length, 0);
+    const nameWidth = Math.max(...probes.map((probe) => probe.name.length));
+    const scheduleWidth = Math.max(...probes.map((probe) => probe.schedule.length));
+    const runsText = (probe: (typeof probes)[number]) =>
+      `${runsPerMonth(probe.schedule).toLocaleString('en-US')} runs/month`;
+    const runsWidth = Math.max(...probes.map((probe) => runsText(probe).length));
+    const regionsWidth = Math.max(...probes.map((probe) => probe.regions.join(', ').length));
+    const regions = deployment.regions.map((r) => (r === deployment.homeRegion ? `${r} (home)` : r));
+    if (!deployment.regions.includes(deployment.homeRegion))
+      regions.push(`${deployment.homeRegion} (home, dashboard only)`);
+    const lines = [
+      `${p.green('✓')} ${file} is valid: ${probes.length} probe${probes.length === 1 ? '' : 's'}, ${probeRegions} probe-region${probeRegions === 1 ? '' : 's'}`,
+      `  regions    ${regions.join(', ')}`,
+      `  namespace  ${deployment.namespace}, global alarm from ${deployment.globalFailureRegions} failing regions`,
+      '',
+      ...probes.map((probe) => {
+        const flow = [
+          probe.issuer && !probe.tokenUrl ? 'discovery' : undefined,
+          'token',
+          probe.token?.jwt ? 'JWT' : undefined,
+          `${probe.steps.length} step${probe.steps.length === 1 ? '' : 's'}`,
+        ].filter(Boolean);
+        return `  ${p.bold(probe.name.padEnd(nameWidth))}  ${probe.schedule.padEnd(scheduleWidth)}  ${p.dim(runsText(probe).padStart(runsWidth))}  ${probe.regions.join(', ').padEnd(regionsWidth)}  ${p.dim(`${probe.clientAuth}: ${flow.join(' → ')}`)}`;
+      }),
+    ];
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * Loading probes.json for a command: every problem becomes one `path: message` line of a `UsageError`
+ * (exit 2), including `tls.ca` files that do not exist, so that a bad config is never a failed run.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigError, type ConfigProblem, loadConfigFile } from '../../functions/config/load.js';
+import { isInlinePem } from '../../functions/config/resolve.js';
+import type { ProbesConfig } from '../../functions/config/schema.js';
+import { UsageError } from './errors.js';
+
+export const DEFAULT_CONFIG = 'probes.json';
+
+export interface LoadedConfig {
+  config: ProbesConfig;
+  /** Absolute path of probes.json. */
+  path: string;
+  /** Its folder: relative `tls.ca` paths are resolved against it. */
+  baseDir: string;
+}
+
+/** Loads and validates probes.json; throws `UsageError` listing every problem. */
+export async function loadConfigForCli(path: string, cwd: string): Promise<LoadedConfig> {
+  const absolute = resolve(cwd, path);
+  let config: ProbesConfig;
+  try {
+    config = await loadConfigFile(absolute);
+  } catch (error) {
+    if (error instanceof ConfigError) throw configUsageError(path, error.problems);
+    throw error;
+  }
+  const baseDir = dirname(absolute);
+  const problems = fileProblems(config, baseDir);
+  if (problems.length > 0) throw configUsageError(path, problems);
+  return { config, path: absolute, baseDir };
+}
+
+/** One line for a single file-level problem, else a count and one `path: message` line each. */
+export function configUsageError(source: string, problems: ConfigProblem[]): UsageError {
+  if (problems.length === 1 && problems[0]!.path === '(root)') {
+    return new UsageError(`${source}: ${problems[0]!.message}`);
+  }
+  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+  return new UsageError(
+    `${source} is not valid (${count}):`,
+    problems.map((p) => `  ${p.path}: ${p.message}`),
+  );
+}
+
+/** `tls.ca` paths that do not point at a file (relative to probes.json). */
+export function fileProblems(config: ProbesConfig, baseDir: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  config.probes.forEach((probe, index) => {
+    const ca = probe.tls?.ca;
+    if (!ca || isInlinePem(ca)) return;
+    const path = isAbsolute(ca) ? ca : resolve(baseDir, ca);
+    if (!existsSync(path)) {
+      problems.push({
+        path: `probes[${index}].tls.ca`,
+        message: `file not found: ${path} (a PEM file path relative to probes.json, or inline PEM text)`,
+      });
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,84 @@
+/**
+ * Where `run` takes credentials from: `--secrets FILE` (a JSON object keyed by secretId), or, without
+ * it and with AWS credentials in the environment, AWS Secrets Manager in AWS_REGION. The file is
+ * checked up front (exists, parses, is an object), so a typo in its path is a usage error, not a failed
+ * probe; messages name the file, never its content.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { SecretSource } from '../../functions/engine/types.js';
+import { FileSecretSource } from '../../functions/secrets/file-source.js';
+import type { Env } from './colour.js';
+import { UsageError } from './errors.js';
+
+/** Environment variables that mean "AWS credentials are available" (the SDK's default chain reads them). */
+export const AWS_CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+] as const;
+
+export interface ChosenSecrets {
+  source: SecretSource;
+  /** For the user: `local-secrets.json` or `AWS Secrets Manager (eu-west-1)`. */
+  description: string;
+}
+
+export async function chooseSecretSource(file: string | undefined, env: Env, cwd: string): Promise<ChosenSecrets> {
+  if (file !== undefined) {
+    const path = resolve(cwd, file);
+    await checkSecretsFile(file, path);
+    return { source: new FileSecretSource(path), description: file };
+  }
+  if (AWS_CREDENTIAL_VARIABLES.some((name) => env[name])) {
+    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (!region) {
+      throw new UsageError(
+        'AWS credentials found but no region: set AWS_REGION to the region of your secrets, or pass --secrets FILE',
+      );
+    }
+    // The SDK warns on stderr (many lines) that versions published after January 2027 need Node 22; the
+    // SDK is pinned here, and the warning would bury the CLI's own output. Set the variable to see it.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const [{ SecretsManagerClient }, { SecretsManagerSecretSource }] = await Promise.all([
+      import('@aws-sdk/client-secrets-manager'),
+      import('../../functions/runtime/secrets-manager-source.js'),
+    ]);
+    const client = new SecretsManagerClient({ region });
+    return {
+      source: new SecretsManagerSecretSource({ client, region }),
+      description: `AWS Secrets Manager (${region})`,
+    };
+  }
+  throw new UsageError(
+    'no credentials source: pass --secrets FILE (JSON keyed by credentials.secretId), or set AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID) and AWS_REGION to read them from Secrets Manager',
+  );
+}
+
+async function checkSecretsFile(display: string, path: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `secrets file not found: ${display} (check the path given to --secrets)`
+        : `cannot read the secrets file ${display} (${code ?? 'unknown error'})`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    // The parser's message quotes the text near the error, which may be a secret: never pass it on.
+    throw new UsageError(`secrets file ${display} is not valid JSON`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new UsageError(
+      `secrets file ${display} must be a JSON object keyed by secretId: { "<secretId>": { "client_id": "...", ... } }`,
+    );
+  }
+}

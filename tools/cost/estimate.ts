@@ -1,0 +1,578 @@
+/**
+ * What a deployment of probes.json costs per month, per probe and region and in total, from the public
+ * prices in ./prices.ts and the assumptions below (each stated in the result, each overridable: the
+ * benchmarks pass measured durations). Pure: a config in, numbers out; no AWS call.
+ *
+ * The model follows what the deployment does:
+ * - one scheduled Lambda invocation (arm64) per run and region; INIT billed (2025-08) per cold start;
+ * - the metric catalogue (functions/contract/metric-catalogue.ts): `every_run` series cost a full month,
+ *   `when_nonzero` series (Failures by Code, Degraded) only in hours with a failure (0 while healthy),
+ *   `gauge_interval` series only in the hours they are published, StepLatency once per step, plus the
+ *   copy of Success with a Region dimension sent to the home region, only for a probe that has the
+ *   global alarm it feeds (`hasGlobalAlarm`: regions >= globalFailureRegions);
+ * - `metrics.transport`: with `putMetricData`, one PutMetricData call per run, plus one to the home region
+ *   from every other region for the copy; with `emf`, no call for the regional metrics (EMF log lines,
+ *   billed as log ingestion) and only the copy's call from regions other than the home region;
+ * - standard alarms, billed per metric they evaluate (metric-math alarms included);
+ * - one Secrets Manager GetSecretValue per cache TTL per warm container, and a replica of the secret in
+ *   every region the probe runs from;
+ * - log ingestion of the one result line per run, SNS for alarm notifications, one dashboard.
+ */
+
+import { type ResolvedProbe, resolveDeployment, resolveProbes } from '../../functions/config/resolve.js';
+import { runsPerMonth } from '../../functions/config/schedule.js';
+import type { MetricsTransport, ProbesConfig } from '../../functions/config/schema.js';
+import { GAUGE_INTERVAL_HOURS, hasGlobalAlarm, METRICS } from '../../functions/contract/metric-catalogue.js';
+import { PRICES, type Price, type PriceKey } from './prices.js';
+
+/** Hours in the 30-day month that `runsPerMonth` counts in. */
+export const HOURS_PER_MONTH = 30 * 24;
+const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+
+export interface CostAssumptions {
+  /** Probe function memory. @default 256 */
+  memoryMb: number;
+  /**
+   * Billed time of a run outside its HTTP requests: handler, secret from the cache, one PutMetricData
+   * call, the log line. @default 100 ms
+   */
+  baseDurationMs: number;
+  /**
+   * Billed time per HTTP request on a fresh connection (DNS, TCP, TLS, server time, body) to an
+   * internet authorization server or API. The local benchmark measures a few ms; real providers take
+   * 100-300 ms for a token request. @default 250 ms
+   */
+  perRequestMs: number;
+  /** INIT duration of a cold start (Node.js runtime, bundled AWS SDK clients). @default 600 ms */
+  initDurationMs: number;
+  /**
+   * How long an execution environment lives on a steady schedule before Lambda recycles it (observed
+   * behaviour, not documented). @default 2 hours
+   */
+  containerLifetimeHours: number;
+  /** Schedules with more minutes between runs than this start cold on every run. @default 5 */
+  warmIdleMinutes: number;
+  /** Secrets Manager cache TTL in a warm container. @default 300 (SECRET_CACHE_TTL_SEC) */
+  secretCacheTtlSec: number;
+  /** CloudWatch Logs bytes per run (the JSON result line plus START/END/REPORT). @default 1024 */
+  logBytesPerRun: number;
+  /**
+   * CloudWatch Logs bytes per EMF line under `metrics.transport: "emf"` (a run writes one line, plus one
+   * per API step beyond the first: one StepLatency value per Step and line; a passing one-step line is
+   * ~480 bytes, a gauge run ~680). @default 1024
+   */
+  emfBytesPerLine: number;
+  /** Hours per month in which a probe-region fails or is degraded (`when_nonzero` series). @default 0 */
+  unhealthyHoursPerMonth: number;
+  /** Alarm notifications (ALARM and OK) per probe and region per month. @default 4 */
+  notificationsPerProbeRegion: number;
+  /** Dashboards created (home region). @default 1 */
+  dashboards: number;
+}
+
+export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
+  memoryMb: 256,
+  baseDurationMs: 100,
+  perRequestMs: 250,
+  initDurationMs: 600,
+  containerLifetimeHours: 2,
+  warmIdleMinutes: 5,
+  secretCacheTtlSec: 300,
+  logBytesPerRun: 1024,
+  emfBytesPerLine: 1024,
+  unhealthyHoursPerMonth: 0,
+  notificationsPerProbeRegion: 4,
+  dashboards: 1,
+};
+
+export type CostItem =
+  | 'lambda_compute'
+  | 'lambda_requests'
+  | 'lambda_init'
+  | 'scheduler'
+  | 'custom_metrics'
+  | 'put_metric_data'
+  | 'emf_logs'
+  | 'alarms'
+  | 'secrets_manager_api'
+  | 'secrets_manager_secret'
+  | 'kms_requests'
+  | 'kms_keys'
+  | 'sns'
+  | 'logs'
+  | 'dashboard';
+
+export const COST_ITEM_LABELS: Record<CostItem, string> = {
+  lambda_compute: 'Lambda compute',
+  lambda_requests: 'Lambda requests',
+  lambda_init: 'Lambda INIT',
+  scheduler: 'EventBridge Scheduler',
+  custom_metrics: 'Custom metrics',
+  put_metric_data: 'PutMetricData calls',
+  emf_logs: 'EMF log ingestion',
+  alarms: 'Alarms',
+  secrets_manager_api: 'Secrets Manager API',
+  secrets_manager_secret: 'Secret (replica)',
+  kms_requests: 'KMS requests',
+  kms_keys: 'KMS keys',
+  sns: 'SNS notifications',
+  logs: 'Log ingestion',
+  dashboard: 'Dashboard',
+};
+
+export interface CostLine {
+  item: CostItem;
+  /** How many `unit`s per month. */
+  quantity: number;
+  unit: string;
+  /** The prices this line uses. */
+  prices: PriceKey[];
+  monthlyUsd: number;
+  /** How the quantity was arrived at. */
+  basis: string;
+}
+
+export interface ProbeRegionCost {
+  probe: string;
+  region: string;
+  /** This region is the home region (dashboard, global alarms, regional Success copies). */
+  home: boolean;
+  schedule: string;
+  runsPerMonth: number;
+  /** HTTP requests per run: token, discovery, JWKS, steps. */
+  requestsPerRun: number;
+  /** Billed milliseconds per run assumed. */
+  billedMsPerRun: number;
+  lines: CostLine[];
+  monthlyUsd: number;
+  /** The same checks as a CloudWatch Synthetics canary in this region. */
+  canaryMonthlyUsd: number;
+}
+
+export interface ProbeCost {
+  probe: string;
+  regions: ProbeRegionCost[];
+  /** Costs of the probe as a whole (the multi-region alarm in the home region). */
+  global: CostLine[];
+  monthlyUsd: number;
+  canaryMonthlyUsd: number;
+}
+
+export interface CostEstimate {
+  probes: ProbeCost[];
+  /** Costs of the deployment as a whole (dashboard, KMS keys). */
+  shared: CostLine[];
+  total: {
+    monthlyUsd: number;
+    canaryMonthlyUsd: number;
+    /** Probe-regions (each probe in each of its regions). */
+    probeRegions: number;
+    /** monthlyUsd ÷ probeRegions. */
+    perProbeRegionUsd: number;
+    byItem: Partial<Record<CostItem, number>>;
+  };
+  /** Every assumption, in words, for the report. */
+  assumptions: string[];
+  /** The prices used, with their dates. */
+  prices: Price[];
+  settings: CostAssumptions;
+  metrics: {
+    /** `metrics.transport` of the config. */
+    transport: MetricsTransport;
+    /** Under `putMetricData`: how much less the same deployment costs per month with `emf`. */
+    emfSavingUsd?: number;
+  };
+}
+
+/** Estimates the monthly cost of deploying `config`. */
+export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssumptions> = {}): CostEstimate {
+  const a: CostAssumptions = { ...DEFAULT_COST_ASSUMPTIONS, ...overrides };
+  const transport = resolveDeployment(config).metricsTransport;
+  const estimate = estimateWith(config, a, transport);
+  if (transport === 'putMetricData') {
+    const emfSavingUsd = estimate.total.monthlyUsd - estimateWith(config, a, 'emf').total.monthlyUsd;
+    estimate.metrics.emfSavingUsd = emfSavingUsd;
+    estimate.assumptions.unshift(
+      `Metrics transport: putMetricData (config metrics.transport). With "emf" this deployment would cost ${usd(emfSavingUsd)} a month less (${usd(emfSavingUsd / Math.max(1, estimate.total.probeRegions))} per probe-region): no PutMetricData call for the regional metrics, EMF log lines ingested instead; same metrics, same alarms.`,
+    );
+  } else {
+    estimate.assumptions.unshift(
+      'Metrics transport: emf (config metrics.transport): the regional metrics are EMF log lines, billed as log ingestion; PutMetricData only carries the Success copy from regions other than the home region.',
+    );
+  }
+  return estimate;
+}
+
+function estimateWith(config: ProbesConfig, a: CostAssumptions, transport: MetricsTransport): CostEstimate {
+  const deployment = resolveDeployment(config);
+  const probes = resolveProbes(config).map((probe): ProbeCost => {
+    const copy = hasGlobalAlarm(probe, deployment.globalFailureRegions);
+    const regions = probe.regions.map((region) =>
+      probeRegionCost(probe, region, { home: region === deployment.homeRegion, copy, transport }, a),
+    );
+    const global = globalLines(probe, deployment.globalFailureRegions);
+    const monthlyUsd = sum(regions.map((r) => r.monthlyUsd)) + sum(global.map((l) => l.monthlyUsd));
+    return {
+      probe: probe.name,
+      regions,
+      global,
+      monthlyUsd,
+      canaryMonthlyUsd: sum(regions.map((r) => r.canaryMonthlyUsd)),
+    };
+  });
+  const shared: CostLine[] = [
+    line(
+      'dashboard',
+      a.dashboards,
+      'dashboard',
+      ['dashboardMonth'],
+      a.dashboards * PRICES.dashboardMonth.usd,
+      'one dashboard in the home region; the first 3 per account are free',
+    ),
+    line(
+      'kms_keys',
+      deployment.regions.length + 1,
+      'key-month',
+      ['kmsKeyMonth'],
+      (deployment.regions.length + 1) * PRICES.kmsKeyMonth.usd,
+      `the customer-managed keys the deployment creates: one per region (${deployment.regions.length}) for the alarm topic, one for the notification topic`,
+    ),
+  ];
+  const allLines = [...probes.flatMap((p) => [...p.regions.flatMap((r) => r.lines), ...p.global]), ...shared];
+  const byItem: Partial<Record<CostItem, number>> = {};
+  for (const l of allLines) byItem[l.item] = (byItem[l.item] ?? 0) + l.monthlyUsd;
+  const monthlyUsd = sum(allLines.map((l) => l.monthlyUsd));
+  const probeRegions = sum(probes.map((p) => p.regions.length));
+  return {
+    probes,
+    shared,
+    total: {
+      monthlyUsd,
+      canaryMonthlyUsd: sum(probes.map((p) => p.canaryMonthlyUsd)),
+      probeRegions,
+      perProbeRegionUsd: probeRegions > 0 ? monthlyUsd / probeRegions : 0,
+      byItem,
+    },
+    assumptions: describeAssumptions(a, transport),
+    prices: Object.values(PRICES),
+    settings: a,
+    metrics: { transport },
+  };
+}
+
+/** `$0.41`, `$1.23`: for the assumption text (the report's own formatter lives in the CLI). */
+function usd(value: number): string {
+  return `$${value.toFixed(2)}`;
+}
+
+/** HTTP requests one run makes: discovery (issuer), token, JWKS (JWT validation), each step. */
+export function requestsPerRun(probe: ResolvedProbe): number {
+  return 1 + probe.steps.length + (probe.issuer ? 1 : 0) + (probe.token?.jwt ? 1 : 0);
+}
+
+interface RegionContext {
+  /** The home region (dashboard, global alarms). */
+  home: boolean;
+  /** The probe publishes the Success copy by Region (it has a global alarm). */
+  copy: boolean;
+  transport: MetricsTransport;
+}
+
+function probeRegionCost(
+  probe: ResolvedProbe,
+  region: string,
+  { home, copy, transport }: RegionContext,
+  a: CostAssumptions,
+): ProbeRegionCost {
+  const runs = runsPerMonth(probe.schedule);
+  const requests = requestsPerRun(probe);
+  const billedMs = a.baseDurationMs + requests * a.perRequestMs;
+  const gb = a.memoryMb / 1024;
+  const lines: CostLine[] = [];
+
+  const gbSeconds = runs * (billedMs / 1000) * gb;
+  lines.push(
+    line(
+      'lambda_compute',
+      gbSeconds,
+      'GB-s',
+      ['lambdaGbSecondArm64'],
+      gbSeconds * PRICES.lambdaGbSecondArm64.usd,
+      `${runs} runs × ${billedMs} ms × ${a.memoryMb} MB (arm64)`,
+    ),
+  );
+  lines.push(
+    line(
+      'lambda_requests',
+      runs,
+      'requests',
+      ['lambdaRequest'],
+      runs * PRICES.lambdaRequest.usd,
+      `${runs} invocations`,
+    ),
+  );
+
+  const intervalMinutes = runs > 0 ? (HOURS_PER_MONTH * 60) / runs : Number.POSITIVE_INFINITY;
+  const coldStarts =
+    intervalMinutes > a.warmIdleMinutes ? runs : Math.min(runs, Math.ceil(HOURS_PER_MONTH / a.containerLifetimeHours));
+  const initGbSeconds = coldStarts * (a.initDurationMs / 1000) * gb;
+  lines.push(
+    line(
+      'lambda_init',
+      initGbSeconds,
+      'GB-s',
+      ['lambdaInitGbSecondArm64'],
+      initGbSeconds * PRICES.lambdaInitGbSecondArm64.usd,
+      `${coldStarts} cold starts × ${a.initDurationMs} ms`,
+    ),
+  );
+  lines.push(
+    line(
+      'scheduler',
+      runs,
+      'invocations',
+      ['schedulerInvocation'],
+      runs * PRICES.schedulerInvocation.usd,
+      `${runs} schedule invocations`,
+    ),
+  );
+
+  const series = metricSeries(probe, a, copy);
+  lines.push(
+    line(
+      'custom_metrics',
+      series.metricMonths,
+      'metric-months',
+      ['customMetricMonth'],
+      series.metricMonths * PRICES.customMetricMonth.usd,
+      series.basis,
+    ),
+  );
+
+  // The regional batch: one call per run, or none under emf. The copy: in the same call (or EMF line)
+  // in the home region, one more call per run from any other region, and only with a global alarm.
+  const regionalCalls = transport === 'emf' ? 0 : 1;
+  const copyCalls = copy && !home ? 1 : 0;
+  const putCalls = runs * (regionalCalls + copyCalls);
+  const putBasis = [
+    transport === 'emf' ? 'no call for the regional metrics (EMF)' : '1 per run',
+    copyCalls > 0
+      ? '1 per run to the home region (Success by Region)'
+      : copy
+        ? 'the Success copy in the same batch (home region)'
+        : 'no Success copy (no global alarm)',
+  ].join(' + ');
+  lines.push(
+    line(
+      'put_metric_data',
+      putCalls,
+      'API calls',
+      ['cloudWatchApiRequest'],
+      putCalls * PRICES.cloudWatchApiRequest.usd,
+      putBasis,
+    ),
+  );
+  if (transport === 'emf') {
+    const emfLinesPerRun = Math.max(1, probe.steps.length);
+    const emfGb = (runs * emfLinesPerRun * a.emfBytesPerLine) / 1024 ** 3;
+    lines.push(
+      line(
+        'emf_logs',
+        emfGb,
+        'GB',
+        ['logIngestionGb'],
+        emfGb * PRICES.logIngestionGb.usd,
+        `${runs} runs × ${emfLinesPerRun} EMF line${emfLinesPerRun > 1 ? 's' : ''} × ${a.emfBytesPerLine} bytes`,
+      ),
+    );
+  }
+
+  const alarms = regionalAlarmMetrics(probe);
+  lines.push(
+    line(
+      'alarms',
+      alarms.count,
+      'alarm metrics',
+      ['alarmStandardMonth'],
+      alarms.count * PRICES.alarmStandardMonth.usd,
+      alarms.basis,
+    ),
+  );
+
+  const secretCalls = Math.max(coldStarts, Math.min(runs, Math.ceil(SECONDS_PER_MONTH / a.secretCacheTtlSec)));
+  lines.push(
+    line(
+      'secrets_manager_api',
+      secretCalls,
+      'API calls',
+      ['secretsManagerApiCall'],
+      secretCalls * PRICES.secretsManagerApiCall.usd,
+      `1 GetSecretValue per ${a.secretCacheTtlSec} s cache TTL per warm container, and per cold start`,
+    ),
+  );
+  lines.push(
+    line(
+      'secrets_manager_secret',
+      1,
+      'secret-months',
+      ['secretMonth'],
+      PRICES.secretMonth.usd,
+      'the secret (or its replica) in this region',
+    ),
+  );
+  if (probe.credentials.kmsKeyArn) {
+    lines.push(
+      line(
+        'kms_requests',
+        secretCalls,
+        'requests',
+        ['kmsRequest'],
+        secretCalls * PRICES.kmsRequest.usd,
+        '1 Decrypt per GetSecretValue at $0.03 per 10,000 (the key itself is yours, not counted)',
+      ),
+    );
+  }
+
+  const deliveries = a.notificationsPerProbeRegion;
+  const snsUsd = deliveries * PRICES.snsPublish.usd + deliveries * PRICES.snsEmailDelivery.usd;
+  lines.push(
+    line(
+      'sns',
+      deliveries,
+      'notifications',
+      ['snsPublish', 'snsEmailDelivery'],
+      snsUsd,
+      `${deliveries} alarm notifications, each published and emailed once`,
+    ),
+  );
+
+  const logGb = (runs * a.logBytesPerRun) / 1024 ** 3;
+  lines.push(
+    line(
+      'logs',
+      logGb,
+      'GB',
+      ['logIngestionGb'],
+      logGb * PRICES.logIngestionGb.usd,
+      `${runs} runs × ${a.logBytesPerRun} bytes`,
+    ),
+  );
+
+  return {
+    probe: probe.name,
+    region,
+    home,
+    schedule: probe.schedule,
+    runsPerMonth: runs,
+    requestsPerRun: requests,
+    billedMsPerRun: billedMs,
+    lines,
+    monthlyUsd: sum(lines.map((l) => l.monthlyUsd)),
+    canaryMonthlyUsd: runs * PRICES.syntheticsCanaryRun.usd,
+  };
+}
+
+/** Metric-months of one probe in one region, per the metric catalogue. */
+function metricSeries(
+  probe: ResolvedProbe,
+  a: CostAssumptions,
+  copy: boolean,
+): { metricMonths: number; basis: string } {
+  const usesTls = [probe.tokenUrl, probe.issuer, ...probe.steps.map((s) => s.request.url)].some((u) =>
+    u?.startsWith('https://'),
+  );
+  let full = 0;
+  let gaugeSeries = 0;
+  let whenNonzero = 0;
+  for (const metric of Object.values(METRICS)) {
+    if (metric === METRICS.certificateDaysLeft && !usesTls) continue;
+    if (metric === METRICS.regionalSuccess && !copy) continue;
+    const copies = metric === METRICS.stepLatency ? probe.steps.length : 1;
+    if (metric.cadence === 'every_run') full += copies;
+    else if (metric.cadence === 'gauge_interval') gaugeSeries += copies;
+    // Failures has one series per code; while unhealthy, count one code at a time.
+    else whenNonzero += copies;
+  }
+  const gaugeFraction = 1 / GAUGE_INTERVAL_HOURS;
+  const unhealthyFraction = Math.min(1, a.unhealthyHoursPerMonth / HOURS_PER_MONTH);
+  const metricMonths = full + gaugeSeries * gaugeFraction + whenNonzero * unhealthyFraction;
+  const basis =
+    `${full} series every run (Success, TokenLatency, TotalLatency, ${probe.steps.length} × StepLatency${copy ? ', Success by Region' : ''})` +
+    ` + ${gaugeSeries} gauges × 1/${GAUGE_INTERVAL_HOURS} of the hours` +
+    ` + ${whenNonzero} failure series × ${a.unhealthyHoursPerMonth} unhealthy hours`;
+  return { metricMonths, basis };
+}
+
+/** The latency alarm reads at most this many p95s (token + 8 steps), as lib/constructs/probe-alarms.ts does. */
+const MAX_LATENCY_TARGETS = 9;
+
+/**
+ * Alarm metrics of one probe in one region: availability (Success), stopped (Success), expiry
+ * (CertificateDaysLeft and CredentialDaysLeft), and latency over the token request and every step that
+ * has a degraded threshold.
+ */
+function regionalAlarmMetrics(probe: ResolvedProbe): { count: number; basis: string } {
+  const parts: [string, number][] = [
+    ['availability', 1],
+    ['stopped', 1],
+    ['expiry', 2],
+  ];
+  const tokenTarget = (probe.token?.degradedMs ?? probe.degradedMs) !== undefined ? 1 : 0;
+  const stepTargets = probe.steps.filter((step) => (step.degradedMs ?? probe.degradedMs) !== undefined).length;
+  const latency = Math.min(MAX_LATENCY_TARGETS, tokenTarget + stepTargets);
+  if (latency > 0) parts.push(['latency', latency]);
+  return {
+    count: sum(parts.map(([, n]) => n)),
+    basis: parts.map(([kind, n]) => `${kind} ${n}`).join(', '),
+  };
+}
+
+/** The multi-region alarm (home region), reading Success by Region of every region the probe runs from. */
+function globalLines(probe: ResolvedProbe, globalFailureRegions: number): CostLine[] {
+  if (probe.regions.length < globalFailureRegions) return [];
+  const metrics = probe.regions.length;
+  return [
+    line(
+      'alarms',
+      metrics,
+      'alarm metrics',
+      ['alarmStandardMonth'],
+      metrics * PRICES.alarmStandardMonth.usd,
+      `global alarm over Success by Region of ${metrics} regions`,
+    ),
+  ];
+}
+
+function describeAssumptions(a: CostAssumptions, transport: MetricsTransport): string[] {
+  return [
+    'Prices: us-east-1 list prices in USD with the dates shown; other regions differ. Check them against the live AWS pricing pages before relying on this estimate.',
+    'A month is 30 days (a 1-minute schedule is 43,200 runs). No free tier is applied (Lambda, Scheduler 14M, dashboards, canary runs).',
+    `Lambda: arm64, ${a.memoryMb} MB; billed ${a.baseDurationMs} ms per run plus ${a.perRequestMs} ms per HTTP request (fresh connection to an internet endpoint: DNS, TCP, TLS, server time). Replace with measured durations for your providers.`,
+    `Lambda INIT (billed since 2025-08-01): ${a.initDurationMs} ms per cold start; one cold start per ${a.containerLifetimeHours} h on schedules of ${a.warmIdleMinutes} minutes or less, every run on slower ones.`,
+    `Custom metrics per the metric catalogue: every-run series for the whole month; Failures/Degraded only in unhealthy hours (${a.unhealthyHoursPerMonth} assumed); gauges published in one hour of every ${GAUGE_INTERVAL_HOURS}; CredentialDaysLeft counted for every probe (it is published when the secret has expires_at or a client certificate).`,
+    transport === 'emf'
+      ? `Metrics as EMF log lines: one per run (plus one per API step beyond the first), ${a.emfBytesPerLine} bytes each, billed as log ingestion; PutMetricData only for the Success copy from regions other than the home region. Extracted metrics cost the same as put ones.`
+      : 'PutMetricData: one call per run, plus one per run to the home region from each other region for the Success copy.',
+    'The Success copy by Region (one series in the home region per probe-region) exists only for a probe running in at least globalFailureRegions regions: the global alarm it feeds exists only then.',
+    'Alarms: standard resolution, billed per metric evaluated (metric math included): availability, stopped, expiry (2 gauges), latency (token + each step, only with degradedMs), and a global alarm per probe running in at least globalFailureRegions regions.',
+    `Secrets Manager: one GetSecretValue per ${a.secretCacheTtlSec} s per warm container and per cold start; a replica of the secret (billed as a secret) in every region a probe runs from.`,
+    `Logs: ${a.logBytesPerRun} bytes ingested per run; storage and retention not counted.`,
+    `SNS: ${a.notificationsPerProbeRegion} alarm notifications per probe and region per month, by email; the notifier function's few invocations are not counted.`,
+    'CloudWatch Synthetics: one canary per probe and region on the same schedule at $0.0012 per run, before the Lambda, S3 and CloudWatch charges a canary also incurs.',
+  ];
+}
+
+function line(
+  item: CostItem,
+  quantity: number,
+  unit: string,
+  prices: PriceKey[],
+  monthlyUsd: number,
+  basis: string,
+): CostLine {
+  return { item, quantity, unit, prices, monthlyUsd, basis };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,419 @@
+/**
+ * The local authorization server: a real oidc-provider with the client_credentials grant, JWT access
+ * tokens for one audience (RFC 8707 / RFC 9068) and the four client authentication methods, behind a
+ * thin node http(s) server that injects faults.
+ *
+ * Why a wrapper and not Koa middleware for every fault: `hang`, `reset` and `delay` act on the socket
+ * before oidc-provider sees the request; only the two `mutate_*` faults need the real response, and those
+ * run as provider middleware.
+ */
+import { X509Certificate } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import type { Adapter, AdapterPayload, KoaContextWithOIDC, Provider as ProviderClass } from 'oidc-provider';
+import type { ClientAuthMethod } from '../../functions/config/schema.js';
+import { closeNow, Delays, trackSockets } from './connections.js';
+import type {
+  AuthorizationServerFault,
+  AuthorizationServerOptions,
+  LocalAuthorizationServer,
+  LocalClientRegistration,
+  SigningAlgorithm,
+} from './types.js';
+
+/** Scopes the server knows besides those of the registered clients. */
+export const DEFAULT_SCOPES = ['billing:read', 'billing:write'] as const;
+/** @default 300 */
+export const DEFAULT_ACCESS_TOKEN_TTL_SEC = 300;
+
+export const TOKEN_PATH = '/token';
+export const JWKS_PATH = '/jwks';
+export const DISCOVERY_PATH = '/.well-known/openid-configuration';
+
+/**
+ * ES256 by default: a P-256 key takes under a millisecond where an RSA key takes 100-600 ms on a small
+ * machine, and every server and rotation gets a fresh key. `signingAlg: 'RS256'` for the common real-world case.
+ */
+export const DEFAULT_SIGNING_ALG: SigningAlgorithm = 'ES256';
+
+/** Stored rows per model before expired ones are swept. */
+const PRUNE_AT = 1_000;
+
+type OidcProviderModule = typeof import('oidc-provider');
+type Route = 'token' | 'discovery' | 'jwks' | 'other';
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+let oidcProviderModule: Promise<OidcProviderModule> | undefined;
+
+/**
+ * oidc-provider prints "Unsupported runtime" on import under Node 20 (it targets 22+ but runs on 20.18+).
+ * That notice is noise in every test run and in the demo, so it alone is dropped, once, at import.
+ */
+function loadOidcProvider(): Promise<OidcProviderModule> {
+  oidcProviderModule ??= (async () => {
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].includes('Unsupported runtime')) return;
+      warn(...args);
+    };
+    try {
+      return await import('oidc-provider');
+    } finally {
+      console.warn = warn;
+    }
+  })();
+  return oidcProviderModule;
+}
+
+const spareRsaKeys = new Map<SigningAlgorithm, Promise<Record<string, unknown>>>();
+
+/**
+ * Every server, and every rotation, gets a key of its own: a token from one local server must never verify
+ * against another's JWKS. RSA keys are slow to make, so one spare per algorithm is made ahead.
+ */
+function takeSigningKey(alg: SigningAlgorithm): Promise<Record<string, unknown>> {
+  if (alg === 'ES256' || alg === 'EdDSA') return generateSigningKey(alg);
+  const key = spareRsaKeys.get(alg) ?? generateSigningKey(alg);
+  const spare = generateSigningKey(alg);
+  spare.catch(() => {
+    if (spareRsaKeys.get(alg) === spare) spareRsaKeys.delete(alg);
+  });
+  spareRsaKeys.set(alg, spare);
+  return key;
+}
+
+async function generateSigningKey(alg: SigningAlgorithm): Promise<Record<string, unknown>> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg, use: 'sig' };
+}
+
+/**
+ * Starts the authorization server on 127.0.0.1.
+ * @example
+ * const as = await startAuthorizationServer({
+ *   audience: 'https://api.example.test',
+ *   clients: [{ clientId: 'probe-basic', authMethod: 'client_secret_basic', clientSecret: 's3cr3t', scopes: ['billing:read'] }],
+ * });
+ */
+export async function startAuthorizationServer(options: AuthorizationServerOptions): Promise<LocalAuthorizationServer> {
+  const { Provider, errors } = await loadOidcProvider();
+  const clients = new Map<string, LocalClientRegistration>();
+  for (const client of options.clients) {
+    if (clients.has(client.clientId)) throw new TypeError(`duplicate clientId "${client.clientId}"`);
+    if (client.authMethod === 'tls_client_auth' && !options.tls) {
+      throw new TypeError(`client "${client.clientId}" uses tls_client_auth, which needs the server's "tls" option`);
+    }
+    if (client.authMethod === 'tls_client_auth' && !client.tlsSubjectDn) {
+      throw new TypeError(
+        `client "${client.clientId}" uses tls_client_auth: give its "tlsSubjectDn", e.g. "CN=probe-client"`,
+      );
+    }
+    clients.set(client.clientId, structuredClone(client));
+  }
+  const scopes = [...new Set([...(options.scopes ?? DEFAULT_SCOPES), ...options.clients.flatMap((c) => c.scopes)])];
+  const ttlSec = options.accessTokenTtlSec ?? DEFAULT_ACCESS_TOKEN_TTL_SEC;
+  const signingAlg = options.signingAlg ?? DEFAULT_SIGNING_ALG;
+  const faults: AuthorizationServerFault[] = [];
+  // Stored grants and replay-detection entries (jti of client assertions) survive a key rotation.
+  const storage = new Map<string, Map<string, { payload: AdapterPayload; expiresAt: number }>>();
+  const delays = new Delays();
+
+  let handler: Handler | undefined;
+  const server = options.tls
+    ? https.createServer({
+        key: options.tls.key,
+        cert: options.tls.cert,
+        ca: options.tls.clientCa,
+        requestCert: true,
+        rejectUnauthorized: false,
+      })
+    : http.createServer();
+  const sockets = trackSockets(server);
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      if (req.socket.destroyed) return;
+      console.error('local authorization server: request failed', error);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":"server_error"}');
+      } else res.destroy();
+    });
+  });
+  // A client that drops a TLS handshake (expired-certificate tests) must not surface as an error here.
+  server.on('tlsClientError', () => {});
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as { port: number }).port;
+  const issuer = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+
+  function adapterFor(name: string): Adapter {
+    let table = storage.get(name);
+    if (!table) {
+      table = new Map();
+      storage.set(name, table);
+    }
+    const rows = table;
+    const live = (id: string) => {
+      const row = rows.get(id);
+      if (row && row.expiresAt <= Date.now()) rows.delete(id);
+      return rows.get(id)?.payload;
+    };
+    return {
+      async upsert(id, payload, expiresIn) {
+        const now = Date.now();
+        // Benchmarks send thousands of client assertions; their replay entries must not pile up.
+        if (rows.size >= PRUNE_AT) for (const [key, row] of rows) if (row.expiresAt <= now) rows.delete(key);
+        rows.set(id, { payload, expiresAt: expiresIn ? now + expiresIn * 1000 : Number.POSITIVE_INFINITY });
+      },
+      // Clients are read from the registry at every request, so secret and scope changes apply at once.
+      async find(id) {
+        if (name === 'Client') {
+          const client = clients.get(id);
+          return client ? clientMetadata(client) : undefined;
+        }
+        return live(id);
+      },
+      async findByUserCode(userCode) {
+        for (const [id, row] of rows) if (row.payload.userCode === userCode) return live(id);
+        return undefined;
+      },
+      async findByUid(uid) {
+        for (const [id, row] of rows) if (row.payload.uid === uid) return live(id);
+        return undefined;
+      },
+      async consume(id) {
+        const row = rows.get(id);
+        if (row) row.payload.consumed = Math.floor(Date.now() / 1000);
+      },
+      async destroy(id) {
+        rows.delete(id);
+      },
+      async revokeByGrantId(grantId) {
+        for (const [id, row] of rows) if (row.payload.grantId === grantId) rows.delete(id);
+      },
+    };
+  }
+
+  function clientMetadata(client: LocalClientRegistration): AdapterPayload {
+    return {
+      client_id: client.clientId,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: client.authMethod,
+      // An empty scope would mean "no restriction" to oidc-provider; "openid" is never granted here.
+      scope: client.scopes.length > 0 ? client.scopes.join(' ') : 'openid',
+      ...(client.clientSecret !== undefined ? { client_secret: client.clientSecret } : {}),
+      ...(client.jwks ? { jwks: client.jwks } : {}),
+      ...(client.authMethod === 'tls_client_auth' ? { tls_client_auth_subject_dn: client.tlsSubjectDn } : {}),
+    };
+  }
+
+  function buildProvider(signingKey: Record<string, unknown>): ProviderClass {
+    const clientAuthMethods: ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+    if (options.tls) clientAuthMethods.push('tls_client_auth');
+    const provider = new Provider(issuer, {
+      adapter: adapterFor,
+      clientAuthMethods,
+      // oidc-provider checks every client's ID token algorithm against the keystore, even with no ID tokens.
+      clientDefaults: { id_token_signed_response_alg: signingAlg },
+      scopes: ['openid', ...scopes],
+      jwks: { keys: [signingKey] },
+      cookies: { keys: [randomKey()] },
+      ttl: { ClientCredentials: ttlSec },
+      clientBasedCORS: () => false,
+      renderError: (ctx, out) => {
+        ctx.body = out;
+      },
+      features: {
+        clientCredentials: { enabled: true },
+        devInteractions: { enabled: false },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: async () => options.audience,
+          useGrantedResource: async () => false,
+          getResourceServerInfo: async (_ctx: unknown, resourceIndicator: string) => {
+            if (resourceIndicator !== options.audience) {
+              throw new errors.InvalidTarget(
+                `unknown resource indicator; this server issues tokens for ${options.audience}`,
+              );
+            }
+            return {
+              scope: scopes.join(' '),
+              audience: options.audience,
+              accessTokenFormat: 'jwt',
+              accessTokenTTL: ttlSec,
+              jwt: { sign: { alg: signingAlg } },
+            };
+          },
+        },
+        mTLS: {
+          enabled: Boolean(options.tls),
+          tlsClientAuth: Boolean(options.tls),
+          certificateBoundAccessTokens: false,
+          getCertificate: (ctx: KoaContextWithOIDC) => peerCertificate(ctx.socket)?.toString(),
+          certificateAuthorized: (ctx: KoaContextWithOIDC) => (ctx.socket as TLSSocket).authorized === true,
+          certificateSubjectMatches: (ctx: KoaContextWithOIDC, property: string, expected: string) =>
+            property === 'tls_client_auth_subject_dn' &&
+            normalizeDn(peerCertificate(ctx.socket)?.subject ?? '') === normalizeDn(expected),
+        },
+      },
+    });
+    // oidc-provider answers (and, with DEBUG=oidc-provider:*, logs) its own errors; what still reaches Koa's
+    // default handler, and is printed, is a bug here or in a test's mutate function.
+    provider.use(async (ctx, next) => {
+      await next();
+      const original = ctx.body;
+      if (ctx.status !== 200 || !isRecord(original)) return;
+      let body: Record<string, unknown> = original;
+      for (const fault of faults) {
+        if (fault.kind === 'mutate_token_response' && ctx.path === TOKEN_PATH) body = fault.mutate(body);
+        if (fault.kind === 'mutate_discovery' && ctx.path === DISCOVERY_PATH) body = fault.mutate(body);
+      }
+      ctx.body = body;
+    });
+    return provider;
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const route = routeOf(req.url);
+    for (const fault of faults) {
+      if (fault.kind === 'reset' && appliesTo(fault.path, route)) {
+        resetSocket(req.socket);
+        return;
+      }
+      // Hang: the request is read and never answered; close() destroys the socket.
+      if (fault.kind === 'hang' && appliesTo(fault.path, route)) return;
+    }
+    for (const fault of faults) {
+      if (fault.kind === 'delay' && appliesTo(fault.path, route)) await delays.wait(fault.ms);
+    }
+    if (req.socket.destroyed) return;
+    const respond = faults.find(
+      (fault): fault is Extract<AuthorizationServerFault, { kind: 'respond' }> =>
+        fault.kind === 'respond' && (fault.path ?? 'token') === route,
+    );
+    if (respond) {
+      req.resume();
+      res.writeHead(respond.status, { 'content-type': 'application/json', ...respond.headers });
+      res.end(respond.body);
+      return;
+    }
+    handler?.(req, res);
+  }
+
+  try {
+    handler = buildProvider(await takeSigningKey(signingAlg)).callback();
+  } catch (error) {
+    // A configuration oidc-provider refuses must not leave the port open.
+    await closeNow(server, sockets);
+    throw error;
+  }
+  let closed: Promise<void> | undefined;
+
+  return {
+    issuer,
+    tokenUrl: `${issuer}${TOKEN_PATH}`,
+    jwksUri: `${issuer}${JWKS_PATH}`,
+    port,
+    setClientSecret(clientId, secret) {
+      registration(clientId).clientSecret = secret;
+    },
+    setClientScopes(clientId, newScopes) {
+      const unknown = newScopes.filter((scope) => !scopes.includes(scope));
+      if (unknown.length > 0) {
+        throw new TypeError(
+          `unknown scope(s) ${unknown.join(', ')}: pass them in the "scopes" option when starting the server`,
+        );
+      }
+      registration(clientId).scopes = [...newScopes];
+    },
+    async rotateSigningKeys() {
+      // oidc-provider fixes its keystore at construction: a new provider replaces the old one in place.
+      handler = buildProvider(await takeSigningKey(signingAlg)).callback();
+    },
+    injectFault(fault) {
+      faults.push(fault);
+    },
+    clearFaults() {
+      faults.length = 0;
+      delays.releaseAll();
+    },
+    close() {
+      if (!closed) {
+        faults.length = 0;
+        closed = closeNow(server, sockets);
+        delays.releaseAll();
+      }
+      return closed;
+    },
+  };
+
+  function registration(clientId: string): LocalClientRegistration {
+    const client = clients.get(clientId);
+    if (!client) throw new TypeError(`unknown clientId "${clientId}"`);
+    return client;
+  }
+}
+
+function routeOf(url: string | undefined): Route {
+  const path = (url ?? '/').split('?')[0];
+  if (path === TOKEN_PATH) return 'token';
+  if (path === DISCOVERY_PATH) return 'discovery';
+  if (path === JWKS_PATH) return 'jwks';
+  return 'other';
+}
+
+function appliesTo(path: 'token' | 'all' | undefined, route: Route): boolean {
+  return path === 'all' || route === 'token';
+}
+
+/**
+ * Plain TCP: sends an RST (ECONNRESET at the client). TLS: destroys the socket (the client sees the
+ * connection close mid-request); resetting the TCP socket under a live TLS session upsets node's
+ * connection tracking.
+ */
+function resetSocket(socket: Socket): void {
+  if (!(socket as Partial<TLSSocket>).encrypted && typeof socket.resetAndDestroy === 'function') {
+    socket.resetAndDestroy();
+    return;
+  }
+  socket.destroy();
+}
+
+function peerCertificate(socket: Socket): X509Certificate | undefined {
+  const tlsSocket = socket as Partial<TLSSocket>;
+  if (typeof tlsSocket.getPeerCertificate !== 'function') return undefined;
+  const peer = tlsSocket.getPeerCertificate();
+  if (!peer?.raw) return undefined;
+  return new X509Certificate(peer.raw);
+}
+
+/** "CN=a\nO=b" (node) and "CN=a, O=b" (registration) compare equal. */
+function normalizeDn(dn: string): string {
+  return dn
+    .split(/\n|,\s*/)
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join(',');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function randomKey(): string {
+  return globalThis.crypto
+    .getRandomValues(new Uint8Array(32))
+    .reduce((s, b) => s + b.toString(16).padStart(2, '0'), '');
+}
