@@ -14,6 +14,7 @@ import {
   HTTP_METHODS,
   JWT_ALGORITHMS,
   METRICS_TRANSPORTS,
+  REJECT_VARIANTS,
 } from './defaults.js';
 
 export * from './defaults.js';
@@ -102,6 +103,18 @@ export const stepSchema = z
       })
       .strict(),
     expect: stepExpectSchema.optional().describe('Assertions on the response. @default status 2xx'),
+    rejects: z
+      .array(z.enum(REJECT_VARIANTS))
+      .min(1)
+      .refine((list) => new Set(list).size === list.length, { message: 'list each variant once' })
+      .optional()
+      .describe(
+        'Fail-open detection: after the step passes, re-send its request once per variant (missing_token, garbage_token, tampered_signature, alg_none); each must be refused (rejectStatus), else the run fails with accepts_invalid_token.',
+      ),
+    rejectStatus: z
+      .union([z.number().int().min(400).max(499), z.array(z.number().int().min(400).max(499)).min(1)])
+      .optional()
+      .describe('Status (or list) with which the API refuses the `rejects` variants. @default 401'),
     extract: z
       .record(z.string().regex(/^[\w.-]+$/), z.string())
       .optional()

@@ -100,6 +100,12 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
       return `${target} answered 403: the token was accepted but the caller is not allowed (an authorization policy, not authentication).`;
     case 'assertion_failed':
       return `the response did not meet the step's expectations${ctx.detail ? `: ${ctx.detail}` : ''}; the API changed, or the expectation is stale.`;
+    case 'accepts_invalid_token':
+      return `SECURITY: ${target} accepted a request it must refuse${ctx.detail ? ` (${ctx.detail})` : ''}: it is not validating bearer tokens (a removed middleware, a disabled gateway rule, alg not pinned). Treat it as an incident.`;
+    case 'token_inactive':
+      return `the authorization server's introspection says the token is not usable${ctx.detail ? ` (${ctx.detail})` : ''} (RFC 7662 §2.2): it was revoked, expired at once, or belongs to another client.`;
+    case 'introspection_failed':
+      return `the introspection endpoint did not answer as RFC 7662 §2.2 requires${ctx.detail ? ` (${ctx.detail})` : ''}: check token.introspection.url (or introspection_endpoint in discovery) and that the client may introspect.`;
     case 'slow_response':
       return `${target} is slower than its degradedMs threshold${ctx.detail ? ` (${ctx.detail})` : ''}; see the phase timings in exchanges.`;
     case 'invalid_config':

@@ -57,6 +57,9 @@ export const CODES_BY_STAGE = {
     'jwt_audience_mismatch',
     'jwt_claim_invalid',
     'jwks_unavailable',
+    // RFC 7662 introspection: the server says the token is not active, or the introspection call failed.
+    'token_inactive',
+    'introspection_failed',
   ],
   api: [
     'invalid_token',
@@ -67,6 +70,8 @@ export const CODES_BY_STAGE = {
     'server_error',
     'unexpected_status',
     'assertion_failed',
+    // Fail-open detection (`rejects`): the API accepted a request it must refuse. A security finding.
+    'accepts_invalid_token',
   ],
 } as const satisfies Record<Stage, readonly string[]>;
 

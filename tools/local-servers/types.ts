@@ -117,7 +117,14 @@ export type ResourceServerFault =
   /** Require this extra scope on every route (insufficient_scope for clients without it). */
   | { kind: 'require_scope'; scope: string }
   /** Close the listening port: connection refused. `clearFaults()` opens it again on the same port. */
-  | { kind: 'down' };
+  | { kind: 'down' }
+  /**
+   * Stop validating tokens, as a broken deployment would (for fail-open detection, `steps[].rejects`):
+   * `anything` serves every request, even without a token; `any_bearer` any bearer token at all;
+   * `unverified_signature` any JWT that decodes (the signature is not checked); `alg_none` also accepts
+   * unsigned JWTs (`alg: none`) while still verifying signed ones.
+   */
+  | { kind: 'fail_open'; accepts: 'anything' | 'any_bearer' | 'unverified_signature' | 'alg_none' };
 
 /**
  * A small protected API that validates bearer tokens with jose and answers per RFC 6750 §3.1:
