@@ -178,6 +178,23 @@ export const tokenSchema = z
     jwt: jwtValidationSchema
       .optional()
       .describe('Validate the access token as a JWT (RFC 9068). Omit for opaque tokens.'),
+    introspection: z
+      .object({
+        url: httpsOrHttpUrl('token.introspection.url')
+          .optional()
+          .describe(
+            'Introspection endpoint (RFC 7662). @default introspection_endpoint from discovery (requires `issuer`)',
+          ),
+        clientAuth: z
+          .enum(CLIENT_AUTH_METHODS)
+          .optional()
+          .describe('How the probe authenticates to it. @default the probe clientAuth'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Introspect the token after the token request (RFC 7662): it must be active, unexpired, of this client and carry requiredScopes. Uses the same credentials unless the secret has introspection_client_id / introspection_client_secret.',
+      ),
     minExpiresInSec: z.number().int().min(0).optional().describe('Warn when `expires_in` is below this many seconds.'),
     timeoutMs: positiveMs('Timeout of the token request in ms. @default the probe timeoutMs').optional(),
     degradedMs: positiveMs(

@@ -9,6 +9,7 @@ import { loadCredentials } from './credentials.js';
 import { discover, type ServerMetadata } from './discovery.js';
 import { ProbeFailure } from './failure.js';
 import { hintFor } from './hints.js';
+import { introspectToken } from './introspection.js';
 import { oneLine, redactPatterns } from './redact.js';
 import { DEGRADED_CODE, type ProbeResult, type TokenSummary } from './result.js';
 import { runSteps } from './steps.js';
@@ -82,7 +83,10 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
 
     let metadata: ServerMetadata | undefined;
     const needsJwksFromDiscovery = probe.token?.jwt && !probe.token.jwt.jwksUri;
-    if (probe.issuer && (!probe.tokenUrl || needsJwksFromDiscovery)) metadata = await discover(ctx, probe.issuer);
+    const needsIntrospectionFromDiscovery = probe.token?.introspection && !probe.token.introspection.url;
+    if (probe.issuer && (!probe.tokenUrl || needsJwksFromDiscovery || needsIntrospectionFromDiscovery)) {
+      metadata = await discover(ctx, probe.issuer);
+    }
     const tokenUrl =
       probe.tokenUrl ??
       (probe.clientAuth === 'tls_client_auth' ? metadata?.mtls_endpoint_aliases?.token_endpoint : undefined) ??
@@ -107,6 +111,13 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
         token = summary;
       },
     });
+    const discoveredIntrospection = metadata?.introspection_endpoint;
+    await introspectToken(
+      ctx,
+      validated.accessToken,
+      credentials.secret,
+      typeof discoveredIntrospection === 'string' ? discoveredIntrospection : undefined,
+    );
     await runSteps(ctx, validated.accessToken);
 
     const base = baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft);

@@ -19,6 +19,9 @@ export interface ClientSecret {
   certificate?: string;
   /** ISO 8601: when the credential itself expires (Entra client secrets do). */
   expires_at?: string;
+  /** RFC 7662: a separate client for the introspection endpoint (resource servers often have their own). */
+  introspection_client_id?: string;
+  introspection_client_secret?: string;
 }
 
 export interface SecretLookup {

@@ -6,6 +6,8 @@
 import { type ClientSecret, CredentialsError } from '../engine/types.js';
 
 const STRING_FIELDS = [
+  'introspection_client_id',
+  'introspection_client_secret',
   'client_id',
   'client_secret',
   'private_key',

@@ -1,8 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import type { RejectVariant } from '../../functions/config/defaults.js';
 import { resourcesOf, synthesize } from './helpers.js';
 
-const probe = (name: string, rejects?: string[]) => ({
+const probe = (name: string, rejects?: RejectVariant[]) => ({
   name,
   tokenUrl: 'https://auth.example.com/oauth2/token',
   credentials: { secretId: `oauth-probe/${name}` },

@@ -32,6 +32,10 @@ export const DEFAULT_ACCESS_TOKEN_TTL_SEC = 300;
 export const TOKEN_PATH = '/token';
 export const JWKS_PATH = '/jwks';
 export const DISCOVERY_PATH = '/.well-known/openid-configuration';
+/** RFC 8414 §3's well-known path (for an issuer without a path component). */
+export const RFC8414_PATH = '/.well-known/oauth-authorization-server';
+/** oidc-provider's default route for RFC 7662 introspection. */
+export const INTROSPECTION_PATH = '/token/introspection';
 
 /**
  * ES256 by default: a P-256 key takes under a millisecond where an RSA key takes 100-600 ms on a small
@@ -237,6 +241,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       },
       features: {
         clientCredentials: { enabled: true },
+        // Any authenticated client may introspect here (a resource server usually has its own client).
+        introspection: { enabled: true, allowedPolicy: async () => true },
         devInteractions: { enabled: false },
         resourceIndicators: {
           enabled: true,
@@ -251,7 +257,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
             return {
               scope: scopes.join(' '),
               audience: options.audience,
-              accessTokenFormat: 'jwt',
+              accessTokenFormat: options.accessTokenFormat ?? 'jwt',
               accessTokenTTL: ttlSec,
               jwt: { sign: { alg: signingAlg } },
             };
@@ -278,7 +284,11 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       let body: Record<string, unknown> = original;
       for (const fault of faults) {
         if (fault.kind === 'mutate_token_response' && ctx.path === TOKEN_PATH) body = fault.mutate(body);
-        if (fault.kind === 'mutate_discovery' && ctx.path === DISCOVERY_PATH) body = fault.mutate(body);
+        // oidc-provider serves the same document at RFC 8414's well-known path too.
+        if (fault.kind === 'mutate_discovery' && (ctx.path === DISCOVERY_PATH || ctx.path === RFC8414_PATH)) {
+          body = fault.mutate(body);
+        }
+        if (fault.kind === 'mutate_introspection' && ctx.path === INTROSPECTION_PATH) body = fault.mutate(body);
       }
       ctx.body = body;
     });

@@ -46,6 +46,8 @@ export interface AuthorizationServerOptions {
    * @default the clients' scopes plus "billing:read" and "billing:write"
    */
   scopes?: string[];
+  /** `opaque` issues reference tokens (for RFC 7662 introspection at /token/introspection). @default "jwt" */
+  accessTokenFormat?: 'jwt' | 'opaque';
   /** Algorithm of the access-token signing key (a fresh key per server and per rotation). @default "ES256" */
   signingAlg?: SigningAlgorithm;
 }
@@ -69,6 +71,8 @@ export type AuthorizationServerFault =
   | { kind: 'mutate_token_response'; mutate: (body: Record<string, unknown>) => Record<string, unknown> }
   /** Change the discovery document (e.g. a different issuer). */
   | { kind: 'mutate_discovery'; mutate: (body: Record<string, unknown>) => Record<string, unknown> }
+  /** Change the RFC 7662 introspection response (e.g. `active: false`). */
+  | { kind: 'mutate_introspection'; mutate: (body: Record<string, unknown>) => Record<string, unknown> }
   /** Accept the connection and never answer. */
   | { kind: 'hang'; path?: 'token' | 'all' }
   /** Destroy the socket as soon as a request arrives. */
