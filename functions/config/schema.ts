@@ -282,6 +282,12 @@ export const probeSchema = z
       .describe(
         'Extra token request form parameters, e.g. Auth0 { "audience": "..." } or RFC 8707 { "resource": "..." }.',
       ),
+    tokenBinding: z
+      .enum(['dpop', 'mtls'])
+      .optional()
+      .describe(
+        'Sender-constrained tokens: "dpop" (RFC 9449: DPoP proofs on the token request and every step; token_type DPoP and cnf.jkt required) or "mtls" (RFC 8705, with tls_client_auth: cnf["x5t#S256"] must be the client certificate\'s). @default none (bearer tokens)',
+      ),
     token: tokenSchema.optional().describe('How to validate the token response.'),
     steps: z.array(stepSchema).default([]).describe('Protected API calls made with the token, in order.'),
     timeoutMs: positiveMs('Per-request timeout in ms. @default defaults.timeoutMs, else 10000').optional(),
@@ -331,6 +337,22 @@ export const probeSchema = z
       }
       seen.add(step.name);
     });
+    if (probe.tokenBinding === 'mtls' && probe.clientAuth !== 'tls_client_auth') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tokenBinding'],
+        message:
+          'certificate-bound tokens need a client certificate: set "clientAuth": "tls_client_auth", or use "dpop"',
+      });
+    }
+    if (probe.token?.introspection && !probe.token.introspection.url && !probe.issuer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token', 'introspection', 'url'],
+        message:
+          'introspection needs an endpoint: set "token.introspection.url", or set "issuer" so that it is discovered',
+      });
+    }
     if (probe.token?.jwt && !probe.token.jwt.jwksUri && !probe.issuer) {
       ctx.addIssue({
         code: 'custom',

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_REJECT_STATUS, type RejectVariant } from '../config/defaults.js';
 import type { StepConfig } from '../config/schema.js';
 import type { RunContext } from './context.js';
+import { authorizationHeaders } from './dpop.js';
 import { ProbeFailure } from './failure.js';
 
 /** The step's request as first sent (after templating, before any redirect). */
@@ -42,7 +43,9 @@ export async function checkRejects(ctx: RunContext, step: StepConfig, request: S
     // A derivative of the real token is as sensitive as the token: keep it out of every message.
     if (token !== undefined) ctx.redactor.add(token);
     const headers = { ...request.headers };
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    // The variant is presented as the real token would be (Bearer, or DPoP with a valid proof for it), so
+    // that only the token's validity differs.
+    if (token !== undefined) Object.assign(headers, await authorizationHeaders(ctx, token, request));
     const { response, exchange } = await ctx.send({
       stage: 'api',
       target,

@@ -107,6 +107,7 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
     const validated = await validateToken(ctx, response, {
       ...(metadata?.jwks_uri ? { discoveredJwksUri: metadata.jwks_uri } : {}),
       requestedScopes: scope ? scope.split(' ') : [],
+      secret: credentials.secret,
       onSummary: (summary) => {
         token = summary;
       },

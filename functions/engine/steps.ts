@@ -6,6 +6,7 @@
 import type { StepConfig } from '../config/schema.js';
 import { classifyApiStatus, parseBearerChallenge, retryAfterSeconds } from './classify.js';
 import type { RunContext } from './context.js';
+import { authorizationHeaders, isDpopRefusal, usesDpop } from './dpop.js';
 import { ProbeFailure } from './failure.js';
 import type { HttpResponse } from './http.js';
 import { JsonPathError, jsonEquals, resolvePath } from './json-path.js';
@@ -57,12 +58,12 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
   headers.accept ??= 'application/json';
   const firstRequest: StepRequest = { url, method: step.request.method, headers: { ...headers } };
   if (body !== undefined) firstRequest.body = body;
-  headers.authorization = `Bearer ${accessToken}`;
 
   let method: string = step.request.method;
   let response: HttpResponse;
   let exchange: Exchange;
   for (let hop = 0; ; hop++) {
+    Object.assign(headers, await authorizationHeaders(ctx, accessToken, { method, url }));
     ({ response, exchange } = await ctx.send({
       stage: 'api',
       target,
@@ -108,7 +109,10 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
   const statusOk =
     expected.length > 0 ? expected.includes(response.status) : response.status >= 200 && response.status < 300;
   if (!statusOk) {
-    const code = classifyApiStatus(response.status, response.headers);
+    const code =
+      usesDpop(ctx) && isDpopRefusal(undefined, response.headers['www-authenticate'])
+        ? 'dpop_rejected'
+        : classifyApiStatus(response.status, response.headers);
     const challenge = parseBearerChallenge(response.headers['www-authenticate']);
     const retryAfterSec = retryAfterSeconds(response.headers['retry-after'], ctx.deps.clock.now());
     let message = `${target} ${method} ${exchange.url} answered ${response.status}, expected ${expected.length > 0 ? expected.join(' or ') : '2xx'}`;

@@ -22,6 +22,9 @@ export interface ClientSecret {
   /** RFC 7662: a separate client for the introspection endpoint (resource servers often have their own). */
   introspection_client_id?: string;
   introspection_client_secret?: string;
+  /** RFC 9449: a fixed DPoP key (PKCS#8 PEM) instead of a fresh key per run, and its algorithm (default ES256). */
+  dpop_private_key?: string;
+  dpop_algorithm?: string;
 }
 
 export interface SecretLookup {

@@ -6,6 +6,8 @@
 import { type ClientSecret, CredentialsError } from '../engine/types.js';
 
 const STRING_FIELDS = [
+  'dpop_private_key',
+  'dpop_algorithm',
   'introspection_client_id',
   'introspection_client_secret',
   'client_id',

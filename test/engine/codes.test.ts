@@ -870,6 +870,22 @@ describe('fail-open detection and introspection (issue "beyond every peer")', ()
     expect(result).toMatchObject({ status: 'fail', stage: 'api', code: 'accepts_invalid_token', httpStatus: 200 });
   });
 
+  it('reports token_not_bound at token_validation when a DPoP probe gets a Bearer token', async () => {
+    env.authServer.injectFault({ kind: 'mutate_token_response', mutate: (body) => ({ ...body, token_type: 'Bearer' }) });
+
+    const result = await run(basic({ tokenBinding: 'dpop' }));
+
+    expect(result).toMatchObject({ stage: 'token_validation', code: 'token_not_bound' });
+  });
+
+  it('reports dpop_rejected at the token stage for invalid_dpop_proof', async () => {
+    env.authServer.injectFault({ kind: 'respond', status: 400, body: '{"error":"invalid_dpop_proof"}' });
+
+    const result = await run(basic({ tokenBinding: 'dpop' }));
+
+    expect(result).toMatchObject({ stage: 'token', code: 'dpop_rejected', httpStatus: 400 });
+  });
+
   describe('with opaque tokens', () => {
     let opaque: Awaited<ReturnType<typeof startAuthorizationServer>>;
     const secret = { client_id: 'opaque', client_secret: 'opaque client secret' };

@@ -7,7 +7,7 @@
  * before oidc-provider sees the request; only the two `mutate_*` faults need the real response, and those
  * run as provider middleware.
  */
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -220,6 +220,9 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       ...(client.clientSecret !== undefined ? { client_secret: client.clientSecret } : {}),
       ...(client.jwks ? { jwks: client.jwks } : {}),
       ...(client.authMethod === 'tls_client_auth' ? { tls_client_auth_subject_dn: client.tlsSubjectDn } : {}),
+      ...(client.authMethod === 'tls_client_auth' && options.certificateBoundAccessTokens
+        ? { tls_client_certificate_bound_access_tokens: true }
+        : {}),
     };
   }
 
@@ -241,6 +244,12 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       },
       features: {
         clientCredentials: { enabled: true },
+        // DPoP is on by default in oidc-provider; a nonce is demanded only when asked for.
+        dPoP: {
+          enabled: true,
+          nonceSecret: randomBytes(32),
+          requireNonce: () => options.requireDpopNonce === true,
+        },
         // Any authenticated client may introspect here (a resource server usually has its own client).
         introspection: { enabled: true, allowedPolicy: async () => true },
         devInteractions: { enabled: false },
@@ -266,7 +275,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         mTLS: {
           enabled: Boolean(options.tls),
           tlsClientAuth: Boolean(options.tls),
-          certificateBoundAccessTokens: false,
+          certificateBoundAccessTokens: options.certificateBoundAccessTokens === true,
           getCertificate: (ctx: KoaContextWithOIDC) => peerCertificate(ctx.socket)?.toString(),
           certificateAuthorized: (ctx: KoaContextWithOIDC) => (ctx.socket as TLSSocket).authorized === true,
           certificateSubjectMatches: (ctx: KoaContextWithOIDC, property: string, expected: string) =>

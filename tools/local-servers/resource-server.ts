@@ -2,14 +2,17 @@
  * The local protected API: validates bearer tokens with jose against the authorization server's JWKS and
  * answers per RFC 6750 §3.1. Routes are documented on `LocalResourceServer` in ./types.ts.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import {
+  calculateJwkThumbprint,
   createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
   decodeJwt,
   decodeProtectedHeader,
+  EmbeddedJWK,
   type FetchImplementation,
   type JSONWebKeySet,
   type JWTPayload,
@@ -41,9 +44,11 @@ interface Reply {
 class BearerError extends Error {
   constructor(
     readonly status: 401 | 403,
-    readonly code: 'invalid_token' | 'insufficient_scope' | undefined,
+    readonly code: 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | undefined,
     readonly description?: string,
     readonly scope?: string,
+    /** The challenge's scheme: `DPoP` for proof failures (RFC 9449 §7.1). */
+    readonly scheme: 'Bearer' | 'DPoP' = 'Bearer',
   ) {
     super(description ?? 'no bearer token');
   }
@@ -192,12 +197,15 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
     if (failOpen === 'anything') return;
     const header = req.headers.authorization;
     if (!header) throw new BearerError(401, undefined);
-    const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+    const match = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
     if (!match) throw new BearerError(401, 'invalid_token', 'the Authorization header is not a Bearer token');
-    if (failOpen && acceptsWithoutVerifying(failOpen, match[1]!)) return;
+    const token = match[2]!;
+    if (failOpen && acceptsWithoutVerifying(failOpen, token)) return;
+    // RFC 9449 §7.1: a DPoP-scheme request carries a proof of the key the token is bound to.
+    const proofKey = /^dpop$/i.test(match[1]!) ? await verifyDpopProof(req, token) : undefined;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1]!, await keySet(), {
+      ({ payload } = await jwtVerify(token, await keySet(), {
         issuer: options.issuer,
         audience: options.audience,
         clockTolerance: 5,
@@ -205,6 +213,16 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
     } catch (error) {
       if (isKeySourceFailure(error)) throw new KeySourceError({ cause: error });
       throw new BearerError(401, 'invalid_token', describeJoseError(error));
+    }
+    const jkt = (payload.cnf as { jkt?: unknown } | undefined)?.jkt;
+    if (jkt !== undefined && jkt !== proofKey) {
+      throw new BearerError(
+        401,
+        'invalid_token',
+        proofKey
+          ? 'the DPoP proof key is not the one the token is bound to'
+          : 'a DPoP-bound token must be presented with the DPoP scheme and a proof',
+      );
     }
     const granted = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []);
     const required = [scope, ...faults.flatMap((fault) => (fault.kind === 'require_scope' ? [fault.scope] : []))];
@@ -263,6 +281,30 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
   };
 }
 
+/**
+ * Verifies the DPoP proof of a request (RFC 9449 §4.3) and returns the JWK thumbprint of its key.
+ * A bad proof is `invalid_dpop_proof` in a DPoP challenge (§7.1).
+ */
+async function verifyDpopProof(req: http.IncomingMessage, token: string): Promise<string> {
+  const proof = req.headers.dpop;
+  const refuse = (why: string) => new BearerError(401, 'invalid_dpop_proof', why, undefined, 'DPoP');
+  if (typeof proof !== 'string') throw refuse('no DPoP proof');
+  let verified: Awaited<ReturnType<typeof jwtVerify>>;
+  try {
+    verified = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', maxTokenAge: 60, clockTolerance: 5 });
+  } catch (error) {
+    throw refuse(`the proof does not verify (${describeJoseError(error)})`);
+  }
+  const { payload, protectedHeader } = verified;
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const htu = `${secure ? 'https' : 'http'}://${req.headers.host}${(req.url ?? '/').split('?')[0]}`;
+  if (payload.htm !== req.method) throw refuse('htm does not match the request method');
+  if (payload.htu !== htu) throw refuse('htu does not match the request URL');
+  if (payload.ath !== createHash('sha256').update(token).digest('base64url'))
+    throw refuse('ath does not match the token');
+  return calculateJwkThumbprint(protectedHeader.jwk!, 'sha256');
+}
+
 /** The broken validation of a `fail_open` fault: whether it lets this token through unverified. */
 function acceptsWithoutVerifying(mode: 'any_bearer' | 'unverified_signature' | 'alg_none', token: string): boolean {
   if (mode === 'any_bearer') return true;
@@ -282,7 +324,7 @@ function challenge(error: BearerError): Reply {
   const body: Json = error.code
     ? { error: error.code, ...(error.description ? { error_description: error.description } : {}) }
     : { error: 'unauthorized' };
-  return { status: error.status, headers: { 'www-authenticate': `Bearer ${params.join(', ')}` }, body };
+  return { status: error.status, headers: { 'www-authenticate': `${error.scheme} ${params.join(', ')}` }, body };
 }
 
 function describeJoseError(error: unknown): string {

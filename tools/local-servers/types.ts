@@ -46,6 +46,10 @@ export interface AuthorizationServerOptions {
    * @default the clients' scopes plus "billing:read" and "billing:write"
    */
   scopes?: string[];
+  /** RFC 9449 §8: answer token requests without a DPoP nonce with `use_dpop_nonce`. @default false */
+  requireDpopNonce?: boolean;
+  /** RFC 8705 §3: bind the tls_client_auth clients' tokens to their certificate (`cnf["x5t#S256"]`). @default false */
+  certificateBoundAccessTokens?: boolean;
   /** `opaque` issues reference tokens (for RFC 7662 introspection at /token/introspection). @default "jwt" */
   accessTokenFormat?: 'jwt' | 'opaque';
   /** Algorithm of the access-token signing key (a fresh key per server and per rotation). @default "ES256" */
