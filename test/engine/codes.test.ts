@@ -871,7 +871,10 @@ describe('fail-open detection and introspection (issue "beyond every peer")', ()
   });
 
   it('reports token_not_bound at token_validation when a DPoP probe gets a Bearer token', async () => {
-    env.authServer.injectFault({ kind: 'mutate_token_response', mutate: (body) => ({ ...body, token_type: 'Bearer' }) });
+    env.authServer.injectFault({
+      kind: 'mutate_token_response',
+      mutate: (body) => ({ ...body, token_type: 'Bearer' }),
+    });
 
     const result = await run(basic({ tokenBinding: 'dpop' }));
 
