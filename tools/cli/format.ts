@@ -10,7 +10,7 @@ import {
   type ExchangeTimings,
   type ProbeResult,
   type ProbeStatus,
-} from '../../functions/engine/result.js';
+} from '../../functions/engine/index.js';
 import { type Palette, stripAnsi } from './colour.js';
 
 export interface FormatOptions {

@@ -7,9 +7,8 @@
 
 import { resolveProbe } from '../../functions/config/resolve.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
-import { runProbes } from '../../functions/engine/index.js';
-import type { ProbeResult } from '../../functions/engine/result.js';
-import { MemorySecretSource } from '../../functions/secrets/file-source.js';
+import { type ProbeResult, runProbes } from '../../functions/engine/index.js';
+import { MemorySecretSource } from '../../functions/secrets/memory-source.js';
 import { colourEnabled, type Palette, palette } from '../cli/colour.js';
 import { EXIT } from '../cli/errors.js';
 import { formatResult, formatResultLine } from '../cli/format.js';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ClientAuthMethod, ProbeConfig } from '../../functions/config/schema.js';
-import type { ClientSecret } from '../../functions/engine/types.js';
+import type { ClientSecret } from '../../functions/engine/index.js';
 import { startAuthorizationServer } from './authorization-server.js';
 import { createTestPki, type TestPki } from './certificates.js';
 import { type ClientKey, generateClientKey } from './client-keys.js';

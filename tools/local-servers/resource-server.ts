@@ -16,6 +16,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { errorCode } from '../../functions/guards.js';
 import { closeNow, Delays, trackSockets } from './connections.js';
 import type { LocalResourceServer, ResourceServerFault, ResourceServerOptions } from './types.js';
 
@@ -270,7 +271,7 @@ function challenge(error: BearerError): Reply {
 }
 
 function describeJoseError(error: unknown): string {
-  const code = (error as { code?: string }).code;
+  const code = errorCode(error);
   switch (code) {
     case 'ERR_JWT_EXPIRED':
       return 'the token has expired';
