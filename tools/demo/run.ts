@@ -9,10 +9,6 @@ import { resolveProbe } from '../../functions/config/resolve.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
 import { type ProbeResult, runProbes } from '../../functions/engine/index.js';
 import { MemorySecretSource } from '../../functions/secrets/memory-source.js';
-import { colourEnabled, type Palette, palette } from '../cli/colour.js';
-import { EXIT } from '../cli/errors.js';
-import { formatResult, formatResultLine } from '../cli/format.js';
-import type { Io } from '../cli/io.js';
 import { startLocalEnvironment } from '../local-servers/index.js';
 import { compare, type DemoContext, demoProbeConfigs, type Expectation, MAIN_PROBE, SCENARIOS } from './scenarios.js';
 
@@ -27,6 +23,18 @@ export interface DemoOptions {
   faultRuns?: number;
 }
 
+/**
+ * How the demo writes: the CLI passes its stdout, colours and result formatter, so that this folder
+ * does not import tools/cli (which imports it: the `demo` command), and the two never form a cycle.
+ */
+export interface DemoView {
+  write(text: string): void;
+  /** Styles text; identity functions when colour is off. */
+  style: Record<'bold' | 'dim' | 'green' | 'red' | 'cyan', (text: string) => string>;
+  /** One result: one line, or (`detailed`) the line with its details and waterfall. */
+  formatResult(result: ProbeResult, nameWidth: number, detailed: boolean): string;
+}
+
 interface Check {
   scenario: string;
   phase: 'baseline' | 'fault' | 'healed';
@@ -34,12 +42,13 @@ interface Check {
   differences: string[];
 }
 
-export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
+/** Runs the demo; true unless a diagnosis differed from the expected one (only checked with `ci`). */
+export async function runDemo(options: DemoOptions, view: DemoView): Promise<boolean> {
   const ci = options.ci === true;
-  const p = palette(!ci && colourEnabled(io.stdout, io.env));
+  const p = view.style;
   const intervalMs = ci ? 0 : (options.intervalSec ?? 2) * 1000;
   const faultRuns = ci ? 1 : (options.faultRuns ?? 3);
-  const out = (text = '') => io.stdout.write(`${text}\n`);
+  const out = (text = '') => view.write(`${text}\n`);
   const started = performance.now();
 
   out(p.bold('oauth-probe demo'));
@@ -77,11 +86,7 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
     const show = (results: ProbeResult[], full: boolean) => {
       for (const result of results) {
         const detailed = full && result.probe === MAIN_PROBE && result.status !== 'pass';
-        io.stdout.write(
-          detailed
-            ? formatResult(result, { palette: p, nameWidth })
-            : `${formatResultLine(result, { palette: p, nameWidth })}\n`,
-        );
+        view.write(view.formatResult(result, nameWidth, detailed));
       }
     };
     const expectAll = (
@@ -155,11 +160,10 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
     out(p.red(`  ✗ ${check.scenario} (${check.phase}) ${check.probe}: ${check.differences.join('; ')}`));
   out();
   nextSteps(out, p);
-  if (!ci) return EXIT.ok;
-  return failed.length === 0 && scenarios.length === SCENARIOS.length ? EXIT.ok : EXIT.probeFailed;
+  return !ci || (failed.length === 0 && scenarios.length === SCENARIOS.length);
 }
 
-function nextSteps(out: (text?: string) => void, p: Palette): void {
+function nextSteps(out: (text?: string) => void, p: DemoView['style']): void {
   out(p.bold('Where to go next'));
   out('  Your own authorization server: describe it in probes.json (README "Providers": Auth0, Entra ID, Okta,');
   out('  Keycloak, Cognito), put the client credentials in local-secrets.json (never committed), then');
