@@ -13,6 +13,10 @@ export const ENGINE_OVERRUN_DETAIL = 'engine_overrun';
 /** `target` of an `invalid_config` reported by the Lambda runtime for a schedule event it cannot read. */
 export const SCHEDULE_EVENT_TARGET = 'the schedule event';
 
+/**
+ * The hint of a code. Longer than the house limit of ~80 lines on purpose: it is a table, one case per
+ * code, and the switch is exhaustive over `ResultCode`, so a new code fails the typecheck until it has a hint.
+ */
 export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureContext = {}): string {
   const target = ctx.target ?? 'the server';
   const host = ctx.host ?? 'the host';

@@ -95,22 +95,18 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
     });
     await runSteps(ctx, validated.accessToken);
 
-    const base = baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft);
-    const slow = ctx.slow;
-    if (slow) {
-      const measured = slow.exchange.timings.totalMs;
-      slow.exchange.code = DEGRADED_CODE;
-      const detail = `${Math.round(measured)} ms > degradedMs ${slow.thresholdMs} ms`;
-      return withVerdict(base, {
-        status: 'degraded',
-        stage: slow.stage,
-        step: slow.step,
-        code: DEGRADED_CODE,
-        message: `${slow.target} ${slow.exchange.method} ${slow.exchange.url} took ${Math.round(measured)} ms, over degradedMs ${slow.thresholdMs} ms`,
-        hint: hintFor(DEGRADED_CODE, slow.stage, { target: slow.target, detail }),
-        httpStatus: slow.exchange.status,
-      });
-    }
+    return passOrDegraded(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), ctx);
+  } catch (error) {
+    return failed(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), ctx, error);
+  } finally {
+    clearTimeout(deadlineTimer);
+  }
+}
+
+/** The verdict of a run that got through every stage: degraded when an exchange was over its threshold. */
+function passOrDegraded(base: RunRecord, ctx: RunContext): ProbeResult {
+  const slow = ctx.slow;
+  if (!slow) {
     return withVerdict(base, {
       status: 'pass',
       stage: null,
@@ -120,28 +116,40 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
       hint: null,
       httpStatus: null,
     });
-  } catch (error) {
-    const redact = ctx ? { redact: (text: string) => ctx!.redactor.redact(text) } : {};
-    const base = baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft);
-    if (!(error instanceof ProbeFailure)) {
-      // A bug (or a broken injected dependency): keep what was measured, but claim no stage.
-      return failResult(base, { stage: null, code: 'internal_error', message: internalErrorMessage(error) }, redact);
-    }
-    const context = error.context;
-    const exchange = context.exchange;
-    if (exchange) exchange.code = error.code;
-    const failure = {
-      stage: error.stage,
-      step: context.step ?? null,
-      code: error.code,
-      message: error.message,
-      httpStatus: context.httpStatus ?? exchange?.status ?? null,
-      context,
-    };
-    return failResult(base, failure, redact);
-  } finally {
-    clearTimeout(deadlineTimer);
   }
+  const measured = slow.exchange.timings.totalMs;
+  slow.exchange.code = DEGRADED_CODE;
+  const detail = `${Math.round(measured)} ms > degradedMs ${slow.thresholdMs} ms`;
+  return withVerdict(base, {
+    status: 'degraded',
+    stage: slow.stage,
+    step: slow.step,
+    code: DEGRADED_CODE,
+    message: `${slow.target} ${slow.exchange.method} ${slow.exchange.url} took ${Math.round(measured)} ms, over degradedMs ${slow.thresholdMs} ms`,
+    hint: hintFor(DEGRADED_CODE, slow.stage, { target: slow.target, detail }),
+    httpStatus: slow.exchange.status,
+  });
+}
+
+/** The result of a run that threw: the failure's stage and code, or `internal_error` for anything else. */
+function failed(base: RunRecord, ctx: RunContext | undefined, error: unknown): ProbeResult {
+  const redact = ctx ? { redact: (text: string) => ctx.redactor.redact(text) } : {};
+  if (!(error instanceof ProbeFailure)) {
+    // A bug (or a broken injected dependency): keep what was measured, but claim no stage.
+    return failResult(base, { stage: null, code: 'internal_error', message: internalErrorMessage(error) }, redact);
+  }
+  const context = error.context;
+  const exchange = context.exchange;
+  if (exchange) exchange.code = error.code;
+  const failure = {
+    stage: error.stage,
+    step: context.step ?? null,
+    code: error.code,
+    message: error.message,
+    httpStatus: context.httpStatus ?? exchange?.status ?? null,
+    context,
+  };
+  return failResult(base, failure, redact);
 }
 
 function baseResult(
