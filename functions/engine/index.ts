@@ -4,6 +4,13 @@
  * outside functions/engine, see biome.json). Run one probe, or many with bounded concurrency; the result
  * contract and its codes; what the engine needs injected (`SecretSource`, `Clock`); the one builder of
  * a failed result; redaction for callers that log.
+ *
+ * A front door must not cost a bundle what it does not use: ./package.json declares the engine's
+ * modules free of side effects (`"sideEffects": false`), so esbuild drops every module whose exports are
+ * unused. The notifier takes only `redactPatterns` and types from here and so ships no undici, jose or
+ * zod (test/layout/bundle-contents.test.ts). The one module with a side effect, ./undici.ts (it patches
+ * `request()` onto undici's Dispatcher), is needed exactly when its `Client` is used, and then it is kept
+ * whole.
  */
 import type { ResolvedProbe } from '../config/resolve.js';
 import type { ProbeResult } from './result.js';
