@@ -14,7 +14,7 @@ const REPO = join(import.meta.dirname, '..', '..');
 const ROOTS = ['functions', 'tools', 'lib', 'bin', 'bench', 'test'];
 
 /** A folder of the architecture: `functions/engine`, `tools/cli`, `lib`, ...; a lone file at functions/ is its own node. */
-export function folderOf(path: string): string {
+function folderOf(path: string): string {
   const parts = path.split('/');
   if (parts[0] === 'functions' || parts[0] === 'tools') {
     return parts.length > 2 ? parts.slice(0, 2).join('/') : parts.join('/').replace(/\.[jt]s$/, '');
@@ -57,7 +57,7 @@ function folderEdges(): Edge[] {
 }
 
 /** One cycle of folders, as a path `a → b → a`, or undefined. */
-export function findCycle(edges: readonly Edge[]): string[] | undefined {
+function findCycle(edges: readonly Edge[]): string[] | undefined {
   const next = new Map<string, Set<string>>();
   for (const { from, to } of edges) next.set(from, (next.get(from) ?? new Set()).add(to));
   const state = new Map<string, 'open' | 'done'>();
