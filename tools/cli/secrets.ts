@@ -5,8 +5,7 @@
  * probe; messages name the file, never its content (functions/secrets/file-source.ts words them).
  */
 import { resolve } from 'node:path';
-import { CredentialsError, type SecretSource } from '../../functions/engine/index.js';
-import { FileSecretSource } from '../../functions/secrets/file-source.js';
+import type { SecretSource } from '../../functions/engine/index.js';
 import type { Env } from './colour.js';
 import { UsageError } from './errors.js';
 
@@ -57,6 +56,11 @@ export async function chooseSecretSource(file: string | undefined, env: Env, cwd
 
 /** The file is checked by the source itself (one validation); here its failure becomes a usage error. */
 async function openSecretsFile(path: string, display: string): Promise<SecretSource> {
+  // Loaded here, not at start-up: the secret source pulls in the engine, which only `run` needs.
+  const [{ FileSecretSource }, { CredentialsError }] = await Promise.all([
+    import('../../functions/secrets/file-source.js'),
+    import('../../functions/engine/index.js'),
+  ]);
   try {
     return await FileSecretSource.open(path, display);
   } catch (error) {
