@@ -55,3 +55,16 @@ export function parseAlarmName(name: string): AlarmIdentity | undefined {
 export function alarmSeverity(kind: AlarmKind): 'warning' | 'critical' {
   return kind === 'global' ? 'critical' : 'warning';
 }
+
+/** The two alarms that watch the notifier itself (they go straight to the notification topic). */
+export const NOTIFIER_ALARMS = {
+  /** The notifier function failed (a Publish that failed, a crash): Lambda retries, people should know. */
+  errors: 'Errors',
+  /** An alarm notification spent its retries and sits in the notifier's dead-letter queue. */
+  deadLetters: 'DeadLetters',
+} as const;
+
+/** `OAuthProbe-Notifier-eu-west-1-Errors`: not a probe alarm, so `parseAlarmName` ignores it. */
+export function notifierAlarmName(region: string, which: keyof typeof NOTIFIER_ALARMS): string {
+  return `${ALARM_PREFIX}-Notifier-${region}-${NOTIFIER_ALARMS[which]}`;
+}
