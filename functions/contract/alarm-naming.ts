@@ -68,3 +68,6 @@ export const NOTIFIER_ALARMS = {
 export function notifierAlarmName(region: string, which: keyof typeof NOTIFIER_ALARMS): string {
   return `${ALARM_PREFIX}-Notifier-${region}-${NOTIFIER_ALARMS[which]}`;
 }
+
+/** `event` of the notifier's log line saying a notification left (`oauth-probe alert-test` waits for it). */
+export const NOTIFICATION_PUBLISHED_EVENT = 'notification_published';

@@ -18,7 +18,7 @@ import {
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DEFAULT_GLOBAL_FAILURE_REGIONS, DEFAULT_NAMESPACE } from '../config/defaults.js';
-import { parseAlarmName } from '../contract/alarm-naming.js';
+import { NOTIFICATION_PUBLISHED_EVENT, parseAlarmName } from '../contract/alarm-naming.js';
 import { DIMENSION_PROBE, DIMENSION_REGION, METRICS } from '../contract/metric-catalogue.js';
 import { callDeadline, isAbortError } from './clients.js';
 import { type LoggedResult, PROBE_RESULT_EVENT, type RuntimeLogger, resultFromLogLine } from './log.js';
@@ -44,8 +44,6 @@ export const ENRICHMENT_BUDGET_MS = 3_000;
 export const PUBLISH_TIMEOUT_MS = 10_000;
 /** Kept after the Publish deadline for the failure's log line, so the run ends logged before Lambda's timeout. */
 export const FINISH_RESERVE_MS = 1_000;
-/** The log event that says a notification left (alert-test waits for it). */
-export const NOTIFICATION_PUBLISHED_EVENT = 'notification_published';
 
 export interface NotifierSettings {
   notificationTopicArn: string;

@@ -73,7 +73,9 @@ describe('oauth-probe alert-test', () => {
     expect(out).toContain('alert path works in 2 regions');
     // Every call carried an abort signal.
     for (const call of [...cw.calls(), ...logs.calls()]) {
-      expect((call.args[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal).toBeInstanceOf(AbortSignal);
+      expect(((call.args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal).toBeInstanceOf(
+        AbortSignal,
+      );
     }
   });
 

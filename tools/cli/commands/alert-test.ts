@@ -6,45 +6,28 @@
  * region's path is broken (alarm topic or key policy, notifier permissions, notification topic or key).
  *
  * Every AWS call carries an abort deadline (`callDeadline`), so a hung endpoint cannot hang the command.
+ * The AWS part lives in ./alert-test-path.ts, loaded only when the command runs (the SDK clients would
+ * otherwise slow every other command's start).
  */
-import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import {
-  CloudWatchLogsClient,
-  DescribeLogGroupsCommand,
-  FilterLogEventsCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
 import { alarmName } from '../../../functions/contract/alarm-naming.js';
-import { callDeadline, clientConfig } from '../../../functions/runtime/clients.js';
-import { NOTIFICATION_PUBLISHED_EVENT } from '../../../functions/runtime/notifier.js';
+
 import { parseCommandArgs } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
 
-/** One AWS call (all its attempts) is aborted after this long. */
-export const ALERT_TEST_CALL_TIMEOUT_MS = 10_000;
 /** @default 120 s for the notification's log line to appear (log delivery lags a few seconds). */
 export const DEFAULT_WAIT_SEC = 120;
-/** Pause between two looks at the notifier's log. */
-export const POLL_INTERVAL_MS = 3_000;
-/** The substring of the notifier's log group name (the CDK names it after the construct). */
-export const NOTIFIER_LOG_GROUP_MARK = 'NotifierFunctionLogGroup';
-
 export interface AlertTestDeps {
   cloudWatch(region: string): CloudWatchClient;
   logs(region: string): CloudWatchLogsClient;
   now(): number;
   sleep(ms: number): Promise<void>;
 }
-
-export const defaultAlertTestDeps: AlertTestDeps = {
-  cloudWatch: (region) => new CloudWatchClient(clientConfig(region)),
-  logs: (region) => new CloudWatchLogsClient(clientConfig(region)),
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface RegionOutcome {
   region: string;
@@ -86,7 +69,8 @@ Examples:
 Exit codes: 0 every region's notification left, 1 at least one region's path is broken, 2 bad usage or config.
 `;
 
-export function alertTestCommand(deps: AlertTestDeps = defaultAlertTestDeps): Command {
+/** `deps` for tests; by default the real clients (loaded with the AWS part). */
+export function alertTestCommand(deps?: AlertTestDeps): Command {
   return {
     name: 'alert-test',
     summary: 'After a deploy: push one alarm per region through the real alert path',
@@ -109,10 +93,12 @@ export function alertTestCommand(deps: AlertTestDeps = defaultAlertTestDeps): Co
         values.probe as string | undefined,
       );
       const p = palette(colourEnabled(io.stdout, io.env));
+      const { defaultAlertTestDeps, testRegion } = await import('./alert-test-path.js');
+      const use = deps ?? defaultAlertTestDeps;
       const outcomes: RegionOutcome[] = [];
       for (const target of targets) {
         io.stdout.write(`${target.region}: ${target.alarm} → ALARM, waiting for the notifier…\n`);
-        const outcome = await testRegion(target, waitSec * 1000, deps);
+        const outcome = await testRegion(target, waitSec * 1000, use);
         outcomes.push(outcome);
         io.stdout.write(
           outcome.delivered
@@ -131,7 +117,7 @@ export function alertTestCommand(deps: AlertTestDeps = defaultAlertTestDeps): Co
   };
 }
 
-interface Target {
+export interface Target {
   region: string;
   probe: string;
   alarm: string;
@@ -165,93 +151,4 @@ export function pickTargets(
     throw new UsageError(`--probe ${probe} does not run in ${region}: pick a region from its "regions"`);
   }
   return targets;
-}
-
-async function testRegion(target: Target, waitMs: number, deps: AlertTestDeps): Promise<RegionOutcome> {
-  const { region, alarm } = target;
-  const cloudWatch = deps.cloudWatch(region);
-  const logs = deps.logs(region);
-  const base = { region, alarm, delivered: false } as const;
-  const abortSignal = () => callDeadline(ALERT_TEST_CALL_TIMEOUT_MS);
-  let logGroupName: string | undefined;
-  try {
-    const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePattern: NOTIFIER_LOG_GROUP_MARK }), {
-      abortSignal: abortSignal(),
-    });
-    logGroupName = groups.logGroups?.map((g) => g.logGroupName).find((name) => name?.startsWith('OAuthProbe'));
-  } catch (error) {
-    return { ...base, problem: `cannot list log groups (${errorName(error)}): check your credentials and region` };
-  }
-  if (!logGroupName) {
-    return {
-      ...base,
-      problem: `no notifier log group (*${NOTIFIER_LOG_GROUP_MARK}*) in ${region}: is the stack deployed?`,
-    };
-  }
-  const started = deps.now();
-  try {
-    await cloudWatch.send(
-      new SetAlarmStateCommand({
-        AlarmName: alarm,
-        StateValue: 'ALARM',
-        StateReason: `oauth-probe alert-test at ${new Date(started).toISOString()}: not a real failure`,
-      }),
-      { abortSignal: abortSignal() },
-    );
-  } catch (error) {
-    return {
-      ...base,
-      problem: `SetAlarmState on ${alarm} failed (${errorName(error)}): is the probe deployed in ${region}?`,
-    };
-  }
-  let outcome: RegionOutcome;
-  try {
-    const seenAt = await waitForPublished(logs, logGroupName, alarm, started, waitMs, deps);
-    outcome =
-      seenAt === undefined
-        ? {
-            ...base,
-            problem: `no notification within ${Math.round(waitMs / 1000)} s: read ${logGroupName} for notification_publish_failed or notifier_misconfigured, then the alarm topic's and the notification topic's key and topic policies`,
-          }
-        : { ...base, delivered: true, tookMs: seenAt - started };
-  } catch (error) {
-    outcome = { ...base, problem: `reading ${logGroupName} failed (${errorName(error)})` };
-  }
-  try {
-    await cloudWatch.send(
-      new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'oauth-probe alert-test: done' }),
-      { abortSignal: abortSignal() },
-    );
-  } catch (error) {
-    // The alarm's next evaluation puts it back anyway; say so instead of failing the region.
-    outcome.problem = `${outcome.problem ? `${outcome.problem}; ` : ''}could not set ${alarm} back to OK (${errorName(error)}): its next evaluation will`;
-  }
-  return outcome;
-}
-
-/** When the notifier logged `notification_published` for `alarm` (by our clock), or undefined after `waitMs`. */
-async function waitForPublished(
-  logs: CloudWatchLogsClient,
-  logGroupName: string,
-  alarm: string,
-  since: number,
-  waitMs: number,
-  deps: AlertTestDeps,
-): Promise<number | undefined> {
-  const filterPattern = `{ ($.event = "${NOTIFICATION_PUBLISHED_EVENT}") && ($.alarmName = "${alarm}") }`;
-  while (deps.now() - since <= waitMs) {
-    const page = await logs.send(
-      new FilterLogEventsCommand({ logGroupName, filterPattern, startTime: since - 60_000, limit: 10 }),
-      { abortSignal: callDeadline(ALERT_TEST_CALL_TIMEOUT_MS) },
-    );
-    const event = (page.events ?? []).find((e) => (e.timestamp ?? 0) >= since - 5_000);
-    if (event) return Math.max(since, event.timestamp ?? deps.now());
-    await deps.sleep(POLL_INTERVAL_MS);
-  }
-  return undefined;
-}
-
-function errorName(error: unknown): string {
-  const name = (error as { name?: unknown } | null)?.name;
-  return typeof name === 'string' ? name : 'UnknownError';
 }
