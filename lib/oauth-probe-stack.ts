@@ -26,6 +26,7 @@ import { LAMBDA_ENTRIES, type LambdaRole } from './bundling.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { FunctionWithLogGroup } from './constructs/function-with-log-group.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
+import { forwardToNotificationTopic, NotifierDelivery } from './constructs/notifier-delivery.js';
 import { GlobalProbeAlarm, RegionalProbeAlarms } from './constructs/probe-alarms.js';
 import { ProbeDashboard } from './constructs/probe-dashboard.js';
 import { ProbeSchedule } from './constructs/probe-schedule.js';
@@ -67,6 +68,8 @@ export class OAuthProbeStack extends Stack {
   readonly alarmTopic: AlarmTopic;
   readonly probeFunction?: FunctionWithLogGroup;
   readonly notifierFunction: FunctionWithLogGroup;
+  /** The notifier's retries, dead-letter queue and the alarms on both. */
+  readonly notifierDelivery: NotifierDelivery;
   readonly notificationTopic?: NotificationTopic;
   readonly dashboard?: ProbeDashboard;
 
@@ -81,6 +84,7 @@ export class OAuthProbeStack extends Stack {
     if (props.probes.length > 0) {
       this.probeFunction = this.buildProbeFunction(props, entries.probe);
     }
+    this.notifierDelivery = new NotifierDelivery(this, 'NotifierDelivery', { homeRegion });
     this.notifierFunction = this.buildNotifier(props, entries.notifier);
 
     if (props.home) {
@@ -88,6 +92,7 @@ export class OAuthProbeStack extends Stack {
         notifications: props.home.notifications,
       });
       new CfnOutput(this, 'NotificationTopicArn', { value: this.notificationTopic.topic.topicArn });
+      forwardToNotificationTopic(this, this.notificationTopic, homeRegion);
       this.dashboard = new ProbeDashboard(this, 'Dashboard', {
         probes: props.home.allProbes,
         namespace,
@@ -104,6 +109,8 @@ export class OAuthProbeStack extends Stack {
         });
       }
     }
+    // Straight to the notification topic (home) or forwarded to it (elsewhere): never through the notifier.
+    this.notifierDelivery.watch(this.notifierFunction, this.notificationTopic?.topic);
   }
 
   private buildProbeFunction(props: OAuthProbeStackProps, entry: string): FunctionWithLogGroup {
@@ -214,6 +221,8 @@ export class OAuthProbeStack extends Stack {
       timeout: Duration.seconds(30),
       logRetention: props.logRetention,
       environment,
+      // Retried, then dead-lettered: a failed Publish must not lose the page (notifier-delivery.ts).
+      ...this.notifierDelivery.asyncInvoke,
     });
     new CfnOutput(this, 'NotifierFunctionName', { value: fn.functionName });
     this.alarmTopic.topic.addSubscription(new subscriptions.LambdaSubscription(fn));
@@ -229,10 +238,15 @@ export class OAuthProbeStack extends Stack {
       );
     }
     role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'ReadProbeMetrics', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        sid: 'ReadProbeMetrics',
+        // ListMetrics: the global alarm's regions when its trigger does not name them.
+        actions: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+        resources: ['*'],
+      }),
     );
     acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', [
-      'cloudwatch:GetMetricData supports no resource-level permissions (and no namespace condition);',
+      'cloudwatch:GetMetricData and ListMetrics support no resource-level permissions (and no namespace condition);',
       'the notifier only reads the recent probe metrics it quotes in a notification.',
     ]);
     role.addToPolicy(

@@ -23,7 +23,7 @@ export async function loadCredentials(ctx: RunContext, options: { bypassCache?: 
   let lookup: SecretLookup;
   try {
     lookup = await withDeadline(
-      deps.secrets.get(secretId, options.bypassCache ? { bypassCache: true } : undefined),
+      deps.secrets.get(secretId, { ...(options.bypassCache ? { bypassCache: true } : {}), signal: ctx.deadline }),
       ctx.deadline,
     );
   } catch (error) {

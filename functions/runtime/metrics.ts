@@ -233,6 +233,11 @@ export interface PublishInput {
   transport?: MetricsTransport;
   /** Where EMF lines go (stdout in Lambda, read by CloudWatch Logs). @default process.stdout */
   writeLine?: (line: string) => void;
+  /**
+   * Aborts every PutMetricData call still running when it fires (the run's publishing budget, see
+   * probe-run.ts): an unanswered call is then logged as `metric_publish_failed` in time.
+   */
+  signal?: AbortSignal;
   /** Client of the function's region. */
   client: CloudWatchClient;
   /** Client of the home region; only used when it differs from `region`. */
@@ -305,7 +310,10 @@ async function put(
     const chunk = data.slice(start, start + MAX_DATUMS_PER_CALL);
     outcome.calls += 1;
     try {
-      await client.send(new PutMetricDataCommand({ Namespace: input.namespace, MetricData: chunk }));
+      await client.send(
+        new PutMetricDataCommand({ Namespace: input.namespace, MetricData: chunk }),
+        input.signal ? { abortSignal: input.signal } : {},
+      );
     } catch (error) {
       outcome.failures += 1;
       logFailure(input, region, chunk.length, error);

@@ -13,6 +13,20 @@ export const MAX_SUBJECT_LENGTH = 99;
 /** Version of the JSON document sent to HTTPS subscribers; bumped only for incompatible changes. */
 export const NOTIFICATION_SCHEMA_VERSION = 1;
 
+/**
+ * The deduplication key of the incident an alarm opens: the same for every message about that alarm
+ * (its ALARM, a retried delivery of it, and its OK), different for every other alarm. Built from the
+ * probe, the severity, the region (`global` for the cross-region alarm) and the alarm kind: without
+ * the kind, a Stopped alarm's OK ("running again") would resolve the incident that the still-failing
+ * Availability alarm of the same probe and region opened. Pager integrations use it as their
+ * dedup key (PagerDuty `dedup_key`, ≤ 255 characters: a probe name is ≤ 64).
+ */
+export function incidentKey(identity: AlarmIdentity): string {
+  const severity = alarmSeverity(identity.kind);
+  if (identity.kind === 'global') return ['oauth-probe', identity.probe, severity, 'global'].join('/');
+  return ['oauth-probe', identity.probe, severity, identity.region ?? 'unknown-region', identity.kind].join('/');
+}
+
 /** The JSON CloudWatch publishes to SNS on an alarm state change (the fields we read). */
 export interface AlarmStateChange {
   AlarmName: string;
@@ -83,6 +97,8 @@ export interface Notification {
 
 export interface NotificationDocument {
   version: number;
+  /** `incidentKey(identity)`: one incident per alarm, whatever the number of deliveries. */
+  incidentKey: string;
   kind: AlarmIdentity['kind'];
   severity: 'warning' | 'critical';
   state: string;
@@ -160,8 +176,10 @@ export function buildNotification(input: NotificationInput): Notification {
   const headline = headlineOf(input);
   const latest = input.latest;
   const certDays = latest ? fewestCertDays(latest) : undefined;
+  const key = incidentKey(identity);
   const document: NotificationDocument = {
     version: NOTIFICATION_SCHEMA_VERSION,
+    incidentKey: key,
     kind: identity.kind,
     severity,
     state,
@@ -214,6 +232,7 @@ export function buildNotification(input: NotificationInput): Notification {
     state: { DataType: 'String', StringValue: state },
     region: { DataType: 'String', StringValue: regionLabel },
     kind: { DataType: 'String', StringValue: identity.kind },
+    incidentKey: { DataType: 'String', StringValue: key },
   };
   return { subject, message, attributes, text, document: JSON.parse(json) as NotificationDocument };
 }

@@ -3,8 +3,10 @@
  * in the home region. Names come from the one naming function (`alarmName`), actions are wired by
  * `notifySns` (ALARM and OK).
  *
- * Missing data: only the Stopped alarm breaches on it. Every other alarm treats a missing datapoint as
- * "nothing to say", so a probe that stops running raises exactly one alarm, the one that says so.
+ * Missing data: only the Stopped alarm owns silence (missing = breaching). Every other alarm ignores a
+ * missing datapoint and keeps its state: a failing probe that stops reporting stays in ALARM (no false
+ * "[OK] recovered") and a passing one stays OK, while the Stopped alarm says that runs are missing.
+ * The state machine is in docs/runtime.md ("Alarm states").
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -128,7 +130,8 @@ export class RegionalProbeAlarms extends Construct {
       threshold: 1,
       evaluationPeriods: a.evaluationPeriods,
       datapointsToAlarm: a.datapointsToAlarm,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
 
     const targets = latencyTargets(probe, namespace, region);
@@ -144,7 +147,8 @@ export class RegionalProbeAlarms extends Construct {
         threshold: sameThreshold(targets) ?? 1,
         evaluationPeriods: a.latencyEvaluationPeriods,
         datapointsToAlarm: a.latencyEvaluationPeriods,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
       });
     }
 
@@ -316,7 +320,8 @@ export class GlobalProbeAlarm extends Construct {
       threshold: globalFailureRegions,
       evaluationPeriods: a.evaluationPeriods,
       datapointsToAlarm: a.datapointsToAlarm,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
     notifySns(this.alarm, topic);
   }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../functions/config/load.js';
 import type { Command } from './command.js';
+import { alertTestCommand } from './commands/alert-test.js';
 import { costCommand } from './commands/cost.js';
 import { demoCommand } from './commands/demo.js';
 import { runCommand } from './commands/run.js';
@@ -15,7 +16,14 @@ import { configUsageError } from './config.js';
 import { EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 
-export const COMMANDS: readonly Command[] = [runCommand, validateCommand, schemaCommand, costCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  validateCommand,
+  schemaCommand,
+  costCommand,
+  demoCommand,
+  alertTestCommand(),
+];
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -43,6 +51,7 @@ Examples:
   npx oauth-probe validate --config probes.json
   npx oauth-probe run --config probes.json --secrets local-secrets.json
   npx oauth-probe cost --config probes.json
+  npx oauth-probe alert-test                             # after cdk deploy: one alarm per region, end to end
 
 Exit codes: 0 ok (degraded included), 1 a probe failed, 2 bad usage or config, 70 internal error.
 `;
