@@ -133,7 +133,7 @@ function invalidClientHint(ctx: FailureContext): string {
 
 function oauthErrorHint(ctx: FailureContext): string {
   const error = ctx.oauth?.error ?? '?';
-  const description = ctx.oauth?.error_description ?? '';
+  const description = typeof ctx.oauth?.error_description === 'string' ? ctx.oauth.error_description : '';
   const aadsts = /AADSTS\d+/.exec(description)?.[0];
   if (aadsts || ctx.oauth?.error_codes !== undefined) {
     return `Entra ID error ${aadsts ?? `"${error}"`}: look the AADSTS code up rather than relying on the description text (Microsoft says it changes).`;

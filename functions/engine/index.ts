@@ -5,6 +5,8 @@ import type { ResolvedProbe } from '../config/resolve.js';
 import type { ProbeResult } from './result.js';
 import { type EngineDeps, runProbe } from './run.js';
 
+export { boundJson, containResult, RESULT_LIMITS, resultJson } from './contain.js';
+export { redactPatterns, stripControl } from './redact.js';
 export type { EngineDeps } from './run.js';
 export { runProbe } from './run.js';
 

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isInlinePem, type ResolvedProbe } from '../config/resolve.js';
+import { containResult } from './contain.js';
 import { type ResolvedDeps, RunContext } from './context.js';
 import { loadCredentials } from './credentials.js';
 import { discover, type ServerMetadata } from './discovery.js';
@@ -42,7 +43,8 @@ export function resolveDeps(deps: EngineDeps): ResolvedDeps {
 export async function runProbe(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult> {
   const startedMono = performance.now();
   try {
-    return await run(probe, deps);
+    // Bounded and scrubbed value by value: server data never makes a result unserializable.
+    return containResult(await run(probe, deps));
   } catch (error) {
     return {
       probe: probe.name,

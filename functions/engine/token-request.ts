@@ -29,8 +29,7 @@ export async function requestToken(ctx: RunContext, tokenUrl: string, secret: Cl
   const { probe } = ctx;
   const method = probe.clientAuth;
   const auth = await authenticateClient(method, secret, tokenUrl, ctx.deps.clock);
-  ctx.redactor.add(auth.assertion);
-  ctx.redactor.add(auth.headers.authorization);
+  for (const value of auth.secrets) ctx.redactor.add(value);
 
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   const scope = scopeParam(probe.scope);
@@ -79,7 +78,9 @@ export async function requestToken(ctx: RunContext, tokenUrl: string, secret: Cl
   let message = `token endpoint answered ${response.status}`;
   if (oauth) {
     message += ` ${ctx.quote(oauth.error, 60)}`;
-    if (oauth.error_description) message += `: ${ctx.quote(String(oauth.error_description))}`;
+    const description = oauth.error_description;
+    if (description)
+      message += `: ${typeof description === 'string' ? ctx.quote(description) : '(error_description is not a string)'}`;
   } else if (bodyKind && bodyKind !== 'json') {
     message += bodyKind === 'empty' ? ' with an empty body' : ` with a ${bodyKind} body, not JSON`;
   } else if (bodyKind === 'json') {

@@ -4,6 +4,8 @@
  * waterfall of every exchange. Pure functions from `ProbeResult` to text, shared by `run` and `demo`.
  * Only fields of the result are printed, and the result never carries a secret or a token.
  */
+
+import { containResult } from '../../functions/engine/contain.js';
 import {
   DEGRADED_CODE,
   type Exchange,
@@ -56,8 +58,13 @@ function whereText(result: ProbeResult, p: Palette): string {
   return parts.join(p.dim(' · '));
 }
 
-/** The verdict line plus, when not passing or when verbose, the details and the waterfall. */
-export function formatResult(result: ProbeResult, options: FormatOptions): string {
+/**
+ * The verdict line plus, when not passing or when verbose, the details and the waterfall. The result is
+ * contained first: server text reaches the terminal without escape sequences (clear screen, window
+ * title, OSC 52 clipboard writes) or other control characters, and bounded in size.
+ */
+export function formatResult(raw: ProbeResult, options: FormatOptions): string {
+  const result = containResult(raw);
   const lines = [formatResultLine(result, options)];
   if (result.status !== 'pass' || options.verbose) lines.push(...formatDetails(result, options));
   return `${lines.join('\n')}\n`;
