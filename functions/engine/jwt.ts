@@ -36,6 +36,57 @@ export function decodeUnverified(token: string): DecodedJwt | undefined {
 
 type Jwks = ReturnType<typeof createLocalJWKSet>;
 
+/** A JWKS key that matched the token but could not be used (a bad modulus, a private key): the JWKS is broken. */
+class JwksKeyError extends Error {
+  override name = 'JwksKeyError';
+}
+
+/**
+ * The key lookup, with a key that cannot be imported reported as the JWKS's fault (`jwks_unavailable`),
+ * not the token's: jose throws the import error as it is.
+ */
+function guardKeyImport(jwks: Jwks): Jwks {
+  const guarded = async (...args: Parameters<Jwks>) => {
+    try {
+      return await jwks(...args);
+    } catch (error) {
+      if (
+        error instanceof joseErrors.JWKSNoMatchingKey ||
+        error instanceof joseErrors.JWKSMultipleMatchingKeys ||
+        error instanceof joseErrors.JOSENotSupported ||
+        error instanceof joseErrors.JWSInvalid
+      ) {
+        throw error;
+      }
+      throw new JwksKeyError(`a key in the JWKS cannot be used (${error instanceof Error ? error.name : 'error'})`, {
+        cause: error,
+      });
+    }
+  };
+  return guarded as unknown as Jwks;
+}
+
+/**
+ * Verifies with the JWKS. When several keys match (no `kid` in the token or in the keys), each is tried,
+ * as jose documents for JWKSMultipleMatchingKeys: one that verifies is enough.
+ */
+async function verifyWithJwks(token: string, jwks: Jwks, options: Parameters<typeof jwtVerify>[2]) {
+  try {
+    return await jwtVerify(token, jwks, options);
+  } catch (error) {
+    if (!(error instanceof joseErrors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const key of error as unknown as AsyncIterable<Parameters<typeof jwtVerify>[1] & object>) {
+      try {
+        return await jwtVerify(token, key, options);
+      } catch (inner) {
+        if (inner instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+        throw inner;
+      }
+    }
+    throw new joseErrors.JWSSignatureVerificationFailed();
+  }
+}
+
 async function fetchJwks(ctx: RunContext, jwksUri: string): Promise<Jwks> {
   const { response, exchange } = await ctx.send({
     stage: 'token_validation',
@@ -55,7 +106,7 @@ async function fetchJwks(ctx: RunContext, jwksUri: string): Promise<Jwks> {
   const json = parseJsonObject(response.body);
   if (!json || !Array.isArray(json.keys)) throw fail('is not a JSON object with "keys"');
   try {
-    return createLocalJWKSet(json as never);
+    return guardKeyImport(createLocalJWKSet(json as never));
   } catch (error) {
     throw new ProbeFailure(
       'token_validation',
@@ -92,20 +143,35 @@ export async function verifyAccessToken(ctx: RunContext, token: string, check: J
     ...(check.issuer ? { issuer: check.issuer } : {}),
     ...(config.audience ? { audience: config.audience } : {}),
     ...(config.requireTyp ? { typ: 'at+jwt' } : {}),
+    // RFC 9068 §2.2: exp is REQUIRED in a JWT access token.
+    requiredClaims: ['exp'],
   };
   const keyId = decoded.header.kid;
   let jwks = await fetchJwks(ctx, check.jwksUri);
   try {
     try {
-      await jwtVerify(token, jwks, options);
+      await verifyWithJwks(token, jwks, options);
     } catch (error) {
       if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
       // The server may have rotated keys since our copy: one refetch, as a caching client would.
       jwks = await fetchJwks(ctx, check.jwksUri);
-      await jwtVerify(token, jwks, options);
+      await verifyWithJwks(token, jwks, options);
     }
   } catch (error) {
     if (error instanceof ProbeFailure) throw error;
+    if (error instanceof JwksKeyError) {
+      throw new ProbeFailure(
+        'token_validation',
+        'jwks_unavailable',
+        `JWKS ${check.jwksUri}: ${error.message}`,
+        {
+          target: 'JWKS',
+          detail: error.message,
+          ...(keyId ? { keyId } : {}),
+        },
+        { cause: error },
+      );
+    }
     const { code, claim } = classifyJoseError(error);
     const detail = describe(ctx.deps.clock.now(), code, claim, decoded, check, error);
     throw new ProbeFailure(
@@ -179,6 +245,9 @@ function describe(
   }
 }
 
+/** A NumericDate for a message; one outside what a Date can hold (1e13, -1e13) is shown as the number. */
 function isoOf(seconds: unknown): string {
-  return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : String(seconds);
+  if (typeof seconds !== 'number') return oneLine(JSON.stringify(seconds) ?? String(seconds), 60);
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? `${seconds} (out of range)` : date.toISOString();
 }

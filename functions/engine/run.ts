@@ -2,6 +2,7 @@
  * One probe run: credentials → discovery → token → token validation → API steps. Every failure of the
  * probed system ends as a result; only a bug becomes `internal_error`.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isInlinePem, type ResolvedProbe } from '../config/resolve.js';
 import { containResult } from './contain.js';
@@ -199,14 +200,29 @@ function baseResult(
   return result;
 }
 
+/** Throws when the PEM text holds no parsable X.509 certificate. */
+function checkCertificate(pem: string): void {
+  new X509Certificate(pem);
+}
+
 /** `tls.ca` is inline PEM or a file path; a file that cannot be read is a config error. */
 async function readCa(probe: ResolvedProbe, deps: ResolvedDeps): Promise<string[] | undefined> {
   const ca = probe.tls?.ca;
   if (!ca) return undefined;
-  if (isInlinePem(ca)) return [ca];
+  if (isInlinePem(ca)) {
+    try {
+      checkCertificate(ca);
+    } catch {
+      throw new ProbeFailure('config', 'invalid_config', 'tls.ca: the inline PEM is not an X.509 certificate', {
+        detail: 'tls.ca must be a PEM certificate (-----BEGIN CERTIFICATE-----)',
+      });
+    }
+    return [ca];
+  }
   try {
     const text = await deps.readFile(ca);
     if (!isInlinePem(text)) throw new Error('no PEM certificate in the file');
+    checkCertificate(text);
     return [text];
   } catch (error) {
     const why = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);

@@ -10,8 +10,9 @@ import { ProbeFailure } from './failure.js';
 import type { HttpResponse } from './http.js';
 import { JsonPathError, jsonEquals, resolvePath } from './json-path.js';
 import { oneLine } from './redact.js';
+import { headerProblem } from './request-check.js';
 import type { Exchange } from './result.js';
-import { fill, fillJson, fillUrl, stringifyExtracted, TemplateError } from './template.js';
+import { fill, fillJson, fillUrl, stringifyExtracted, TemplateError, TemplateValueError } from './template.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
@@ -41,6 +42,10 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     headers = Object.fromEntries(
       Object.entries(step.request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), fill(v, vars)]),
     );
+    for (const [name, value] of Object.entries(headers)) {
+      const problem = headerProblem(name, value);
+      if (problem) throw new TemplateValueError(`${problem}, from an extracted value`);
+    }
     const raw = step.request.body;
     if (raw !== undefined) {
       if (typeof raw === 'string') body = fill(raw, vars);
@@ -50,7 +55,9 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
       }
     }
   } catch (error) {
-    if (error instanceof TemplateError) throw assertion(`step "${step.name}": ${error.message}`, error.message);
+    if (error instanceof TemplateError || error instanceof TemplateValueError) {
+      throw assertion(`step "${step.name}": ${error.message}`, error.message);
+    }
     throw error;
   }
   headers.authorization = `Bearer ${accessToken}`;
@@ -75,7 +82,17 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     const location = response.headers.location;
     if (!step.request.followRedirects || !REDIRECTS.has(response.status) || !location) break;
     if (expectedStatuses(step).includes(response.status)) break;
-    const next = new URL(location, url);
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new ProbeFailure(
+        'api',
+        'unexpected_status',
+        `${target}: ${response.status} redirect with an invalid Location not followed`,
+        { step: step.name, target, exchange, httpStatus: response.status, detail: 'a redirect to an invalid Location' },
+      );
+    }
     if (next.origin !== new URL(url).origin) {
       throw new ProbeFailure(
         'api',

@@ -6,6 +6,7 @@ import type { RunContext } from './context.js';
 import { ProbeFailure } from './failure.js';
 import { type DecodedJwt, decodeUnverified, verifyAccessToken } from './jwt.js';
 import { oneLine } from './redact.js';
+import { describeChar } from './request-check.js';
 import type { TokenSummary } from './result.js';
 import type { TokenResponse } from './token-request.js';
 
@@ -36,7 +37,12 @@ export async function validateToken(
 ): Promise<ValidatedToken> {
   const { body, headers } = response;
   const fail = (
-    code: 'missing_access_token' | 'unsupported_token_type' | 'invalid_expires_in' | 'scope_not_granted',
+    code:
+      | 'missing_access_token'
+      | 'malformed_access_token'
+      | 'unsupported_token_type'
+      | 'invalid_expires_in'
+      | 'scope_not_granted',
     message: string,
     detail?: string,
   ) =>
@@ -52,6 +58,18 @@ export async function validateToken(
       'missing_access_token',
       `the token response has ${accessToken === undefined ? 'no' : 'an empty or non-string'} access_token`,
     );
+  }
+  // RFC 6750 §2.1: the bearer value is a b64token. CR, LF, other controls or non-ASCII cannot even be sent
+  // in the Authorization header: the token is at fault, not the network.
+  const unsendable = /[^\u0021-\u007e]/.exec(accessToken);
+  if (unsendable) {
+    throw fail(
+      'malformed_access_token',
+      `the access_token has a character a bearer token cannot carry (${describeChar(unsendable[0])}; RFC 6750 §2.1 b64token)`,
+    );
+  }
+  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(accessToken)) {
+    ctx.warn('access_token_not_b64token', 'the access_token has characters outside the RFC 6750 §2.1 b64token syntax');
   }
   const tokenType = typeof body.token_type === 'string' ? body.token_type : null;
   const decoded = decodeUnverified(accessToken);
