@@ -56,7 +56,11 @@ export function boundJson(value: unknown, depth = 0, limits = RESULT_LIMITS): un
 }
 
 function boundString(text: string, max: number): string {
-  const clean = redactPatterns(stripControl(text.length > max * 4 ? text.slice(0, max * 4) : text));
+  // One line: no field of a result spans lines, and a CR or LF from a server could forge a log line.
+  const clean = redactPatterns(stripControl(text.length > max * 4 ? text.slice(0, max * 4) : text)).replace(
+    /[\r\n\t]+/g,
+    ' ',
+  );
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 

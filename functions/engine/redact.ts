@@ -142,6 +142,21 @@ export function displayUrl(raw: string): string {
   }
 }
 
+/**
+ * A server-supplied JSON value shown in a message: JSON, one line, at most `max` characters, without
+ * control characters. Never throws: a value too deep for JSON.stringify (a 6000-level `aud`) is named
+ * by its type instead.
+ */
+export function showValue(value: unknown, max = 100): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = `(${Array.isArray(value) ? 'an array' : typeof value} too deeply nested to show)`;
+  }
+  return oneLine(stripControl(text.replace(/\\u00[01][0-9a-f]|\\u007f/gi, '')), max);
+}
+
 /** Trims server text to one short line for a message, without control characters. */
 export function oneLine(text: string, max = 200): string {
   const flat = stripControl(text).replace(/\s+/g, ' ').trim();

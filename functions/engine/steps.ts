@@ -9,7 +9,7 @@ import type { RunContext } from './context.js';
 import { ProbeFailure } from './failure.js';
 import type { HttpResponse } from './http.js';
 import { JsonPathError, jsonEquals, resolvePath } from './json-path.js';
-import { oneLine } from './redact.js';
+import { oneLine, showValue } from './redact.js';
 import { headerProblem } from './request-check.js';
 import type { Exchange } from './result.js';
 import { fill, fillJson, fillUrl, stringifyExtracted, TemplateError, TemplateValueError } from './template.js';
@@ -181,7 +181,12 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
       const detail = `extract "${name}": nothing at path ${path}`;
       throw assertion(`${target}: ${detail}`, detail, at);
     }
-    vars[name] = stringifyExtracted(resolved.value);
+    try {
+      vars[name] = stringifyExtracted(resolved.value);
+    } catch {
+      const detail = `extract "${name}": the value at path ${path} is too deeply nested to use`;
+      throw assertion(`${target}: ${detail}`, detail, at);
+    }
   }
 }
 
@@ -204,7 +209,7 @@ export function checkJson(
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  const shown = (v: unknown) => quote(JSON.stringify(v) ?? 'undefined', 100);
+  const shown = (v: unknown) => quote(showValue(v, 400), 100);
   if (check.exists === true && !resolved.found) return `path ${check.path} does not exist`;
   if (check.exists === false && resolved.found)
     return `path ${check.path} exists (${shown(resolved.value)}), expected absent`;
@@ -216,7 +221,7 @@ export function checkJson(
   }
   if (check.matches !== undefined) {
     if (!resolved.found) return `path ${check.path} does not exist, expected to match /${check.matches}/`;
-    const text = typeof resolved.value === 'string' ? resolved.value : JSON.stringify(resolved.value);
+    const text = typeof resolved.value === 'string' ? resolved.value : showValue(resolved.value, 10_000);
     let pattern: RegExp;
     try {
       pattern = new RegExp(check.matches);

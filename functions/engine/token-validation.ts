@@ -5,7 +5,7 @@
 import type { RunContext } from './context.js';
 import { ProbeFailure } from './failure.js';
 import { type DecodedJwt, decodeUnverified, verifyAccessToken } from './jwt.js';
-import { oneLine } from './redact.js';
+import { oneLine, showValue } from './redact.js';
 import { describeChar } from './request-check.js';
 import type { TokenSummary } from './result.js';
 import type { TokenResponse } from './token-request.js';
@@ -86,7 +86,7 @@ export async function validateToken(
   if (tokenType?.toLowerCase() !== 'bearer') {
     throw fail(
       'unsupported_token_type',
-      `token_type is ${tokenType === null ? 'absent' : JSON.stringify(tokenType)}, expected "Bearer"`,
+      `token_type is ${tokenType === null ? 'absent' : showValue(tokenType, 60)}, expected "Bearer"`,
     );
   }
 
@@ -104,7 +104,7 @@ export async function validateToken(
     if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 1 || seconds > MAX_EXPIRES_IN_SEC) {
       throw fail(
         'invalid_expires_in',
-        `expires_in is ${oneLine(JSON.stringify(expiresIn) ?? String(expiresIn), 40)}, expected a number of seconds from 1 to ${MAX_EXPIRES_IN_SEC}`,
+        `expires_in is ${showValue(expiresIn, 40)}, expected a number of seconds from 1 to ${MAX_EXPIRES_IN_SEC}`,
       );
     }
     summary.expiresIn = seconds;
