@@ -2,6 +2,7 @@
  * The token request (RFC 6749 §4.4) and the classification of its failures (§5.2).
  */
 
+import { RESERVED_TOKEN_PARAMS } from '../config/schema.js';
 import { classifyTokenResponse, retryAfterSeconds } from './classify.js';
 import { authenticateClient, formEncode } from './client-auth.js';
 import type { RunContext } from './context.js';
@@ -23,7 +24,7 @@ export function scopeParam(scope: string | string[] | undefined): string | undef
 }
 
 /** Form parameters that the probe sets itself; tokenParams cannot override them. */
-const RESERVED = new Set(['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type']);
+const RESERVED = new Set<string>(RESERVED_TOKEN_PARAMS);
 
 export async function requestToken(ctx: RunContext, tokenUrl: string, secret: ClientSecret): Promise<TokenResponse> {
   const { probe } = ctx;
