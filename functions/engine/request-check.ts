@@ -9,7 +9,6 @@
 /** RFC 9110 §5.1 field-name = token. */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** What undici accepts in a field value: HTAB, visible ASCII and space, obs-text (0x80-0xFF). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters a header value must not carry
 const BAD_HEADER_VALUE = /[^\t\u0020-\u007e\u0080-\u00ff]/;
 
 /** Why `raw` cannot be requested, or undefined when it is an absolute http(s) URL. */
