@@ -175,8 +175,9 @@ export function classifyTokenResponse(
   }
   const rfcError = oauth && (TOKEN_ERROR_CODES as readonly string[]).includes(oauth.error);
   // A 404/405 means a wrong path whatever the body says: a framework's {"error":"not_found"} is not OAuth.
-  if ((status === 404 || status === 405) && !rfcError)
-    return withOauth({ code: 'unexpected_status', bodyKind: 'json' });
+  if ((status === 404 || status === 405) && oauth && !rfcError) {
+    return { code: 'unexpected_status', oauth, bodyKind: 'json' };
+  }
   if (oauth) return { code: rfcError ? (oauth.error as TokenErrorCode) : 'oauth_error', oauth };
   const kind = bodyKind(body, headers['content-type']);
   if (kind === 'html' || kind === 'text') return { code: 'malformed_response', bodyKind: kind };
