@@ -6,7 +6,7 @@
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { type AlarmIdentity, alarmSeverity } from '../contract/alarm-naming.js';
-import { stripControl } from '../engine/redact.js';
+import { stripControl } from '../engine/index.js';
 import { type LoggedResult, scrubSecrets, scrubValues } from './log.js';
 
 /** SNS subjects must be under 100 characters, ASCII, one line. */

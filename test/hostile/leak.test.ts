@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientAuthMethod } from '../../functions/config/schema.js';
 import { parseAlarmName } from '../../functions/contract/alarm-naming.js';
+import type { ClientSecret, ProbeResult } from '../../functions/engine/index.js';
 import { runProbe } from '../../functions/engine/index.js';
-import type { ProbeResult } from '../../functions/engine/result.js';
-import type { ClientSecret } from '../../functions/engine/types.js';
 import { logResult, resultFromLogLine } from '../../functions/runtime/log.js';
 import { buildMetricData } from '../../functions/runtime/metrics.js';
 import { buildNotification } from '../../functions/runtime/notification.js';
 import { createTestPki, generateClientKey } from '../../tools/local-servers/index.js';
+// biome-ignore lint/style/noRestrictedImports: the engine tests' shared fixtures (inline servers, secret source)
 import { type InlineServer, pemBodyLines, resolved, startInlineServer, TestSecretSource } from '../engine/helpers.js';
 import { alarmChange } from '../runtime/alarm-fixtures.js';
 import { runCli, workspace } from '../tools/cli/helpers.js';

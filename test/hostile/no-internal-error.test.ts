@@ -6,10 +6,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientSecret, ProbeResult } from '../../functions/engine/index.js';
 import { runProbe } from '../../functions/engine/index.js';
-import type { ProbeResult } from '../../functions/engine/result.js';
-import type { ClientSecret } from '../../functions/engine/types.js';
 import { createTestPki } from '../../tools/local-servers/index.js';
+// biome-ignore lint/style/noRestrictedImports: the engine tests' shared fixtures (inline servers, secret source)
 import { type InlineServer, resolved, startInlineServer, TestSecretSource } from '../engine/helpers.js';
 
 interface Reply {
