@@ -11,7 +11,13 @@
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
+import {
+  createSecureContext,
+  type DetailedPeerCertificate,
+  rootCertificates,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
 import type { buildConnector as UndiciBuildConnector } from 'undici';
 import { displayUrl } from './redact.js';
 import type { Exchange, ExchangeTimings } from './result.js';
@@ -89,15 +95,26 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
 
   const recordPeer = (socket: TLSSocket) => {
     try {
-      const cert = socket.getPeerCertificate();
-      const validTo = cert?.valid_to ? Date.parse(cert.valid_to) : Number.NaN;
-      if (!Number.isNaN(validTo)) certDaysLeft = Math.floor((validTo - clock.now()) / 86_400_000);
+      // The fewest days left across the chain the peer presented: a 90-day leaf under an intermediate
+      // that expires in 5 days breaks in 5 days.
+      const days = chainNotAfter(socket.getPeerCertificate(true)).map((notAfter) =>
+        Math.floor((notAfter - clock.now()) / 86_400_000),
+      );
+      if (days.length > 0) certDaysLeft = Math.min(...days);
     } catch {
       // No certificate to read (the handshake failed before it arrived).
     }
   };
 
-  const secureContext = secureContextFor(request.tls);
+  let secureContext: SecureContext | undefined;
+  try {
+    secureContext = secureContextFor(request.tls);
+  } catch (error) {
+    // OpenSSL refused the CA or client certificate material: a TLS failure of this exchange, not a crash.
+    throw new TransportError(error instanceof Error ? error.message : String(error), failedBeforeConnect(request), {
+      cause: error,
+    });
+  }
   const base = buildConnector({
     ...(secureContext ? { secureContext } : {}),
     // Verification still happens, below: Node then completes the handshake and reports the verdict in
@@ -251,6 +268,29 @@ async function readCapped(
     size += chunk.length;
   }
   return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}
+
+/** notAfter (ms) of each certificate in a peer chain, leaf first, stopping at a self-issued one. */
+export function chainNotAfter(leaf: DetailedPeerCertificate | undefined): number[] {
+  const out: number[] = [];
+  const seen = new Set<unknown>();
+  for (let cert = leaf; cert && Object.keys(cert).length > 0 && !seen.has(cert); cert = cert.issuerCertificate) {
+    seen.add(cert);
+    const notAfter = cert.valid_to ? Date.parse(cert.valid_to) : Number.NaN;
+    if (!Number.isNaN(notAfter)) out.push(notAfter);
+    if (seen.size >= 10) break;
+  }
+  return out;
+}
+
+function failedBeforeConnect(request: HttpRequest): Exchange {
+  return {
+    name: request.name,
+    method: request.method,
+    url: displayUrl(request.url),
+    status: null,
+    timings: { totalMs: 0 },
+  };
 }
 
 function round(ms: number): number {

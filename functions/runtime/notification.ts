@@ -6,7 +6,8 @@
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { type AlarmIdentity, alarmSeverity } from '../contract/alarm-naming.js';
-import { type LoggedResult, scrubSecrets } from './log.js';
+import { stripControl } from '../engine/index.js';
+import { type LoggedResult, scrubSecrets, scrubValues } from './log.js';
 
 /** SNS subjects must be under 100 characters, ASCII, one line. */
 export const MAX_SUBJECT_LENGTH = 99;
@@ -222,8 +223,9 @@ export function buildNotification(input: NotificationInput): Notification {
       runbook: input.links.runbook ?? null,
     },
   };
-  const text = scrubSecrets(plainText(input, document));
-  const json = scrubSecrets(JSON.stringify(document));
+  const text = stripControl(scrubSecrets(plainText(input, document)));
+  // Scrubbed value by value, never as serialized text (a pattern could cut the JSON in two).
+  const json = JSON.stringify(scrubValues(document));
   const message = JSON.stringify({ default: text, email: text, https: json, sqs: json, lambda: json });
   const attributes: Record<string, MessageAttributeValue> = {
     severity: { DataType: 'String', StringValue: severity },
