@@ -17,6 +17,10 @@ import { round } from './stats.js';
 import { measureTiming } from './timing.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only=1,5`: only these figure groups (a partial run writes nothing, like --quick). */
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',').map(Number)) : undefined;
+const partial = quick || only !== undefined;
 const counts = quick
   ? {
       timingRuns: 6,
@@ -45,6 +49,7 @@ const groups: FigureGroup[] = [];
 
 /** Runs one figure's measurement, noting how long it took (the whole bench must stay under 5 minutes). */
 async function figure(label: string, measure: () => Promise<FigureGroup> | FigureGroup): Promise<void> {
+  if (only && !only.has(Number.parseInt(label, 10))) return;
   process.stderr.write(`${label}\n`);
   const t = performance.now();
   const group = await measure();
@@ -74,7 +79,7 @@ const durationSec = round((performance.now() - started) / 1000, 1);
 console.log(formatTable(groups));
 console.log(`\n${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}; ${durationSec} s`);
 
-if (!quick) {
+if (!partial) {
   const path = fileURLToPath(new URL('./results.json', import.meta.url));
   await writeFile(path, `${JSON.stringify({ machine, durationSec, counts, groups }, null, 2)}\n`);
   process.stderr.write(`wrote ${path}\n`);

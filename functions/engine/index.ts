@@ -7,6 +7,7 @@ import { type EngineDeps, runProbe } from './run.js';
 
 export type { EngineDeps } from './run.js';
 export { runProbe } from './run.js';
+export { prepareTransport } from './warm-up.js';
 
 export interface RunProbesOptions {
   /** How many probes run at once. @default 8 */
