@@ -20,6 +20,8 @@ import {
 import type { MetricsTransport } from '../config/defaults.js';
 import { rateMinutes, runsPerMonth } from '../config/schedule.js';
 import {
+  cadenceIn,
+  DEFAULT_METRICS_PROFILE,
   DIMENSION_CODE,
   DIMENSION_PROBE,
   DIMENSION_REGION,
@@ -28,6 +30,7 @@ import {
   METRIC_PUBLISH_FAILED_EVENT,
   METRICS,
   type MetricDefinition,
+  type MetricsProfile,
 } from '../contract/metric-catalogue.js';
 import type { ProbeResult } from '../engine/result.js';
 import type { RuntimeLogger } from './log.js';
@@ -47,6 +50,8 @@ export interface MetricOptions {
    * falls within the first interval of each GAUGE_INTERVAL_HOURS block. @default 1
    */
   scheduleIntervalMinutes?: number;
+  /** `metrics.profile`: which series go out (see the catalogue's `leanCadence`). @default full */
+  profile?: MetricsProfile;
 }
 
 /** Minutes between two runs of a schedule expression; a cron expression is approximated by its runs per day. */
@@ -63,9 +68,13 @@ export function isGaugeRun(time: Date, intervalMinutes = 1): boolean {
   return time.getTime() % blockMs < Math.max(1, intervalMinutes) * 60_000;
 }
 
-/** The metric data of one run in its own region (dimension `Probe`, plus `Code`/`Step` where catalogued). */
+/**
+ * The metric data of one run in its own region (dimension `Probe`, plus `Code`/`Step` where catalogued),
+ * each metric at its cadence under the profile: `lean` leaves out what no alarm reads.
+ */
 export function buildMetricData(result: ProbeResult, options: MetricOptions): MetricDatum[] {
   const timestamp = options.scheduledTime;
+  const profile = options.profile ?? DEFAULT_METRICS_PROFILE;
   const probe = { Name: DIMENSION_PROBE, Value: result.probe };
   const datum = (definition: MetricDefinition, value: number, extra: Dimension[] = []): MetricDatum => ({
     MetricName: definition.name,
@@ -74,33 +83,48 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
     Value: value,
     Timestamp: timestamp,
   });
+  const gaugeRun = isGaugeRun(timestamp, options.scheduleIntervalMinutes);
+  /** Whether a metric goes out in this run, given its value is `low` (below the expiry threshold). */
+  const due = (definition: MetricDefinition, low = false): boolean => {
+    const cadence = cadenceIn(definition, profile);
+    if (cadence === 'gauge_interval') return gaugeRun || low;
+    if (cadence === 'when_low') return low;
+    return cadence !== null;
+  };
+
   const data: MetricDatum[] = [datum(METRICS.success, result.status === 'fail' ? 0 : 1)];
-  if (result.status === 'degraded') data.push(datum(METRICS.degraded, 1));
-  if (result.status === 'fail') {
+  if (result.status === 'degraded' && due(METRICS.degraded)) data.push(datum(METRICS.degraded, 1));
+  if (result.status === 'fail' && due(METRICS.failures)) {
     data.push(datum(METRICS.failures, 1, [{ Name: DIMENSION_CODE, Value: result.code ?? 'internal_error' }]));
   }
   const token = result.exchanges.findLast((e) => e.name === 'token' && e.status !== null);
-  if (token) data.push(datum(METRICS.tokenLatency, round(token.timings.totalMs)));
+  if (token && due(METRICS.tokenLatency)) data.push(datum(METRICS.tokenLatency, round(token.timings.totalMs)));
   for (const exchange of result.exchanges) {
+    if (!due(METRICS.stepLatency)) break;
     if (NON_STEP_EXCHANGES.has(exchange.name) || exchange.status === null) continue;
     data.push(
       datum(METRICS.stepLatency, round(exchange.timings.totalMs), [{ Name: DIMENSION_STEP, Value: exchange.name }]),
     );
   }
-  data.push(datum(METRICS.totalLatency, round(result.durationMs)));
+  if (due(METRICS.totalLatency)) data.push(datum(METRICS.totalLatency, round(result.durationMs)));
 
-  const gaugeRun = isGaugeRun(timestamp, options.scheduleIntervalMinutes);
   const certDays = result.exchanges.map((e) => e.certDaysLeft).filter((d): d is number => typeof d === 'number');
   if (certDays.length > 0) {
     const fewest = Math.min(...certDays);
-    if (gaugeRun || fewest < options.gaugeThresholdDays) data.push(datum(METRICS.certificateDaysLeft, fewest));
+    if (due(METRICS.certificateDaysLeft, fewest < options.gaugeThresholdDays)) {
+      data.push(datum(METRICS.certificateDaysLeft, fewest));
+    }
   }
   const credentialDays = result.credentialDaysLeft;
-  if (typeof credentialDays === 'number' && (gaugeRun || credentialDays < options.gaugeThresholdDays)) {
+  if (
+    typeof credentialDays === 'number' &&
+    due(METRICS.credentialDaysLeft, credentialDays < options.gaugeThresholdDays)
+  ) {
     data.push(datum(METRICS.credentialDaysLeft, credentialDays));
   }
   const lifetime = result.token?.expiresIn;
-  if (gaugeRun && typeof lifetime === 'number') data.push(datum(METRICS.tokenLifetime, lifetime));
+  // No threshold: the lifetime gauge goes out only in the gauge run of its block.
+  if (typeof lifetime === 'number' && due(METRICS.tokenLifetime)) data.push(datum(METRICS.tokenLifetime, lifetime));
   return data;
 }
 
