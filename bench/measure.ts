@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { measureCliStart } from './cli-start.js';
 import { measureColdStart } from './cold-start.js';
 import { measureCost } from './cost.js';
 import type { FigureGroup } from './figure.js';
@@ -31,16 +32,18 @@ const counts = quick
       memoryProbes: 50,
       memoryRepeats: 1,
       scaleRepeats: 1,
+      cliRounds: 2,
     }
   : {
       timingRuns: 50,
       overheadRuns: 50,
       warmup: 5,
       coldStartRounds: 20,
-      freshProcesses: 10,
+      freshProcesses: 20,
       memoryProbes: 50,
       memoryRepeats: 3,
       scaleRepeats: 3,
+      cliRounds: 10,
     };
 
 const machine = describeMachine();
@@ -59,21 +62,22 @@ async function figure(label: string, measure: () => Promise<FigureGroup> | Figur
 
 const servers = await startHoldServers();
 try {
-  await figure('1/6 timing truthfulness', () =>
+  await figure('1/7 timing truthfulness', () =>
     measureTiming(servers, { runs: counts.timingRuns, warmup: counts.warmup, freshProcesses: counts.freshProcesses }),
   );
-  await figure('2/6 probe overhead', () =>
+  await figure('2/7 probe overhead', () =>
     measureOverhead(servers, { runs: counts.overheadRuns, warmup: counts.warmup }),
   );
-  await figure('3/6 cold start', () => measureColdStart({ rounds: counts.coldStartRounds }));
-  await figure('4/6 memory', () =>
+  await figure('3/7 cold start', () => measureColdStart({ rounds: counts.coldStartRounds }));
+  await figure('4/7 memory', () =>
     measureMemory(servers, { probes: counts.memoryProbes, repeats: counts.memoryRepeats }),
   );
-  await figure('5/6 scale', () => measureScale(servers, { repeats: counts.scaleRepeats }));
+  await figure('5/7 scale', () => measureScale(servers, { repeats: counts.scaleRepeats }));
+  await figure('7/7 CLI start', () => measureCliStart(servers, counts.cliRounds));
 } finally {
   await servers.close();
 }
-await figure('6/6 cost', measureCost);
+await figure('6/7 cost', measureCost);
 
 const durationSec = round((performance.now() - started) / 1000, 1);
 console.log(formatTable(groups));
