@@ -159,7 +159,7 @@ function detailsOf(samples: Map<string, Samples>, rounds: number): Record<string
 const plan = (variant: Variant) => ({ variant, tokenHoldMs: TOKEN_HOLD_MS, stepHoldMs: [] });
 
 function fromExchange(client: Pending['client'], variant: Variant, token: Exchange | undefined): Pending {
-  if (!token || token.status !== 200 || token.timings.firstByteMs === undefined) {
+  if (token?.status !== 200 || token.timings.firstByteMs === undefined) {
     throw new Error(`fresh ${client} ${variant}: no timed token exchange (${JSON.stringify(token)})`);
   }
   const t = token.timings;
