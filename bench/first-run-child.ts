@@ -4,8 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ResolvedProbe } from '../functions/config/resolve.js';
-import { runProbe } from '../functions/engine/index.js';
-import type { Exchange } from '../functions/engine/result.js';
+import { type Exchange, runProbe } from '../functions/engine/index.js';
 import { readBenchPki } from './pki.js';
 import { benchSecrets } from './probes.js';
 

@@ -7,7 +7,7 @@ import {
   METRICS,
   publishes,
 } from '../../functions/contract/metric-catalogue.js';
-import type { ProbeResult } from '../../functions/engine/result.js';
+import type { ProbeResult } from '../../functions/engine/index.js';
 import {
   buildEmfObjects,
   buildMetricData,
