@@ -17,7 +17,7 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Exchange, ProbeResult } from '../functions/engine/result.js';
+import type { Exchange, ProbeResult } from '../functions/engine/index.js';
 import { bundleEntry } from '../test/runtime/bundle.js';
 import type { Figure } from './figure.js';
 import { readBenchPki } from './pki.js';
