@@ -112,6 +112,16 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
       return `${target} answered 403: the token was accepted but the caller is not allowed (an authorization policy, not authentication).`;
     case 'assertion_failed':
       return `the response did not meet the step's expectations${ctx.detail ? `: ${ctx.detail}` : ''}; the API changed, or the expectation is stale.`;
+    case 'accepts_invalid_token':
+      return `SECURITY: ${target} accepted a request it must refuse${ctx.detail ? ` (${ctx.detail})` : ''}: it is not validating bearer tokens (a removed middleware, a disabled gateway rule, alg not pinned). Treat it as an incident.`;
+    case 'dpop_rejected':
+      return `${target} refused the DPoP proof (RFC 9449)${ctx.detail ? `: ${ctx.detail}` : ''}: check the allowed dpop_signing_alg_values, the server's clock (iat), the nonce it asks for, and that htu matches the URL it sees behind proxies.`;
+    case 'token_not_bound':
+      return `the token is not sender-constrained as tokenBinding requires${ctx.detail ? ` (${ctx.detail})` : ''}: enable DPoP (RFC 9449) or certificate-bound tokens (RFC 8705) for this client at the authorization server, or remove tokenBinding.`;
+    case 'token_inactive':
+      return `the authorization server's introspection says the token is not usable${ctx.detail ? ` (${ctx.detail})` : ''} (RFC 7662 §2.2): it was revoked, expired at once, or belongs to another client.`;
+    case 'introspection_failed':
+      return `the introspection endpoint did not answer as RFC 7662 §2.2 requires${ctx.detail ? ` (${ctx.detail})` : ''}: check token.introspection.url (or introspection_endpoint in discovery) and that the client may introspect.`;
     case 'slow_response':
       return `${target} is slower than its degradedMs threshold${ctx.detail ? ` (${ctx.detail})` : ''}; see the phase timings in exchanges.`;
     case 'invalid_config':

@@ -11,6 +11,7 @@ import { discover, type ServerMetadata } from './discovery.js';
 import { emptyRun, failResult, internalErrorMessage, type RunRecord, withVerdict } from './fail-result.js';
 import { ProbeFailure } from './failure.js';
 import { hintFor } from './hints.js';
+import { introspectToken } from './introspection.js';
 import { DEGRADED_CODE, type ProbeResult, type TokenSummary } from './result.js';
 import { runSteps } from './steps.js';
 import { requestToken, scopeParam, type TokenResponse } from './token-request.js';
@@ -71,7 +72,10 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
 
     let metadata: ServerMetadata | undefined;
     const needsJwksFromDiscovery = probe.token?.jwt && !probe.token.jwt.jwksUri;
-    if (probe.issuer && (!probe.tokenUrl || needsJwksFromDiscovery)) metadata = await discover(ctx, probe.issuer);
+    const needsIntrospectionFromDiscovery = probe.token?.introspection && !probe.token.introspection.url;
+    if (probe.issuer && (!probe.tokenUrl || needsJwksFromDiscovery || needsIntrospectionFromDiscovery)) {
+      metadata = await discover(ctx, probe.issuer);
+    }
     const tokenUrl =
       probe.tokenUrl ??
       (probe.clientAuth === 'tls_client_auth' ? metadata?.mtls_endpoint_aliases?.token_endpoint : undefined) ??
@@ -92,10 +96,18 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
     const validated = await validateToken(ctx, response, {
       ...(metadata?.jwks_uri ? { discoveredJwksUri: metadata.jwks_uri } : {}),
       requestedScopes: scope ? scope.split(' ') : [],
+      secret: credentials.secret,
       onSummary: (summary) => {
         token = summary;
       },
     });
+    const discoveredIntrospection = metadata?.introspection_endpoint;
+    await introspectToken(
+      ctx,
+      validated.accessToken,
+      credentials.secret,
+      typeof discoveredIntrospection === 'string' ? discoveredIntrospection : undefined,
+    );
     await runSteps(ctx, validated.accessToken);
 
     return passOrDegraded(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), ctx);

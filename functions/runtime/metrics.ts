@@ -31,6 +31,7 @@ import {
   METRICS,
   type MetricDefinition,
   type MetricsProfile,
+  SECURITY_FINDING_CODE,
 } from '../contract/metric-catalogue.js';
 import type { ProbeResult } from '../engine/index.js';
 import { errorMessage, errorName } from '../guards.js';
@@ -39,7 +40,9 @@ import type { RuntimeLogger } from './log.js';
 /** PutMetricData accepts at most this many datums per call. */
 export const MAX_DATUMS_PER_CALL = 1000;
 /** Exchanges that are not API steps. */
-const NON_STEP_EXCHANGES = new Set(['discovery', 'jwks', 'token']);
+const NON_STEP_EXCHANGES = new Set(['discovery', 'jwks', 'token', 'introspection']);
+/** A fail-open variant's exchange (`<step>:<variant>`): its timing says nothing about the API's latency. */
+const isRejectVariant = (exchange: { name: string }) => exchange.name.includes(':');
 
 export interface MetricOptions {
   /** The run's scheduled time: every datum's timestamp. */
@@ -98,11 +101,16 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
   if (result.status === 'fail' && due(METRICS.failures)) {
     data.push(datum(METRICS.failures, 1, [{ Name: DIMENSION_CODE, Value: result.code ?? 'internal_error' }]));
   }
+  // Fail-open checks ran and the API refused every variant: a 0 lets the Security alarm go back to OK
+  // (it keeps its state on missing data, so a probe that stops running never "recovers" it).
+  if (result.code !== SECURITY_FINDING_CODE && result.exchanges.some(isRejectVariant)) {
+    data.push(datum(METRICS.failures, 0, [{ Name: DIMENSION_CODE, Value: SECURITY_FINDING_CODE }]));
+  }
   const token = result.exchanges.findLast((e) => e.name === 'token' && e.status !== null);
   if (token && due(METRICS.tokenLatency)) data.push(datum(METRICS.tokenLatency, round(token.timings.totalMs)));
   for (const exchange of result.exchanges) {
     if (!due(METRICS.stepLatency)) break;
-    if (NON_STEP_EXCHANGES.has(exchange.name) || exchange.status === null) continue;
+    if (NON_STEP_EXCHANGES.has(exchange.name) || isRejectVariant(exchange) || exchange.status === null) continue;
     data.push(
       datum(METRICS.stepLatency, round(exchange.timings.totalMs), [{ Name: DIMENSION_STEP, Value: exchange.name }]),
     );
