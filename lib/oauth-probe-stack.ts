@@ -15,10 +15,12 @@ import { DEFAULT_METRICS_TRANSPORT, type MetricsTransport } from '../functions/c
 import type { ResolvedProbe } from '../functions/config/resolve.js';
 import type { ProbesConfig } from '../functions/config/schema.js';
 import {
+  DEFAULT_METRICS_PROFILE,
   hasGlobalAlarm,
   localSecretId,
   METRIC_PUBLISH_FAILED_EVENT,
   METRIC_PUBLISH_FAILURES_METRIC,
+  type MetricsProfile,
   NOTIFIER_ENV,
   PROBE_ENV,
 } from '../functions/contract/index.js';
@@ -49,6 +51,8 @@ export interface OAuthProbeStackProps extends StackProps {
   globalFailureRegions: number;
   /** `metrics.transport`: how the probe function publishes its regional metrics. @default putMetricData */
   metricsTransport?: MetricsTransport;
+  /** `metrics.profile`: which series the probe function publishes, and so what alarms and graphs read. @default full */
+  metricsProfile?: MetricsProfile;
   /** The probes that run from this region (may be empty for a home region that runs none). */
   probes: ResolvedProbe[];
   /** Present on the home stack only: every probe, for the dashboard and the global alarms. */
@@ -97,6 +101,7 @@ export class OAuthProbeStack extends Stack {
         probes: props.home.allProbes,
         namespace,
         globalFailureRegions: props.globalFailureRegions,
+        profile: props.metricsProfile,
       });
       new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl(homeRegion) });
       for (const probe of props.home.allProbes) {
@@ -129,6 +134,7 @@ export class OAuthProbeStack extends Stack {
         [PROBE_ENV.deadlineMarginMs]: String(DEADLINE_MARGIN_MS),
         [PROBE_ENV.secretCacheTtlSec]: String(SECRET_CACHE_TTL_SEC),
         [PROBE_ENV.metricsTransport]: props.metricsTransport ?? DEFAULT_METRICS_TRANSPORT,
+        [PROBE_ENV.metricsProfile]: props.metricsProfile ?? DEFAULT_METRICS_PROFILE,
         // The function publishes the Success copy for exactly the probes that get a global alarm above.
         [PROBE_ENV.globalFailureRegions]: String(props.globalFailureRegions),
       },
@@ -187,7 +193,12 @@ export class OAuthProbeStack extends Stack {
 
     for (const probe of probes) {
       new ProbeSchedule(this, `Schedule-${probe.name}`, { probe, fn, role: schedulerRole });
-      new RegionalProbeAlarms(this, `Alarms-${probe.name}`, { probe, namespace, topic: this.alarmTopic.topic });
+      new RegionalProbeAlarms(this, `Alarms-${probe.name}`, {
+        probe,
+        namespace,
+        topic: this.alarmTopic.topic,
+        profile: props.metricsProfile,
+      });
     }
 
     // PutMetricData (and an EMF line that cannot be written) cannot count its own failures: the log

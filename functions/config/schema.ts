@@ -7,6 +7,7 @@
  * `probes.json` never needs to open the source.
  */
 import * as z from 'zod';
+import { METRICS_PROFILES } from '../contract/metric-catalogue.js';
 
 import {
   CLIENT_AUTH_METHODS,
@@ -447,7 +448,13 @@ export const configSchema = z
           .enum(METRICS_TRANSPORTS)
           .optional()
           .describe(
-            'How each run\'s metrics reach CloudWatch in its own region: "putMetricData" (one API call per run) or "emf" (one Embedded Metric Format line in the function\'s log, extracted by CloudWatch Logs: no API fee, log ingestion instead). Same metric names, units and dimensions either way; the Success copy for the global alarm always goes to the home region by PutMetricData from other regions. @default "putMetricData"',
+            'How each run\'s metrics reach CloudWatch in its own region: "putMetricData" (one API call per run) or "emf" (one Embedded Metric Format line in the function\'s log, extracted by CloudWatch Logs: no API fee, log ingestion instead). Same metric names, units and dimensions either way; the Success copy for the global alarm always goes to the home region by PutMetricData from other regions. @default "putMetricData"; "emf" with profile "lean"',
+          ),
+        profile: z
+          .enum(METRICS_PROFILES)
+          .optional()
+          .describe(
+            'Which metric series are published: "full" (every metric: alarms and the dashboard\'s latency and lifetime graphs) or "lean" (only what the alarms read, with the fewest series: Success every run; Degraded and Failures only when nonzero; the days-left gauges only while below alarms.expiryDaysThreshold; no latency series: the latency alarm counts degraded runs). Every alarm keeps its signal. @default "full"',
           ),
       })
       .strict()

@@ -54,6 +54,7 @@ export {
   type SecretSource,
   systemClock,
 } from './types.js';
+export { prepareTransport } from './warm-up.js';
 
 export interface RunProbesOptions {
   /** How many probes run at once. @default 8 */

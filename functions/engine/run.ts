@@ -19,6 +19,7 @@ import { runSteps } from './steps.js';
 import { requestToken, scopeParam, type TokenResponse } from './token-request.js';
 import { validateToken } from './token-validation.js';
 import { type Clock, type SecretSource, systemClock } from './types.js';
+import { prepareTransport } from './warm-up.js';
 
 export interface EngineDeps {
   /** Where `credentials.secretId` is looked up. */
@@ -44,6 +45,8 @@ export function resolveDeps(deps: EngineDeps): ResolvedDeps {
  * code; anything else (a bug, a broken injected dependency) is `internal_error`.
  */
 export async function runProbe(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult> {
+  // Once per process, before the run's clock: see ./warm-up.ts.
+  await prepareTransport();
   const startedMono = performance.now();
   try {
     // Bounded and scrubbed value by value: server data never makes a result unserializable.

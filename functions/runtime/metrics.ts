@@ -20,6 +20,8 @@ import {
 import type { MetricsTransport } from '../config/defaults.js';
 import { rateMinutes, runsPerMonth } from '../config/schedule.js';
 import {
+  cadenceIn,
+  DEFAULT_METRICS_PROFILE,
   DIMENSION_CODE,
   DIMENSION_PROBE,
   DIMENSION_REGION,
@@ -28,6 +30,7 @@ import {
   METRIC_PUBLISH_FAILED_EVENT,
   METRICS,
   type MetricDefinition,
+  type MetricsProfile,
   SECURITY_FINDING_CODE,
 } from '../contract/metric-catalogue.js';
 import type { ProbeResult } from '../engine/index.js';
@@ -51,6 +54,8 @@ export interface MetricOptions {
    * falls within the first interval of each GAUGE_INTERVAL_HOURS block. @default 1
    */
   scheduleIntervalMinutes?: number;
+  /** `metrics.profile`: which series go out (see the catalogue's `leanCadence`). @default full */
+  profile?: MetricsProfile;
 }
 
 /** Minutes between two runs of a schedule expression; a cron expression is approximated by its runs per day. */
@@ -83,9 +88,13 @@ export function metricValue(value: number): number | undefined {
   return value;
 }
 
-/** The metric data of one run in its own region (dimension `Probe`, plus `Code`/`Step` where catalogued). */
+/**
+ * The metric data of one run in its own region (dimension `Probe`, plus `Code`/`Step` where catalogued),
+ * each metric at its cadence under the profile: `lean` leaves out what no alarm reads.
+ */
 export function buildMetricData(result: ProbeResult, options: MetricOptions): MetricDatum[] {
   const timestamp = options.scheduledTime;
+  const profile = options.profile ?? DEFAULT_METRICS_PROFILE;
   const probe = { Name: DIMENSION_PROBE, Value: result.probe };
   const datum = (definition: MetricDefinition, value: number, extra: Dimension[] = []): MetricDatum => ({
     MetricName: definition.name,
@@ -94,13 +103,22 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
     Value: value,
     Timestamp: timestamp,
   });
+  const gaugeRun = isGaugeRun(timestamp, options.scheduleIntervalMinutes);
+  /** Whether a metric goes out in this run, given its value is `low` (below the expiry threshold). */
+  const due = (definition: MetricDefinition, low = false): boolean => {
+    const cadence = cadenceIn(definition, profile);
+    if (cadence === 'gauge_interval') return gaugeRun || low;
+    if (cadence === 'when_low') return low;
+    return cadence !== null;
+  };
+
   const data: MetricDatum[] = [datum(METRICS.success, result.status === 'fail' ? 0 : 1)];
   const push = (definition: MetricDefinition, value: number, extra: Dimension[] = []) => {
     const safe = metricValue(value);
     if (safe !== undefined) data.push(datum(definition, safe, extra));
   };
-  if (result.status === 'degraded') push(METRICS.degraded, 1);
-  if (result.status === 'fail') {
+  if (result.status === 'degraded' && due(METRICS.degraded)) push(METRICS.degraded, 1);
+  if (result.status === 'fail' && due(METRICS.failures)) {
     push(METRICS.failures, 1, [{ Name: DIMENSION_CODE, Value: result.code ?? 'internal_error' }]);
   }
   // Fail-open checks ran and the API refused every variant: a 0 lets the Security alarm go back to OK
@@ -109,25 +127,30 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
     data.push(datum(METRICS.failures, 0, [{ Name: DIMENSION_CODE, Value: SECURITY_FINDING_CODE }]));
   }
   const token = result.exchanges.findLast((e) => e.name === 'token' && e.status !== null);
-  if (token) push(METRICS.tokenLatency, round(token.timings.totalMs));
+  if (token && due(METRICS.tokenLatency)) push(METRICS.tokenLatency, round(token.timings.totalMs));
   for (const exchange of result.exchanges) {
+    if (!due(METRICS.stepLatency)) break;
     if (NON_STEP_EXCHANGES.has(exchange.name) || isRejectVariant(exchange) || exchange.status === null) continue;
     push(METRICS.stepLatency, round(exchange.timings.totalMs), [{ Name: DIMENSION_STEP, Value: exchange.name }]);
   }
-  push(METRICS.totalLatency, round(result.durationMs));
+  if (due(METRICS.totalLatency)) push(METRICS.totalLatency, round(result.durationMs));
 
-  const gaugeRun = isGaugeRun(timestamp, options.scheduleIntervalMinutes);
   const certDays = result.exchanges.map((e) => e.certDaysLeft).filter((d): d is number => typeof d === 'number');
   if (certDays.length > 0) {
     const fewest = Math.min(...certDays);
-    if (gaugeRun || fewest < options.gaugeThresholdDays) push(METRICS.certificateDaysLeft, fewest);
+    if (due(METRICS.certificateDaysLeft, fewest < options.gaugeThresholdDays))
+      push(METRICS.certificateDaysLeft, fewest);
   }
   const credentialDays = result.credentialDaysLeft;
-  if (typeof credentialDays === 'number' && (gaugeRun || credentialDays < options.gaugeThresholdDays)) {
+  if (
+    typeof credentialDays === 'number' &&
+    due(METRICS.credentialDaysLeft, credentialDays < options.gaugeThresholdDays)
+  ) {
     push(METRICS.credentialDaysLeft, credentialDays);
   }
   const lifetime = result.token?.expiresIn;
-  if (gaugeRun && typeof lifetime === 'number') push(METRICS.tokenLifetime, lifetime);
+  // No threshold: the lifetime gauge goes out only in the gauge run of its block.
+  if (typeof lifetime === 'number' && due(METRICS.tokenLifetime)) push(METRICS.tokenLifetime, lifetime);
   return data;
 }
 

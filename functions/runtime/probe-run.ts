@@ -21,7 +21,12 @@ import {
   type ProbesConfig,
 } from '../config/schema.js';
 import { PROBE_ENV } from '../contract/environment.js';
-import { hasGlobalAlarm } from '../contract/metric-catalogue.js';
+import {
+  DEFAULT_METRICS_PROFILE,
+  hasGlobalAlarm,
+  METRICS_PROFILES,
+  type MetricsProfile,
+} from '../contract/metric-catalogue.js';
 import {
   type Clock,
   ENGINE_OVERRUN_DETAIL,
@@ -71,6 +76,8 @@ export interface ProbeSettings {
   secretCacheTtlSec: number;
   /** Regional metrics by PutMetricData or EMF log lines. @default putMetricData */
   metricsTransport: MetricsTransport;
+  /** Which series are published (config `metrics.profile`). @default full */
+  metricsProfile: MetricsProfile;
   /** A probe with at least this many regions has a global alarm, so its Success copy is published. @default 2 */
   globalFailureRegions: number;
 }
@@ -84,6 +91,7 @@ export function probeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Prob
     deadlineMarginMs: positiveNumber(env[PROBE_ENV.deadlineMarginMs], DEFAULT_DEADLINE_MARGIN_MS),
     secretCacheTtlSec: positiveNumber(env[PROBE_ENV.secretCacheTtlSec], DEFAULT_SECRET_CACHE_TTL_SEC, true),
     metricsTransport: metricsTransport(env[PROBE_ENV.metricsTransport]),
+    metricsProfile: metricsProfile(env[PROBE_ENV.metricsProfile]),
     globalFailureRegions: Math.max(
       1,
       Math.floor(positiveNumber(env[PROBE_ENV.globalFailureRegions], DEFAULT_GLOBAL_FAILURE_REGIONS)),
@@ -96,6 +104,13 @@ function metricsTransport(raw: string | undefined): MetricsTransport {
   return (METRICS_TRANSPORTS as readonly string[]).includes(value ?? '')
     ? (value as MetricsTransport)
     : DEFAULT_METRICS_TRANSPORT;
+}
+
+function metricsProfile(raw: string | undefined): MetricsProfile {
+  const value = raw?.trim();
+  return (METRICS_PROFILES as readonly string[]).includes(value ?? '')
+    ? (value as MetricsProfile)
+    : DEFAULT_METRICS_PROFILE;
 }
 
 function positiveNumber(raw: string | undefined, fallback: number, allowZero = false): number {
@@ -228,6 +243,7 @@ async function finish(
       scheduledTime,
       gaugeThresholdDays: probe?.alarms.expiryDaysThreshold ?? 14,
       scheduleIntervalMinutes: probe ? scheduleIntervalMinutes(probe.schedule) : 1,
+      profile: settings.metricsProfile,
     });
     const outcome = await publishMetrics({
       result,
