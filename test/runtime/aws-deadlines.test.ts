@@ -88,6 +88,7 @@ describe('probe handler: the verdict is logged before the Lambda timeout', () =>
     deadlineMarginMs: 1_500,
     secretCacheTtlSec: 300,
     metricsTransport: 'putMetricData',
+    metricsProfile: 'full',
     globalFailureRegions: 2,
   };
 
