@@ -45,3 +45,10 @@ export const DEFAULT_GLOBAL_FAILURE_REGIONS = 2;
 export const METRICS_TRANSPORTS = ['putMetricData', 'emf'] as const;
 export type MetricsTransport = (typeof METRICS_TRANSPORTS)[number];
 export const DEFAULT_METRICS_TRANSPORT: MetricsTransport = 'putMetricData';
+/**
+ * @default 64 shard stacks per region: 1,000 probes put about 16 in each (the fullest about 28), far
+ * below CloudFormation's 500 resources a stack; see functions/config/limits.ts.
+ */
+export const DEFAULT_SHARDS = 64;
+/** A region's stack holds one resource per shard (the nested stack) besides its own. */
+export const MAX_SHARDS = 200;

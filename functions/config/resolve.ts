@@ -5,17 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { DEFAULT_DEPLOYMENT_NAME, defaultNamespace } from '../contract/deployment-name.js';
+// Values from the zod-free defaults, types from the schema: resolving a config loads no zod.
 import {
-  type AlarmSettings,
   DEFAULT_GLOBAL_FAILURE_REGIONS,
   DEFAULT_METRICS_TRANSPORT,
-  DEFAULT_NAMESPACE,
   DEFAULT_SCHEDULE,
+  DEFAULT_SHARDS,
   DEFAULT_TIMEOUT_MS,
   type MetricsTransport,
-  type ProbeConfig,
-  type ProbesConfig,
-} from './schema.js';
+} from './defaults.js';
+import type { AlarmSettings, ProbeConfig, ProbesConfig } from './schema.js';
 
 /** @default the regions when none are configured */
 export const DEFAULT_REGIONS = ['us-east-1'];
@@ -68,23 +68,39 @@ export function resolveProbes(config: ProbesConfig, options: ResolveOptions = {}
 }
 
 export interface DeploymentSettings {
+  /** Config `name`. @default "oauth-probe" */
+  name: string;
   homeRegion: string;
   regions: string[];
   namespace: string;
   globalFailureRegions: number;
   /** `metrics.transport`. */
   metricsTransport: MetricsTransport;
+  /** Shard stacks per region (hash buckets of probe names). */
+  shards: number;
+  /** Config `tags`. */
+  tags: Record<string, string>;
+  /** Config `terminationProtection`; undefined = the default (home stack only). */
+  terminationProtection?: boolean;
+  /** Config `vpc`, by region. */
+  vpc: NonNullable<ProbesConfig['vpc']>;
 }
 
 /** Top-level deployment settings with their defaults; `regions` is every region any probe runs from. */
 export function resolveDeployment(config: ProbesConfig): DeploymentSettings {
   const regions = [...new Set(resolveProbes(config).flatMap((p) => p.regions))];
+  const name = config.name ?? DEFAULT_DEPLOYMENT_NAME;
   return {
+    name,
     homeRegion: config.homeRegion ?? config.regions?.[0] ?? regions[0] ?? DEFAULT_REGIONS[0]!,
     regions,
-    namespace: config.namespace ?? DEFAULT_NAMESPACE,
+    namespace: config.namespace ?? defaultNamespace(name),
     globalFailureRegions: config.globalFailureRegions ?? DEFAULT_GLOBAL_FAILURE_REGIONS,
     metricsTransport: config.metrics?.transport ?? DEFAULT_METRICS_TRANSPORT,
+    shards: config.shards ?? DEFAULT_SHARDS,
+    tags: config.tags ?? {},
+    terminationProtection: config.terminationProtection,
+    vpc: config.vpc ?? {},
   };
 }
 

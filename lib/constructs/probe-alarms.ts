@@ -92,6 +92,8 @@ export function probeMetric(
 
 export interface RegionalProbeAlarmsProps {
   probe: ResolvedProbe;
+  /** Config `name`, part of every alarm name. @default "oauth-probe" */
+  deployment?: string;
   namespace: string;
   /** ALARM and OK actions go here. */
   topic: sns.ITopic;
@@ -114,7 +116,7 @@ export class RegionalProbeAlarms extends Construct {
       probeMetric(namespace, name, probe.name, region, statistic, p);
 
     this.availability = new cloudwatch.Alarm(this, 'Availability', {
-      alarmName: alarmName({ probe: probe.name, kind: 'availability', region }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'availability', region }),
       alarmDescription: describe(
         `${a.datapointsToAlarm} of the last ${a.evaluationPeriods} runs failed (token request, token validation or an API step).`,
         'the latest failure code in the notification or the probe log (event "probe_result"); the token endpoint status page; whether the client secret or certificate was rotated.',
@@ -130,7 +132,7 @@ export class RegionalProbeAlarms extends Construct {
     const targets = latencyTargets(probe, namespace, region);
     if (targets.length > 0) {
       this.latency = new cloudwatch.Alarm(this, 'Latency', {
-        alarmName: alarmName({ probe: probe.name, kind: 'latency', region }),
+        alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'latency', region }),
         alarmDescription: describe(
           `p95 latency of ${targets.map((t) => `${t.label} (> ${t.thresholdMs} ms)`).join(', ')} above its degraded threshold for ${a.latencyEvaluationPeriods} x 5 minutes.`,
           'the TokenLatency and StepLatency graphs on the dashboard by region (one region: network path; all regions: the provider); the provider status page.',
@@ -146,7 +148,7 @@ export class RegionalProbeAlarms extends Construct {
 
     const gaugePeriod = Duration.hours(GAUGE_INTERVAL_HOURS);
     this.expiry = new cloudwatch.Alarm(this, 'Expiry', {
-      alarmName: alarmName({ probe: probe.name, kind: 'expiry', region }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'expiry', region }),
       alarmDescription: describe(
         `a TLS certificate (token endpoint or API) or the client credential expires in fewer than ${a.expiryDaysThreshold} days.`,
         'CertificateDaysLeft and CredentialDaysLeft on the dashboard; renew the certificate or rotate the client secret and update the Secrets Manager secret (and its replicas).',
@@ -169,7 +171,7 @@ export class RegionalProbeAlarms extends Construct {
     });
 
     this.stopped = new cloudwatch.Alarm(this, 'Stopped', {
-      alarmName: alarmName({ probe: probe.name, kind: 'stopped', region }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'stopped', region }),
       alarmDescription: describe(
         `no run reported for ${a.missingRunsPeriods} consecutive schedule periods: the probe is not running, so its other alarms are blind.`,
         'the EventBridge Scheduler schedule (enabled?), the probe function errors and throttles, and MetricPublishFailures (metrics not put).',
@@ -234,6 +236,8 @@ function sameThreshold(targets: LatencyTarget[]): number | undefined {
 
 export interface GlobalProbeAlarmProps {
   probe: ResolvedProbe;
+  /** Config `name`, part of the alarm name. @default "oauth-probe" */
+  deployment?: string;
   namespace: string;
   /** Regions failing at once that make it global. */
   globalFailureRegions: number;
@@ -268,7 +272,7 @@ export class GlobalProbeAlarm extends Construct {
     });
     const a = probe.alarms;
     this.alarm = new cloudwatch.Alarm(this, 'Global', {
-      alarmName: alarmName({ probe: probe.name, kind: 'global' }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'global' }),
       alarmDescription: alarmDescription({
         probe,
         meaning: `failing from ${globalFailureRegions} or more of its ${probe.regions.length} regions (${probe.regions.join(', ')}) at once, in ${a.datapointsToAlarm} of the last ${a.evaluationPeriods} periods: the provider or the API is down for everyone, not one network path. Critical.`,

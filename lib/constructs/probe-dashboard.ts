@@ -25,11 +25,15 @@ import {
   METRIC_PUBLISH_FAILURES_METRIC,
   METRICS,
 } from '../../functions/contract/index.js';
-import { alarmArn, DASHBOARD_NAME } from '../names.js';
+import { alarmArn, dashboardName } from '../names.js';
 import { latencyTargets } from './probe-alarms.js';
 
 export interface ProbeDashboardProps {
   probes: ResolvedProbe[];
+  /** Config `name`: alarm names on the alarm widget. @default "oauth-probe" */
+  deployment?: string;
+  /** @default dashboardName(deployment) */
+  dashboardName?: string;
   namespace: string;
   globalFailureRegions: number;
 }
@@ -48,7 +52,7 @@ export class ProbeDashboard extends Construct {
     const { probes, namespace } = props;
     const home = Stack.of(this).region;
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: DASHBOARD_NAME,
+      dashboardName: props.dashboardName ?? dashboardName(props.deployment),
       defaultInterval: Duration.hours(3),
     });
 
@@ -161,7 +165,7 @@ export class ProbeDashboard extends Construct {
       }),
       new cloudwatch.AlarmStatusWidget({
         title: 'Alarms',
-        alarms: probes.flatMap((p) => this.alarmRefs(p, props.globalFailureRegions)),
+        alarms: probes.flatMap((p) => this.alarmRefs(p, props.globalFailureRegions, props.deployment)),
         sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
         width: FULL,
         height: HEIGHT,
@@ -278,15 +282,15 @@ export class ProbeDashboard extends Construct {
   }
 
   /** Alarms of a probe in every region, by deterministic ARN (the alarms live in other stacks). */
-  private alarmRefs(probe: ResolvedProbe, globalFailureRegions: number): cloudwatch.IAlarm[] {
+  private alarmRefs(probe: ResolvedProbe, globalFailureRegions: number, deployment?: string): cloudwatch.IAlarm[] {
     const stack = Stack.of(this);
     const kinds: AlarmKind[] = ['availability', 'stopped', 'expiry'];
     if (latencyTargets(probe, '', stack.region).length > 0) kinds.push('latency');
     const names = probe.regions.flatMap((region) =>
-      kinds.map((kind) => ({ region, name: alarmName({ probe: probe.name, kind, region }) })),
+      kinds.map((kind) => ({ region, name: alarmName({ deployment, probe: probe.name, kind, region }) })),
     );
     if (hasGlobalAlarm(probe, globalFailureRegions)) {
-      names.unshift({ region: stack.region, name: alarmName({ probe: probe.name, kind: 'global' }) });
+      names.unshift({ region: stack.region, name: alarmName({ deployment, probe: probe.name, kind: 'global' }) });
     }
     return names.map(({ region, name }) =>
       cloudwatch.Alarm.fromAlarmArn(this, `Ref-${name}`, alarmArn(stack, region, name)),
