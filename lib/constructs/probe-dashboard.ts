@@ -25,6 +25,7 @@ import {
   METRIC_PUBLISH_FAILURES_METRIC,
   METRICS,
 } from '../../functions/contract/index.js';
+import { QUOTAS } from '../../functions/config/limits.js';
 import { alarmArn, dashboardName } from '../names.js';
 import { latencyTargets } from './probe-alarms.js';
 
@@ -163,13 +164,20 @@ export class ProbeDashboard extends Construct {
         width: FULL,
         height: 2,
       }),
-      new cloudwatch.AlarmStatusWidget({
-        title: 'Alarms',
-        alarms: probes.flatMap((p) => this.alarmRefs(p, props.globalFailureRegions, props.deployment)),
-        sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
-        width: FULL,
-        height: HEIGHT,
-      }),
+      // CloudWatch takes at most 100 alarms per alarm-status widget (QUOTAS.alarmsPerStatusWidget).
+      ...chunks(
+        probes.flatMap((p) => this.alarmRefs(p, props.globalFailureRegions, props.deployment)),
+        QUOTAS.alarmsPerStatusWidget,
+      ).map(
+        (alarms, index, all) =>
+          new cloudwatch.AlarmStatusWidget({
+            title: all.length > 1 ? `Alarms (${index + 1} of ${all.length})` : 'Alarms',
+            alarms,
+            sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+            width: FULL,
+            height: HEIGHT,
+          }),
+      ),
     );
     for (const p of probes) {
       this.dashboard.addWidgets(
@@ -300,4 +308,10 @@ export class ProbeDashboard extends Construct {
 
 function thresholdAnnotation(value: number | undefined): cloudwatch.HorizontalAnnotation[] | undefined {
   return value === undefined ? undefined : [{ value, color: cloudwatch.Color.RED }];
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out.length > 0 ? out : [[]];
 }
