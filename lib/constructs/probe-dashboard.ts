@@ -13,6 +13,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { QUOTAS } from '../../functions/config/limits.js';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
 import {
   type AlarmKind,
@@ -25,7 +26,6 @@ import {
   METRIC_PUBLISH_FAILURES_METRIC,
   METRICS,
 } from '../../functions/contract/index.js';
-import { QUOTAS } from '../../functions/config/limits.js';
 import { alarmArn, dashboardName } from '../names.js';
 import { latencyTargets } from './probe-alarms.js';
 

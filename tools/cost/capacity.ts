@@ -81,7 +81,10 @@ export function capacityReport(config: ProbesConfig, options: CapacityOptions = 
       warnings: [],
     };
     const check = (figure: number, quota: number, what: string) => {
-      if (figure >= quota / 2) capacity.warnings.push(`${what}: ${Math.ceil(figure)} of ${quota} (raise it in Service Quotas, or spread the schedules over the minute with cron offsets)`);
+      if (figure >= quota / 2)
+        capacity.warnings.push(
+          `${what}: ${Math.ceil(figure)} of ${quota} (raise it in Service Quotas, or spread the schedules over the minute with cron offsets)`,
+        );
     };
     check(capacity.peakConcurrency, DEFAULT_QUOTAS.lambdaConcurrency, 'Lambda concurrency');
     check(capacity.schedulerPerSecond, DEFAULT_QUOTAS.schedulerInvocationsPerSecond, 'Scheduler invocations/s');

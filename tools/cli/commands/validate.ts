@@ -3,8 +3,8 @@
  * every problem with its path and what to do; a short summary of what would be deployed when valid.
  */
 import { ConfigError, checkDeployment } from '../../../functions/config/load.js';
-import { deploymentStackName } from '../../../functions/contract/index.js';
 import { runsPerMonth } from '../../../functions/config/schedule.js';
+import { deploymentStackName } from '../../../functions/contract/index.js';
 import { parseCommandArgs } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
