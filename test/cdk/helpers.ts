@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, NestedStack, type Stack } from 'aws-cdk-lib';
+import { App, type CfnResource, NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../functions/config/load.js';
 import type { ProbesConfig, ProbesConfigInput } from '../../functions/config/schema.js';
@@ -69,13 +69,31 @@ export function synthesize(
   };
 }
 
-/** A stack's template with the resources of its nested stacks (shards, dashboards) added. */
+/**
+ * A stack's template with the resources of its nested stacks (shards, dashboards) added, their
+ * parameters replaced by what the parent passes (so a shard's alarm action reads `Ref: AlarmTopic...`
+ * as if the alarm were in the parent).
+ */
 export function mergedTemplate(stack: Stack): Template {
-  const json = Template.fromStack(stack).toJSON() as { Resources: Record<string, unknown> };
+  const json = Template.fromStack(stack).toJSON() as {
+    Resources: Record<string, { Properties?: Record<string, unknown> }>;
+  };
   const nested = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack);
   for (const child of nested) {
+    const resourceId = stack.getLogicalId(child.nestedStackResource as CfnResource);
+    const parameters = (json.Resources[resourceId]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
+    const substitute = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(substitute);
+      if (value && typeof value === 'object') {
+        const ref = (value as { Ref?: unknown }).Ref;
+        if (typeof ref === 'string' && Object.keys(value).length === 1 && ref in parameters) return parameters[ref];
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+      }
+      return value;
+    };
     const resources = (Template.fromStack(child).toJSON() as { Resources?: Record<string, unknown> }).Resources;
-    for (const [id, resource] of Object.entries(resources ?? {})) json.Resources[`${child.node.id}/${id}`] = resource;
+    for (const [id, resource] of Object.entries(resources ?? {}))
+      json.Resources[`${child.node.id}/${id}`] = substitute(resource) as never;
   }
   return Template.fromJSON(json);
 }
