@@ -54,3 +54,13 @@ export const DEFAULT_METRICS_TRANSPORT: MetricsTransport = 'putMetricData';
 export const DEFAULT_SHARDS = 32;
 /** A region's stack holds one resource per shard (the nested stack) besides its own. */
 export const MAX_SHARDS = 200;
+
+/**
+ * Fail-open detection variants (`steps[].rejects`): requests the API must refuse. `missing_token` sends no
+ * Authorization header, `garbage_token` a random opaque token, `tampered_signature` the real JWT with one
+ * signature byte flipped, `alg_none` the real JWT's claims re-encoded with `alg: none` and no signature.
+ */
+export const REJECT_VARIANTS = ['missing_token', 'garbage_token', 'tampered_signature', 'alg_none'] as const;
+export type RejectVariant = (typeof REJECT_VARIANTS)[number];
+/** @default 401: the status RFC 6750 §3.1 gives for a missing or invalid token. */
+export const DEFAULT_REJECT_STATUS = 401;

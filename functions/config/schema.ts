@@ -17,6 +17,7 @@ import {
   JWT_ALGORITHMS,
   MAX_SHARDS,
   METRICS_TRANSPORTS,
+  REJECT_VARIANTS,
 } from './defaults.js';
 
 export * from './defaults.js';
@@ -123,6 +124,18 @@ export const stepSchema = z
       })
       .strict(),
     expect: stepExpectSchema.optional().describe('Assertions on the response. @default status 2xx'),
+    rejects: z
+      .array(z.enum(REJECT_VARIANTS))
+      .min(1)
+      .refine((list) => new Set(list).size === list.length, { message: 'list each variant once' })
+      .optional()
+      .describe(
+        'Fail-open detection: after the step passes, re-send its request once per variant (missing_token, garbage_token, tampered_signature, alg_none); each must be refused (rejectStatus), else the run fails with accepts_invalid_token.',
+      ),
+    rejectStatus: z
+      .union([z.number().int().min(400).max(499), z.array(z.number().int().min(400).max(499)).min(1)])
+      .optional()
+      .describe('Status (or list) with which the API refuses the `rejects` variants. @default 401'),
     extract: z
       .record(z.string().regex(/^[\w.-]+$/), z.string())
       .optional()
@@ -186,6 +199,23 @@ export const tokenSchema = z
     jwt: jwtValidationSchema
       .optional()
       .describe('Validate the access token as a JWT (RFC 9068). Omit for opaque tokens.'),
+    introspection: z
+      .object({
+        url: httpsOrHttpUrl('token.introspection.url')
+          .optional()
+          .describe(
+            'Introspection endpoint (RFC 7662). @default introspection_endpoint from discovery (requires `issuer`)',
+          ),
+        clientAuth: z
+          .enum(CLIENT_AUTH_METHODS)
+          .optional()
+          .describe('How the probe authenticates to it. @default the probe clientAuth'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Introspect the token after the token request (RFC 7662): it must be active, unexpired, of this client and carry requiredScopes. Uses the same credentials unless the secret has introspection_client_id / introspection_client_secret.',
+      ),
     minExpiresInSec: z.number().int().min(0).optional().describe('Warn when `expires_in` is below this many seconds.'),
     timeoutMs: positiveMs('Timeout of the token request in ms. @default the probe timeoutMs').optional(),
     degradedMs: positiveMs(
@@ -273,6 +303,12 @@ export const probeSchema = z
       .describe(
         'Extra token request form parameters, e.g. Auth0 { "audience": "..." } or RFC 8707 { "resource": "..." }.',
       ),
+    tokenBinding: z
+      .enum(['dpop', 'mtls'])
+      .optional()
+      .describe(
+        'Sender-constrained tokens: "dpop" (RFC 9449: DPoP proofs on the token request and every step; token_type DPoP and cnf.jkt required) or "mtls" (RFC 8705, with tls_client_auth: cnf["x5t#S256"] must be the client certificate\'s). @default none (bearer tokens)',
+      ),
     token: tokenSchema.optional().describe('How to validate the token response.'),
     steps: z.array(stepSchema).default([]).describe('Protected API calls made with the token, in order.'),
     timeoutMs: positiveMs('Per-request timeout in ms. @default defaults.timeoutMs, else 10000').optional(),
@@ -325,6 +361,22 @@ export const probeSchema = z
       }
       seen.add(step.name);
     });
+    if (probe.tokenBinding === 'mtls' && probe.clientAuth !== 'tls_client_auth') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tokenBinding'],
+        message:
+          'certificate-bound tokens need a client certificate: set "clientAuth": "tls_client_auth", or use "dpop"',
+      });
+    }
+    if (probe.token?.introspection && !probe.token.introspection.url && !probe.issuer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token', 'introspection', 'url'],
+        message:
+          'introspection needs an endpoint: set "token.introspection.url", or set "issuer" so that it is discovered',
+      });
+    }
     if (probe.token?.jwt && !probe.token.jwt.jwksUri && !probe.issuer) {
       ctx.addIssue({
         code: 'custom',

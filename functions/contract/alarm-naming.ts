@@ -20,6 +20,11 @@ export const ALARM_KINDS = {
   stopped: 'Stopped',
   /** Failing from `globalFailureRegions` or more regions at once (home region). Critical. */
   global: 'Global',
+  /**
+   * The API accepted a token it must refuse (`steps[].rejects`, code accepts_invalid_token). Critical from
+   * a single region: a security hole is not a regional blip.
+   */
+  security: 'Security',
 } as const;
 
 export type AlarmKind = keyof typeof ALARM_KINDS;
@@ -76,7 +81,7 @@ function parseRest(rest: string): AlarmIdentity | undefined {
   return probe ? { probe, kind, region: region[1]! } : undefined;
 }
 
-/** Severity of a notification: one region is a ticket, many regions at once is a page. */
+/** Severity of a notification: one region is a ticket, many regions at once (or a security finding) is a page. */
 export function alarmSeverity(kind: AlarmKind): 'warning' | 'critical' {
-  return kind === 'global' ? 'critical' : 'warning';
+  return kind === 'global' || kind === 'security' ? 'critical' : 'warning';
 }

@@ -13,6 +13,11 @@ export const DIMENSION_PROBE = 'Probe';
 export const DIMENSION_REGION = 'Region';
 export const DIMENSION_STEP = 'Step';
 export const DIMENSION_CODE = 'Code';
+/**
+ * The `Code` of a security finding (fail-open detection, `steps[].rejects`): probes with such checks
+ * publish `Failures` with this code on every run that sent them (0 or 1), for the per-region Security alarm.
+ */
+export const SECURITY_FINDING_CODE = 'accepts_invalid_token';
 
 /** Slow gauges are published in the first run of each block of this many hours (UTC), or when low. */
 export const GAUGE_INTERVAL_HOURS = 6;

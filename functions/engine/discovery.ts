@@ -11,6 +11,8 @@ export interface ServerMetadata {
   jwks_uri?: string;
   grant_types_supported?: string[];
   token_endpoint_auth_methods_supported?: string[];
+  /** RFC 8414 §2 / RFC 7662: where tokens are introspected. */
+  introspection_endpoint?: string;
   /** RFC 8705 §5: where mTLS clients should send token requests. */
   mtls_endpoint_aliases?: { token_endpoint?: string };
 }

@@ -8,6 +8,15 @@ import type { ResultCode, Stage } from './result.js';
 
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post']);
 
+/** `detail` of a `timeout` reported by the Lambda runtime when the engine overran its own deadline. */
+export const ENGINE_OVERRUN_DETAIL = 'engine_overrun';
+/** `target` of an `invalid_config` reported by the Lambda runtime for a schedule event it cannot read. */
+export const SCHEDULE_EVENT_TARGET = 'the schedule event';
+
+/**
+ * The hint of a code. Longer than the house limit of ~80 lines on purpose: it is a table, one case per
+ * code, and the switch is exhaustive over `ResultCode`, so a new code fails the typecheck until it has a hint.
+ */
 export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureContext = {}): string {
   const target = ctx.target ?? 'the server';
   const host = ctx.host ?? 'the host';
@@ -19,6 +28,9 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
     case 'connection_error':
       return `the connection to ${host} broke before a complete response${ctx.transport?.errorCode ? ` (${ctx.transport.errorCode})` : ''}: look at load balancers, proxies or firewalls in between, and at the server's logs.`;
     case 'timeout':
+      if (ctx.detail === ENGINE_OVERRUN_DETAIL) {
+        return "the engine overran its own deadline: a failure of oauth-probe itself (report it); the probed servers may also be very slow, see the function's log.";
+      }
       if (ctx.detail === 'deadline') {
         return 'the whole run exceeded deadlineMs: raise deadlineMs, or find which exchange is slow in `exchanges`.';
       }
@@ -100,12 +112,25 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
       return `${target} answered 403: the token was accepted but the caller is not allowed (an authorization policy, not authentication).`;
     case 'assertion_failed':
       return `the response did not meet the step's expectations${ctx.detail ? `: ${ctx.detail}` : ''}; the API changed, or the expectation is stale.`;
+    case 'accepts_invalid_token':
+      return `SECURITY: ${target} accepted a request it must refuse${ctx.detail ? ` (${ctx.detail})` : ''}: it is not validating bearer tokens (a removed middleware, a disabled gateway rule, alg not pinned). Treat it as an incident.`;
+    case 'dpop_rejected':
+      return `${target} refused the DPoP proof (RFC 9449)${ctx.detail ? `: ${ctx.detail}` : ''}: check the allowed dpop_signing_alg_values, the server's clock (iat), the nonce it asks for, and that htu matches the URL it sees behind proxies.`;
+    case 'token_not_bound':
+      return `the token is not sender-constrained as tokenBinding requires${ctx.detail ? ` (${ctx.detail})` : ''}: enable DPoP (RFC 9449) or certificate-bound tokens (RFC 8705) for this client at the authorization server, or remove tokenBinding.`;
+    case 'token_inactive':
+      return `the authorization server's introspection says the token is not usable${ctx.detail ? ` (${ctx.detail})` : ''} (RFC 7662 §2.2): it was revoked, expired at once, or belongs to another client.`;
+    case 'introspection_failed':
+      return `the introspection endpoint did not answer as RFC 7662 §2.2 requires${ctx.detail ? ` (${ctx.detail})` : ''}: check token.introspection.url (or introspection_endpoint in discovery) and that the client may introspect.`;
     case 'slow_response':
       return `${target} is slower than its degradedMs threshold${ctx.detail ? ` (${ctx.detail})` : ''}; see the phase timings in exchanges.`;
     case 'invalid_config':
+      if (ctx.target === SCHEDULE_EVENT_TARGET) {
+        return 'the deployed schedule input does not match the probe event contract: redeploy with the current CDK app (cdk deploy) so that the schedule and the function agree.';
+      }
       return `fix the probe configuration${ctx.detail ? `: ${ctx.detail}` : ''}.`;
     case 'internal_error':
-      return 'a bug in oauth-probe, not in the probed system: please report it with this message.';
+      return "a bug in oauth-probe, not in the probed system: please report it with this message (in Lambda, with the probe function's log).";
   }
 }
 

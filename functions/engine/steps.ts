@@ -6,10 +6,12 @@
 import type { StepConfig } from '../config/schema.js';
 import { classifyApiStatus, parseBearerChallenge, retryAfterSeconds } from './classify.js';
 import type { RunContext } from './context.js';
+import { authorizationHeaders, isDpopRefusal, usesDpop } from './dpop.js';
 import { ProbeFailure } from './failure.js';
 import type { HttpResponse } from './http.js';
 import { JsonPathError, jsonEquals, resolvePath } from './json-path.js';
 import { oneLine } from './redact.js';
+import { checkRejects, type StepRequest } from './rejects.js';
 import type { Exchange } from './result.js';
 import { fill, fillJson, fillUrl, stringifyExtracted, TemplateError } from './template.js';
 
@@ -53,13 +55,15 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     if (error instanceof TemplateError) throw assertion(`step "${step.name}": ${error.message}`, error.message);
     throw error;
   }
-  headers.authorization = `Bearer ${accessToken}`;
   headers.accept ??= 'application/json';
+  const firstRequest: StepRequest = { url, method: step.request.method, headers: { ...headers } };
+  if (body !== undefined) firstRequest.body = body;
 
   let method: string = step.request.method;
   let response: HttpResponse;
   let exchange: Exchange;
   for (let hop = 0; ; hop++) {
+    Object.assign(headers, await authorizationHeaders(ctx, accessToken, { method, url }));
     ({ response, exchange } = await ctx.send({
       stage: 'api',
       target,
@@ -105,7 +109,10 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
   const statusOk =
     expected.length > 0 ? expected.includes(response.status) : response.status >= 200 && response.status < 300;
   if (!statusOk) {
-    const code = classifyApiStatus(response.status, response.headers);
+    const code =
+      usesDpop(ctx) && isDpopRefusal(undefined, response.headers['www-authenticate'])
+        ? 'dpop_rejected'
+        : classifyApiStatus(response.status, response.headers);
     const challenge = parseBearerChallenge(response.headers['www-authenticate']);
     const retryAfterSec = retryAfterSeconds(response.headers['retry-after'], ctx.deps.clock.now());
     let message = `${target} ${method} ${exchange.url} answered ${response.status}, expected ${expected.length > 0 ? expected.join(' or ') : '2xx'}`;
@@ -139,17 +146,29 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     throw assertion(`${target}: ${detail}`, detail, at);
   }
   const needsJson = (expect?.json?.length ?? 0) > 0 || Object.keys(step.extract ?? {}).length > 0;
-  if (!needsJson) return;
+  if (needsJson) checkJsonExpectations(ctx, step, response, vars, (message, detail) => assertion(message, detail, at));
+  await checkRejects(ctx, step, firstRequest, accessToken);
+}
+
+function checkJsonExpectations(
+  ctx: RunContext,
+  step: StepConfig,
+  response: HttpResponse,
+  vars: Record<string, string>,
+  assertion: (message: string, detail: string) => ProbeFailure,
+): void {
+  const target = `API step "${step.name}"`;
+  const expect = step.expect;
   let json: unknown;
   try {
     json = JSON.parse(response.body);
   } catch {
     const detail = `the body is not JSON${response.truncated ? ' (cut at the size cap)' : ''}, but the step has JSON assertions or extract`;
-    throw assertion(`${target}: ${detail}`, detail, at);
+    throw assertion(`${target}: ${detail}`, detail);
   }
   for (const check of expect?.json ?? []) {
     const problem = checkJson(json, check, (text, max) => ctx.quote(text, max));
-    if (problem) throw assertion(`${target}: ${problem}`, problem, at);
+    if (problem) throw assertion(`${target}: ${problem}`, problem);
   }
   for (const [name, path] of Object.entries(step.extract ?? {})) {
     let resolved: { found: boolean; value?: unknown };
@@ -157,12 +176,12 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
       resolved = resolvePath(json, path);
     } catch (error) {
       if (error instanceof JsonPathError)
-        throw assertion(`${target}: extract ${name}: ${error.message}`, error.message, at);
+        throw assertion(`${target}: extract ${name}: ${error.message}`, error.message);
       throw error;
     }
     if (!resolved.found || resolved.value === null || resolved.value === undefined) {
       const detail = `extract "${name}": nothing at path ${path}`;
-      throw assertion(`${target}: ${detail}`, detail, at);
+      throw assertion(`${target}: ${detail}`, detail);
     }
     vars[name] = stringifyExtracted(resolved.value);
   }

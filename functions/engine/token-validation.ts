@@ -3,10 +3,12 @@
  * Produces the token summary; the token itself never leaves this module except as the bearer value.
  */
 import type { RunContext } from './context.js';
+import { checkTokenBinding } from './dpop.js';
 import { ProbeFailure } from './failure.js';
 import { decodeUnverified, verifyAccessToken } from './jwt.js';
 import type { TokenSummary } from './result.js';
 import type { TokenResponse } from './token-request.js';
+import type { ClientSecret } from './types.js';
 
 export interface ValidatedToken {
   accessToken: string;
@@ -20,6 +22,8 @@ export interface ValidationInputs {
   requestedScopes: string[];
   /** Receives the summary as soon as it is known, so that a later failure still reports it. */
   onSummary: (summary: TokenSummary) => void;
+  /** The client's credentials: the DPoP key and the client certificate that a bound token must name. */
+  secret: ClientSecret;
 }
 
 export async function validateToken(
@@ -72,12 +76,17 @@ export async function validateToken(
   summary.scopes = grantedScopes(body.scope, decoded?.payload, inputs.requestedScopes);
   inputs.onSummary(summary);
 
-  if (tokenType?.toLowerCase() !== 'bearer') {
+  // DPoP-bound tokens have token_type DPoP (RFC 9449 §5); certificate-bound ones stay Bearer (RFC 8705 §3).
+  if (ctx.probe.tokenBinding === 'dpop') {
+    await checkTokenBinding(ctx, inputs.secret, tokenType, decoded?.payload);
+  } else if (tokenType?.toLowerCase() !== 'bearer') {
     throw fail(
       'unsupported_token_type',
       `token_type is ${tokenType === null ? 'absent' : JSON.stringify(tokenType)}, expected "Bearer"`,
     );
   }
+
+  if (ctx.probe.tokenBinding === 'mtls') await checkTokenBinding(ctx, inputs.secret, tokenType, decoded?.payload);
 
   const expiresIn = body.expires_in;
   if (expiresIn === undefined || expiresIn === null) {

@@ -28,14 +28,18 @@ import {
   METRIC_PUBLISH_FAILED_EVENT,
   METRICS,
   type MetricDefinition,
+  SECURITY_FINDING_CODE,
 } from '../contract/metric-catalogue.js';
-import type { ProbeResult } from '../engine/result.js';
+import type { ProbeResult } from '../engine/index.js';
+import { errorMessage, errorName } from '../guards.js';
 import type { RuntimeLogger } from './log.js';
 
 /** PutMetricData accepts at most this many datums per call. */
 export const MAX_DATUMS_PER_CALL = 1000;
 /** Exchanges that are not API steps. */
-const NON_STEP_EXCHANGES = new Set(['discovery', 'jwks', 'token']);
+const NON_STEP_EXCHANGES = new Set(['discovery', 'jwks', 'token', 'introspection']);
+/** A fail-open variant's exchange (`<step>:<variant>`): its timing says nothing about the API's latency. */
+const isRejectVariant = (exchange: { name: string }) => exchange.name.includes(':');
 
 export interface MetricOptions {
   /** The run's scheduled time: every datum's timestamp. */
@@ -79,10 +83,15 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
   if (result.status === 'fail') {
     data.push(datum(METRICS.failures, 1, [{ Name: DIMENSION_CODE, Value: result.code ?? 'internal_error' }]));
   }
+  // Fail-open checks ran and the API refused every variant: a 0 lets the Security alarm go back to OK
+  // (it keeps its state on missing data, so a probe that stops running never "recovers" it).
+  if (result.code !== SECURITY_FINDING_CODE && result.exchanges.some(isRejectVariant)) {
+    data.push(datum(METRICS.failures, 0, [{ Name: DIMENSION_CODE, Value: SECURITY_FINDING_CODE }]));
+  }
   const token = result.exchanges.findLast((e) => e.name === 'token' && e.status !== null);
   if (token) data.push(datum(METRICS.tokenLatency, round(token.timings.totalMs)));
   for (const exchange of result.exchanges) {
-    if (NON_STEP_EXCHANGES.has(exchange.name) || exchange.status === null) continue;
+    if (NON_STEP_EXCHANGES.has(exchange.name) || isRejectVariant(exchange) || exchange.status === null) continue;
     data.push(
       datum(METRICS.stepLatency, round(exchange.timings.totalMs), [{ Name: DIMENSION_STEP, Value: exchange.name }]),
     );
@@ -305,7 +314,7 @@ async function put(
 }
 
 function logFailure(input: PublishInput, region: string, datums: number, error: unknown): void {
-  const e = error as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } } | null;
+  const e = error as { $metadata?: { httpStatusCode?: number } } | null;
   input.logger.error('PutMetricData failed after retries', {
     event: METRIC_PUBLISH_FAILED_EVENT,
     probe: input.result.probe,
@@ -313,8 +322,8 @@ function logFailure(input: PublishInput, region: string, datums: number, error: 
     namespace: input.namespace,
     targetRegion: region,
     datums,
-    errorName: typeof e?.name === 'string' ? e.name : 'UnknownError',
-    errorMessage: typeof e?.message === 'string' ? e.message.slice(0, 300) : undefined,
+    errorName: errorName(error),
+    errorMessage: errorMessage(error)?.slice(0, 300),
     httpStatus: e?.$metadata?.httpStatusCode,
   });
 }

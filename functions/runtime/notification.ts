@@ -224,6 +224,7 @@ function attributeCode(input: NotificationInput): string {
   if (alarm.NewStateValue !== 'ALARM') return 'recovered';
   if (identity.kind === 'stopped') return 'not_running';
   if (identity.kind === 'expiry') return 'expiring';
+  if (identity.kind === 'security') return 'accepts_invalid_token';
   return latest?.code ?? 'unknown';
 }
 
@@ -242,6 +243,8 @@ function subjectLine(input: NotificationInput): string {
         return `[OK] ${probe} running again (${region})`;
       case 'global':
         return `[OK] ${probe} recovered: fewer than ${input.globalFailureRegions ?? 2} regions failing`;
+      case 'security':
+        return `[OK] ${probe} security: the API refuses invalid tokens again (${region})`;
     }
   }
   switch (identity.kind) {
@@ -267,6 +270,8 @@ function subjectLine(input: NotificationInput): string {
       const count = failing.length ? `${failing.length}` : `${input.globalFailureRegions ?? 2}+`;
       return `[CRITICAL] ${probe} failing in ${count} regions`;
     }
+    case 'security':
+      return `[SECURITY] ${probe}: API accepts invalid tokens (${region})`;
   }
 }
 
@@ -285,6 +290,8 @@ function headlineOf(input: NotificationInput): string {
         return `${probe} latency is back under its threshold in ${region}.`;
       case 'availability':
         return `${probe} is passing again in ${region}.`;
+      case 'security':
+        return `${probe}: the API refuses every invalid-token variant again in ${region}.`;
     }
   }
   switch (identity.kind) {
@@ -306,6 +313,8 @@ function headlineOf(input: NotificationInput): string {
         ? `${probe} is failing in ${failing.length} regions at once: ${failing.join(', ')}.`
         : `${probe} is failing in ${input.globalFailureRegions ?? 2} or more regions at once.`;
     }
+    case 'security':
+      return `SECURITY: ${probe}'s API accepted a request it must refuse (seen from ${region})${latest?.code === 'accepts_invalid_token' && latest.message ? `: ${latest.message}` : '.'} It is not validating bearer tokens; treat this as a security incident.`;
   }
 }
 

@@ -13,11 +13,13 @@ import { Construct } from 'constructs';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
 import {
   alarmName,
+  DIMENSION_CODE,
   DIMENSION_PROBE,
   DIMENSION_REGION,
   DIMENSION_STEP,
   GAUGE_INTERVAL_HOURS,
   METRICS,
+  SECURITY_FINDING_CODE,
 } from '../../functions/contract/index.js';
 import { alarmDescription } from '../alarm-description.js';
 import { LATENCY_PERIOD, runPeriod } from '../periods.js';
@@ -104,6 +106,8 @@ export class RegionalProbeAlarms extends Construct {
   readonly latency?: cloudwatch.Alarm;
   readonly expiry: cloudwatch.Alarm;
   readonly stopped: cloudwatch.Alarm;
+  /** Only for probes with fail-open checks (`steps[].rejects`). */
+  readonly security?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: RegionalProbeAlarmsProps) {
     super(scope, id);
@@ -185,11 +189,38 @@ export class RegionalProbeAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
 
+    if (probe.steps.some((step) => (step.rejects?.length ?? 0) > 0)) {
+      this.security = new cloudwatch.Alarm(this, 'Security', {
+        alarmName: alarmName({ probe: probe.name, kind: 'security', region }),
+        alarmDescription: describe(
+          'the API accepted a request it must refuse (steps[].rejects: missing, garbage, tampered or unsigned token): it is not validating bearer tokens. A security finding, critical from one region.',
+          'the exchanges named "<step>:<variant>" in the latest probe result; the API gateway or middleware that validates tokens (removed, disabled, alg not pinned); recent deployments of the API.',
+        ),
+        metric: new cloudwatch.Metric({
+          namespace,
+          metricName: METRICS.failures.name,
+          dimensionsMap: { [DIMENSION_PROBE]: probe.name, [DIMENSION_CODE]: SECURITY_FINDING_CODE },
+          statistic: 'Maximum',
+          period,
+          region,
+        }),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: 1,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        // Each run with fail-open checks publishes 0 or 1; silence belongs to the Stopped alarm, so a probe
+        // that stops running keeps this alarm where it was instead of sending a false "[OK]".
+        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+      });
+    }
+
     for (const alarm of this.all) notifySns(alarm, topic);
   }
 
   get all(): cloudwatch.Alarm[] {
-    return [this.availability, this.latency, this.expiry, this.stopped].filter((x): x is cloudwatch.Alarm => !!x);
+    return [this.availability, this.latency, this.expiry, this.stopped, this.security].filter(
+      (x): x is cloudwatch.Alarm => !!x,
+    );
   }
 }
 

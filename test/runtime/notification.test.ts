@@ -250,13 +250,14 @@ describe('buildNotification', () => {
 });
 
 describe('every alarm kind, ALARM and OK', () => {
-  const kinds: AlarmKind[] = ['availability', 'latency', 'expiry', 'stopped', 'global'];
+  const kinds: AlarmKind[] = ['availability', 'latency', 'expiry', 'stopped', 'global', 'security'];
   const prefixes: Record<AlarmKind, string> = {
     availability: '[FAIL] ',
     latency: '[SLOW] ',
     expiry: '[EXPIRING] ',
     stopped: '[STOPPED] ',
     global: '[CRITICAL] ',
+    security: '[SECURITY] ',
   };
   const cases = kinds.flatMap((kind) => (['ALARM', 'OK'] as const).map((state) => [kind, state] as const));
 
@@ -295,6 +296,7 @@ describe('severity', () => {
     ['expiry', 'warning'],
     ['stopped', 'warning'],
     ['global', 'critical'],
+    ['security', 'critical'],
   ] as const)('%s alarms are %s', (kind, severity) => {
     expect(alarmSeverity(kind)).toBe(severity);
     expect(buildNotification(input(kind, 'ALARM')).attributes.severity?.StringValue).toBe(severity);
