@@ -33,7 +33,10 @@ export async function loadCommands(): Promise<Command[]> {
 export function version(): string {
   for (const path of ['../../package.json', '../../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version: string };
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
       if (pkg.name === 'oauth-probe') return pkg.version;
     } catch {
       // not at this level; try the next one
