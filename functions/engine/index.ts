@@ -6,6 +6,7 @@ import type { ProbeResult } from './result.js';
 import { type EngineDeps, runProbe } from './run.js';
 
 export type { EngineDeps } from './run.js';
+export { metadataUrls } from './discovery.js';
 export { runProbe } from './run.js';
 
 export interface RunProbesOptions {

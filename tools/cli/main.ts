@@ -18,6 +18,7 @@ const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
   cost: async () => (await import('./commands/cost.js')).costCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
 };
 
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMAND_LOADERS);

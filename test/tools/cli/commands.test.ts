@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ANSI, REPO, runCli, type Workspace, workspace } from './helpers.js';
 
-const COMMANDS = ['run', 'validate', 'schema', 'cost', 'demo'];
+const COMMANDS = ['run', 'validate', 'schema', 'cost', 'demo', 'init'];
 
 let ws: Workspace;
 beforeAll(async () => {
