@@ -8,7 +8,7 @@
  *
  * Usage: node scripts/build.mjs [--types]
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,6 +46,13 @@ async function compileJavaScript() {
   return entryPoints.length;
 }
 
+function removeJavaScript(dir) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.js')) rmSync(join(entry.parentPath, entry.name));
+  }
+}
+
 async function emitDeclarations() {
   const { spawnSync } = await import('node:child_process');
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -53,8 +60,12 @@ async function emitDeclarations() {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-rmSync(OUT_DIR, { recursive: true, force: true });
+// A full build (`--types`, run by `prepack`) starts from an empty dist/. `npm pack` runs `prepare`
+// after `prepack`, so the plain build replaces only the JavaScript and keeps the declarations.
+const withTypes = process.argv.includes('--types');
+if (withTypes) rmSync(OUT_DIR, { recursive: true, force: true });
+else removeJavaScript(OUT_DIR);
 const started = performance.now();
 const files = await compileJavaScript();
-if (process.argv.includes('--types')) await emitDeclarations();
+if (withTypes) await emitDeclarations();
 process.stdout.write(`build: ${files} files to dist/ in ${Math.round(performance.now() - started)} ms\n`);
