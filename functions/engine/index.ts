@@ -5,8 +5,8 @@ import type { ResolvedProbe } from '../config/resolve.js';
 import type { ProbeResult } from './result.js';
 import { type EngineDeps, runProbe } from './run.js';
 
-export type { EngineDeps } from './run.js';
 export { metadataUrls } from './discovery.js';
+export type { EngineDeps } from './run.js';
 export { runProbe } from './run.js';
 
 export interface RunProbesOptions {
