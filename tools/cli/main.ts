@@ -19,6 +19,7 @@ const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   cost: async () => (await import('./commands/cost.js')).costCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   init: async () => (await import('./commands/init.js')).initCommand,
+  preflight: async () => (await import('./commands/preflight.js')).preflightCommand,
 };
 
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMAND_LOADERS);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ANSI, REPO, runCli, type Workspace, workspace } from './helpers.js';
 
-const COMMANDS = ['run', 'validate', 'schema', 'cost', 'demo', 'init'];
+const COMMANDS = ['run', 'validate', 'schema', 'cost', 'demo', 'init', 'preflight'];
 
 let ws: Workspace;
 beforeAll(async () => {
