@@ -114,6 +114,8 @@ try {
     expect: 2,
   });
   if (/\n\s+at /.test(bad.stderr)) throw new Error('validate printed a stack trace');
+  const demo = run('npx', ['--no-install', 'oauth-probe', 'demo'], { cwd: app, expect: 2 });
+  if (!demo.stderr.includes('run it from a clone')) throw new Error(`demo outside a clone: ${demo.stderr}`);
   const engine = run(
     'node',
     [

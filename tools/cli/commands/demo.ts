@@ -1,7 +1,7 @@
 /** `oauth-probe demo` (= `npm start`): the local walk-through of the failures oauth-probe tells apart. */
 import { parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 
 const options = {
   loop: { type: 'boolean' },
@@ -48,7 +48,22 @@ not diagnosed as expected (--ci), 2 bad usage.
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const { runDemo } = await import('../../demo/run.js');
+    const { runDemo } = await loadDemo();
     return runDemo({ loop: values.loop === true, ci: values.ci === true }, io);
   },
 };
+
+/**
+ * The demo runs oidc-provider and a test PKI, which are devDependencies: the installed package ships
+ * without them (and without the demo's modules), so there the demo is a usage error saying where it runs.
+ */
+async function loadDemo(): Promise<typeof import('../../demo/run.js')> {
+  try {
+    return await import('../../demo/run.js');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new UsageError(
+      'the demo needs the development dependencies (oidc-provider): run it from a clone of the repository (npm ci && npm start)',
+    );
+  }
+}
