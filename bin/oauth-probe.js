@@ -33,9 +33,9 @@ process.on('unhandledRejection', internalError);
 
 let cli;
 try {
-  cli = await import('../dist/tools/cli/main.js');
+  cli = await import('../dist/cli/main.js');
 } catch (error) {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/tools/cli/main.js')) {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/main.js')) {
     process.stderr.write('oauth-probe: the compiled CLI (dist/) is missing: run `npm run build` (npm ci runs it)\n');
     process.exit(EXIT_INTERNAL);
   }

@@ -109,10 +109,10 @@ Exit codes: 0 written, 2 a file exists (without --force), bad usage, or discover
 };
 
 /** `$schema` relative to the config: the schema file shipped in this package (3 levels up from the
- * sources, 4 from dist/). */
+ * sources, 2 or 3 from the CLI bundle in dist/cli/, 4 from dist/tools/). */
 function schemaPathFrom(configDir: string): string {
-  const candidates = ['../../../probes.schema.json', '../../../../probes.schema.json'].map((path) =>
-    fileURLToPath(new URL(path, import.meta.url)),
+  const candidates = ['../../../probes.schema.json', '../../probes.schema.json', '../../../../probes.schema.json'].map(
+    (path) => fileURLToPath(new URL(path, import.meta.url)),
   );
   const shipped = candidates.find((path) => existsSync(path)) ?? candidates[0]!;
   const path = relative(configDir, shipped).split('\\').join('/');
