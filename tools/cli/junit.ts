@@ -6,7 +6,7 @@
  * escaping, is `xmlText` below. Results carry no secrets (the engine redacts them), and nothing else
  * goes in.
  */
-import type { ProbeResult } from '../../functions/engine/result.js';
+import type { ProbeResult } from '../../functions/engine/index.js';
 
 // Characters XML 1.0 cannot carry at all, not even escaped (C0 controls other than tab, LF, CR; lone
 // surrogates; U+FFFE/U+FFFF): replaced, so a server's odd error text cannot make the report unreadable.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProbeResult } from '../../../functions/engine/result.js';
+import type { ProbeResult } from '../../../functions/engine/index.js';
 import { failureMessage, formatJunit, xmlText } from '../../../tools/cli/junit.js';
 
 const base: ProbeResult = {

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runProbe } from '../../../functions/engine/index.js';
 import { createProbeRunner } from '../../../functions/runtime/probe-run.js';
-import { MemorySecretSource } from '../../../functions/secrets/file-source.js';
+import { MemorySecretSource } from '../../../functions/secrets/memory-source.js';
 import { main } from '../../../tools/cli/main.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../../tools/local-servers/index.js';
 import { localConfig, localSecrets, type Workspace, WRONG_SECRET, workspace } from './helpers.js';

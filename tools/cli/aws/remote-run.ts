@@ -12,7 +12,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ResolvedProbe } from '../../../functions/config/resolve.js';
 import type { ProbeEvent } from '../../../functions/contract/index.js';
-import type { ProbeResult } from '../../../functions/engine/result.js';
+import type { ProbeResult } from '../../../functions/engine/index.js';
 import type { ProbeRunOutput } from '../../../functions/runtime/probe-run.js';
 import { UsageError } from '../errors.js';
 import { AWS_CALL_DEADLINE_MS, awsErrorText, PROBE_FUNCTION_OUTPUT, quietAwsSdk } from './deployment.js';

@@ -4,7 +4,7 @@
  * `--remote --region R` runs them on the deployed probe function of R instead (./aws/remote-run.ts).
  */
 import { type ResolvedProbe, resolveProbes } from '../../../functions/config/resolve.js';
-import type { ProbeResult } from '../../../functions/engine/result.js';
+import type { ProbeResult } from '../../../functions/engine/index.js';
 import { parseCommandArgs, positiveInt } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
