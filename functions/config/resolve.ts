@@ -60,6 +60,8 @@ export function resolveProbe(config: ProbesConfig, probe: ProbeConfig, options: 
     alarms: { ...DEFAULT_ALARMS, ...stripUndefined(config.alarms), ...stripUndefined(probe.alarms) },
   };
   if (degradedMs !== undefined) resolved.degradedMs = degradedMs;
+  const proxy = probe.proxy ?? config.defaults?.proxy;
+  if (proxy !== undefined) resolved.proxy = proxy;
   if (probe.tls?.ca) resolved.tls = { ca: resolveCa(probe.tls.ca, options) };
   return resolved;
 }

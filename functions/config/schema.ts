@@ -48,6 +48,17 @@ const httpsOrHttpUrl = (what: string) =>
     message: `${what} must be an absolute http(s) URL, e.g. https://auth.example.com/oauth2/token`,
   });
 
+/** An HTTP CONNECT proxy: `http://[user:password@]host:port` (the proxy is spoken to in plain HTTP). */
+const proxyUrl = (what: string) =>
+  z
+    .string()
+    .refine((value) => /^http:\/\/[^/?#\s]+\/?$/.test(value) && URL.canParse(value), {
+      message: `${what} must be an http:// proxy URL such as http://proxy.internal:3128 (no path)`,
+    })
+    .describe(
+      `HTTP CONNECT proxy for every request of the probe${what === 'defaults.proxy' ? 's' : ''}: connect time is to the proxy and through the tunnel, TLS is with the origin. @default ${what === 'proxy' ? 'defaults.proxy, else ' : ''}HTTPS_PROXY / HTTP_PROXY unless NO_PROXY exempts the host`,
+    );
+
 /** A URL that may contain `{{name}}` placeholders filled from earlier steps' `extract`. */
 const templatedUrl = z.string().refine((value) => isHttpUrl(value.replace(/\{\{\s*[\w.-]+\s*\}\}/g, 'x')), {
   message: 'must be an absolute http(s) URL; {{name}} placeholders are allowed',
@@ -346,6 +357,7 @@ export const probeSchema = z
     token: tokenSchema.optional().describe('How to validate the token response.'),
     steps: z.array(stepSchema).default([]).describe('Protected API calls made with the token, in order.'),
     timeoutMs: positiveMs('Per-request timeout in ms. @default defaults.timeoutMs, else 10000').optional(),
+    proxy: proxyUrl('proxy').optional(),
     degradedMs: positiveMs(
       'A request slower than this makes the run `degraded`. @default defaults.degradedMs, else none',
     ).optional(),
@@ -491,6 +503,7 @@ export const configSchema = z
         timeoutMs: positiveMs('Default per-request timeout in ms. @default 10000').optional(),
         degradedMs: positiveMs('Default degraded threshold in ms. @default none').optional(),
         schedule: scheduleExpression.optional(),
+        proxy: proxyUrl('defaults.proxy').optional(),
       })
       .strict()
       .optional()

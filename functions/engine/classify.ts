@@ -3,9 +3,11 @@
  * stable result code. Callers keep the original error as `cause`; only the code and a short,
  * server-text-free detail come out of here.
  */
+
 import { errors as joseErrors } from 'jose';
 import { TimeoutAbort } from './http.js';
 import type { ResultCode } from './result.js';
+import { PROXY_TUNNEL_FAILED } from './tunnel.js';
 
 export type TransportCode = 'dns_failure' | 'connection_refused' | 'connection_error' | 'timeout' | 'tls_error';
 
@@ -89,6 +91,15 @@ export function classifyTransport(error: unknown): TransportClassification {
   if (timeout) return { code: 'timeout', detail: `timed out (${timeout})`, errorCode: timeout };
   if (codes.includes('ECONNREFUSED')) {
     return { code: 'connection_refused', detail: 'connection refused (ECONNREFUSED)', errorCode: 'ECONNREFUSED' };
+  }
+  if (codes.includes(PROXY_TUNNEL_FAILED)) {
+    // The proxy's own answer says why (e.g. `proxy http://p:3128 refused CONNECT host:443: HTTP/1.1 403`).
+    const refusal = find(error, (e) => (e as { code?: unknown }).code === PROXY_TUNNEL_FAILED) as Error | undefined;
+    return {
+      code: 'connection_error',
+      detail: refusal?.message ?? 'the proxy refused the tunnel',
+      errorCode: PROXY_TUNNEL_FAILED,
+    };
   }
   const other = codes.find((c) => c !== 'UND_ERR_SOCKET') ?? codes[0];
   return {

@@ -7,6 +7,7 @@ import type { ResolvedProbe } from '../config/resolve.js';
 import { classifyTransport, type TransportClassification } from './classify.js';
 import { type FailureContext, ProbeFailure } from './failure.js';
 import { exchange, type HttpRequest, type HttpResponse, type TlsOptions, TransportError } from './http.js';
+import { type ProxyEnv, proxyFor } from './proxy.js';
 import { oneLine, Redactor } from './redact.js';
 import { requestProblem } from './request-check.js';
 import type { Exchange, ResultCode, Stage, Warning } from './result.js';
@@ -17,6 +18,8 @@ export interface ResolvedDeps {
   secrets: SecretSource;
   clock: Clock;
   readFile: (path: string) => Promise<string>;
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY (./proxy.ts). */
+  env: ProxyEnv;
 }
 
 export interface SlowExchange {
@@ -115,7 +118,13 @@ export class RunContext {
     }
     try {
       const outcome = await exchange(
-        { ...request, timeoutMs: options.timeoutMs ?? this.probe.timeoutMs, tls, deadline: this.deadline },
+        {
+          ...request,
+          timeoutMs: options.timeoutMs ?? this.probe.timeoutMs,
+          tls,
+          deadline: this.deadline,
+          proxy: proxyFor(request.url, this.probe.proxy, this.deps.env),
+        },
         this.deps.clock,
       );
       this.exchanges.push(outcome.exchange);

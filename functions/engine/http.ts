@@ -19,8 +19,10 @@ import {
   type TLSSocket,
 } from 'node:tls';
 import type { buildConnector as UndiciBuildConnector } from 'undici';
+import type { ProxyRoute } from './proxy.js';
 import { displayUrl } from './redact.js';
 import type { Exchange, ExchangeTimings } from './result.js';
+import { tunnelConnector } from './tunnel.js';
 import type { Clock } from './types.js';
 import { buildConnector, Client } from './undici.js';
 
@@ -47,6 +49,8 @@ export interface HttpRequest {
   tls?: TlsOptions;
   /** Aborts when the run's deadline passes. */
   deadline?: AbortSignal;
+  /** An HTTP CONNECT proxy to tunnel through (./tunnel.ts documents the timings under a proxy). */
+  proxy?: ProxyRoute;
 }
 
 export interface HttpResponse {
@@ -121,14 +125,16 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
     }
   };
 
-  const base = buildConnector({
-    ...(secureContext ? { secureContext } : {}),
-    // Verification still happens, below: Node then completes the handshake and reports the verdict in
-    // `authorized`, so the certificate of a rejected peer (an expired one) can be read for certDaysLeft.
-    rejectUnauthorized: false,
-    maxCachedSessions: 0,
-    timeout: request.timeoutMs,
-  });
+  const base = request.proxy
+    ? tunnelConnector(request.proxy.url, { ...(secureContext ? { secureContext } : {}), timeoutMs: request.timeoutMs })
+    : buildConnector({
+        ...(secureContext ? { secureContext } : {}),
+        // Verification still happens, below: Node then completes the handshake and reports the verdict in
+        // `authorized`, so the certificate of a rejected peer (an expired one) can be read for certDaysLeft.
+        rejectUnauthorized: false,
+        maxCachedSessions: 0,
+        timeout: request.timeoutMs,
+      });
   const connect: UndiciBuildConnector.connector = (options, callback) => {
     phases.start ??= performance.now();
     // undici's connector returns the socket it creates (not in its types): listen to its phases.

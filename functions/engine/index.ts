@@ -17,6 +17,7 @@ import type { ProbeResult } from './result.js';
 import { type EngineDeps, runProbe } from './run.js';
 
 export { boundJson, containResult, RESULT_LIMITS, resultJson } from './contain.js';
+export { metadataUrls } from './discovery.js';
 export {
   emptyRun,
   type FailResultOptions,

@@ -28,6 +28,8 @@ export interface EngineDeps {
   clock?: Clock;
   /** Reads a `tls.ca` file. @default fs.readFile(path, 'utf8') */
   readFile?: (path: string) => Promise<string>;
+  /** Proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), used when a probe sets no `proxy`. @default process.env */
+  env?: Record<string, string | undefined>;
 }
 
 const defaultReadFile = (path: string) => readFile(path, 'utf8');
@@ -37,6 +39,7 @@ export function resolveDeps(deps: EngineDeps): ResolvedDeps {
     secrets: deps.secrets,
     clock: deps.clock ?? systemClock,
     readFile: deps.readFile ?? defaultReadFile,
+    env: deps.env ?? process.env,
   };
 }
 
