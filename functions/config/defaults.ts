@@ -45,3 +45,10 @@ export const DEFAULT_GLOBAL_FAILURE_REGIONS = 2;
 export const METRICS_TRANSPORTS = ['putMetricData', 'emf'] as const;
 export type MetricsTransport = (typeof METRICS_TRANSPORTS)[number];
 export const DEFAULT_METRICS_TRANSPORT: MetricsTransport = 'putMetricData';
+
+/** When a probe pages: failing from globalFailureRegions regions at once, from any one region, or never. */
+export const PAGE_RULES = ['global', 'any-region', 'never'] as const;
+export type PageRule = (typeof PAGE_RULES)[number];
+export const DEFAULT_PAGE_RULE: PageRule = 'global';
+/** @default the PagerDuty Events API v2 endpoint (US service region). */
+export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
