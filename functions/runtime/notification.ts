@@ -6,6 +6,7 @@
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { type AlarmIdentity, alarmSeverity } from '../contract/alarm-naming.js';
+import { TARGETS_ATTRIBUTE } from '../contract/notification-routes.js';
 import { type LoggedResult, scrubSecrets } from './log.js';
 
 /** SNS subjects must be under 100 characters, ASCII, one line. */
@@ -70,6 +71,31 @@ export interface NotificationInput {
   reportingRegions?: string[];
   globalFailureRegions?: number;
   links: { dashboard?: string; logs?: string; alarm?: string; runbook?: string };
+  /** The routed severity (`page` rule); @default alarmSeverity(kind) */
+  severity?: 'warning' | 'critical';
+  /** The probe's `owner` text. */
+  owner?: string;
+  /** Probes of the same authorization server failing at the same stage: one incident lists them all. */
+  group?: IncidentGroup;
+  /** Target names this notification is routed to (the `targets` message attribute). */
+  targets?: string[];
+}
+
+export interface IncidentGroup {
+  authServer: string;
+  stage: string | null;
+  /** Every probe of the incident, this one included, the first to fail first. */
+  probes: string[];
+  /** The probe whose incident key the group shares. */
+  leader: string;
+}
+
+/**
+ * The stable incident (dedup) key of a probe's alerts: one per probe and severity, and per region for a
+ * regional alert. PagerDuty's `dedup_key` and Chatbot's `threadId`, so ALARM and OK meet.
+ */
+export function incidentKey(probe: string, severity: 'warning' | 'critical', region?: string): string {
+  return ['oauth-probe', probe, severity, ...(region ? [region] : [])].join('/');
 }
 
 export interface Notification {
@@ -93,6 +119,10 @@ export interface NotificationDocument {
   failingRegions?: string[];
   reportingRegions?: string[];
   headline: string;
+  owner: string | null;
+  /** Incident (dedup) key: the same for this alert's ALARM and OK. */
+  incidentKey: string;
+  group: IncidentGroup | null;
   alarm: { name: string; reason: string | null; stateChangeTime: string; account: string | null };
   result: {
     region: string;
@@ -153,9 +183,12 @@ function resultTime(result: LoggedResult): number {
 
 export function buildNotification(input: NotificationInput): Notification {
   const { identity, alarm } = input;
-  const severity = alarmSeverity(identity.kind);
+  const severity = input.severity ?? alarmSeverity(identity.kind);
   const state = alarm.NewStateValue;
   const regionLabel = identity.kind === 'global' ? 'global' : input.region;
+  const key = input.group
+    ? incidentKey(input.group.leader, severity)
+    : incidentKey(identity.probe, severity, identity.kind === 'global' ? undefined : input.region);
   const subject = fitSubject(subjectLine(input));
   const headline = headlineOf(input);
   const latest = input.latest;
@@ -172,6 +205,9 @@ export function buildNotification(input: NotificationInput): Notification {
       ? { failingRegions: input.failingRegions ?? [], reportingRegions: input.reportingRegions ?? [] }
       : {}),
     headline,
+    owner: input.owner ?? null,
+    incidentKey: key,
+    group: input.group ?? null,
     alarm: {
       name: alarm.AlarmName,
       reason: alarm.NewStateReason ?? null,
@@ -214,6 +250,9 @@ export function buildNotification(input: NotificationInput): Notification {
     state: { DataType: 'String', StringValue: state },
     region: { DataType: 'String', StringValue: regionLabel },
     kind: { DataType: 'String', StringValue: identity.kind },
+    ...(input.targets
+      ? { [TARGETS_ATTRIBUTE]: { DataType: 'String.Array', StringValue: JSON.stringify(input.targets) } }
+      : {}),
   };
   return { subject, message, attributes, text, document: JSON.parse(json) as NotificationDocument };
 }
@@ -245,10 +284,12 @@ function subjectLine(input: NotificationInput): string {
     }
   }
   switch (identity.kind) {
-    case 'availability':
+    case 'availability': {
+      const tag = input.severity === 'critical' ? '[CRITICAL]' : '[FAIL]';
       return latest?.status === 'fail' && latest.code
-        ? `[FAIL] ${probe}: ${latest.stage ?? 'run'} ${latest.code} (${region})`
-        : `[FAIL] ${probe} failing (${region})`;
+        ? `${tag} ${probe}: ${latest.stage ?? 'run'} ${latest.code} (${region})`
+        : `${tag} ${probe} failing (${region})`;
+    }
     case 'latency':
       return latest?.status === 'degraded' && latest.stage
         ? `[SLOW] ${probe}: ${latest.step ?? latest.stage} slow (${region})`
@@ -265,7 +306,13 @@ function subjectLine(input: NotificationInput): string {
       const failing = input.failingRegions ?? [];
       // Without the per-region lookup, the alarm itself says "at least N".
       const count = failing.length ? `${failing.length}` : `${input.globalFailureRegions ?? 2}+`;
-      return `[CRITICAL] ${probe} failing in ${count} regions`;
+      const tag = input.severity === 'warning' ? '[FAIL]' : '[CRITICAL]';
+      const cause = latest?.status === 'fail' && latest.code ? `: ${latest.stage ?? 'run'} ${latest.code}` : '';
+      const others =
+        input.group && input.group.probes.length > 1
+          ? ` (+${input.group.probes.length - 1} on ${input.group.authServer})`
+          : '';
+      return `${tag} ${probe}${cause} in ${count} regions${others}`;
     }
   }
 }
@@ -330,6 +377,12 @@ function plainText(input: NotificationInput, doc: NotificationDocument): string 
     if (value !== null && value !== undefined && value !== '') lines.push(`${`${label}:`.padEnd(15)}${value}`);
   };
   row('Probe', doc.probe);
+  row('Owner', doc.owner);
+  if (doc.group)
+    row(
+      'Same cause',
+      `${doc.group.probes.join(', ')} (${doc.group.authServer}, stage ${doc.group.stage ?? 'unknown'})`,
+    );
   row('Region', doc.region === 'global' ? `global (alarm in ${input.region})` : doc.region);
   row('Severity', doc.severity);
   row('State', `${doc.state}${doc.previousState ? ` (was ${doc.previousState})` : ''} at ${doc.alarm.stateChangeTime}`);
