@@ -43,7 +43,7 @@ export function slackMessage(doc: NotificationDocument, subject: string): SlackM
           type: 'section',
           text: {
             type: 'mrkdwn',
-            text: clip(`:white_check_mark: *${escape(subject)}*\n${escape(doc.headline)}`, SLACK_LIMITS.sectionText),
+            text: clip(`:white_check_mark: *${escapeMrkdwn(subject)}*\n${escapeMrkdwn(doc.headline)}`, SLACK_LIMITS.sectionText),
           },
         },
       ],
@@ -51,11 +51,11 @@ export function slackMessage(doc: NotificationDocument, subject: string): SlackM
   }
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(subject, SLACK_LIMITS.headerText) } },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(escape(doc.headline), SLACK_LIMITS.sectionText) } },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(escapeMrkdwn(doc.headline), SLACK_LIMITS.sectionText) } },
   ];
   const fields = view.facts.slice(0, SLACK_LIMITS.fields).map((f) => ({
     type: 'mrkdwn' as const,
-    text: clip(`*${f.label}*\n${escape(f.value)}`, SLACK_LIMITS.fieldText),
+    text: clip(`*${f.label}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText),
   }));
   if (fields.length) blocks.push({ type: 'section', fields });
   const buttons = view.links
@@ -72,7 +72,7 @@ export function slackMessage(doc: NotificationDocument, subject: string): SlackM
     elements: [
       {
         type: 'mrkdwn',
-        text: clip(`${escape(doc.alarm.name)} · ${doc.alarm.stateChangeTime}`, SLACK_LIMITS.sectionText),
+        text: clip(`${escapeMrkdwn(doc.alarm.name)} · ${doc.alarm.stateChangeTime}`, SLACK_LIMITS.sectionText),
       },
     ],
   });
@@ -80,6 +80,6 @@ export function slackMessage(doc: NotificationDocument, subject: string): SlackM
 }
 
 /** Slack's three control characters in mrkdwn (api.slack.com "Formatting text": escape &, <, >). */
-function escape(text: string): string {
+function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
