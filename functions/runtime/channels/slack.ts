@@ -43,7 +43,10 @@ export function slackMessage(doc: NotificationDocument, subject: string): SlackM
           type: 'section',
           text: {
             type: 'mrkdwn',
-            text: clip(`:white_check_mark: *${escapeMrkdwn(subject)}*\n${escapeMrkdwn(doc.headline)}`, SLACK_LIMITS.sectionText),
+            text: clip(
+              `:white_check_mark: *${escapeMrkdwn(subject)}*\n${escapeMrkdwn(doc.headline)}`,
+              SLACK_LIMITS.sectionText,
+            ),
           },
         },
       ],
