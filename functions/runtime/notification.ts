@@ -100,6 +100,11 @@ export function incidentKey(probe: string, severity: 'warning' | 'critical', reg
 
 export interface Notification {
   subject: string;
+  /**
+   * Incident keys an OK resolves at PagerDuty: its own, or every key of a shared incident once the last
+   * of its probes recovered; empty while another probe of the incident still fails. @default [incidentKey]
+   */
+  resolveKeys?: string[];
   /** The SNS `Message` for `MessageStructure: 'json'`: default/email text, https/sqs/lambda JSON. */
   message: string;
   attributes: Record<string, MessageAttributeValue>;
@@ -312,7 +317,7 @@ function subjectLine(input: NotificationInput): string {
         input.group && input.group.probes.length > 1
           ? ` (+${input.group.probes.length - 1} on ${input.group.authServer})`
           : '';
-      return `${tag} ${probe}${cause} in ${count} regions${others}`;
+      return `${tag} ${probe} failing in ${count} regions${cause}${others}`;
     }
   }
 }

@@ -10,7 +10,13 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import type { NOTIFIER_ENV } from '../contract/environment.js';
 import type { RuntimeLogger } from './log.js';
 import type { AlarmStateChange } from './notification.js';
-import { type NotifierSettings, type NotifyOutcome, notifierSettingsFromEnv, notifyAlarm } from './notifier.js';
+import {
+  type NotifierDeps,
+  type NotifierSettings,
+  type NotifyOutcome,
+  notifierSettingsFromEnv,
+  notifyAlarm,
+} from './notifier.js';
 
 export interface NotifierHandlerDeps {
   env: NodeJS.ProcessEnv;
@@ -19,16 +25,20 @@ export interface NotifierHandlerDeps {
   cloudWatch: () => CloudWatchClient;
   sns: (region: string) => SNSClient;
   logger: RuntimeLogger & { addContext?(context: Context): void };
+  /** Native channels: secrets by home region, CloudWatch by region. @default none (SNS subscribers only) */
+  channels?: (settings: NotifierSettings) => NonNullable<NotifierDeps['channels']>;
 }
 
 export function createNotifierHandler(
   deps: NotifierHandlerDeps,
 ): (event: SNSEvent, context?: Partial<Context>) => Promise<NotifyOutcome[]> {
   let settings: NotifierSettings | undefined;
+  let channels: NotifierDeps['channels'];
   return async (event, context) => {
     if (context?.awsRequestId && deps.logger.addContext) deps.logger.addContext(context as Context);
     try {
       settings ??= notifierSettingsFromEnv(deps.env, deps.envNames);
+      channels ??= deps.channels?.(settings);
     } catch (error) {
       deps.logger.error('notifier is misconfigured', {
         event: 'notifier_misconfigured',
@@ -56,6 +66,7 @@ export function createNotifierHandler(
           cloudWatch: deps.cloudWatch,
           sns: deps.sns,
           logger: deps.logger,
+          ...(channels ? { channels } : {}),
         }),
       );
     }
