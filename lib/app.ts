@@ -36,8 +36,9 @@ export interface OAuthProbeApp {
 }
 
 export function buildOAuthProbeApp(app: App, config: ProbesConfig, options: BuildOptions = {}): OAuthProbeApp {
-  const deployment = resolveDeployment(config);
-  const probes = options.probes ?? resolveForDeployment(config, options.baseDir);
+  const deployment = resolveDeployment(enabledOnly(config));
+  // `enabled: false`: no schedule and no alarm anywhere (the probe's config stays in the file).
+  const probes = (options.probes ?? resolveForDeployment(config, options.baseDir)).filter((p) => p.enabled !== false);
   const limits = cloudWatchLimitProblems(config, probes, deployment.globalFailureRegions);
   if (limits.length > 0) throw new ConfigError(limits);
   const account = options.account ?? process.env.CDK_DEFAULT_ACCOUNT;
@@ -58,6 +59,7 @@ export function buildOAuthProbeApp(app: App, config: ProbesConfig, options: Buil
       metricsTransport: deployment.metricsTransport,
       probes: probes.filter((p) => p.regions.includes(region)),
       home: isHome ? { allProbes: probes, notifications: config.notifications } : undefined,
+      config,
       entries: options.entries,
       probeMemoryMb: options.probeMemoryMb,
       logRetention: options.logRetention,
@@ -70,6 +72,11 @@ export function buildOAuthProbeApp(app: App, config: ProbesConfig, options: Buil
     if (region !== deployment.homeRegion) stack.addStackDependency(homeStack);
   }
   return { homeStack, stacks };
+}
+
+/** The config without its disabled probes (for the regions and the home region). */
+function enabledOnly(config: ProbesConfig): ProbesConfig {
+  return { ...config, probes: config.probes.filter((p) => p.enabled !== false) };
 }
 
 /**

@@ -7,6 +7,8 @@ import { Arn, ArnFormat, Aws, type Stack } from 'aws-cdk-lib';
 
 /** The topic people subscribe to, in the home region. */
 export const NOTIFICATION_TOPIC_NAME = 'oauth-probe-notifications';
+/** Topic the app creates for Amazon Q Developer in chat applications (Chatbot) targets without a topicArn. */
+export const CHAT_TOPIC_NAME = 'oauth-probe-chat';
 /** The alarm topic of each region (one per account and region: one stack per region). */
 export const ALARM_TOPIC_NAME = 'oauth-probe-alarms';
 /** Alias of the KMS key that encrypts the notification topic; regional notifiers are scoped by it. */
@@ -27,6 +29,16 @@ export function notificationTopicArn(stack: Stack, homeRegion: string): string {
     service: 'sns',
     region: homeRegion,
     resource: NOTIFICATION_TOPIC_NAME,
+    arnFormat: ArnFormat.NO_RESOURCE_NAME,
+  });
+}
+
+/** ARN of the chat topic in the home region, built without a cross-region reference. */
+export function chatTopicArn(stack: Stack, homeRegion: string): string {
+  return stack.formatArn({
+    service: 'sns',
+    region: homeRegion,
+    resource: CHAT_TOPIC_NAME,
     arnFormat: ArnFormat.NO_RESOURCE_NAME,
   });
 }

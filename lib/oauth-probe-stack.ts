@@ -13,8 +13,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { DEFAULT_METRICS_TRANSPORT, type MetricsTransport } from '../functions/config/defaults.js';
 import type { ResolvedProbe } from '../functions/config/resolve.js';
+import { type RoutingPlan, routingPlan } from '../functions/config/routing.js';
 import type { ProbesConfig } from '../functions/config/schema.js';
 import {
+  alarmName,
   hasGlobalAlarm,
   localSecretId,
   METRIC_PUBLISH_FAILED_EVENT,
@@ -25,12 +27,14 @@ import {
 import { LAMBDA_ENTRIES, type LambdaRole } from './bundling.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { FunctionWithLogGroup } from './constructs/function-with-log-group.js';
+import { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
+import { NotifierRouting } from './constructs/notifier-routing.js';
 import { GlobalProbeAlarm, RegionalProbeAlarms } from './constructs/probe-alarms.js';
 import { ProbeDashboard } from './constructs/probe-dashboard.js';
 import { ProbeSchedule } from './constructs/probe-schedule.js';
 import { acknowledge, nagResource } from './nag.js';
-import { dashboardUrl, homeKeysArn, NOTIFICATION_KEY_ALIAS, notificationTopicArn } from './names.js';
+import { chatTopicArn, dashboardUrl, homeKeysArn, NOTIFICATION_KEY_ALIAS, notificationTopicArn } from './names.js';
 
 /** Added to the longest probe deadline of the region: cold start, secret fetch, metric publishing. */
 export const TIMEOUT_MARGIN = Duration.seconds(15);
@@ -55,6 +59,11 @@ export interface OAuthProbeStackProps extends StackProps {
     allProbes: ResolvedProbe[];
     notifications?: ProbesConfig['notifications'];
   };
+  /**
+   * probes.json, for routing (`notifications`, each probe's notify/page/owner) and `maintenance`.
+   * @default the legacy behaviour of `home.notifications` only
+   */
+  config?: ProbesConfig;
   /** @default LAMBDA_ENTRIES */
   entries?: Record<LambdaRole, string>;
   /** Memory of the probe function in MB. @default 256 */
@@ -69,11 +78,16 @@ export class OAuthProbeStack extends Stack {
   readonly notifierFunction: FunctionWithLogGroup;
   readonly notificationTopic?: NotificationTopic;
   readonly dashboard?: ProbeDashboard;
+  /** Who hears of what, from probes.json (absent without `config`). */
+  readonly routing?: RoutingPlan;
+  /** Names of this stack's alarms by probe (the maintenance mute rules' targets). */
+  private readonly alarmsByProbe = new Map<string, string[]>();
 
   constructor(scope: Construct, id: string, props: OAuthProbeStackProps) {
     super(scope, id, props);
     const entries = props.entries ?? LAMBDA_ENTRIES;
     const { namespace, homeRegion } = props;
+    if (props.config) this.routing = routingPlan(props.config, chatTopicArn(this, homeRegion));
 
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic');
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn });
@@ -86,6 +100,7 @@ export class OAuthProbeStack extends Stack {
     if (props.home) {
       this.notificationTopic = new NotificationTopic(this, 'NotificationTopic', {
         notifications: props.home.notifications,
+        ...(this.routing ? { subscriptions: this.routing.subscriptions, chatTopic: this.routing.needsChatTopic } : {}),
       });
       new CfnOutput(this, 'NotificationTopicArn', { value: this.notificationTopic.topic.topicArn });
       this.dashboard = new ProbeDashboard(this, 'Dashboard', {
@@ -102,8 +117,19 @@ export class OAuthProbeStack extends Stack {
           globalFailureRegions: props.globalFailureRegions,
           topic: this.alarmTopic.topic,
         });
+        this.addAlarmNames(probe.name, [alarmName({ probe: probe.name, kind: 'global' })]);
       }
     }
+    if (props.config?.maintenance?.length) {
+      new MaintenanceMuteRules(this, 'Maintenance', {
+        windows: props.config.maintenance,
+        alarmsByProbe: this.alarmsByProbe,
+      });
+    }
+  }
+
+  private addAlarmNames(probe: string, names: string[]): void {
+    this.alarmsByProbe.set(probe, [...(this.alarmsByProbe.get(probe) ?? []), ...names]);
   }
 
   private buildProbeFunction(props: OAuthProbeStackProps, entry: string): FunctionWithLogGroup {
@@ -180,7 +206,17 @@ export class OAuthProbeStack extends Stack {
 
     for (const probe of probes) {
       new ProbeSchedule(this, `Schedule-${probe.name}`, { probe, fn, role: schedulerRole });
-      new RegionalProbeAlarms(this, `Alarms-${probe.name}`, { probe, namespace, topic: this.alarmTopic.topic });
+      const alarms = new RegionalProbeAlarms(this, `Alarms-${probe.name}`, {
+        probe,
+        namespace,
+        topic: this.alarmTopic.topic,
+      });
+      // Names from the one naming function (an alarm's alarmName attribute is a Ref token).
+      const kinds = ['availability', ...(alarms.latency ? ['latency' as const] : []), 'expiry', 'stopped'] as const;
+      this.addAlarmNames(
+        probe.name,
+        kinds.map((kind) => alarmName({ probe: probe.name, kind, region: this.region })),
+      );
     }
 
     // PutMetricData (and an EMF line that cannot be written) cannot count its own failures: the log
@@ -216,6 +252,8 @@ export class OAuthProbeStack extends Stack {
       environment,
     });
     new CfnOutput(this, 'NotifierFunctionName', { value: fn.functionName });
+    if (this.routing)
+      new NotifierRouting(this, 'NotifierRouting', { plan: this.routing, notifier: fn, homeRegion: props.homeRegion });
     this.alarmTopic.topic.addSubscription(new subscriptions.LambdaSubscription(fn));
 
     const role = fn.executionRole;
@@ -249,7 +287,9 @@ export class OAuthProbeStack extends Stack {
           'ForAnyValue:StringEquals': { 'kms:ResourceAliases': NOTIFICATION_KEY_ALIAS },
           StringEquals: {
             'kms:ViaService': `sns.${props.homeRegion}.amazonaws.com`,
-            'kms:EncryptionContext:aws:sns:topicArn': topicArn,
+            'kms:EncryptionContext:aws:sns:topicArn': this.routing?.needsChatTopic
+              ? [topicArn, chatTopicArn(this, props.homeRegion)]
+              : topicArn,
           },
         },
       }),

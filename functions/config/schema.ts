@@ -457,7 +457,7 @@ const notificationTargetsSchema = z
   })
   .strict();
 
-const isoDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, {
+const isoDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, {
   message: "must be a local date and time without offset, e.g. 2026-12-05T22:00 (the window's timezone applies)",
 });
 
@@ -466,19 +466,23 @@ export const maintenanceWindowSchema = z
     name: targetName.describe('Name of the window (part of the mute rule name).'),
     probes: z.array(probeName).min(1).optional().describe('Probes muted during the window. @default every probe'),
     start: isoDateTime.optional().describe('One-time window: local start, e.g. "2026-12-05T22:00".'),
-    end: isoDateTime.optional().describe('One-time window: local end (after start, at most 31 days later).'),
+    end: isoDateTime
+      .optional()
+      .describe('One-time window: local end (after start, at most 15 days later: the mute rule limit).'),
     cron: z
       .string()
-      .regex(/^\S+ \S+ \S+ \S+ \S+( \S+)?$/, { message: 'must be a cron expression such as "0 2 ? * SUN *"' })
+      .regex(/^\S+ \S+ \S+ \S+ \S+$/, {
+        message: 'must be a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 2 * * SUN"',
+      })
       .optional()
       .describe(
-        'Recurring window: start times as a CloudWatch mute-rule cron (minutes hours day-of-month month day-of-week year), e.g. "0 2 ? * SUN *".',
+        'Recurring window: start times as a CloudWatch alarm mute rule cron, 5 fields (minute hour day-of-month month day-of-week), e.g. "0 2 * * SUN".',
       ),
     duration: z
       .string()
       .regex(/^PT?(\d+[DHM])+$|^P\d+DT(\d+[HM])+$/, { message: 'must be an ISO 8601 duration such as "PT2H" or "P1D"' })
       .optional()
-      .describe('Recurring window: how long each occurrence lasts, ISO 8601 (e.g. "PT2H").'),
+      .describe('Recurring window: how long each occurrence lasts, ISO 8601 from PT1M to P15D (e.g. "PT2H").'),
     timezone: z
       .string()
       .min(1)
@@ -506,6 +510,12 @@ export const maintenanceWindowSchema = z
       });
     } else if (oneTime && window.end! <= window.start!) {
       ctx.addIssue({ code: 'custom', path: ['end'], message: '"end" must be after "start"' });
+    } else if (oneTime && minutesBetween(window.start!, window.end!) > 15 * 24 * 60) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end'],
+        message: 'a window lasts at most 15 days (CloudWatch mute rule limit): split it',
+      });
     }
     if (recurring && (!window.cron || !window.duration)) {
       ctx.addIssue({
@@ -666,6 +676,11 @@ function routingProblems(config: ProbesConfig, ctx: z.RefinementCtx): void {
       }
     });
   });
+}
+
+/** Minutes from one local date-time to another (both in the window's zone, so UTC arithmetic is exact enough). */
+export function minutesBetween(start: string, end: string): number {
+  return (Date.parse(`${end}:00Z`) - Date.parse(`${start}:00Z`)) / 60_000;
 }
 
 function isTimeZone(zone: string): boolean {

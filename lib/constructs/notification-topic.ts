@@ -8,17 +8,28 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { TopicSubscription } from '../../functions/config/routing.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
-import { NOTIFICATION_KEY_ALIAS, NOTIFICATION_TOPIC_NAME, SEVERITY_ATTRIBUTE } from '../names.js';
+import { TARGETS_ATTRIBUTE } from '../../functions/contract/index.js';
+import { CHAT_TOPIC_NAME, NOTIFICATION_KEY_ALIAS, NOTIFICATION_TOPIC_NAME, SEVERITY_ATTRIBUTE } from '../names.js';
 
 export interface NotificationTopicProps {
-  /** `notifications` of probes.json. @default no subscriptions */
+  /** `notifications` of probes.json (legacy wiring by severity). @default no subscriptions */
   notifications?: ProbesConfig['notifications'];
+  /**
+   * Email and HTTPS targets from the routing plan (functions/config/routing.ts): each endpoint is
+   * subscribed once and filters on the `targets` message attribute. When given, `notifications` is
+   * ignored.
+   */
+  subscriptions?: readonly TopicSubscription[];
+  /** Create the topic Amazon Q Developer in chat applications subscribes to. @default false */
+  chatTopic?: boolean;
 }
 
 export class NotificationTopic extends Construct {
   readonly key: kms.Key;
   readonly topic: sns.Topic;
+  readonly chatTopic?: sns.Topic;
 
   constructor(scope: Construct, id: string, props: NotificationTopicProps) {
     super(scope, id);
@@ -37,6 +48,31 @@ export class NotificationTopic extends Construct {
       enforceSSL: true,
     });
 
+    if (props.chatTopic) {
+      // Chatbot reads custom notifications (./functions/runtime/channels/chatbot.ts) from here.
+      this.chatTopic = new sns.Topic(this, 'ChatTopic', {
+        topicName: CHAT_TOPIC_NAME,
+        displayName: 'oauth-probe chat',
+        masterKey: this.key,
+        enforceSSL: true,
+      });
+    }
+    if (props.subscriptions) {
+      for (const subscription of props.subscriptions) {
+        const filterPolicy = {
+          [TARGETS_ATTRIBUTE]: sns.SubscriptionFilter.stringFilter({ allowlist: subscription.targets }),
+        };
+        this.topic.addSubscription(
+          subscription.protocol === 'email'
+            ? new subscriptions.EmailSubscription(subscription.endpoint, { filterPolicy })
+            : new subscriptions.UrlSubscription(subscription.endpoint, {
+                protocol: sns.SubscriptionProtocol.HTTPS,
+                filterPolicy,
+              }),
+        );
+      }
+      return;
+    }
     const warning = props.notifications?.warning;
     const critical = props.notifications?.critical;
     for (const email of unique(warning?.emails)) {
