@@ -76,12 +76,14 @@ export function routingPlan(config: ProbesConfig, chatTopicArn: string): Routing
   return { routes, subscriptions: [...endpoints.values()], needsChatTopic };
 }
 
-function probeRoute(probe: ProbeConfig, defaults: { warning: string[]; critical: string[] }): ProbeRoute {
+/** A probe's route, only what differs from the defaults (the table travels in a 4 KB environment). */
+function probeRoute(probe: ProbeConfig, defaults: { warning: string[]; critical: string[] }): Partial<ProbeRoute> {
   const authServer = authServerOf(probe);
+  const differs = (a: string[] | undefined, b: string[]) => a !== undefined && a.join('\n') !== b.join('\n');
   return {
-    warning: probe.notify?.warning ?? defaults.warning,
-    critical: probe.notify?.critical ?? defaults.critical,
-    page: probe.page ?? 'global',
+    ...(differs(probe.notify?.warning, defaults.warning) ? { warning: probe.notify!.warning! } : {}),
+    ...(differs(probe.notify?.critical, defaults.critical) ? { critical: probe.notify!.critical! } : {}),
+    ...(probe.page && probe.page !== 'global' ? { page: probe.page } : {}),
     ...(probe.owner ? { owner: probe.owner } : {}),
     ...(authServer ? { authServer } : {}),
   };

@@ -35,7 +35,8 @@ export interface NotificationRoutes {
   targets: Record<string, RouteTarget>;
   /** Routing of a probe that has no entry (and of alarms of unknown probes). */
   defaults: { warning: string[]; critical: string[] };
-  probes: Record<string, ProbeRoute>;
+  /** Per probe, only what differs from the defaults (Lambda's environment holds 4 KB in all). */
+  probes: Record<string, Partial<ProbeRoute>>;
 }
 
 /** Message attribute (String.Array) listing the targets a notification is for; SNS subscriptions filter on it. */
@@ -45,7 +46,7 @@ export const EMPTY_ROUTES: NotificationRoutes = { targets: {}, defaults: { warni
 
 /** The route of a probe: its own entry, else the defaults with the default paging rule. */
 export function routeOf(routes: NotificationRoutes, probe: string): ProbeRoute {
-  return routes.probes[probe] ?? { ...routes.defaults, page: 'global' };
+  return { ...routes.defaults, page: 'global', ...routes.probes[probe] };
 }
 
 /**

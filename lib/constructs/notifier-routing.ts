@@ -6,13 +6,14 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ConfigError } from '../../functions/config/load.js';
 import { channelSecretIds, type RoutingPlan } from '../../functions/config/routing.js';
 import { ALARM_PREFIX, NOTIFIER_ENV } from '../../functions/contract/index.js';
 import { acknowledge, nagResource } from '../nag.js';
 import type { FunctionWithLogGroup } from './function-with-log-group.js';
 
-/** Lambda's limit on all environment variables of a function together. */
-export const MAX_ENVIRONMENT_BYTES = 4096;
+/** Lambda allows 4 KB for all environment variables together; the rest of the notifier's takes < 1 KB. */
+export const MAX_ROUTES_BYTES = 3_000;
 
 export interface NotifierRoutingProps {
   plan: RoutingPlan;
@@ -28,6 +29,15 @@ export class NotifierRouting extends Construct {
     const stack = Stack.of(this);
     const { plan, notifier, homeRegion } = props;
     this.routesJson = stack.toJsonString(plan.routes);
+    const size = JSON.stringify(plan.routes).length;
+    if (size > MAX_ROUTES_BYTES) {
+      throw new ConfigError([
+        {
+          path: 'notifications',
+          message: `the routing table is ${size} bytes, more than the ${MAX_ROUTES_BYTES} that fit in the notifier's environment (Lambda allows 4 KB in all): shorten owner texts and target names, or route more probes by the defaults instead of their own notify`,
+        },
+      ]);
+    }
     notifier.addEnvironment(NOTIFIER_ENV.notifyRoutes, this.routesJson);
     const role = notifier.executionRole;
 
