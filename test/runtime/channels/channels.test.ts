@@ -103,7 +103,7 @@ describe('fan-out to every native channel', () => {
       ['chat', true],
     ]);
     expect(server.received.map((r) => r.problems)).toEqual([[], [], []]);
-    const pd = byPath('/pagerduty')[0]!.body as Record<string, any>;
+    const pd = byPath('/pagerduty')[0]!.body as { payload: { summary: string }; links: { text: string }[] };
     expect(pd).toMatchObject({
       routing_key: ROUTING_KEY,
       event_action: 'trigger',
