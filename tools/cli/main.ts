@@ -8,6 +8,7 @@ import { ConfigError } from '../../functions/config/load.js';
 import type { Command } from './command.js';
 import { costCommand } from './commands/cost.js';
 import { demoCommand } from './commands/demo.js';
+import { notifyPreviewCommand } from './commands/notify-preview.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
@@ -15,7 +16,14 @@ import { configUsageError } from './config.js';
 import { EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 
-export const COMMANDS: readonly Command[] = [runCommand, validateCommand, schemaCommand, costCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  validateCommand,
+  schemaCommand,
+  costCommand,
+  demoCommand,
+  notifyPreviewCommand,
+];
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
