@@ -8,6 +8,7 @@ import { ConfigError } from '../../functions/config/load.js';
 import type { Command } from './command.js';
 import { costCommand } from './commands/cost.js';
 import { demoCommand } from './commands/demo.js';
+import { muteCommand, unmuteCommand } from './commands/mute.js';
 import { notifyPreviewCommand } from './commands/notify-preview.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
@@ -23,6 +24,8 @@ export const COMMANDS: readonly Command[] = [
   costCommand,
   demoCommand,
   notifyPreviewCommand,
+  muteCommand,
+  unmuteCommand,
 ];
 
 export function version(): string {
