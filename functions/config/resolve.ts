@@ -6,16 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import {
-  type AlarmSettings,
   DEFAULT_GLOBAL_FAILURE_REGIONS,
   DEFAULT_METRICS_TRANSPORT,
   DEFAULT_NAMESPACE,
   DEFAULT_SCHEDULE,
   DEFAULT_TIMEOUT_MS,
   type MetricsTransport,
-  type ProbeConfig,
-  type ProbesConfig,
-} from './schema.js';
+} from './defaults.js';
+import type { AlarmSettings, ProbeConfig, ProbesConfig } from './schema.js';
 
 /** @default the regions when none are configured */
 export const DEFAULT_REGIONS = ['us-east-1'];

@@ -18,6 +18,7 @@ import { DEFAULT_GLOBAL_FAILURE_REGIONS, DEFAULT_NAMESPACE } from '../config/def
 import { type AlarmIdentity, parseAlarmName } from '../contract/alarm-naming.js';
 import { DIMENSION_PROBE, DIMENSION_REGION, METRICS } from '../contract/metric-catalogue.js';
 import { type NotificationRoutes, parseRoutes } from '../contract/notification-routes.js';
+import { errorName } from '../guards.js';
 import type { PostOptions } from './channels/delivery.js';
 import { type ChannelOutcome, fanOut } from './channels/fan-out.js';
 import type { ChannelSecrets } from './channels/secrets.js';
@@ -410,7 +411,7 @@ function enrichmentFailed(logger: RuntimeLogger, operation: string, probe: strin
     event: 'notification_enrichment_failed',
     operation,
     probe,
-    errorName: (error as { name?: string } | null)?.name ?? 'UnknownError',
+    errorName: errorName(error),
   });
 }
 
