@@ -60,6 +60,15 @@ export function prepareDeployment(
     if (problem) throw new ConfigError([{ path: 'name', message: problem }], source ?? 'config');
     parsed = { ...parsed, name: options.name };
   }
+  // `enabled: false`: no schedule and no alarm anywhere (the probe's config stays in the file).
+  const enabled = parsed.probes.filter((probe) => probe.enabled !== false);
+  if (enabled.length === 0) {
+    throw new ConfigError(
+      [{ path: 'probes', message: 'every probe has "enabled": false: enable one, or remove the deployment' }],
+      source ?? 'config',
+    );
+  }
+  parsed = { ...parsed, probes: enabled };
   const { probes, deployment } = checkDeployment(parsed, baseDir, source ?? 'config');
   return { config: parsed, probes, deployment, plan: planDeployment(parsed, probes, deployment), source };
 }

@@ -22,12 +22,29 @@ export const ALARM_TOPIC_NAME = alarmTopicName();
 export const NOTIFICATION_KEY_ALIAS = notificationKeyAlias();
 /** The CloudWatch dashboard, in the home region (default deployment). */
 export const DASHBOARD_NAME = dashboardName();
+/** Topic the app creates for Amazon Q Developer in chat applications (Chatbot) targets without a topicArn. */
+export const CHAT_TOPIC_NAME = chatTopicName();
 /** Message attribute the notifier sets and critical subscriptions filter on. */
 export const SEVERITY_ATTRIBUTE = 'severity';
 
 /** `oauth-probe-notifications`, `<name>-notifications` */
 export function notificationTopicName(deployment = DEFAULT_DEPLOYMENT_NAME): string {
   return deploymentResourceName(deployment, 'notifications');
+}
+
+/** `oauth-probe-chat`, `<name>-chat`: the Chatbot topic the app creates in the home region */
+export function chatTopicName(deployment = DEFAULT_DEPLOYMENT_NAME): string {
+  return deploymentResourceName(deployment, 'chat');
+}
+
+/** ARN of the chat topic in the home region, built without a cross-region reference. */
+export function chatTopicArn(stack: Stack, homeRegion: string, deployment = DEFAULT_DEPLOYMENT_NAME): string {
+  return stack.formatArn({
+    service: 'sns',
+    region: homeRegion,
+    resource: chatTopicName(deployment),
+    arnFormat: ArnFormat.NO_RESOURCE_NAME,
+  });
 }
 
 /** `oauth-probe-alarms`, `<name>-alarms` (one per region and deployment) */

@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_METRICS_TRANSPORT } from '../functions/config/defaults.js';
 import { type RegionPlan, secretPolicyChars } from '../functions/config/limits.js';
 import { ConfigError } from '../functions/config/load.js';
+import { type RoutingPlan, routingPlan } from '../functions/config/routing.js';
 import type { ProbesConfigInput } from '../functions/config/schema.js';
 import {
   DEFAULT_METRICS_PROFILE,
@@ -32,13 +33,22 @@ import {
 import { LAMBDA_ENTRIES, type LambdaRole } from './bundling.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { FunctionWithLogGroup } from './constructs/function-with-log-group.js';
+import { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
 import { forwardToNotificationTopic, NotifierDelivery } from './constructs/notifier-delivery.js';
+import { NotifierRouting } from './constructs/notifier-routing.js';
 import { ProbeDashboard } from './constructs/probe-dashboard.js';
 import { ProbeShard } from './constructs/probe-shard.js';
 import { type PreparedDeployment, prepareDeployment } from './deployment.js';
 import { acknowledge, nagResource } from './nag.js';
-import { dashboardName, dashboardUrl, homeKeysArn, notificationKeyAlias, notificationTopicArn } from './names.js';
+import {
+  chatTopicArn,
+  dashboardName,
+  dashboardUrl,
+  homeKeysArn,
+  notificationKeyAlias,
+  notificationTopicArn,
+} from './names.js';
 
 /** Added to the longest probe deadline of the region: cold start, secret fetch, metric publishing. */
 export const TIMEOUT_MARGIN = Duration.seconds(15);
@@ -95,6 +105,8 @@ export class OAuthProbes extends Construct {
   readonly dashboard?: ProbeDashboard;
   readonly dashboards: ProbeDashboard[] = [];
   readonly shards: ProbeShard[] = [];
+  /** Who hears of what, from probes.json (`notifications`, each probe's notify/page/owner). */
+  readonly routing: RoutingPlan;
 
   constructor(scope: Construct, id: string, props: OAuthProbesProps) {
     super(scope, id);
@@ -128,6 +140,10 @@ export class OAuthProbes extends Construct {
     this.isHome = regionPlan.isHome;
     for (const [key, value] of Object.entries(deployment.tags)) Tags.of(this).add(key, value);
 
+    this.routing = routingPlan(
+      this.prepared.config,
+      chatTopicArn(Stack.of(this), deployment.homeRegion, deployment.name),
+    );
     const entries = props.entries ?? LAMBDA_ENTRIES;
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { deployment: deployment.name });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn });
@@ -143,6 +159,8 @@ export class OAuthProbes extends Construct {
       this.notificationTopic = new NotificationTopic(this, 'NotificationTopic', {
         notifications: this.prepared.config.notifications,
         deployment: deployment.name,
+        subscriptions: this.routing.subscriptions,
+        chatTopic: this.routing.needsChatTopic,
       });
       new CfnOutput(this, 'NotificationTopicArn', { value: this.notificationTopic.topic.topicArn });
       forwardToNotificationTopic(this, this.notificationTopic, deployment.homeRegion);
@@ -165,6 +183,15 @@ export class OAuthProbes extends Construct {
           topic: this.alarmTopic.topic,
         }),
       );
+    }
+    const maintenance = this.prepared.config.maintenance ?? [];
+    if (maintenance.length > 0) {
+      const alarmsByProbe = new Map<string, string[]>();
+      for (const shard of this.shards) {
+        for (const [probe, names] of shard.alarmNames)
+          alarmsByProbe.set(probe, [...(alarmsByProbe.get(probe) ?? []), ...names]);
+      }
+      new MaintenanceMuteRules(this, 'Maintenance', { windows: maintenance, alarmsByProbe });
     }
   }
 
@@ -355,6 +382,7 @@ export class OAuthProbes extends Construct {
       ...this.notifierDelivery.asyncInvoke,
     });
     new CfnOutput(this, 'NotifierFunctionName', { value: fn.functionName });
+    new NotifierRouting(this, 'NotifierRouting', { plan: this.routing, notifier: fn, homeRegion });
     this.alarmTopic.topic.addSubscription(new subscriptions.LambdaSubscription(fn));
 
     const role = fn.executionRole;
@@ -394,7 +422,9 @@ export class OAuthProbes extends Construct {
           'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias },
           StringEquals: {
             'kms:ViaService': `sns.${homeRegion}.amazonaws.com`,
-            'kms:EncryptionContext:aws:sns:topicArn': topicArn,
+            'kms:EncryptionContext:aws:sns:topicArn': this.routing.needsChatTopic
+              ? [topicArn, chatTopicArn(stack, homeRegion, deployment.name)]
+              : topicArn,
           },
         },
       }),

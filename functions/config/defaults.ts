@@ -64,3 +64,10 @@ export const REJECT_VARIANTS = ['missing_token', 'garbage_token', 'tampered_sign
 export type RejectVariant = (typeof REJECT_VARIANTS)[number];
 /** @default 401: the status RFC 6750 §3.1 gives for a missing or invalid token. */
 export const DEFAULT_REJECT_STATUS = 401;
+
+/** When a probe pages: failing from globalFailureRegions regions at once, from any one region, or never. */
+export const PAGE_RULES = ['global', 'any-region', 'never'] as const;
+export type PageRule = (typeof PAGE_RULES)[number];
+export const DEFAULT_PAGE_RULE: PageRule = 'global';
+/** @default the PagerDuty Events API v2 endpoint (US service region). */
+export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';

@@ -17,6 +17,7 @@ import {
   JWT_ALGORITHMS,
   MAX_SHARDS,
   METRICS_TRANSPORTS,
+  PAGE_RULES,
   REJECT_VARIANTS,
 } from './defaults.js';
 
@@ -304,6 +305,28 @@ export const alarmSettingsSchema = z
   })
   .strict();
 
+// A target name is referenced from `notify`, and becomes an SNS filter value: keep it simple.
+const targetName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, {
+    message: 'use 1-64 letters, digits, "-" or "_", starting with a letter or digit',
+  })
+  .describe('Name of a target defined under `notifications.targets`.');
+
+/** A probe's own routing: names of `notifications.targets` per severity. */
+export const probeNotifySchema = z
+  .object({
+    warning: z
+      .array(targetName)
+      .optional()
+      .describe("Targets told of this probe's warnings (one region). @default notifications.warning"),
+    critical: z
+      .array(targetName)
+      .optional()
+      .describe("Targets told of this probe's critical alerts (pages). @default notifications.critical"),
+  })
+  .strict();
+
 export const probeSchema = z
   .object({
     name: probeName,
@@ -386,6 +409,27 @@ export const probeSchema = z
     tags: tagsSchema(
       "Tags on this probe's own resources (its alarms; added to the top-level `tags`, a probe value wins). EventBridge Scheduler schedules take no tags.",
     ).optional(),
+    enabled: z
+      .boolean()
+      .optional()
+      .describe("false removes the probe's schedules and alarms (the config stays for later). @default true"),
+    owner: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Who owns this probe (team, channel, person): shown in every notification.'),
+    notify: probeNotifySchema
+      .optional()
+      .describe(
+        "This probe's own targets by severity, naming `notifications.targets`. @default notifications.warning/critical",
+      ),
+    page: z
+      .enum(PAGE_RULES)
+      .optional()
+      .describe(
+        'When this probe pages (critical): "global" = failing from globalFailureRegions or more regions at once; "any-region" = failing in any one region (a single-region probe can page); "never" = warnings only. @default "global"',
+      ),
   })
   .strict()
   .superRefine((probe, ctx) => {
@@ -432,17 +476,106 @@ export const probeSchema = z
     }
   });
 
+const httpsUrl = (what: string) =>
+  httpsOrHttpUrl(what).refine((u) => u.startsWith('https://'), { message: 'must use https://' });
+
+const secretId = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .refine((v) => v.startsWith('arn:') || (!/^https?:\/\//i.test(v) && !/^[a-z0-9]{32}$/.test(v)), {
+      message: `${what} is the Secrets Manager secret id (name or ARN) that holds the value, never the value itself`,
+    });
+
+const NOTIFICATION_TARGET_KINDS_DOC =
+  'Exactly one of: pagerDuty, slack, teams, chatbot, email, https. Credentials and webhook URLs stay in Secrets Manager (the secret id is given here, never the value).';
+
+export const notificationTargetSchema = z
+  .object({
+    pagerDuty: z
+      .object({
+        routingKeySecretId: secretId('pagerDuty.routingKeySecretId').describe(
+          'Secrets Manager secret (name or ARN, home region) whose value is the 32-character Events API v2 integration (routing) key: plain text, or JSON { "routingKey": "..." }.',
+        ),
+        eventsUrl: httpsUrl('pagerDuty.eventsUrl')
+          .optional()
+          .describe(
+            'Events API v2 endpoint; https://events.eu.pagerduty.com/v2/enqueue for the EU service region. @default "https://events.pagerduty.com/v2/enqueue"',
+          ),
+      })
+      .strict()
+      .optional()
+      .describe('PagerDuty Events API v2: trigger on ALARM, resolve on OK, one dedup_key per probe and severity.'),
+    slack: z
+      .object({
+        webhookSecretId: secretId('slack.webhookSecretId').describe(
+          'Secrets Manager secret (home region) whose value is the Slack incoming webhook URL: plain text, or JSON { "url": "..." }.',
+        ),
+      })
+      .strict()
+      .optional()
+      .describe('Slack incoming webhook: a Block Kit message; a short "recovered" message on OK.'),
+    teams: z
+      .object({
+        webhookSecretId: secretId('teams.webhookSecretId').describe(
+          'Secrets Manager secret (home region) whose value is the Teams Workflows webhook URL ("When a Teams webhook request is received"): plain text, or JSON { "url": "..." }.',
+        ),
+      })
+      .strict()
+      .optional()
+      .describe('Microsoft Teams through a Workflows webhook: an Adaptive Card.'),
+    chatbot: z
+      .object({
+        topicArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, {
+            message: 'must be an SNS topic ARN, arn:aws:sns:REGION:ACCOUNT:NAME',
+          })
+          .optional()
+          .describe(
+            'SNS topic that Amazon Q Developer in chat applications (AWS Chatbot) is subscribed to. @default a topic the app creates in the home region (oauth-probe-chat)',
+          ),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Amazon Q Developer in chat applications (formerly AWS Chatbot): custom notifications, ALARM and OK threaded.',
+      ),
+    email: z
+      .union([z.email(), z.array(z.email()).min(1)])
+      .optional()
+      .describe('Email address(es), subscribed to the notification topic (each confirms once).'),
+    https: z
+      .union([httpsUrl('https target'), z.array(httpsUrl('https target')).min(1)])
+      .optional()
+      .describe(
+        'HTTPS endpoint(s) that receive our JSON document (docs/runtime.md), subscribed to the notification topic.',
+      ),
+  })
+  .strict()
+  .superRefine((target, ctx) => {
+    const kinds = Object.entries(target).filter(([, v]) => v !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `a target has exactly one kind (pagerDuty, slack, teams, chatbot, email or https); this one has ${kinds.length === 0 ? 'none' : kinds.map(([k]) => k).join(' and ')}`,
+      });
+    }
+  })
+  .describe(NOTIFICATION_TARGET_KINDS_DOC);
+
 const notificationTargetsSchema = z
   .object({
     emails: z.array(z.email()).optional().describe('Email addresses (each must confirm the SNS subscription once).'),
     https: z
-      .array(
-        httpsOrHttpUrl('notifications https endpoint').refine((u) => u.startsWith('https://'), {
-          message: 'must use https://',
-        }),
-      )
+      .array(httpsUrl('notifications https endpoint'))
       .optional()
-      .describe('HTTPS endpoints (pager, chat webhooks) that receive the JSON form of each notification.'),
+      .describe('HTTPS endpoints (generic webhooks) that receive the JSON form of each notification.'),
+    targets: z
+      .array(targetName)
+      .optional()
+      .describe('Names of targets under `notifications.targets` (PagerDuty, Slack, Teams, Chatbot, ...).'),
   })
   .strict();
 
@@ -462,6 +595,81 @@ const vpcPlacementSchema = z
       .describe('Security groups of the probe function (egress to port 443 of the endpoints it calls).'),
   })
   .strict();
+const isoDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, {
+  message: "must be a local date and time without offset, e.g. 2026-12-05T22:00 (the window's timezone applies)",
+});
+
+export const maintenanceWindowSchema = z
+  .object({
+    name: targetName.describe('Name of the window (part of the mute rule name).'),
+    probes: z.array(probeName).min(1).optional().describe('Probes muted during the window. @default every probe'),
+    start: isoDateTime.optional().describe('One-time window: local start, e.g. "2026-12-05T22:00".'),
+    end: isoDateTime
+      .optional()
+      .describe('One-time window: local end (after start, at most 15 days later: the mute rule limit).'),
+    cron: z
+      .string()
+      .regex(/^\S+ \S+ \S+ \S+ \S+$/, {
+        message: 'must be a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 2 * * SUN"',
+      })
+      .optional()
+      .describe(
+        'Recurring window: start times as a CloudWatch alarm mute rule cron, 5 fields (minute hour day-of-month month day-of-week), e.g. "0 2 * * SUN".',
+      ),
+    duration: z
+      .string()
+      .regex(/^PT?(\d+[DHM])+$|^P\d+DT(\d+[HM])+$/, { message: 'must be an ISO 8601 duration such as "PT2H" or "P1D"' })
+      .optional()
+      .describe('Recurring window: how long each occurrence lasts, ISO 8601 from PT1M to P15D (e.g. "PT2H").'),
+    timezone: z
+      .string()
+      .min(1)
+      .default('UTC')
+      .describe('IANA time zone of start/end/cron, e.g. "Europe/Dublin". @default "UTC"'),
+    reason: z.string().max(200).optional().describe('Why (shown in the mute rule description).'),
+  })
+  .strict()
+  .superRefine((window, ctx) => {
+    const oneTime = window.start !== undefined || window.end !== undefined;
+    const recurring = window.cron !== undefined || window.duration !== undefined;
+    if (oneTime === recurring) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'give either "start" and "end" (one-time) or "cron" and "duration" (recurring)',
+      });
+      return;
+    }
+    if (oneTime && (!window.start || !window.end)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [window.start ? 'end' : 'start'],
+        message: 'a one-time window needs both "start" and "end"',
+      });
+    } else if (oneTime && window.end! <= window.start!) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: '"end" must be after "start"' });
+    } else if (oneTime && minutesBetween(window.start!, window.end!) > 15 * 24 * 60) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end'],
+        message: 'a window lasts at most 15 days (CloudWatch mute rule limit): split it',
+      });
+    }
+    if (recurring && (!window.cron || !window.duration)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [window.cron ? 'duration' : 'cron'],
+        message: 'a recurring window needs both "cron" and "duration"',
+      });
+    }
+    if (!isTimeZone(window.timezone)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timezone'],
+        message: `unknown time zone "${window.timezone}": use an IANA name such as "Europe/Dublin" or "UTC"`,
+      });
+    }
+  });
 
 export const configSchema = z
   .object({
@@ -548,6 +756,12 @@ export const configSchema = z
     alarms: alarmSettingsSchema.optional().describe('Alarm settings for every probe.'),
     notifications: z
       .object({
+        targets: z
+          .record(targetName, notificationTargetSchema)
+          .optional()
+          .describe(
+            "Named targets, defined once and referred to by name from `warning.targets`, `critical.targets` and a probe's `notify`.",
+          ),
         warning: notificationTargetsSchema.optional().describe('Told of single-region alarms (tickets).'),
         critical: notificationTargetsSchema
           .optional()
@@ -557,10 +771,17 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    maintenance: z
+      .array(maintenanceWindowSchema)
+      .optional()
+      .describe(
+        'Planned quiet windows: probes keep running and alarms keep their state, but no one is notified (CloudWatch alarm mute rules).',
+      ),
     probes: z.array(probeSchema).min(1, { message: 'add at least one probe' }),
   })
   .strict()
   .superRefine((config, ctx) => {
+    routingProblems(config, ctx);
     const seen = new Set<string>();
     config.probes.forEach((probe, index) => {
       if (seen.has(probe.name)) {
@@ -586,6 +807,67 @@ export type JsonPathAssertion = z.output<typeof jsonPathAssertionSchema>;
 export type TokenConfig = z.output<typeof tokenSchema>;
 export type JwtValidationConfig = z.output<typeof jwtValidationSchema>;
 export type AlarmSettings = z.output<typeof alarmSettingsSchema>;
+
+export type NotificationTarget = z.output<typeof notificationTargetSchema>;
+export type MaintenanceWindow = z.output<typeof maintenanceWindowSchema>;
+export type ProbeNotify = z.output<typeof probeNotifySchema>;
+
+/** Every target name used in routing must be defined; every probe named by a window must exist. */
+function routingProblems(config: ProbesConfig, ctx: z.RefinementCtx): void {
+  const defined = new Set(Object.keys(config.notifications?.targets ?? {}));
+  const check = (names: readonly string[] | undefined, path: (string | number)[]) => {
+    names?.forEach((name, index) => {
+      if (!defined.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, index],
+          message: `no target "${name}" under notifications.targets${defined.size ? ` (defined: ${[...defined].join(', ')})` : ''}: define it there or fix the name`,
+        });
+      }
+    });
+  };
+  check(config.notifications?.warning?.targets, ['notifications', 'warning', 'targets']);
+  check(config.notifications?.critical?.targets, ['notifications', 'critical', 'targets']);
+  config.probes.forEach((probe, index) => {
+    check(probe.notify?.warning, ['probes', index, 'notify', 'warning']);
+    check(probe.notify?.critical, ['probes', index, 'notify', 'critical']);
+  });
+  const probes = new Set(config.probes.map((p) => p.name));
+  const windows = new Set<string>();
+  config.maintenance?.forEach((window, index) => {
+    if (windows.has(window.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maintenance', index, 'name'],
+        message: `duplicate window name "${window.name}"`,
+      });
+    }
+    windows.add(window.name);
+    window.probes?.forEach((name, i) => {
+      if (!probes.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maintenance', index, 'probes', i],
+          message: `no probe named "${name}"`,
+        });
+      }
+    });
+  });
+}
+
+/** Minutes from one local date-time to another (both in the window's zone, so UTC arithmetic is exact enough). */
+export function minutesBetween(start: string, end: string): number {
+  return (Date.parse(`${end}:00Z`) - Date.parse(`${start}:00Z`)) / 60_000;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isValidRegex(pattern: string): boolean {
   try {

@@ -70,4 +70,6 @@ export const NOTIFIER_ENV = {
   dashboardUrl: 'DASHBOARD_URL',
   /** Regions a probe must fail from at once to page. */
   globalFailureRegions: 'GLOBAL_FAILURE_REGIONS',
+  /** Routing table (functions/contract/notification-routes.ts), JSON: targets by name, per-probe routes. */
+  notifyRoutes: 'NOTIFY_ROUTES',
 } as const;

@@ -7,4 +7,5 @@ export * from './alarm-naming.js';
 export * from './deployment-name.js';
 export * from './environment.js';
 export * from './metric-catalogue.js';
+export * from './notification-routes.js';
 export * from './secret-ids.js';

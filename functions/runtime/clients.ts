@@ -32,6 +32,18 @@ export function secretsManagerClient(): SecretsManagerClient {
   return secretsManager;
 }
 
+const secretsByRegion = new Map<string, SecretsManagerClient>();
+
+/** Secrets Manager in a given region (the notifier reads channel secrets in the home region). */
+export function secretsManagerClientIn(region: string): SecretsManagerClient {
+  let client = secretsByRegion.get(region);
+  if (!client) {
+    client = new SecretsManagerClient(clientConfig(region));
+    secretsByRegion.set(region, client);
+  }
+  return client;
+}
+
 export function cloudWatchClient(region = currentRegion()): CloudWatchClient {
   let client = cloudWatch.get(region);
   if (!client) {

@@ -6,6 +6,7 @@
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { type AlarmIdentity, alarmSeverity } from '../contract/alarm-naming.js';
+import { TARGETS_ATTRIBUTE } from '../contract/notification-routes.js';
 import { stripControl } from '../engine/index.js';
 import { type LoggedResult, scrubSecrets, scrubValues } from './log.js';
 
@@ -22,8 +23,11 @@ export const NOTIFICATION_SCHEMA_VERSION = 1;
  * Availability alarm of the same probe and region opened. Pager integrations use it as their
  * dedup key (PagerDuty `dedup_key`, ≤ 255 characters: a probe name is ≤ 64).
  */
-export function incidentKey(identity: AlarmIdentity): string {
-  const severity = alarmSeverity(identity.kind);
+export function incidentKey(
+  identity: Pick<AlarmIdentity, 'probe' | 'kind' | 'region'>,
+  /** The severity the routing gave this alert (`page: "any-region"` makes a regional one critical). */
+  severity: 'warning' | 'critical' = alarmSeverity(identity.kind),
+): string {
   if (identity.kind === 'global') return ['oauth-probe', identity.probe, severity, 'global'].join('/');
   return ['oauth-probe', identity.probe, severity, identity.region ?? 'unknown-region', identity.kind].join('/');
 }
@@ -85,10 +89,32 @@ export interface NotificationInput {
   reportingRegions?: string[];
   globalFailureRegions?: number;
   links: { dashboard?: string; logs?: string; alarm?: string; runbook?: string };
+  /** The routed severity (`page` rule); @default alarmSeverity(kind) */
+  severity?: 'warning' | 'critical';
+  /** The probe's `owner` text. */
+  owner?: string;
+  /** Probes of the same authorization server failing at the same stage: one incident lists them all. */
+  group?: IncidentGroup;
+  /** Target names this notification is routed to (the `targets` message attribute). */
+  targets?: string[];
+}
+
+export interface IncidentGroup {
+  authServer: string;
+  stage: string | null;
+  /** Every probe of the incident, this one included, the first to fail first. */
+  probes: string[];
+  /** The probe whose incident key the group shares. */
+  leader: string;
 }
 
 export interface Notification {
   subject: string;
+  /**
+   * Incident keys an OK resolves at PagerDuty: its own, or every key of a shared incident once the last
+   * of its probes recovered; empty while another probe of the incident still fails. @default [incidentKey]
+   */
+  resolveKeys?: string[];
   /** The SNS `Message` for `MessageStructure: 'json'`: default/email text, https/sqs/lambda JSON. */
   message: string;
   attributes: Record<string, MessageAttributeValue>;
@@ -110,6 +136,8 @@ export interface NotificationDocument {
   failingRegions?: string[];
   reportingRegions?: string[];
   headline: string;
+  owner: string | null;
+  group: IncidentGroup | null;
   alarm: { name: string; reason: string | null; stateChangeTime: string; account: string | null };
   result: {
     region: string;
@@ -170,14 +198,15 @@ function resultTime(result: LoggedResult): number {
 
 export function buildNotification(input: NotificationInput): Notification {
   const { identity, alarm } = input;
-  const severity = alarmSeverity(identity.kind);
+  const severity = input.severity ?? alarmSeverity(identity.kind);
   const state = alarm.NewStateValue;
   const regionLabel = identity.kind === 'global' ? 'global' : input.region;
+  // A shared incident (probes of one authorization server failing at once) takes its leader's key.
+  const key = incidentKey(input.group ? { ...identity, probe: input.group.leader } : identity, severity);
   const subject = fitSubject(subjectLine(input));
   const headline = headlineOf(input);
   const latest = input.latest;
   const certDays = latest ? fewestCertDays(latest) : undefined;
-  const key = incidentKey(identity);
   const document: NotificationDocument = {
     version: NOTIFICATION_SCHEMA_VERSION,
     incidentKey: key,
@@ -191,6 +220,8 @@ export function buildNotification(input: NotificationInput): Notification {
       ? { failingRegions: input.failingRegions ?? [], reportingRegions: input.reportingRegions ?? [] }
       : {}),
     headline,
+    owner: input.owner ?? null,
+    group: input.group ?? null,
     alarm: {
       name: alarm.AlarmName,
       reason: alarm.NewStateReason ?? null,
@@ -235,6 +266,9 @@ export function buildNotification(input: NotificationInput): Notification {
     region: { DataType: 'String', StringValue: regionLabel },
     kind: { DataType: 'String', StringValue: identity.kind },
     incidentKey: { DataType: 'String', StringValue: key },
+    ...(input.targets
+      ? { [TARGETS_ATTRIBUTE]: { DataType: 'String.Array', StringValue: JSON.stringify(input.targets) } }
+      : {}),
   };
   return { subject, message, attributes, text, document: JSON.parse(json) as NotificationDocument };
 }
@@ -269,10 +303,12 @@ function subjectLine(input: NotificationInput): string {
     }
   }
   switch (identity.kind) {
-    case 'availability':
+    case 'availability': {
+      const tag = input.severity === 'critical' ? '[CRITICAL]' : '[FAIL]';
       return latest?.status === 'fail' && latest.code
-        ? `[FAIL] ${probe}: ${latest.stage ?? 'run'} ${latest.code} (${region})`
-        : `[FAIL] ${probe} failing (${region})`;
+        ? `${tag} ${probe}: ${latest.stage ?? 'run'} ${latest.code} (${region})`
+        : `${tag} ${probe} failing (${region})`;
+    }
     case 'latency':
       return latest?.status === 'degraded' && latest.stage
         ? `[SLOW] ${probe}: ${latest.step ?? latest.stage} slow (${region})`
@@ -289,7 +325,13 @@ function subjectLine(input: NotificationInput): string {
       const failing = input.failingRegions ?? [];
       // Without the per-region lookup, the alarm itself says "at least N".
       const count = failing.length ? `${failing.length}` : `${input.globalFailureRegions ?? 2}+`;
-      return `[CRITICAL] ${probe} failing in ${count} regions`;
+      const tag = input.severity === 'warning' ? '[FAIL]' : '[CRITICAL]';
+      const cause = latest?.status === 'fail' && latest.code ? `: ${latest.stage ?? 'run'} ${latest.code}` : '';
+      const others =
+        input.group && input.group.probes.length > 1
+          ? ` (+${input.group.probes.length - 1} on ${input.group.authServer})`
+          : '';
+      return `${tag} ${probe} failing in ${count} regions${cause}${others}`;
     }
     case 'security':
       return `[SECURITY] ${probe}: API accepts invalid tokens (${region})`;
@@ -360,6 +402,12 @@ function plainText(input: NotificationInput, doc: NotificationDocument): string 
     if (value !== null && value !== undefined && value !== '') lines.push(`${`${label}:`.padEnd(15)}${value}`);
   };
   row('Probe', doc.probe);
+  row('Owner', doc.owner);
+  if (doc.group)
+    row(
+      'Same cause',
+      `${doc.group.probes.join(', ')} (${doc.group.authServer}, stage ${doc.group.stage ?? 'unknown'})`,
+    );
   row('Region', doc.region === 'global' ? `global (alarm in ${input.region})` : doc.region);
   row('Severity', doc.severity);
   row('State', `${doc.state}${doc.previousState ? ` (was ${doc.previousState})` : ''} at ${doc.alarm.stateChangeTime}`);

@@ -4,11 +4,12 @@
  * work is in ./notifier.ts.
  *
  * Environment: NOTIFICATION_TOPIC_ARN, PROBE_LOG_GROUP_NAME, METRICS_NAMESPACE, HOME_REGION,
- * DASHBOARD_URL, GLOBAL_FAILURE_REGIONS (and AWS_REGION).
+ * DASHBOARD_URL, GLOBAL_FAILURE_REGIONS, NOTIFY_ROUTES (and AWS_REGION).
  */
 
 import { NOTIFIER_ENV } from '../contract/environment.js';
-import { cloudWatchClient, cloudWatchLogsClient, snsClient } from './clients.js';
+import { secretsManagerChannelSecrets } from './channels/secrets.js';
+import { cloudWatchClient, cloudWatchLogsClient, secretsManagerClientIn, snsClient } from './clients.js';
 import { runtimeLogger } from './log.js';
 import { createNotifierHandler } from './notifier-run.js';
 
@@ -19,4 +20,8 @@ export const handler = createNotifierHandler({
   cloudWatch: () => cloudWatchClient(),
   sns: snsClient,
   logger: runtimeLogger(),
+  channels: (settings) => ({
+    secrets: secretsManagerChannelSecrets(() => secretsManagerClientIn(settings.homeRegion)),
+    alarms: cloudWatchClient,
+  }),
 });

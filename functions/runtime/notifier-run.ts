@@ -14,7 +14,13 @@ import type { NOTIFIER_ENV } from '../contract/environment.js';
 import { parseJsonObject } from '../guards.js';
 import type { RuntimeLogger } from './log.js';
 import type { AlarmStateChange } from './notification.js';
-import { type NotifierSettings, type NotifyOutcome, notifierSettingsFromEnv, notifyAlarm } from './notifier.js';
+import {
+  type NotifierDeps,
+  type NotifierSettings,
+  type NotifyOutcome,
+  notifierSettingsFromEnv,
+  notifyAlarm,
+} from './notifier.js';
 import { RecentKeys } from './recent-keys.js';
 
 /** SNS message ids remembered per container. */
@@ -31,6 +37,8 @@ export interface NotifierHandlerDeps {
   enrichmentBudgetMs?: number;
   /** One per container. @default a new RecentKeys */
   published?: RecentKeys;
+  /** Native channels: secrets by home region, CloudWatch by region. @default none (SNS subscribers only) */
+  channels?: (settings: NotifierSettings) => NonNullable<NotifierDeps['channels']>;
 }
 
 export function createNotifierHandler(
@@ -38,10 +46,12 @@ export function createNotifierHandler(
 ): (event: SNSEvent, context?: Partial<Context>) => Promise<NotifyOutcome[]> {
   let settings: NotifierSettings | undefined;
   const published = deps.published ?? new RecentKeys(RECENT_MESSAGES_CAPACITY);
+  let channels: NotifierDeps['channels'];
   return async (event, context) => {
     if (context?.awsRequestId && deps.logger.addContext) deps.logger.addContext(context as Context);
     try {
       settings ??= notifierSettingsFromEnv(deps.env, deps.envNames);
+      channels ??= deps.channels?.(settings);
     } catch (error) {
       deps.logger.error('notifier is misconfigured', {
         event: 'notifier_misconfigured',
@@ -81,6 +91,7 @@ export function createNotifierHandler(
           sns: deps.sns,
           logger: deps.logger,
           remainingMs,
+          ...(channels ? { channels } : {}),
           ...(deps.enrichmentBudgetMs !== undefined ? { enrichmentBudgetMs: deps.enrichmentBudgetMs } : {}),
         });
         if (outcome.published && messageId) published.add(messageId);

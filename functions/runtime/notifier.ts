@@ -18,15 +18,22 @@ import {
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DEFAULT_GLOBAL_FAILURE_REGIONS, DEFAULT_NAMESPACE } from '../config/defaults.js';
-import { NOTIFICATION_PUBLISHED_EVENT, parseAlarmName } from '../contract/alarm-naming.js';
+import { type AlarmIdentity, NOTIFICATION_PUBLISHED_EVENT, parseAlarmName } from '../contract/alarm-naming.js';
 import { DIMENSION_PROBE, DIMENSION_REGION, METRICS } from '../contract/metric-catalogue.js';
+import { type NotificationRoutes, parseRoutes } from '../contract/notification-routes.js';
 import { errorName } from '../guards.js';
+import type { PostOptions } from './channels/delivery.js';
+import { type ChannelOutcome, fanOut } from './channels/fan-out.js';
+import type { ChannelSecrets } from './channels/secrets.js';
 import { callDeadline, isAbortError } from './deadline.js';
+import { incidentGroup, routingFor, siblingsStillFailing, suppressedByGlobal } from './incident.js';
 import { type LoggedResult, PROBE_RESULT_EVENT, type RuntimeLogger, resultFromLogLine } from './log.js';
 import {
   type AlarmStateChange,
   type AlarmTrigger,
   buildNotification,
+  type IncidentGroup,
+  incidentKey,
   type Notification,
   pickResult,
   runbookFromDescription,
@@ -56,6 +63,8 @@ export interface NotifierSettings {
   region: string;
   dashboardUrl?: string;
   globalFailureRegions: number;
+  /** Who is told of what (env NOTIFY_ROUTES). @default no routing: SNS subscribers only, as before */
+  routes?: NotificationRoutes;
 }
 
 export interface NotifierDeps {
@@ -69,6 +78,13 @@ export interface NotifierDeps {
   remainingMs?: () => number | undefined;
   /** @default ENRICHMENT_BUDGET_MS */
   enrichmentBudgetMs?: number;
+  /** Native channels (PagerDuty, Slack, Teams, Chatbot) and the alarm-state lookups for one incident per cause. */
+  channels?: {
+    secrets: ChannelSecrets;
+    /** CloudWatch in a region (the home region's global alarms). */
+    alarms: (region: string) => CloudWatchClient;
+    post?: PostOptions;
+  };
 }
 
 /** The deadlines of one notification, from Lambda's remaining time when known. */
@@ -83,7 +99,13 @@ export function notifyBudgets(
 }
 
 export type NotifyOutcome =
-  | { published: true; subject: string; messageId?: string; notification: Notification }
+  | {
+      published: true;
+      subject: string;
+      messageId?: string;
+      notification: Notification;
+      channels?: ChannelOutcome[];
+    }
   | { published: false; reason: string };
 
 /** Handles one alarm state change; throws only when the final Publish fails. */
@@ -101,6 +123,12 @@ export async function notifyAlarm(alarm: AlarmStateChange, deps: NotifierDeps): 
   const at = parseStateChangeTime(alarm.StateChangeTime);
   const budgets = notifyBudgets(deps.remainingMs?.(), deps.enrichmentBudgetMs);
   const enrichment = callDeadline(budgets.enrichmentMs);
+  const routes = settings.routes;
+  const routing = routes ? routingFor(routes, identity) : undefined;
+  const homeAlarms = deps.channels ? deps.channels.alarms(settings.homeRegion) : undefined;
+  if (routes && homeAlarms && (await suppressedByGlobal(identity, homeAlarms, logger))) {
+    return skip(logger, alarm, 'global alarm of this probe is in ALARM: its page covers this regional alert');
+  }
 
   const [results, metricFacts] = await Promise.all([
     findResults(deps, identity.probe, at, enrichment),
@@ -110,7 +138,16 @@ export async function notifyAlarm(alarm: AlarmStateChange, deps: NotifierDeps): 
   ]);
   const latest = pickResult(results ?? [], identity, alarm.NewStateValue);
   const runbook = runbookFromDescription(alarm.AlarmDescription) ?? latest?.runbookUrl;
+  const grouping = await groupIncident(deps, identity, alarm, latest, at);
   const notification = buildNotification({
+    ...(routing
+      ? {
+          severity: routing.severity,
+          targets: routing.targets,
+          ...(routing.owner ? { owner: routing.owner } : {}),
+        }
+      : {}),
+    ...(grouping.group ? { group: grouping.group } : {}),
     alarm,
     identity,
     region,
@@ -133,6 +170,7 @@ export async function notifyAlarm(alarm: AlarmStateChange, deps: NotifierDeps): 
       ...(runbook ? { runbook } : {}),
     },
   });
+  if (grouping.resolveKeys) notification.resolveKeys = grouping.resolveKeys;
   const topicRegion = regionFromArn(settings.notificationTopicArn) ?? settings.homeRegion;
   let output: { MessageId?: string };
   try {
@@ -168,12 +206,65 @@ export async function notifyAlarm(alarm: AlarmStateChange, deps: NotifierDeps): 
     subject: notification.subject,
     messageId: output.MessageId,
   });
+  const channels =
+    routes && routing && deps.channels
+      ? await fanOut(notification, routing.targets, {
+          routes,
+          secrets: deps.channels.secrets,
+          sns: deps.sns,
+          logger,
+          ...(deps.channels.post ? { post: deps.channels.post } : {}),
+        })
+      : undefined;
   return {
     published: true,
     subject: notification.subject,
     notification,
     ...(output.MessageId ? { messageId: output.MessageId } : {}),
+    ...(channels ? { channels } : {}),
   };
+}
+
+/** Global alarms only: the shared incident this one joins (ALARM), or which keys its OK resolves. */
+async function groupIncident(
+  deps: NotifierDeps,
+  identity: AlarmIdentity,
+  alarm: AlarmStateChange,
+  latest: LoggedResult | undefined,
+  at: Date,
+): Promise<{ group?: IncidentGroup; resolveKeys?: string[] }> {
+  const routes = deps.settings.routes;
+  if (!routes || !deps.channels || identity.kind !== 'global') return {};
+  const client = deps.channels.alarms(deps.settings.homeRegion);
+  if (alarm.NewStateValue === 'ALARM') {
+    const group = await incidentGroup({
+      routes,
+      probe: identity.probe,
+      stage: latest?.stage ?? null,
+      at,
+      client,
+      logger: deps.logger,
+      stageOf: async (probe) => {
+        const results = await findResults(deps, probe, at, callDeadline(ENRICHMENT_BUDGET_MS));
+        return results ? (pickResult(results, { probe, kind: 'global' }, 'ALARM')?.stage ?? null) : undefined;
+      },
+    });
+    return group ? { group } : {};
+  }
+  const still = await siblingsStillFailing(routes, identity.probe, client, deps.logger);
+  if (still.length > 0) return { resolveKeys: [] };
+  const members = [
+    identity.probe,
+    ...Object.keys(routes.probes).filter(
+      (p) =>
+        p !== identity.probe &&
+        routes.probes[p]?.authServer &&
+        routes.probes[p]?.authServer === routes.probes[identity.probe]?.authServer,
+    ),
+  ];
+  return members.length > 1
+    ? { resolveKeys: members.map((p) => incidentKey({ probe: p, kind: 'global' }, 'critical')) }
+    : {};
 }
 
 function skip(logger: RuntimeLogger, alarm: AlarmStateChange, reason: string): NotifyOutcome {
@@ -424,6 +515,7 @@ export function notifierSettingsFromEnv(
     homeRegion: string;
     dashboardUrl: string;
     globalFailureRegions: string;
+    notifyRoutes?: string;
   },
 ): NotifierSettings {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -432,7 +524,9 @@ export function notifierSettingsFromEnv(
   if (!topic) throw new TypeError(`notifier environment is missing ${names.notificationTopicArn}`);
   const regions = Number(env[names.globalFailureRegions]);
   const dashboardUrl = env[names.dashboardUrl];
+  const routesText = names.notifyRoutes ? env[names.notifyRoutes] : undefined;
   return {
+    ...(routesText ? { routes: parseRoutes(routesText) } : {}),
     notificationTopicArn: topic,
     ...(logGroup ? { probeLogGroupName: logGroup } : {}),
     namespace: env[names.namespace] || DEFAULT_NAMESPACE,

@@ -8,19 +8,30 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { TopicSubscription } from '../../functions/config/routing.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
-import { notificationKeyAlias, notificationTopicName, SEVERITY_ATTRIBUTE } from '../names.js';
+import { TARGETS_ATTRIBUTE } from '../../functions/contract/index.js';
+import { chatTopicName, notificationKeyAlias, notificationTopicName, SEVERITY_ATTRIBUTE } from '../names.js';
 
 export interface NotificationTopicProps {
-  /** `notifications` of probes.json. @default no subscriptions */
+  /** `notifications` of probes.json (legacy wiring by severity). @default no subscriptions */
   readonly notifications?: ProbesConfig['notifications'];
   /** Config `name`. @default "oauth-probe" */
   readonly deployment?: string;
+  /**
+   * Email and HTTPS targets from the routing plan (functions/config/routing.ts): each endpoint is
+   * subscribed once and filters on the `targets` message attribute. When given, `notifications` is
+   * ignored.
+   */
+  readonly subscriptions?: readonly TopicSubscription[];
+  /** Create the topic Amazon Q Developer in chat applications subscribes to. @default false */
+  readonly chatTopic?: boolean;
 }
 
 export class NotificationTopic extends Construct {
   readonly key: kms.Key;
   readonly topic: sns.Topic;
+  readonly chatTopic?: sns.Topic;
 
   constructor(scope: Construct, id: string, props: NotificationTopicProps) {
     super(scope, id);
@@ -39,6 +50,33 @@ export class NotificationTopic extends Construct {
       enforceSSL: true,
     });
 
+    if (props.chatTopic) {
+      // Chatbot reads custom notifications (./functions/runtime/channels/chatbot.ts) from here.
+      this.chatTopic = new sns.Topic(this, 'ChatTopic', {
+        topicName: chatTopicName(props.deployment),
+        displayName: 'oauth-probe chat',
+        masterKey: this.key,
+        enforceSSL: true,
+      });
+    }
+    if (props.subscriptions) {
+      for (const subscription of props.subscriptions) {
+        const filterPolicy = {
+          // Messages without the attribute are the notifier's own health alarms (published by CloudWatch or
+          // EventBridge, which set no attributes): everyone hears of those, so a broken notifier still pages.
+          [TARGETS_ATTRIBUTE]: new sns.SubscriptionFilter([...subscription.targets, { exists: false }]),
+        };
+        this.topic.addSubscription(
+          subscription.protocol === 'email'
+            ? new subscriptions.EmailSubscription(subscription.endpoint, { filterPolicy })
+            : new subscriptions.UrlSubscription(subscription.endpoint, {
+                protocol: sns.SubscriptionProtocol.HTTPS,
+                filterPolicy,
+              }),
+        );
+      }
+      return;
+    }
     const warning = props.notifications?.warning;
     const critical = props.notifications?.critical;
     for (const email of unique(warning?.emails)) {
@@ -48,7 +86,8 @@ export class NotificationTopic extends Construct {
       this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
     }
     const onlyCritical = {
-      [SEVERITY_ATTRIBUTE]: sns.SubscriptionFilter.stringFilter({ allowlist: ['critical'] }),
+      // No severity attribute: the notifier's own health alarms (CloudWatch, EventBridge): the pager hears of them.
+      [SEVERITY_ATTRIBUTE]: new sns.SubscriptionFilter(['critical', { exists: false }]),
     };
     // A target listed under both already gets everything as a warning target (and SNS would refuse a
     // second subscription of the same endpoint).

@@ -15,7 +15,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { ShardPlan } from '../../functions/config/limits.js';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
-import { hasGlobalAlarm, type MetricsProfile } from '../../functions/contract/index.js';
+import { alarmName, hasGlobalAlarm, type MetricsProfile } from '../../functions/contract/index.js';
 import { GlobalProbeAlarm, RegionalProbeAlarms } from './probe-alarms.js';
 import { ProbeSchedule } from './probe-schedule.js';
 
@@ -38,6 +38,9 @@ export interface ProbeShardProps {
 }
 
 export class ProbeShard extends NestedStack {
+  /** Names of this shard's alarms by probe (targets of the maintenance mute rules). */
+  readonly alarmNames = new Map<string, string[]>();
+
   constructor(scope: Construct, id: string, props: ProbeShardProps) {
     super(scope, id, {
       description: `oauth-probe: schedules and alarms of shard ${props.shard.index} (${props.shard.probes.length} probes)`,
@@ -48,17 +51,27 @@ export class ProbeShard extends NestedStack {
   private addProbe(probe: ResolvedProbe, props: ProbeShardProps): void {
     const { deployment, namespace, topic } = props;
     const owned = [];
-    if (probe.regions.includes(props.region) && props.fn && props.schedulerRole) {
+    const names: string[] = [];
+    const region = props.region;
+    if (probe.regions.includes(region) && props.fn && props.schedulerRole) {
       owned.push(new ProbeSchedule(this, `Schedule-${probe.name}`, { probe, fn: props.fn, role: props.schedulerRole }));
-      owned.push(
-        new RegionalProbeAlarms(this, `Alarms-${probe.name}`, {
-          probe,
-          deployment,
-          namespace,
-          topic,
-          ...(props.profile ? { profile: props.profile } : {}),
-        }),
-      );
+      const alarms = new RegionalProbeAlarms(this, `Alarms-${probe.name}`, {
+        probe,
+        deployment,
+        namespace,
+        topic,
+        ...(props.profile ? { profile: props.profile } : {}),
+      });
+      owned.push(alarms);
+      // Names from the one naming function (an alarm's alarmName attribute is a token).
+      const kinds = [
+        'availability',
+        ...(alarms.latency ? (['latency'] as const) : []),
+        'expiry',
+        'stopped',
+        ...(alarms.security ? (['security'] as const) : []),
+      ] as const;
+      for (const kind of kinds) names.push(alarmName({ deployment, probe: probe.name, kind, region }));
     }
     if (props.isHome && hasGlobalAlarm(probe, props.globalFailureRegions)) {
       owned.push(
@@ -70,7 +83,9 @@ export class ProbeShard extends NestedStack {
           topic,
         }),
       );
+      names.push(alarmName({ deployment, probe: probe.name, kind: 'global' }));
     }
+    if (names.length > 0) this.alarmNames.set(probe.name, names);
     for (const [key, value] of Object.entries(probe.tags ?? {})) {
       for (const construct of owned) Tags.of(construct).add(key, value, { priority: PROBE_TAG_PRIORITY });
     }

@@ -459,18 +459,97 @@ describe('topics', () => {
     synth.template(OTHER).resourcePropertiesCountIs('AWS::SNS::Topic', { TopicName: 'oauth-probe-notifications' }, 0);
   });
 
-  it('subscribes warning targets without a filter and critical targets with severity = critical', () => {
+  it('subscribes each email target once, filtered on the target names it stands for; no PagerDuty CloudWatch URL', () => {
     const home = synth.template(HOME);
     home.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'platform-team@example.com',
-      FilterPolicy: Match.absent(),
+      FilterPolicy: { targets: ['platform-email'] },
     });
-    home.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'https',
-      Endpoint: 'https://events.pagerduty.com/integration/EXAMPLEKEY/enqueue',
-      FilterPolicy: { severity: ['critical'] },
+    home.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'https' }, 0);
+    expect(JSON.stringify(home.toJSON())).not.toContain('events.pagerduty.com/integration');
+  });
+});
+
+describe('routing, paging rule and maintenance', () => {
+  const routesOf = (region: string) => {
+    const [, fn] = resourcesOf(synth.template(region), 'AWS::Lambda::Function').find(([, p]) =>
+      String(p.Description).includes('turns alarm state changes'),
+    )!;
+    return JSON.parse((fn.Environment as { Variables: Record<string, string> }).Variables.NOTIFY_ROUTES!);
+  };
+
+  it.each([HOME, OTHER])(
+    'gives the notifier in %s the routing table: targets, per-probe notify, page rule, owner',
+    (region) => {
+      const routes = routesOf(region);
+      expect(routes.targets.oncall).toEqual({
+        kind: 'pagerDuty',
+        routingKeySecretId: 'oauth-probe/pagerduty-routing-key',
+        eventsUrl: 'https://events.pagerduty.com/v2/enqueue',
+      });
+      expect(routes.defaults).toEqual({
+        warning: ['platform-email', 'platform-slack'],
+        critical: ['oncall', 'platform-slack', 'platform-email'],
+      });
+      // Per probe only what differs from the defaults (the environment holds 4 KB).
+      expect(routes.probes['billing-api']).toEqual({
+        owner: 'Billing platform team (#billing-oncall)',
+        authServer: 'auth.example.com',
+      });
+      expect(routes.probes['partner-sync']).toMatchObject({
+        warning: ['partner-teams'],
+        critical: ['oncall', 'partner-teams'],
+        page: 'any-region',
+        authServer: 'login.partner.example.net',
+      });
+    },
+  );
+
+  it('lets the notifier read only the channel secrets (home region) and the states of its own alarms', () => {
+    synth.template(OTHER).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^NotifierFunctionRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ReadChannelSecrets',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: Match.arrayWith([
+              {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    `:secretsmanager:${HOME}:`,
+                    { Ref: 'AWS::AccountId' },
+                    ':secret:oauth-probe/pagerduty-routing-key-??????',
+                  ],
+                ],
+              },
+            ]),
+          }),
+          Match.objectLike({ Sid: 'ReadProbeAlarmStates', Action: 'cloudwatch:DescribeAlarms' }),
+        ]),
+      },
     });
+  });
+
+  it('mutes the alarms of partner-sync during its one-time maintenance window (home region only)', () => {
+    synth.template(HOME).hasResourceProperties('AWS::CloudWatch::AlarmMuteRule', {
+      Name: 'oauth-probe-partner-idp-upgrade',
+      Rule: { Schedule: { Expression: 'at(2026-12-12T22:00)', Duration: 'PT4H', Timezone: 'Europe/Dublin' } },
+      MuteTargets: {
+        AlarmNames: [
+          'OAuthProbe-partner-sync-eu-west-1-Availability',
+          'OAuthProbe-partner-sync-eu-west-1-Latency',
+          'OAuthProbe-partner-sync-eu-west-1-Expiry',
+          'OAuthProbe-partner-sync-eu-west-1-Stopped',
+        ],
+      },
+    });
+    // us-east-1 runs no partner-sync alarm: nothing to mute there.
+    synth.template(OTHER).resourceCountIs('AWS::CloudWatch::AlarmMuteRule', 0);
   });
 });
 

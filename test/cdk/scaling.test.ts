@@ -217,13 +217,13 @@ describe('a three-region, three-probe deployment', () => {
     expect(apPolicy.some((p) => p.includes(`secretsmanager.${AP}.amazonaws.com`))).toBe(false);
   });
 
-  it('subscribes an address listed as warning and critical once, without a filter', () => {
+  it('subscribes an address listed as warning and critical once, filtered on both target names', () => {
     const emails = resourcesOf(synth.template(EU), 'AWS::SNS::Subscription')
       .filter(([, p]) => p.Protocol === 'email')
       .map(([, p]) => [p.Endpoint, p.FilterPolicy]);
     expect(emails).toEqual([
-      ['ops@example.com', undefined],
-      ['pager@example.com', { severity: ['critical'] }],
+      ['ops@example.com', { targets: ['warning.emails[0]', 'critical.emails[0]'] }],
+      ['pager@example.com', { targets: ['critical.emails[1]'] }],
     ]);
   });
 });

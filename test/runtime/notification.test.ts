@@ -86,6 +86,8 @@ describe('buildNotification', () => {
         probe: 'billing-api',
         region: 'eu-west-1',
         headline: 'billing-api is failing in eu-west-1: token endpoint answered 401 invalid_client',
+        owner: null,
+        group: null,
         alarm: {
           name: 'OAuthProbe-billing-api-eu-west-1-Availability',
           reason: 'Threshold Crossed: 3 out of the last 5 datapoints were less than the threshold (1.0).',
@@ -197,7 +199,7 @@ describe('buildNotification', () => {
         }),
       );
 
-      expect(n.subject).toBe('[CRITICAL] billing-api failing in 2 regions');
+      expect(n.subject).toBe('[CRITICAL] billing-api failing in 2 regions: token invalid_client');
       expect(attr(n)).toEqual({
         severity: 'critical',
         probe: 'billing-api',

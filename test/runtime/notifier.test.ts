@@ -242,7 +242,10 @@ describe('notifyAlarm', () => {
       ],
     ]);
     expect(cwMock.commandCalls(ListMetricsCommand)).toHaveLength(0);
-    expect(outcome).toMatchObject({ published: true, subject: '[CRITICAL] billing-api failing in 2 regions' });
+    expect(outcome).toMatchObject({
+      published: true,
+      subject: '[CRITICAL] billing-api failing in 2 regions: token invalid_client',
+    });
     const publish = snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(publish.MessageAttributes?.severity?.StringValue).toBe('critical');
     const doc = JSON.parse((JSON.parse(publish.Message!) as { https: string }).https);

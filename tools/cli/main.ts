@@ -21,6 +21,9 @@ const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   init: async () => (await import('./commands/init.js')).initCommand,
   preflight: async () => (await import('./commands/preflight.js')).preflightCommand,
   'alert-test': async () => (await import('./commands/alert-test.js')).alertTestCommand(),
+  'notify-preview': async () => (await import('./commands/notify-preview.js')).notifyPreviewCommand,
+  mute: async () => (await import('./commands/mute.js')).muteCommand,
+  unmute: async () => (await import('./commands/mute.js')).unmuteCommand,
 };
 
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMAND_LOADERS);

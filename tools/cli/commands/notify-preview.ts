@@ -1,0 +1,210 @@
+/**
+ * `oauth-probe notify-preview`: for a sample incident of one probe, prints what each configured
+ * channel would receive (the exact body, PagerDuty's routing key and webhook URLs shown as the secret
+ * id they come from, never a value). Nothing is sent and no AWS call is made.
+ */
+
+import { resolveDeployment } from '../../../functions/config/resolve.js';
+import { authServerOf, routingPlan } from '../../../functions/config/routing.js';
+import {
+  alarmName,
+  hasGlobalAlarm,
+  type RouteTarget,
+  routedSeverity,
+  routeOf,
+} from '../../../functions/contract/index.js';
+import { channelBody } from '../../../functions/runtime/channels/fan-out.js';
+import type { LoggedResult } from '../../../functions/runtime/log.js';
+import { buildNotification, type Notification } from '../../../functions/runtime/notification.js';
+import { parseCommandArgs } from '../args.js';
+import { type Command, HELP_OPTION } from '../command.js';
+import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
+import { EXIT, UsageError } from '../errors.js';
+
+const options = {
+  config: { type: 'string', short: 'c' },
+  probe: { type: 'string', short: 'p' },
+  code: { type: 'string' },
+  stage: { type: 'string' },
+  channel: { type: 'string' },
+  state: { type: 'string' },
+  ...HELP_OPTION,
+} as const;
+
+export const notifyPreviewCommand: Command = {
+  name: 'notify-preview',
+  summary: 'Print what each notification channel would receive for a sample incident',
+  options,
+  help: `Usage: oauth-probe notify-preview --probe NAME [--code CODE] [--channel TARGET] [--state ALARM|OK]
+
+Builds the notification of a sample incident of one probe (its page, global alarm when it has one,
+failing with CODE) and prints, for each target it is routed to, exactly what would be sent:
+PagerDuty event, Slack Block Kit message, Teams Adaptive Card, Chatbot custom notification, email
+text, HTTPS JSON. Routing keys and webhook URLs are shown as the Secrets Manager id they are read
+from. Nothing is sent.
+
+Options:
+  -c, --config FILE   probes.json (default: ${DEFAULT_CONFIG})
+  -p, --probe NAME    the probe
+      --code CODE     failure code of the sample (default: invalid_client)
+      --stage STAGE   stage of the sample failure (default: token)
+      --channel NAME  only this target (a name under notifications.targets, or a kind: pagerDuty, slack, ...)
+      --state STATE   ALARM (default) or OK (the recovery message)
+  -h, --help          show this help
+
+Examples:
+  npx oauth-probe notify-preview --probe billing-api --code invalid_client
+  npx oauth-probe notify-preview --probe partner-sync --channel pagerDuty --state OK
+
+Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
+`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('notify-preview', argv, options);
+    if (values.help) {
+      io.stdout.write(this.help);
+      return EXIT.ok;
+    }
+    const probeName = values.probe as string | undefined;
+    if (!probeName) throw new UsageError("give the probe: --probe NAME; see 'oauth-probe notify-preview --help'");
+    const state = ((values.state as string | undefined) ?? 'ALARM').toUpperCase();
+    if (state !== 'ALARM' && state !== 'OK') throw new UsageError(`--state must be ALARM or OK, not "${values.state}"`);
+    const loaded = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
+    const config = loaded.config;
+    const probe = config.probes.find((p) => p.name === probeName);
+    if (!probe) {
+      throw new UsageError(
+        `no probe "${probeName}" in the config (probes: ${config.probes.map((p) => p.name).join(', ')})`,
+      );
+    }
+    const deployment = resolveDeployment(config);
+    const { routes } = routingPlan(config, `arn:aws:sns:${deployment.homeRegion}:ACCOUNT:oauth-probe-chat`);
+    const route = routeOf(routes, probe.name);
+    const regions = probe.regions ?? config.regions ?? deployment.regions;
+    const global = route.page !== 'any-region' && hasGlobalAlarm({ regions }, deployment.globalFailureRegions);
+    const kind = global ? 'global' : 'availability';
+    const severity = routedSeverity(kind, route.page);
+    const channel = values.channel as string | undefined;
+    const names = route[severity].filter(
+      (name) => !channel || name === channel || routes.targets[name]?.kind === channel,
+    );
+    if (channel && names.length === 0) {
+      throw new UsageError(
+        `no target "${channel}" for ${probe.name} ${severity} notifications (routed to: ${route[severity].join(', ') || 'none'})`,
+      );
+    }
+    const notification = sampleNotification({
+      probe: probe.name,
+      kind,
+      state,
+      region: kind === 'global' ? deployment.homeRegion : regions[0]!,
+      regions,
+      severity,
+      code: (values.code as string | undefined) ?? 'invalid_client',
+      stage: (values.stage as string | undefined) ?? 'token',
+      owner: route.owner,
+      runbook: probe.runbookUrl,
+      homeRegion: deployment.homeRegion,
+      authServer: authServerOf(probe),
+      targets: route[severity],
+    });
+    io.stdout.write(`${probe.name}: ${severity} ${state} → ${route[severity].join(', ') || 'no target'}\n`);
+    io.stdout.write(`subject: ${notification.subject}\n`);
+    for (const name of names) {
+      const target = routes.targets[name];
+      if (!target) continue;
+      io.stdout.write(`\n── ${name} (${target.kind}) ${destination(target)}\n${preview(target, notification)}\n`);
+    }
+    return EXIT.ok;
+  },
+};
+
+function destination(target: RouteTarget): string {
+  switch (target.kind) {
+    case 'pagerDuty':
+      return `POST ${target.eventsUrl}`;
+    case 'slack':
+    case 'teams':
+      return `POST <webhook URL from secret ${target.webhookSecretId}>`;
+    case 'chatbot':
+      return `SNS Publish ${target.topicArn}`;
+    case 'email':
+      return 'email through the notification topic';
+    case 'https':
+      return 'HTTPS POST through the notification topic (SNS envelope, Message = this JSON)';
+  }
+}
+
+function preview(target: RouteTarget, notification: Notification): string {
+  if (target.kind === 'email') return `Subject: ${notification.subject}\n\n${notification.text}`;
+  if (target.kind === 'https') return JSON.stringify(notification.document, null, 2);
+  const secret = target.kind === 'pagerDuty' ? `<routing key from secret ${target.routingKeySecretId}>` : '';
+  return JSON.stringify(channelBody(target, notification, secret), null, 2);
+}
+
+interface Sample {
+  probe: string;
+  kind: 'global' | 'availability';
+  state: 'ALARM' | 'OK';
+  region: string;
+  regions: string[];
+  severity: 'warning' | 'critical';
+  code: string;
+  stage: string;
+  owner: string | undefined;
+  runbook: string | undefined;
+  homeRegion: string;
+  authServer: string | undefined;
+  targets: string[];
+}
+
+/** The notification of a sample incident, built by the same function the notifier uses. */
+export function sampleNotification(s: Sample): Notification {
+  const at = '2026-11-22T07:06:30.123+0000';
+  const name = alarmName(
+    s.kind === 'global'
+      ? { probe: s.probe, kind: 'global' }
+      : { probe: s.probe, kind: 'availability', region: s.region },
+  );
+  const latest: LoggedResult = {
+    probe: s.probe,
+    status: 'fail',
+    stage: s.stage as LoggedResult['stage'],
+    step: null,
+    code: s.code,
+    message: `sample failure: ${s.stage} ${s.code}`,
+    hint: 'sample hint: the probe result of a real failure says what to check',
+    httpStatus: s.code === 'invalid_client' ? 401 : null,
+    startedAt: '2026-11-22T07:06:00.120Z',
+    durationMs: 230,
+    exchanges: [],
+    token: null,
+    warnings: [],
+    region: s.region,
+  } as LoggedResult;
+  const failing = s.kind === 'global' ? s.regions : [s.region];
+  return buildNotification({
+    alarm: {
+      AlarmName: name,
+      NewStateValue: s.state,
+      OldStateValue: s.state === 'ALARM' ? 'OK' : 'ALARM',
+      StateChangeTime: at,
+      NewStateReason: 'sample state change (notify-preview)',
+    },
+    identity:
+      s.kind === 'global'
+        ? { probe: s.probe, kind: 'global' }
+        : { probe: s.probe, kind: 'availability', region: s.region },
+    region: s.region,
+    latest,
+    lastGoodRun: '2026-11-22T06:58:00.000Z',
+    ...(s.kind === 'global' ? { failingRegions: failing, reportingRegions: s.regions } : {}),
+    severity: s.severity,
+    targets: s.targets,
+    ...(s.owner ? { owner: s.owner } : {}),
+    links: {
+      dashboard: `https://${s.homeRegion}.console.aws.amazon.com/cloudwatch/home?region=${s.homeRegion}#dashboards/dashboard/OAuthProbe`,
+      alarm: `https://${s.homeRegion}.console.aws.amazon.com/cloudwatch/home?region=${s.homeRegion}#alarmsV2:alarm/${name}`,
+      ...(s.runbook ? { runbook: s.runbook } : {}),
+    },
+  });
+}
