@@ -152,7 +152,10 @@ export class OAuthProbes extends Construct {
       this.probeFunction = this.buildProbeFunction(regionPlan, props, entries.probe);
       schedulerRole = this.buildSchedulerRole(this.probeFunction);
     }
-    this.notifierDelivery = new NotifierDelivery(this, 'NotifierDelivery', { homeRegion: deployment.homeRegion });
+    this.notifierDelivery = new NotifierDelivery(this, 'NotifierDelivery', {
+      homeRegion: deployment.homeRegion,
+      deployment: deployment.name,
+    });
     this.notifierFunction = this.buildNotifier(props, entries.notifier);
 
     if (this.isHome) {
@@ -163,7 +166,7 @@ export class OAuthProbes extends Construct {
         chatTopic: this.routing.needsChatTopic,
       });
       new CfnOutput(this, 'NotificationTopicArn', { value: this.notificationTopic.topic.topicArn });
-      forwardToNotificationTopic(this, this.notificationTopic, deployment.homeRegion);
+      forwardToNotificationTopic(this, this.notificationTopic, deployment.homeRegion, deployment.name);
       this.buildDashboards();
     }
     // Straight to the notification topic (home) or forwarded to it (elsewhere): never through the notifier.

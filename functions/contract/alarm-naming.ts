@@ -94,9 +94,17 @@ export const NOTIFIER_ALARMS = {
   deadLetters: 'DeadLetters',
 } as const;
 
-/** `OAuthProbe-Notifier-eu-west-1-Errors`: not a probe alarm, so `parseAlarmName` ignores it. */
-export function notifierAlarmName(region: string, which: keyof typeof NOTIFIER_ALARMS): string {
-  return `${ALARM_PREFIX}-Notifier-${region}-${NOTIFIER_ALARMS[which]}`;
+/**
+ * `OAuthProbe-Notifier-eu-west-1-Errors` (`<name>.Notifier-...` for a named deployment): not a probe
+ * alarm, so `parseAlarmName` ignores it.
+ */
+export function notifierAlarmName(region: string, which: keyof typeof NOTIFIER_ALARMS, deployment?: string): string {
+  return `${notifierAlarmPrefix(deployment)}${region}-${NOTIFIER_ALARMS[which]}`;
+}
+
+/** What every notifier alarm name of a deployment starts with (EventBridge rules and IAM match on it). */
+export function notifierAlarmPrefix(deployment?: string): string {
+  return `${alarmPrefix(deployment)}Notifier-`;
 }
 
 /** `event` of the notifier's log line saying a notification left (`oauth-probe alert-test` waits for it). */

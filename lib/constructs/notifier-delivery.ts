@@ -25,7 +25,7 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALARM_PREFIX, notifierAlarmName } from '../../functions/contract/index.js';
+import { notifierAlarmName, notifierAlarmPrefix } from '../../functions/contract/index.js';
 import { acknowledge } from '../nag.js';
 import { notifySns } from './alarm-topic.js';
 import type { NotificationTopic } from './notification-topic.js';
@@ -43,7 +43,9 @@ export const DEAD_LETTER_RETENTION = Duration.days(14);
 const ALARM_STATE_CHANGE = 'CloudWatch Alarm State Change';
 
 export interface NotifierDeliveryProps {
-  homeRegion: string;
+  readonly homeRegion: string;
+  /** Config `name`. @default "oauth-probe" */
+  readonly deployment?: string;
 }
 
 export class NotifierDelivery extends Construct {
@@ -82,7 +84,7 @@ export class NotifierDelivery extends Construct {
   watch(notifier: lambda.IFunction, notificationTopic?: sns.ITopic): void {
     const region = Stack.of(this).region;
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmName: notifierAlarmName(region, 'errors'),
+      alarmName: notifierAlarmName(region, 'errors', this.props.deployment),
       alarmDescription:
         'The oauth-probe notifier failed (its Publish failed or it crashed): alarm notifications of this region may be late or lost. Lambda retries it; see the notifier log and its dead-letter queue.',
       metric: notifier.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
@@ -93,7 +95,7 @@ export class NotifierDelivery extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.deadLettersAlarm = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-      alarmName: notifierAlarmName(region, 'deadLetters'),
+      alarmName: notifierAlarmName(region, 'deadLetters', this.props.deployment),
       alarmDescription:
         'An oauth-probe alarm notification of this region was NOT delivered after all retries: it waits in the notifier dead-letter queue. Read it there, fix the notifier, then redrive or delete it.',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
@@ -143,6 +145,7 @@ export function forwardToNotificationTopic(
   scope: Construct,
   notification: NotificationTopic,
   homeRegion: string,
+  deployment?: string,
 ): void {
   const stack = Stack.of(scope);
   const rule = new events.Rule(scope, 'NotifierAlarmsFromOtherRegions', {
@@ -151,7 +154,7 @@ export function forwardToNotificationTopic(
       source: ['aws.cloudwatch'],
       detailType: [ALARM_STATE_CHANGE],
       region: [{ 'anything-but': homeRegion }] as unknown as string[],
-      detail: { alarmName: [{ prefix: `${ALARM_PREFIX}-Notifier-` }] },
+      detail: { alarmName: [{ prefix: notifierAlarmPrefix(deployment) }] },
     },
     targets: [
       new targets.SnsTopic(notification.topic, {
@@ -187,7 +190,7 @@ export function forwardToNotificationTopic(
           'aws:SourceArn': stack.formatArn({
             service: 'cloudwatch',
             resource: 'alarm',
-            resourceName: `${ALARM_PREFIX}-Notifier-*`,
+            resourceName: `${notifierAlarmPrefix(deployment)}*`,
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           }),
         },

@@ -86,7 +86,11 @@ describe('deployment name', () => {
   it('names alarms the notifier parses back, deployment included', () => {
     const alarms = physicalNames(staging).alarms;
     expect(alarms).toContain(`staging.orders-${US}-Availability`);
-    for (const name of alarms) expect(parseAlarmName(name)?.deployment, name).toBe('staging');
+    for (const name of alarms) {
+      // The notifier's own alarms are not probe alarms (parseAlarmName ignores them) but carry the prefix.
+      if (name.startsWith('staging.Notifier-')) continue;
+      expect(parseAlarmName(name)?.deployment, name).toBe('staging');
+    }
   });
 
   it('gives a named deployment its own metric namespace, and its alarm topic only its own alarms', () => {

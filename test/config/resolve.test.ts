@@ -87,6 +87,7 @@ describe('resolveDeployment', () => {
       namespace: 'OAuthProbe',
       globalFailureRegions: 2,
       metricsTransport: 'putMetricData',
+      metricsProfile: 'full',
       shards: 32,
       tags: {},
       terminationProtection: undefined,
