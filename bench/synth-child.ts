@@ -10,7 +10,7 @@ import type { ProbesConfigInput } from '../functions/config/schema.js';
 import { addOAuthProbeStacks } from '../lib/app.js';
 import { applyNag } from '../lib/nag.js';
 import { templateFigures } from '../lib/template-check.js';
-import { FLEET_REGIONS, fleetConfig } from './fleet-config.js';
+import { FLEET_REGIONS, fleetConfig } from '../test/cdk/fleet-config.js';
 
 const probes = Number(process.argv[2]);
 const workDir = process.argv[3]!;

@@ -3,16 +3,22 @@
  * the event EventBridge Scheduler sends, and the environment variables. Only ids and ARNs travel in the
  * environment, never a secret.
  */
-import type { ProbeConfigInput } from '../config/schema.js';
 
 /**
  * The Scheduler target input of a probe schedule (validated by the probe function with
  * `probeEventSchema` in functions/runtime/probe-event.ts). `scheduledTime` and `executionId` are filled
  * by Scheduler's context attributes (`<aws.scheduler.scheduled-time>`, `<aws.scheduler.execution-id>`).
  */
+/**
+ * The probe in the event: a probes.json probe (functions/config/schema.ts) with its defaults resolved.
+ * Typed structurally here so that the contract imports nothing of config (no import cycle); the probe
+ * function validates it with the schema (functions/runtime/probe-event.ts).
+ */
+export type ProbeEventProbe = { name: string } & Record<string, unknown>;
+
 export interface ProbeEvent {
   /** The probe with every default resolved (`resolveProbe(..., { inlineFiles: true })`): tls.ca is inline PEM. */
-  probe: ProbeConfigInput;
+  probe: ProbeEventProbe;
   /** ISO 8601 time the run was scheduled for; metrics are timestamped with it and duplicates are detected by it. */
   scheduledTime?: string;
   executionId?: string;
@@ -28,7 +34,7 @@ export const SCHEDULER_CONTEXT = {
  * The Scheduler target input of a probe: the resolved probe with the context placeholders. Tags stay
  * out (they are for AWS resources, not the run), which keeps the input under Scheduler's size limit.
  */
-export function probeEvent(probe: ProbeConfigInput & { tags?: unknown }): ProbeEvent {
+export function probeEvent(probe: ProbeEventProbe & { tags?: unknown }): ProbeEvent {
   const { tags: _tags, ...rest } = probe;
   return {
     probe: rest,

@@ -99,6 +99,13 @@ function typedMetadata(
     if (needsJwks) metadata.jwks_uri = url('jwks_uri', json.jwks_uri);
     else if (!urlProblem(json.jwks_uri)) metadata.jwks_uri = json.jwks_uri as string;
   }
+  const needsIntrospection = ctx.probe.token?.introspection && !ctx.probe.token.introspection.url;
+  if (json.introspection_endpoint !== undefined || needsIntrospection) {
+    // Absent with introspection configured is the run's config problem (introspection.ts says so); a bad one is the server's.
+    if (json.introspection_endpoint !== undefined) {
+      metadata.introspection_endpoint = url('introspection_endpoint', json.introspection_endpoint);
+    }
+  }
   const aliases = json.mtls_endpoint_aliases;
   if (ctx.probe.clientAuth === 'tls_client_auth' && isObject(aliases) && aliases.token_endpoint !== undefined) {
     metadata.mtls_endpoint_aliases = {

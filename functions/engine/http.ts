@@ -135,6 +135,15 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
         maxCachedSessions: 0,
         timeout: request.timeoutMs,
       });
+  const watchFirstBytes = (target: Socket, protocol: string) =>
+    target.prependListener('readable', function onFirstBytes(this: Socket) {
+      if (this.readableLength === 0) return; // end of stream, no byte
+      phases.firstByte ??= performance.now();
+      this.removeListener('readable', onFirstBytes);
+      // The peer certificate is read here, once the response is on its way, not between the
+      // handshake and the request being written.
+      if (protocol === 'https:') recordPeer(this as TLSSocket);
+    });
   const connect: UndiciBuildConnector.connector = (options, callback) => {
     phases.start ??= performance.now();
     // undici's connector returns the socket it creates (not in its types): listen to its phases.
@@ -155,6 +164,8 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
             return;
           }
         }
+        // Through a proxy the socket undici talks on (TLS over the tunnel) only exists now.
+        if (sock !== socket) watchFirstBytes(sock, options.protocol);
         callback(null, sock);
       },
     );
@@ -170,14 +181,7 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
     socket.prependOnceListener('secureConnect', () => {
       phases.secure ??= performance.now();
     });
-    socket.prependListener('readable', function onFirstBytes(this: Socket) {
-      if (this.readableLength === 0) return; // end of stream, no byte
-      phases.firstByte ??= performance.now();
-      this.removeListener('readable', onFirstBytes);
-      // The peer certificate is read here, once the response is on its way, not between the
-      // handshake and the request being written.
-      if (options.protocol === 'https:') recordPeer(this as TLSSocket);
-    });
+    watchFirstBytes(socket, options.protocol);
   };
 
   const controller = new AbortController();

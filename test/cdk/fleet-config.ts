@@ -2,7 +2,7 @@
  * A generated fleet config: N probes (one step each, degradedMs set, like the issue's trial) in the
  * given regions, for the synth benchmark and the fleet-size test.
  */
-import type { ProbesConfigInput } from '../functions/config/schema.js';
+import type { ProbesConfigInput } from '../../functions/config/schema.js';
 
 export const FLEET_REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 
