@@ -189,10 +189,12 @@ export class OAuthProbes extends Construct {
     }
     const maintenance = this.prepared.config.maintenance ?? [];
     if (maintenance.length > 0) {
+      // In config order, whichever shard a probe landed in: the rules read as probes.json does.
+      const byProbe = new Map(this.shards.flatMap((shard) => [...shard.alarmNames]));
       const alarmsByProbe = new Map<string, string[]>();
-      for (const shard of this.shards) {
-        for (const [probe, names] of shard.alarmNames)
-          alarmsByProbe.set(probe, [...(alarmsByProbe.get(probe) ?? []), ...names]);
+      for (const probe of this.prepared.probes) {
+        const names = byProbe.get(probe.name);
+        if (names) alarmsByProbe.set(probe.name, names);
       }
       new MaintenanceMuteRules(this, 'Maintenance', { windows: maintenance, alarmsByProbe });
     }

@@ -464,7 +464,7 @@ describe('topics', () => {
     home.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'platform-team@example.com',
-      FilterPolicy: { targets: ['platform-email'] },
+      FilterPolicy: { targets: ['platform-email', { exists: false }] },
     });
     home.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'https' }, 0);
     expect(JSON.stringify(home.toJSON())).not.toContain('events.pagerduty.com/integration');

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fleetConfig } from './fleet-config.js';
 import { BUDGETS, QUOTAS } from '../../functions/config/limits.js';
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
 import { addOAuthProbeStacks, type OAuthProbeApp } from '../../lib/app.js';
 import { type TemplateFigures, templateFigures } from '../../lib/template-check.js';
+import { fleetConfig } from './fleet-config.js';
 
 let built: OAuthProbeApp;
 let figures: TemplateFigures[];

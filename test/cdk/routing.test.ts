@@ -59,12 +59,12 @@ describe('chatbot target, recurring maintenance for all probes, legacy lists', (
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'https',
       Endpoint: 'https://hooks.example.com/oauth-probe',
-      FilterPolicy: { targets: ['ops', 'critical.https[0]'] },
+      FilterPolicy: { targets: ['ops', 'critical.https[0]', { exists: false }] },
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'team@example.com',
-      FilterPolicy: { targets: ['warning.emails[0]'] },
+      FilterPolicy: { targets: ['warning.emails[0]', { exists: false }] },
     });
     expect(count(template, 'AWS::SNS::Subscription')).toBe(3); // + the notifier on the alarm topic
   });

@@ -222,8 +222,8 @@ describe('a three-region, three-probe deployment', () => {
       .filter(([, p]) => p.Protocol === 'email')
       .map(([, p]) => [p.Endpoint, p.FilterPolicy]);
     expect(emails).toEqual([
-      ['ops@example.com', { targets: ['warning.emails[0]', 'critical.emails[0]'] }],
-      ['pager@example.com', { targets: ['critical.emails[1]'] }],
+      ['ops@example.com', { targets: ['warning.emails[0]', 'critical.emails[0]', { exists: false }] }],
+      ['pager@example.com', { targets: ['critical.emails[1]', { exists: false }] }],
     ]);
   });
 });

@@ -107,7 +107,7 @@ describe('fan-out to every native channel', () => {
     expect(pd).toMatchObject({
       routing_key: ROUTING_KEY,
       event_action: 'trigger',
-      dedup_key: 'oauth-probe/billing-api/critical',
+      dedup_key: 'oauth-probe/billing-api/critical/global',
       payload: {
         severity: 'critical',
         component: 'billing-api',
@@ -137,7 +137,7 @@ describe('fan-out to every native channel', () => {
       version: '1.0',
       source: 'custom',
       content: { textType: 'client-markdown' },
-      metadata: { threadId: 'oauth-probe/billing-api/critical' },
+      metadata: { threadId: 'oauth-probe/billing-api/critical/global' },
     });
     expect(typeof chat.content.title).toBe('string');
     expect(chat.content.description).toContain('invalid_client');
@@ -150,12 +150,12 @@ describe('fan-out to every native channel', () => {
     expect(byPath('/pagerduty')[0]!.body).toEqual({
       routing_key: ROUTING_KEY,
       event_action: 'resolve',
-      dedup_key: 'oauth-probe/billing-api/critical',
+      dedup_key: 'oauth-probe/billing-api/critical/global',
     });
     const slack = byPath('/slack')[0]!.body as { blocks: unknown[] };
     expect(slack.blocks).toHaveLength(1);
     const chat = JSON.parse(snsMock.commandCalls(PublishCommand)[0]!.args[0].input.Message!);
-    expect(chat.metadata.threadId).toBe('oauth-probe/billing-api/critical');
+    expect(chat.metadata.threadId).toBe('oauth-probe/billing-api/critical/global');
   });
 
   it('keeps Slack, Teams and PagerDuty within their limits for an oversized diagnosis', async () => {

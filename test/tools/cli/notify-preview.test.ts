@@ -35,7 +35,7 @@ describe('oauth-probe notify-preview', () => {
     ]);
 
     expect(stdout).toContain('"event_action": "resolve"');
-    expect(stdout).toContain('"dedup_key": "oauth-probe/billing-api/critical"');
+    expect(stdout).toContain('"dedup_key": "oauth-probe/billing-api/critical/global"');
   });
 
   it('exits 2 naming the probes when the probe is unknown', async () => {
