@@ -8,6 +8,7 @@ import { ConfigError } from '../../functions/config/load.js';
 import type { Command } from './command.js';
 import { costCommand } from './commands/cost.js';
 import { demoCommand } from './commands/demo.js';
+import { localCommand } from './commands/local.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
@@ -15,7 +16,14 @@ import { configUsageError } from './config.js';
 import { EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 
-export const COMMANDS: readonly Command[] = [runCommand, validateCommand, schemaCommand, costCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  validateCommand,
+  schemaCommand,
+  costCommand,
+  demoCommand,
+  localCommand,
+];
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -40,6 +48,7 @@ Options:
 
 Examples:
   npx oauth-probe demo                                   # local authorization server + API, failures diagnosed live
+  npx oauth-probe local                                  # local servers to probe, with a ready probes.json (until Ctrl-C)
   npx oauth-probe validate --config probes.json
   npx oauth-probe run --config probes.json --secrets local-secrets.json
   npx oauth-probe cost --config probes.json
