@@ -21,7 +21,10 @@ try {
   ) {
     throw new ConfigError([{ path: '-c probeMemoryMb', message: 'must be a whole number of MB from 128 to 10240' }]);
   }
-  const config = await loadConfigFile(configPath);
+  // Errors here name the CDK context key, not the CLI's --config flag.
+  const config = await loadConfigFile(configPath, {
+    chooseWith: '-c config=FILE (npx cdk synth -c config=probes.json)',
+  });
   const baseDir = dirname(configPath);
   const probes = resolveForDeployment(config, baseDir, configPath);
   buildOAuthProbeApp(app, config, { baseDir, probes, probeMemoryMb });

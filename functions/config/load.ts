@@ -169,8 +169,14 @@ function deploymentProblems(config: ProbesConfig): ConfigProblem[] {
   return problems;
 }
 
+/** How the caller's user chooses another config file: the CLI's flag, or the CDK context key in `cdk synth`. */
+export interface ConfigFileOptions {
+  /** @default '--config FILE' (the CLI); bin/app.ts passes '-c config=FILE' */
+  chooseWith?: string;
+}
+
 /** Reads and validates a probes.json file. Throws `ConfigError` listing every problem. */
-export async function loadConfigFile(path: string): Promise<ProbesConfig> {
+export async function loadConfigFile(path: string, options: ConfigFileOptions = {}): Promise<ProbesConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -178,7 +184,7 @@ export async function loadConfigFile(path: string): Promise<ProbesConfig> {
     const code = errorCode(error);
     const message =
       code === 'ENOENT'
-        ? 'file not found: check the path, or pass --config FILE'
+        ? `file not found: check the path, or pass ${options.chooseWith ?? '--config FILE'}`
         : `cannot read the file (${code ?? 'unknown error'})`;
     throw new ConfigError([{ path: '(root)', message }], path);
   }

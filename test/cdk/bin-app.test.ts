@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from './helpers.js';
 function runApp(config: unknown, context: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'oauth-probe-bin-'));
   const path = join(dir, 'probes.json');
-  writeFileSync(path, JSON.stringify(config));
+  if (config !== undefined) writeFileSync(path, JSON.stringify(config));
   return spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
@@ -72,5 +72,14 @@ describe('bin/app.ts', () => {
 
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('-c probeMemoryMb: must be a whole number of MB from 128 to 10240');
+  });
+
+  it('names the CDK context key, not the CLI flag, when the config file is missing', () => {
+    const result = runApp(undefined);
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('file not found: check the path, or pass -c config=FILE');
+    expect(result.stderr).not.toContain('--config');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });
