@@ -30,7 +30,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the probes once from here and report where each one broke',
   options,
-  help: `Usage: oauth-probe run [--config probes.json] [--secrets FILE] [--probe NAME]... [--json] [--verbose]
+  help: `Usage: oauth-probe run [--config probes.json] [--secrets FILE] [--probe NAME]... [--json] [--verbose] [--concurrency N]
 
 Runs every probe (or those named with --probe) once from this machine: token endpoint, token
 validation, protected API. Prints one line per probe; for anything not passing, the stage, step,
