@@ -56,6 +56,7 @@ export function buildOAuthProbeApp(app: App, config: ProbesConfig, options: Buil
       namespace: deployment.namespace,
       globalFailureRegions: deployment.globalFailureRegions,
       metricsTransport: deployment.metricsTransport,
+      metricsProfile: deployment.metricsProfile,
       probes: probes.filter((p) => p.regions.includes(region)),
       home: isHome ? { allProbes: probes, notifications: config.notifications } : undefined,
       entries: options.entries,

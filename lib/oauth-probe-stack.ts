@@ -15,10 +15,12 @@ import { DEFAULT_METRICS_TRANSPORT, type MetricsTransport } from '../functions/c
 import type { ResolvedProbe } from '../functions/config/resolve.js';
 import type { ProbesConfig } from '../functions/config/schema.js';
 import {
+  DEFAULT_METRICS_PROFILE,
   hasGlobalAlarm,
   localSecretId,
   METRIC_PUBLISH_FAILED_EVENT,
   METRIC_PUBLISH_FAILURES_METRIC,
+  type MetricsProfile,
   NOTIFIER_ENV,
   PROBE_ENV,
 } from '../functions/contract/index.js';
@@ -26,6 +28,7 @@ import { LAMBDA_ENTRIES, type LambdaRole } from './bundling.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { FunctionWithLogGroup } from './constructs/function-with-log-group.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
+import { forwardToNotificationTopic, NotifierDelivery } from './constructs/notifier-delivery.js';
 import { GlobalProbeAlarm, RegionalProbeAlarms } from './constructs/probe-alarms.js';
 import { ProbeDashboard } from './constructs/probe-dashboard.js';
 import { ProbeSchedule } from './constructs/probe-schedule.js';
@@ -48,6 +51,8 @@ export interface OAuthProbeStackProps extends StackProps {
   globalFailureRegions: number;
   /** `metrics.transport`: how the probe function publishes its regional metrics. @default putMetricData */
   metricsTransport?: MetricsTransport;
+  /** `metrics.profile`: which series the probe function publishes, and so what alarms and graphs read. @default full */
+  metricsProfile?: MetricsProfile;
   /** The probes that run from this region (may be empty for a home region that runs none). */
   probes: ResolvedProbe[];
   /** Present on the home stack only: every probe, for the dashboard and the global alarms. */
@@ -67,6 +72,8 @@ export class OAuthProbeStack extends Stack {
   readonly alarmTopic: AlarmTopic;
   readonly probeFunction?: FunctionWithLogGroup;
   readonly notifierFunction: FunctionWithLogGroup;
+  /** The notifier's retries, dead-letter queue and the alarms on both. */
+  readonly notifierDelivery: NotifierDelivery;
   readonly notificationTopic?: NotificationTopic;
   readonly dashboard?: ProbeDashboard;
 
@@ -81,6 +88,7 @@ export class OAuthProbeStack extends Stack {
     if (props.probes.length > 0) {
       this.probeFunction = this.buildProbeFunction(props, entries.probe);
     }
+    this.notifierDelivery = new NotifierDelivery(this, 'NotifierDelivery', { homeRegion });
     this.notifierFunction = this.buildNotifier(props, entries.notifier);
 
     if (props.home) {
@@ -88,10 +96,12 @@ export class OAuthProbeStack extends Stack {
         notifications: props.home.notifications,
       });
       new CfnOutput(this, 'NotificationTopicArn', { value: this.notificationTopic.topic.topicArn });
+      forwardToNotificationTopic(this, this.notificationTopic, homeRegion);
       this.dashboard = new ProbeDashboard(this, 'Dashboard', {
         probes: props.home.allProbes,
         namespace,
         globalFailureRegions: props.globalFailureRegions,
+        profile: props.metricsProfile,
       });
       new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl(homeRegion) });
       for (const probe of props.home.allProbes) {
@@ -104,6 +114,8 @@ export class OAuthProbeStack extends Stack {
         });
       }
     }
+    // Straight to the notification topic (home) or forwarded to it (elsewhere): never through the notifier.
+    this.notifierDelivery.watch(this.notifierFunction, this.notificationTopic?.topic);
   }
 
   private buildProbeFunction(props: OAuthProbeStackProps, entry: string): FunctionWithLogGroup {
@@ -122,6 +134,7 @@ export class OAuthProbeStack extends Stack {
         [PROBE_ENV.deadlineMarginMs]: String(DEADLINE_MARGIN_MS),
         [PROBE_ENV.secretCacheTtlSec]: String(SECRET_CACHE_TTL_SEC),
         [PROBE_ENV.metricsTransport]: props.metricsTransport ?? DEFAULT_METRICS_TRANSPORT,
+        [PROBE_ENV.metricsProfile]: props.metricsProfile ?? DEFAULT_METRICS_PROFILE,
         // The function publishes the Success copy for exactly the probes that get a global alarm above.
         [PROBE_ENV.globalFailureRegions]: String(props.globalFailureRegions),
       },
@@ -180,7 +193,12 @@ export class OAuthProbeStack extends Stack {
 
     for (const probe of probes) {
       new ProbeSchedule(this, `Schedule-${probe.name}`, { probe, fn, role: schedulerRole });
-      new RegionalProbeAlarms(this, `Alarms-${probe.name}`, { probe, namespace, topic: this.alarmTopic.topic });
+      new RegionalProbeAlarms(this, `Alarms-${probe.name}`, {
+        probe,
+        namespace,
+        topic: this.alarmTopic.topic,
+        profile: props.metricsProfile,
+      });
     }
 
     // PutMetricData (and an EMF line that cannot be written) cannot count its own failures: the log
@@ -214,6 +232,8 @@ export class OAuthProbeStack extends Stack {
       timeout: Duration.seconds(30),
       logRetention: props.logRetention,
       environment,
+      // Retried, then dead-lettered: a failed Publish must not lose the page (notifier-delivery.ts).
+      ...this.notifierDelivery.asyncInvoke,
     });
     new CfnOutput(this, 'NotifierFunctionName', { value: fn.functionName });
     this.alarmTopic.topic.addSubscription(new subscriptions.LambdaSubscription(fn));
@@ -229,10 +249,15 @@ export class OAuthProbeStack extends Stack {
       );
     }
     role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'ReadProbeMetrics', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        sid: 'ReadProbeMetrics',
+        // ListMetrics: the global alarm's regions when its trigger does not name them.
+        actions: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+        resources: ['*'],
+      }),
     );
     acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', [
-      'cloudwatch:GetMetricData supports no resource-level permissions (and no namespace condition);',
+      'cloudwatch:GetMetricData and ListMetrics support no resource-level permissions (and no namespace condition);',
       'the notifier only reads the recent probe metrics it quotes in a notification.',
     ]);
     role.addToPolicy(

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { DEFAULT_METRICS_PROFILE, type MetricsProfile } from '../contract/metric-catalogue.js';
 import {
   DEFAULT_GLOBAL_FAILURE_REGIONS,
   DEFAULT_METRICS_TRANSPORT,
@@ -70,19 +71,24 @@ export interface DeploymentSettings {
   regions: string[];
   namespace: string;
   globalFailureRegions: number;
-  /** `metrics.transport`. */
+  /** `metrics.transport`; when not set, `emf` under the lean profile, else `putMetricData`. */
   metricsTransport: MetricsTransport;
+  /** `metrics.profile`. @default full */
+  metricsProfile: MetricsProfile;
 }
 
 /** Top-level deployment settings with their defaults; `regions` is every region any probe runs from. */
 export function resolveDeployment(config: ProbesConfig): DeploymentSettings {
   const regions = [...new Set(resolveProbes(config).flatMap((p) => p.regions))];
+  // Lean is the cheapest way to keep every alarm: its transport defaults to EMF (no API call per run).
+  const profile = config.metrics?.profile ?? DEFAULT_METRICS_PROFILE;
   return {
     homeRegion: config.homeRegion ?? config.regions?.[0] ?? regions[0] ?? DEFAULT_REGIONS[0]!,
     regions,
     namespace: config.namespace ?? DEFAULT_NAMESPACE,
     globalFailureRegions: config.globalFailureRegions ?? DEFAULT_GLOBAL_FAILURE_REGIONS,
-    metricsTransport: config.metrics?.transport ?? DEFAULT_METRICS_TRANSPORT,
+    metricsTransport: config.metrics?.transport ?? (profile === 'lean' ? 'emf' : DEFAULT_METRICS_TRANSPORT),
+    metricsProfile: profile,
   };
 }
 

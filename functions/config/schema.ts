@@ -7,6 +7,7 @@
  * `probes.json` never needs to open the source.
  */
 import * as z from 'zod';
+import { METRICS_PROFILES } from '../contract/metric-catalogue.js';
 
 import {
   CLIENT_AUTH_METHODS,
@@ -27,10 +28,16 @@ const probeName = z
   })
   .describe('Unique name of the probe; used as the CloudWatch `Probe` dimension and in alarm names.');
 
+/** The exchanges the probe names itself: a step of that name would be published as them (TokenLatency). */
+export const RESERVED_STEP_NAMES = ['token', 'jwks', 'discovery'] as const;
+
 const stepName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
     message: 'use 1-64 letters, digits, ".", "-" or "_" (it becomes a metric dimension)',
+  })
+  .refine((name) => !(RESERVED_STEP_NAMES as readonly string[]).includes(name.toLowerCase()), {
+    message: `"token", "jwks" and "discovery" are the probe's own exchanges: choose another step name`,
   })
   .describe('Name of the step, unique within the probe; used as the `Step` metric dimension.');
 
@@ -43,6 +50,26 @@ const httpsOrHttpUrl = (what: string) =>
 const templatedUrl = z.string().refine((value) => isHttpUrl(value.replace(/\{\{\s*[\w.-]+\s*\}\}/g, 'x')), {
   message: 'must be an absolute http(s) URL; {{name}} placeholders are allowed',
 });
+
+/** RFC 9110 §5.1 field-name = token; values without CR, LF, NUL or other controls (header injection). */
+const headerRecord = z.record(
+  z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, {
+    message: "a header name is an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~ only (no spaces, CR or LF)",
+  }),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters a header value must not carry
+  z.string().regex(/^[^\u0000-\u0008\u000a-\u001f\u007f]*$/, {
+    message: 'a header value must not contain CR, LF or other control characters',
+  }),
+);
+
+/** Form parameters the probe sets itself: tokenParams cannot override them. */
+export const RESERVED_TOKEN_PARAMS = [
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'client_assertion_type',
+] as const;
 
 const positiveMs = (what: string) => z.number().int().positive().max(900_000).describe(what);
 
@@ -62,7 +89,11 @@ export const jsonPathAssertionSchema = z
     path: z.string().min(1).describe('Dot/bracket path into the JSON response, e.g. "data[0].id" or "$.items.length".'),
     equals: z.unknown().optional().describe('The value at `path` must deep-equal this JSON value.'),
     exists: z.boolean().optional().describe('true: the path must resolve; false: it must not.'),
-    matches: z.string().optional().describe('The value at `path`, as a string, must match this regular expression.'),
+    matches: z
+      .string()
+      .refine(isValidRegex, { message: 'is not a valid JavaScript regular expression' })
+      .optional()
+      .describe('The value at `path`, as a string, must match this regular expression.'),
   })
   .strict();
 
@@ -88,8 +119,7 @@ export const stepSchema = z
       .object({
         method: z.enum(HTTP_METHODS).default('GET').describe('@default "GET"'),
         url: templatedUrl.describe('URL of the protected API; {{name}} placeholders take values extracted earlier.'),
-        headers: z
-          .record(z.string(), z.string())
+        headers: headerRecord
           .optional()
           .describe('Extra request headers ({{name}} placeholders allowed). Authorization is set by the probe.'),
         body: z
@@ -277,7 +307,12 @@ export const probeSchema = z
       .optional()
       .describe('Scopes to request: a space-separated string or an array. Entra ID: "api://<app>/.default".'),
     tokenParams: z
-      .record(z.string(), z.string())
+      .record(
+        z.string().refine((name) => !(RESERVED_TOKEN_PARAMS as readonly string[]).includes(name), {
+          message: `the probe sets ${RESERVED_TOKEN_PARAMS.join(', ')} itself: remove it from tokenParams`,
+        }),
+        z.string(),
+      )
       .optional()
       .describe(
         'Extra token request form parameters, e.g. Auth0 { "audience": "..." } or RFC 8707 { "resource": "..." }.',
@@ -413,7 +448,13 @@ export const configSchema = z
           .enum(METRICS_TRANSPORTS)
           .optional()
           .describe(
-            'How each run\'s metrics reach CloudWatch in its own region: "putMetricData" (one API call per run) or "emf" (one Embedded Metric Format line in the function\'s log, extracted by CloudWatch Logs: no API fee, log ingestion instead). Same metric names, units and dimensions either way; the Success copy for the global alarm always goes to the home region by PutMetricData from other regions. @default "putMetricData"',
+            'How each run\'s metrics reach CloudWatch in its own region: "putMetricData" (one API call per run) or "emf" (one Embedded Metric Format line in the function\'s log, extracted by CloudWatch Logs: no API fee, log ingestion instead). Same metric names, units and dimensions either way; the Success copy for the global alarm always goes to the home region by PutMetricData from other regions. @default "putMetricData"; "emf" with profile "lean"',
+          ),
+        profile: z
+          .enum(METRICS_PROFILES)
+          .optional()
+          .describe(
+            'Which metric series are published: "full" (every metric: alarms and the dashboard\'s latency and lifetime graphs) or "lean" (only what the alarms read, with the fewest series: Success every run; Degraded and Failures only when nonzero; the days-left gauges only while below alarms.expiryDaysThreshold; no latency series: the latency alarm counts degraded runs). Every alarm keeps its signal. @default "full"',
           ),
       })
       .strict()
@@ -460,6 +501,15 @@ export type JsonPathAssertion = z.output<typeof jsonPathAssertionSchema>;
 export type TokenConfig = z.output<typeof tokenSchema>;
 export type JwtValidationConfig = z.output<typeof jwtValidationSchema>;
 export type AlarmSettings = z.output<typeof alarmSettingsSchema>;
+
+function isValidRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isHttpUrl(value: string): boolean {
   try {

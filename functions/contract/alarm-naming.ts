@@ -60,3 +60,19 @@ export function parseAlarmName(name: string): AlarmIdentity | undefined {
 export function alarmSeverity(kind: AlarmKind): 'warning' | 'critical' {
   return kind === 'global' || kind === 'security' ? 'critical' : 'warning';
 }
+
+/** The two alarms that watch the notifier itself (they go straight to the notification topic). */
+export const NOTIFIER_ALARMS = {
+  /** The notifier function failed (a Publish that failed, a crash): Lambda retries, people should know. */
+  errors: 'Errors',
+  /** An alarm notification spent its retries and sits in the notifier's dead-letter queue. */
+  deadLetters: 'DeadLetters',
+} as const;
+
+/** `OAuthProbe-Notifier-eu-west-1-Errors`: not a probe alarm, so `parseAlarmName` ignores it. */
+export function notifierAlarmName(region: string, which: keyof typeof NOTIFIER_ALARMS): string {
+  return `${ALARM_PREFIX}-Notifier-${region}-${NOTIFIER_ALARMS[which]}`;
+}
+
+/** `event` of the notifier's log line saying a notification left (`oauth-probe alert-test` waits for it). */
+export const NOTIFICATION_PUBLISHED_EVENT = 'notification_published';

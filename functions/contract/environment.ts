@@ -36,6 +36,8 @@ export const PROBE_ENV = {
   secretCacheTtlSec: 'SECRET_CACHE_TTL_SEC',
   /** `putMetricData` or `emf` (config `metrics.transport`). @default putMetricData */
   metricsTransport: 'METRICS_TRANSPORT',
+  /** `full` or `lean` (config `metrics.profile`): which series are published. @default full */
+  metricsProfile: 'METRICS_PROFILE',
   /**
    * Regions a probe must fail from at once to page (config `globalFailureRegions`): the Success copy for
    * the global alarm is published only for a probe with at least this many regions. @default 2

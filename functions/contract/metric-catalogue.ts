@@ -22,13 +22,33 @@ export const SECURITY_FINDING_CODE = 'accepts_invalid_token';
 /** Slow gauges are published in the first run of each block of this many hours (UTC), or when low. */
 export const GAUGE_INTERVAL_HOURS = 6;
 
-export type Cadence = 'every_run' | 'when_nonzero' | 'gauge_interval';
+/**
+ * When a metric is published: every run; only in a run where it is nonzero; in the first run of each
+ * GAUGE_INTERVAL_HOURS block or while below the expiry threshold (`gauge_interval`); only while below
+ * the expiry threshold (`when_low`).
+ */
+export type Cadence = 'every_run' | 'when_nonzero' | 'gauge_interval' | 'when_low';
+
+/**
+ * `metrics.profile`: which series the probe function publishes.
+ * - `full` (default): every metric of the catalogue, for alarms and for the dashboard's graphs.
+ * - `lean`: only what an alarm reads, with the fewest series: Success (availability, stopped, SLO
+ *   burn-rate and global alarms), Degraded (the latency alarm counts degraded runs instead of reading
+ *   p95 latency series), Failures by Code (diagnosis; no series while healthy) and the days-left gauges
+ *   only while below the expiry threshold. No latency series, no token lifetime: while healthy, one
+ *   custom series per probe-region (plus the Success copy for the global alarm).
+ */
+export const METRICS_PROFILES = ['full', 'lean'] as const;
+export type MetricsProfile = (typeof METRICS_PROFILES)[number];
+export const DEFAULT_METRICS_PROFILE: MetricsProfile = 'full';
 
 export interface MetricDefinition {
   name: string;
   unit: 'Count' | 'Milliseconds' | 'Seconds' | 'None';
   dimensions: readonly string[];
   cadence: Cadence;
+  /** Cadence under the `lean` profile; null: not published under `lean`. */
+  leanCadence: Cadence | null;
   description: string;
 }
 
@@ -38,6 +58,7 @@ export const METRICS = {
     unit: 'Count',
     dimensions: [DIMENSION_PROBE],
     cadence: 'every_run',
+    leanCadence: 'every_run',
     description:
       '1 when the run passed or was degraded, 0 when it failed. Average = availability; missing = probe not running.',
   },
@@ -46,6 +67,7 @@ export const METRICS = {
     unit: 'Count',
     dimensions: [DIMENSION_PROBE],
     cadence: 'when_nonzero',
+    leanCadence: 'when_nonzero',
     description: '1 for a degraded run (slower than degradedMs); not published otherwise. Sum = degraded runs.',
   },
   failures: {
@@ -53,6 +75,7 @@ export const METRICS = {
     unit: 'Count',
     dimensions: [DIMENSION_PROBE, DIMENSION_CODE],
     cadence: 'when_nonzero',
+    leanCadence: 'when_nonzero',
     description: '1 per failed run, by result code (invalid_client, timeout, ...); not published while healthy.',
   },
   tokenLatency: {
@@ -60,6 +83,7 @@ export const METRICS = {
     unit: 'Milliseconds',
     dimensions: [DIMENSION_PROBE],
     cadence: 'every_run',
+    leanCadence: null,
     description: 'Total time of the token request (DNS, connect, TLS, server, body), when a response came back.',
   },
   stepLatency: {
@@ -67,6 +91,7 @@ export const METRICS = {
     unit: 'Milliseconds',
     dimensions: [DIMENSION_PROBE, DIMENSION_STEP],
     cadence: 'every_run',
+    leanCadence: null,
     description: 'Total time of each API step that got a response.',
   },
   totalLatency: {
@@ -74,6 +99,7 @@ export const METRICS = {
     unit: 'Milliseconds',
     dimensions: [DIMENSION_PROBE],
     cadence: 'every_run',
+    leanCadence: null,
     description: 'Wall time of the whole run, credentials to last step.',
   },
   certificateDaysLeft: {
@@ -81,6 +107,7 @@ export const METRICS = {
     unit: 'None',
     dimensions: [DIMENSION_PROBE],
     cadence: 'gauge_interval',
+    leanCadence: 'when_low',
     description: 'Fewest days left on any TLS peer certificate seen in the run (token endpoint, API).',
   },
   credentialDaysLeft: {
@@ -88,6 +115,7 @@ export const METRICS = {
     unit: 'None',
     dimensions: [DIMENSION_PROBE],
     cadence: 'gauge_interval',
+    leanCadence: 'when_low',
     description: "Days left on the client credential: the secret's expires_at or the client certificate's notAfter.",
   },
   tokenLifetime: {
@@ -95,6 +123,7 @@ export const METRICS = {
     unit: 'Seconds',
     dimensions: [DIMENSION_PROBE],
     cadence: 'gauge_interval',
+    leanCadence: null,
     description: 'expires_in of the issued access token.',
   },
   regionalSuccess: {
@@ -102,10 +131,21 @@ export const METRICS = {
     unit: 'Count',
     dimensions: [DIMENSION_PROBE, DIMENSION_REGION],
     cadence: 'every_run',
+    leanCadence: 'every_run',
     description:
       'Copy of Success sent to the home region with a Region dimension, for the multi-region (global) alarm; published only for a probe that has one (hasGlobalAlarm).',
   },
 } as const satisfies Record<string, MetricDefinition>;
+
+/** The cadence of `metric` under `profile`; null when the profile does not publish it. */
+export function cadenceIn(metric: MetricDefinition, profile: MetricsProfile): Cadence | null {
+  return profile === 'lean' ? metric.leanCadence : metric.cadence;
+}
+
+/** True when `profile` publishes `metric` (in some runs). */
+export function publishes(profile: MetricsProfile, metric: MetricDefinition): boolean {
+  return cadenceIn(metric, profile) !== null;
+}
 
 /**
  * True when a probe runs from enough regions for the global alarm (home region): then, and only then,

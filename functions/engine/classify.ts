@@ -81,7 +81,9 @@ export function classifyTransport(error: unknown): TransportClassification {
   const pick = (set: Set<string>) => codes.find((c) => set.has(c));
   const dns = pick(DNS_CODES);
   if (dns) return { code: 'dns_failure', detail: `the host name did not resolve (${dns})`, errorCode: dns };
-  const tls = pick(TLS_CODES) ?? codes.find((c) => c.startsWith('ERR_SSL_') || c.startsWith('ERR_TLS_'));
+  const tls =
+    pick(TLS_CODES) ??
+    codes.find((c) => c.startsWith('ERR_SSL_') || c.startsWith('ERR_TLS_') || c.startsWith('ERR_OSSL_'));
   if (tls) return { code: 'tls_error', detail: `TLS handshake failed (${tls})`, errorCode: tls };
   const timeout = pick(TIMEOUT_CODES);
   if (timeout) return { code: 'timeout', detail: `timed out (${timeout})`, errorCode: timeout };
@@ -171,12 +173,12 @@ export function classifyTokenResponse(
     if (json) return null;
     return { code: 'malformed_response', bodyKind: bodyKind(body, headers['content-type']) };
   }
-  if (oauth) {
-    const code = (TOKEN_ERROR_CODES as readonly string[]).includes(oauth.error)
-      ? (oauth.error as TokenErrorCode)
-      : 'oauth_error';
-    return { code, oauth };
+  const rfcError = oauth && (TOKEN_ERROR_CODES as readonly string[]).includes(oauth.error);
+  // A 404/405 means a wrong path whatever the body says: a framework's {"error":"not_found"} is not OAuth.
+  if ((status === 404 || status === 405) && oauth && !rfcError) {
+    return { code: 'unexpected_status', oauth, bodyKind: 'json' };
   }
+  if (oauth) return { code: rfcError ? (oauth.error as TokenErrorCode) : 'oauth_error', oauth };
   const kind = bodyKind(body, headers['content-type']);
   if (kind === 'html' || kind === 'text') return { code: 'malformed_response', bodyKind: kind };
   return { code: 'unexpected_status', bodyKind: kind };

@@ -48,6 +48,8 @@ export const CODES_BY_STAGE = {
   ],
   token_validation: [
     'missing_access_token',
+    // RFC 6750 §2.1: the access_token has characters a bearer token cannot carry (CR, LF, non-ASCII).
+    'malformed_access_token',
     'unsupported_token_type',
     'invalid_expires_in',
     'scope_not_granted',

@@ -10,10 +10,11 @@ import { authorizationHeaders, isDpopRefusal, usesDpop } from './dpop.js';
 import { ProbeFailure } from './failure.js';
 import type { HttpResponse } from './http.js';
 import { JsonPathError, jsonEquals, resolvePath } from './json-path.js';
-import { oneLine } from './redact.js';
+import { oneLine, showValue } from './redact.js';
 import { checkRejects, type StepRequest } from './rejects.js';
+import { headerProblem } from './request-check.js';
 import type { Exchange } from './result.js';
-import { fill, fillJson, fillUrl, stringifyExtracted, TemplateError } from './template.js';
+import { fill, fillJson, fillUrl, stringifyExtracted, TemplateError, TemplateValueError } from './template.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
@@ -43,6 +44,10 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     headers = Object.fromEntries(
       Object.entries(step.request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), fill(v, vars)]),
     );
+    for (const [name, value] of Object.entries(headers)) {
+      const problem = headerProblem(name, value);
+      if (problem) throw new TemplateValueError(`${problem}, from an extracted value`);
+    }
     const raw = step.request.body;
     if (raw !== undefined) {
       if (typeof raw === 'string') body = fill(raw, vars);
@@ -52,7 +57,9 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
       }
     }
   } catch (error) {
-    if (error instanceof TemplateError) throw assertion(`step "${step.name}": ${error.message}`, error.message);
+    if (error instanceof TemplateError || error instanceof TemplateValueError) {
+      throw assertion(`step "${step.name}": ${error.message}`, error.message);
+    }
     throw error;
   }
   headers.accept ??= 'application/json';
@@ -79,7 +86,17 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     const location = response.headers.location;
     if (!step.request.followRedirects || !REDIRECTS.has(response.status) || !location) break;
     if (expectedStatuses(step).includes(response.status)) break;
-    const next = new URL(location, url);
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new ProbeFailure(
+        'api',
+        'unexpected_status',
+        `${target}: ${response.status} redirect with an invalid Location not followed`,
+        { step: step.name, target, exchange, httpStatus: response.status, detail: 'a redirect to an invalid Location' },
+      );
+    }
     if (next.origin !== new URL(url).origin) {
       throw new ProbeFailure(
         'api',
@@ -183,7 +200,12 @@ function checkJsonExpectations(
       const detail = `extract "${name}": nothing at path ${path}`;
       throw assertion(`${target}: ${detail}`, detail);
     }
-    vars[name] = stringifyExtracted(resolved.value);
+    try {
+      vars[name] = stringifyExtracted(resolved.value);
+    } catch {
+      const detail = `extract "${name}": the value at path ${path} is too deeply nested to use`;
+      throw assertion(`${target}: ${detail}`, detail);
+    }
   }
 }
 
@@ -206,7 +228,7 @@ export function checkJson(
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  const shown = (v: unknown) => quote(JSON.stringify(v) ?? 'undefined', 100);
+  const shown = (v: unknown) => quote(showValue(v, 400), 100);
   if (check.exists === true && !resolved.found) return `path ${check.path} does not exist`;
   if (check.exists === false && resolved.found)
     return `path ${check.path} exists (${shown(resolved.value)}), expected absent`;
@@ -218,7 +240,7 @@ export function checkJson(
   }
   if (check.matches !== undefined) {
     if (!resolved.found) return `path ${check.path} does not exist, expected to match /${check.matches}/`;
-    const text = typeof resolved.value === 'string' ? resolved.value : JSON.stringify(resolved.value);
+    const text = typeof resolved.value === 'string' ? resolved.value : showValue(resolved.value, 10_000);
     let pattern: RegExp;
     try {
       pattern = new RegExp(check.matches);

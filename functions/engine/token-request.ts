@@ -2,6 +2,7 @@
  * The token request (RFC 6749 §4.4) and the classification of its failures (§5.2).
  */
 
+import { RESERVED_TOKEN_PARAMS } from '../config/schema.js';
 import { classifyTokenResponse, retryAfterSeconds } from './classify.js';
 import { authenticateClient, formEncode } from './client-auth.js';
 import type { RunContext } from './context.js';
@@ -24,7 +25,7 @@ export function scopeParam(scope: string | string[] | undefined): string | undef
 }
 
 /** Form parameters that the probe sets itself; tokenParams cannot override them. */
-const RESERVED = new Set(['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type']);
+const RESERVED = new Set<string>(RESERVED_TOKEN_PARAMS);
 
 export async function requestToken(ctx: RunContext, tokenUrl: string, secret: ClientSecret): Promise<TokenResponse> {
   const { probe } = ctx;
@@ -33,8 +34,7 @@ export async function requestToken(ctx: RunContext, tokenUrl: string, secret: Cl
   /** Client authentication and, for DPoP, a proof: both fresh for every attempt (RFC 7523 §3 jti, RFC 9449 jti). */
   const prepare = async (nonce?: string) => {
     const auth = await authenticateClient(method, secret, tokenUrl, ctx.deps.clock);
-    ctx.redactor.add(auth.assertion);
-    ctx.redactor.add(auth.headers.authorization);
+    for (const value of auth.secrets) ctx.redactor.add(value);
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scope) form.set('scope', scope);
     for (const [name, value] of Object.entries(probe.tokenParams ?? {})) {
@@ -99,7 +99,9 @@ export async function requestToken(ctx: RunContext, tokenUrl: string, secret: Cl
   let message = `token endpoint answered ${response.status}`;
   if (oauth) {
     message += ` ${ctx.quote(oauth.error, 60)}`;
-    if (oauth.error_description) message += `: ${ctx.quote(String(oauth.error_description))}`;
+    const description = oauth.error_description;
+    if (description)
+      message += `: ${typeof description === 'string' ? ctx.quote(description) : '(error_description is not a string)'}`;
   } else if (bodyKind && bodyKind !== 'json') {
     message += bodyKind === 'empty' ? ' with an empty body' : ` with a ${bodyKind} body, not JSON`;
   } else if (bodyKind === 'json') {

@@ -38,7 +38,8 @@ export interface SecretLookup {
  * Failures are thrown as `CredentialsError` with a credentials-stage code.
  */
 export interface SecretSource {
-  get(secretId: string, options?: { bypassCache?: boolean }): Promise<SecretLookup>;
+  /** `signal` fires at the run's deadline: a source that does I/O aborts it then. */
+  get(secretId: string, options?: { bypassCache?: boolean; signal?: AbortSignal }): Promise<SecretLookup>;
 }
 
 export type CredentialsErrorCode =

@@ -1,8 +1,9 @@
 /**
  * Every Lambda function of oauth-probe, with the settings we never want to repeat or forget (after
  * Powertools' `FunctionWithLogGroup`): nodejs24.x on arm64, local esbuild bundling from the shared
- * BUNDLE_SETTINGS, an explicit log group with a retention, its own role without managed policies,
- * no async retries and a short maximum event age.
+ * BUNDLE_SETTINGS, an explicit log group with a retention, its own role without managed policies, and
+ * by default no async retries and a short maximum event age (right for a probe run; the notifier
+ * overrides both and adds an on-failure destination, see notifier-delivery.ts).
  */
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';

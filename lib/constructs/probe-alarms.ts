@@ -3,8 +3,10 @@
  * in the home region. Names come from the one naming function (`alarmName`), actions are wired by
  * `notifySns` (ALARM and OK).
  *
- * Missing data: only the Stopped alarm breaches on it. Every other alarm treats a missing datapoint as
- * "nothing to say", so a probe that stops running raises exactly one alarm, the one that says so.
+ * Missing data: only the Stopped alarm owns silence (missing = breaching). Every other alarm ignores a
+ * missing datapoint and keeps its state: a failing probe that stops reporting stays in ALARM (no false
+ * "[OK] recovered") and a passing one stays OK, while the Stopped alarm says that runs are missing.
+ * The state machine is in docs/runtime.md ("Alarm states").
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -13,16 +15,18 @@ import { Construct } from 'constructs';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
 import {
   alarmName,
+  DEFAULT_METRICS_PROFILE,
   DIMENSION_CODE,
   DIMENSION_PROBE,
   DIMENSION_REGION,
   DIMENSION_STEP,
   GAUGE_INTERVAL_HOURS,
   METRICS,
+  type MetricsProfile,
   SECURITY_FINDING_CODE,
 } from '../../functions/contract/index.js';
 import { alarmDescription } from '../alarm-description.js';
-import { LATENCY_PERIOD, runPeriod } from '../periods.js';
+import { LATENCY_PERIOD, runPeriod, scheduleIntervalMinutes } from '../periods.js';
 import { notifySns } from './alarm-topic.js';
 
 /** Days-left value given to a gauge with no datapoint in the period, so MIN() ignores it. */
@@ -97,6 +101,20 @@ export interface RegionalProbeAlarmsProps {
   namespace: string;
   /** ALARM and OK actions go here. */
   topic: sns.ITopic;
+  /** `metrics.profile`: the alarms read only series it publishes. @default full */
+  profile?: MetricsProfile;
+}
+
+/**
+ * Degraded runs in one LATENCY_PERIOD that put the p95 above degradedMs: more than 5 % of the runs the
+ * schedule makes in the period (nearest rank), at least 1. The lean profile's latency alarm counts these
+ * instead of reading p95 latency series it does not publish: the same question, "is p95 above the
+ * threshold?", asked of the verdicts the engine already gave (a run is degraded when the token request
+ * or a step took longer than its degradedMs).
+ */
+export function degradedRunsForP95(schedule: string): number {
+  const runs = Math.max(1, Math.floor(LATENCY_PERIOD.toMinutes() / scheduleIntervalMinutes(schedule)));
+  return runs - Math.ceil(0.95 * runs) + 1;
 }
 
 export class RegionalProbeAlarms extends Construct {
@@ -110,6 +128,7 @@ export class RegionalProbeAlarms extends Construct {
   constructor(scope: Construct, id: string, props: RegionalProbeAlarmsProps) {
     super(scope, id);
     const { probe, namespace, topic } = props;
+    const lean = (props.profile ?? DEFAULT_METRICS_PROFILE) === 'lean';
     const region = Stack.of(this).region;
     const period = runPeriod(probe.schedule);
     const a = probe.alarms;
@@ -128,11 +147,28 @@ export class RegionalProbeAlarms extends Construct {
       threshold: 1,
       evaluationPeriods: a.evaluationPeriods,
       datapointsToAlarm: a.datapointsToAlarm,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
 
     const targets = latencyTargets(probe, namespace, region);
-    if (targets.length > 0) {
+    if (targets.length > 0 && lean) {
+      const degradedRuns = degradedRunsForP95(probe.schedule);
+      this.latency = new cloudwatch.Alarm(this, 'Latency', {
+        alarmName: alarmName({ probe: probe.name, kind: 'latency', region }),
+        alarmDescription: describe(
+          `${degradedRuns} or more degraded runs in 5 minutes (p95 latency of ${targets.map((t) => `${t.label} (> ${t.thresholdMs} ms)`).join(', ')} above its degraded threshold) for ${a.latencyEvaluationPeriods} x 5 minutes.`,
+          'the latest degraded run in the probe log (event "probe_result": which request, how slow); one region: network path; all regions: the provider; the provider status page.',
+        ),
+        metric: metric(METRICS.degraded.name, 'Sum', LATENCY_PERIOD),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: degradedRuns,
+        evaluationPeriods: a.latencyEvaluationPeriods,
+        datapointsToAlarm: a.latencyEvaluationPeriods,
+        // Degraded is published only by a degraded run: no datapoint is no degraded run.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    } else if (targets.length > 0) {
       this.latency = new cloudwatch.Alarm(this, 'Latency', {
         alarmName: alarmName({ probe: probe.name, kind: 'latency', region }),
         alarmDescription: describe(
@@ -144,7 +180,8 @@ export class RegionalProbeAlarms extends Construct {
         threshold: sameThreshold(targets) ?? 1,
         evaluationPeriods: a.latencyEvaluationPeriods,
         datapointsToAlarm: a.latencyEvaluationPeriods,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
       });
     }
 
@@ -168,8 +205,9 @@ export class RegionalProbeAlarms extends Construct {
       threshold: a.expiryDaysThreshold,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
-      // Gauges are published once per block: a period without one says nothing.
-      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+      // Full: gauges are published once per block, so a period without one says nothing. Lean: they are
+      // published only while below the threshold, so a period without one means nothing expires soon.
+      treatMissingData: lean ? cloudwatch.TreatMissingData.NOT_BREACHING : cloudwatch.TreatMissingData.IGNORE,
     });
 
     this.stopped = new cloudwatch.Alarm(this, 'Stopped', {
@@ -316,7 +354,8 @@ export class GlobalProbeAlarm extends Construct {
       threshold: globalFailureRegions,
       evaluationPeriods: a.evaluationPeriods,
       datapointsToAlarm: a.datapointsToAlarm,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
     notifySns(this.alarm, topic);
   }

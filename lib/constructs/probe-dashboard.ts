@@ -24,6 +24,8 @@ import {
   hasGlobalAlarm,
   METRIC_PUBLISH_FAILURES_METRIC,
   METRICS,
+  type MetricsProfile,
+  publishes,
 } from '../../functions/contract/index.js';
 import { alarmArn, DASHBOARD_NAME } from '../names.js';
 import { latencyTargets } from './probe-alarms.js';
@@ -32,6 +34,11 @@ export interface ProbeDashboardProps {
   probes: ResolvedProbe[];
   namespace: string;
   globalFailureRegions: number;
+  /**
+   * `metrics.profile`: graphs only what it publishes. Under `lean` the latency, step and lifetime graphs
+   * give way to one of degraded runs (what the lean latency alarm counts). @default full
+   */
+  profile?: MetricsProfile;
 }
 
 const FULL = 24;
@@ -47,6 +54,7 @@ export class ProbeDashboard extends Construct {
     super(scope, id);
     const { probes, namespace } = props;
     const home = Stack.of(this).region;
+    const latencySeries = publishes(props.profile ?? 'full', METRICS.tokenLatency);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: DASHBOARD_NAME,
       defaultInterval: Duration.hours(3),
@@ -176,27 +184,38 @@ export class ProbeDashboard extends Construct {
           width: QUARTER,
           height: HEIGHT,
         }),
-        new cloudwatch.GraphWidget({
-          title: `${p.name}: token latency p95 / p99 (ms)`,
-          left: p.regions.flatMap((r) => [
-            metric(METRICS.tokenLatency.name, p.name, r, 'p95', `${r} p95`),
-            metric(METRICS.tokenLatency.name, p.name, r, 'p99', `${r} p99`),
-          ]),
-          leftAnnotations: thresholdAnnotation(
-            latencyTargets(p, namespace, home).find((t) => t.id === 'token')?.thresholdMs,
-          ),
-          width: QUARTER,
-          height: HEIGHT,
-        }),
-        new cloudwatch.GraphWidget({
-          title: `${p.name}: total latency p95 / p99 (ms)`,
-          left: p.regions.flatMap((r) => [
-            metric(METRICS.totalLatency.name, p.name, r, 'p95', `${r} p95`),
-            metric(METRICS.totalLatency.name, p.name, r, 'p99', `${r} p99`),
-          ]),
-          width: QUARTER,
-          height: HEIGHT,
-        }),
+        ...(latencySeries
+          ? [
+              new cloudwatch.GraphWidget({
+                title: `${p.name}: token latency p95 / p99 (ms)`,
+                left: p.regions.flatMap((r) => [
+                  metric(METRICS.tokenLatency.name, p.name, r, 'p95', `${r} p95`),
+                  metric(METRICS.tokenLatency.name, p.name, r, 'p99', `${r} p99`),
+                ]),
+                leftAnnotations: thresholdAnnotation(
+                  latencyTargets(p, namespace, home).find((t) => t.id === 'token')?.thresholdMs,
+                ),
+                width: QUARTER,
+                height: HEIGHT,
+              }),
+              new cloudwatch.GraphWidget({
+                title: `${p.name}: total latency p95 / p99 (ms)`,
+                left: p.regions.flatMap((r) => [
+                  metric(METRICS.totalLatency.name, p.name, r, 'p95', `${r} p95`),
+                  metric(METRICS.totalLatency.name, p.name, r, 'p99', `${r} p99`),
+                ]),
+                width: QUARTER,
+                height: HEIGHT,
+              }),
+            ]
+          : [
+              new cloudwatch.GraphWidget({
+                title: `${p.name}: degraded runs (latency alarm)`,
+                left: p.regions.map((r) => metric(METRICS.degraded.name, p.name, r, 'Sum', r)),
+                width: HALF,
+                height: HEIGHT,
+              }),
+            ]),
         new cloudwatch.GraphWidget({
           title: `${p.name}: failures by code`,
           left: p.regions.map((r) =>
@@ -225,25 +244,29 @@ export class ProbeDashboard extends Construct {
     );
     for (const p of probes) {
       this.dashboard.addWidgets(
-        new cloudwatch.GraphWidget({
-          title: `${p.name}: step latency p95 (ms)`,
-          left: p.regions.map((r) =>
-            search(
-              `{${namespace},${DIMENSION_PROBE},${DIMENSION_STEP}} MetricName="${METRICS.stepLatency.name}" ${DIMENSION_PROBE}="${p.name}"`,
-              r,
-              r,
-              'p95',
-            ),
-          ),
-          width: THIRD,
-          height: HEIGHT,
-        }),
-        new cloudwatch.GraphWidget({
-          title: `${p.name}: token lifetime (s)`,
-          left: p.regions.map((r) => metric(METRICS.tokenLifetime.name, p.name, r, 'Minimum')),
-          width: QUARTER,
-          height: HEIGHT,
-        }),
+        ...(latencySeries
+          ? [
+              new cloudwatch.GraphWidget({
+                title: `${p.name}: step latency p95 (ms)`,
+                left: p.regions.map((r) =>
+                  search(
+                    `{${namespace},${DIMENSION_PROBE},${DIMENSION_STEP}} MetricName="${METRICS.stepLatency.name}" ${DIMENSION_PROBE}="${p.name}"`,
+                    r,
+                    r,
+                    'p95',
+                  ),
+                ),
+                width: THIRD,
+                height: HEIGHT,
+              }),
+              new cloudwatch.GraphWidget({
+                title: `${p.name}: token lifetime (s)`,
+                left: p.regions.map((r) => metric(METRICS.tokenLifetime.name, p.name, r, 'Minimum')),
+                width: QUARTER,
+                height: HEIGHT,
+              }),
+            ]
+          : []),
         new cloudwatch.GraphWidget({
           title: `${p.name}: days left`,
           left: p.regions.flatMap((r) => [

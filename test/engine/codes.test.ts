@@ -482,6 +482,15 @@ describe('token validation', () => {
     expect(result).toMatchObject({ stage: 'token_validation', code: 'missing_access_token' });
   });
 
+  it('reports malformed_access_token, not a connection error, for a token with CRLF (RFC 6750 §2.1)', async () => {
+    mutate((body) => ({ ...body, access_token: `${body.access_token}\r\nX-Injected: 1` }));
+
+    const result = await run(basic({ token: {} }));
+
+    expect(result).toMatchObject({ stage: 'token_validation', code: 'malformed_access_token' });
+    expect(result.message).toContain('CR');
+  });
+
   it('reports unsupported_token_type for a DPoP token', async () => {
     mutate((body) => ({ ...body, token_type: 'DPoP' }));
 

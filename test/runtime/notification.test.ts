@@ -3,6 +3,7 @@ import { type AlarmKind, alarmSeverity, parseAlarmName } from '../../functions/c
 import type { LoggedResult } from '../../functions/runtime/log.js';
 import {
   buildNotification,
+  incidentKey,
   MAX_SUBJECT_LENGTH,
   type NotificationInput,
   pickResult,
@@ -53,6 +54,7 @@ describe('buildNotification', () => {
         state: 'ALARM',
         region: 'eu-west-1',
         kind: 'availability',
+        incidentKey: 'oauth-probe/billing-api/warning/eu-west-1/availability',
       });
       for (const text of [
         'billing-api is failing in eu-west-1: token endpoint answered 401 invalid_client',
@@ -76,6 +78,7 @@ describe('buildNotification', () => {
 
       expect(n.document).toEqual({
         version: 1,
+        incidentKey: 'oauth-probe/billing-api/warning/eu-west-1/availability',
         kind: 'availability',
         severity: 'warning',
         state: 'ALARM',
@@ -202,6 +205,7 @@ describe('buildNotification', () => {
         state: 'ALARM',
         region: 'global',
         kind: 'global',
+        incidentKey: 'oauth-probe/billing-api/critical/global',
       });
       expect(n.document).toMatchObject({
         severity: 'critical',
@@ -329,5 +333,44 @@ describe('runbookFromDescription', () => {
     );
     expect(runbookFromDescription('no link here')).toBeUndefined();
     expect(runbookFromDescription(null)).toBeUndefined();
+  });
+});
+
+describe('incidentKey', () => {
+  it('is one key per alarm: the same for its ALARM and OK, different for every other alarm', () => {
+    const kinds: AlarmKind[] = ['availability', 'latency', 'expiry', 'stopped', 'global'];
+    const keys = new Set<string>();
+    for (const probe of ['billing-api', 'orders']) {
+      for (const region of ['eu-west-1', 'us-east-1']) {
+        for (const kind of kinds) {
+          const build = (state: 'ALARM' | 'OK') => {
+            const change = alarmChange(kind, state, { region, probe });
+            return buildNotification({
+              ...input(kind, state),
+              alarm: change,
+              identity: parseAlarmName(change.AlarmName)!,
+            });
+          };
+          const alarm = build('ALARM');
+          const ok = build('OK');
+          expect(ok.document.incidentKey).toBe(alarm.document.incidentKey);
+          expect(alarm.attributes.incidentKey?.StringValue).toBe(alarm.document.incidentKey);
+          keys.add(alarm.document.incidentKey);
+        }
+      }
+    }
+    // 2 probes × (4 regional kinds × 2 regions + 1 global)
+    expect(keys.size).toBe(18);
+  });
+
+  it('names probe, severity and region (global for the cross-region alarm) and fits a PagerDuty dedup_key', () => {
+    const long = 'p'.repeat(64);
+    expect(incidentKey({ probe: 'billing-api', kind: 'global' })).toBe('oauth-probe/billing-api/critical/global');
+    expect(incidentKey({ probe: 'billing-api', kind: 'stopped', region: 'eu-west-1' })).toBe(
+      'oauth-probe/billing-api/warning/eu-west-1/stopped',
+    );
+    expect(incidentKey({ probe: long, kind: 'availability', region: 'ap-southeast-2' }).length).toBeLessThanOrEqual(
+      255,
+    );
   });
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../functions/config/load.js';
 import type { Command } from './command.js';
+import { alertTestCommand } from './commands/alert-test.js';
 import { costCommand } from './commands/cost.js';
 import { demoCommand } from './commands/demo.js';
 import { localCommand } from './commands/local.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   costCommand,
   demoCommand,
   localCommand,
+  alertTestCommand(),
 ];
 
 export function version(): string {
@@ -52,6 +54,7 @@ Examples:
   npx oauth-probe validate --config probes.json
   npx oauth-probe run --config probes.json --secrets local-secrets.json
   npx oauth-probe cost --config probes.json
+  npx oauth-probe alert-test                             # after cdk deploy: one alarm per region, end to end
 
 Exit codes: 0 ok (degraded included), 1 a probe failed, 2 bad usage or config, 70 internal error.
 `;

@@ -9,7 +9,7 @@ import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
-import { formatResult, formatSummary } from '../format.js';
+import { type FormatOptions, formatResult, formatSummary } from '../format.js';
 import { Progress } from '../progress.js';
 import { chooseSecretSource } from '../secrets.js';
 
@@ -88,7 +88,7 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
     const colours = palette(!json && colourEnabled(io.stdout, io.env));
     const nameWidth = Math.max(...probes.map((p) => p.name.length));
     // The engine (undici, jose) is loaded only when probes are about to run: usage errors stay fast.
-    const { runProbes } = await import('../../../functions/engine/index.js');
+    const { runProbes, resultJson } = await import('../../../functions/engine/index.js');
     const progress = new Progress(io.stderr, probes.length);
     const started = performance.now();
     progress.start();
@@ -102,7 +102,7 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
           onResult: (result) => {
             progress.tick();
             if (json) return;
-            const text = formatResult(result, { palette: colours, verbose: values.verbose === true, nameWidth });
+            const text = formatResultSafely(result, { palette: colours, verbose: values.verbose === true, nameWidth });
             progress.around(() => io.stdout.write(text));
           },
         },
@@ -110,8 +110,25 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
     } finally {
       progress.stop();
     }
-    if (json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    // Each result serialized on its own (bounded, see resultJson): one probe's data never costs the others'.
+    if (json)
+      io.stdout.write(
+        `${JSON.stringify(
+          results.map((r) => JSON.parse(resultJson(r)) as unknown),
+          null,
+          2,
+        )}\n`,
+      );
     else io.stdout.write(`\n${formatSummary(results, performance.now() - started, colours)}`);
     return results.some((r) => r.status === 'fail') ? EXIT.probeFailed : EXIT.ok;
   },
 };
+
+/** A result that cannot be formatted (a bug) is reported on its own line; the other probes still print. */
+function formatResultSafely(result: ProbeResult, options: FormatOptions): string {
+  try {
+    return formatResult(result, options);
+  } catch (error) {
+    return `FAIL      ${String(result.probe)}  internal_error: the result could not be printed (${error instanceof Error ? error.name : 'error'})\n`;
+  }
+}
