@@ -42,7 +42,7 @@ describe('oauth-probe (global)', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      "oauth-probe: unknown command 'deploy' (commands: run, validate, schema, cost, demo, alert-test); see 'oauth-probe --help'\n",
+      "oauth-probe: unknown command 'deploy' (commands: run, validate, schema, cost, demo, local, alert-test); see 'oauth-probe --help'\n",
     );
   });
 
