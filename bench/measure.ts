@@ -15,7 +15,9 @@ import { describeMachine, formatTable } from './report.js';
 import { measureScale } from './scale.js';
 import { startHoldServers } from './servers.js';
 import { round } from './stats.js';
+import { measureSynth } from './synth.js';
 import { measureTiming } from './timing.js';
+import { WORK_DIR_ENV } from './work-dir.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only=1,5`: only these figure groups (a partial run writes nothing, like --quick). */
@@ -62,22 +64,25 @@ async function figure(label: string, measure: () => Promise<FigureGroup> | Figur
 
 const servers = await startHoldServers();
 try {
-  await figure('1/7 timing truthfulness', () =>
+  await figure('1/8 timing truthfulness', () =>
     measureTiming(servers, { runs: counts.timingRuns, warmup: counts.warmup, freshProcesses: counts.freshProcesses }),
   );
-  await figure('2/7 probe overhead', () =>
+  await figure('2/8 probe overhead', () =>
     measureOverhead(servers, { runs: counts.overheadRuns, warmup: counts.warmup }),
   );
-  await figure('3/7 cold start', () => measureColdStart({ rounds: counts.coldStartRounds }));
-  await figure('4/7 memory', () =>
+  await figure('3/8 cold start', () => measureColdStart({ rounds: counts.coldStartRounds }));
+  await figure('4/8 memory', () =>
     measureMemory(servers, { probes: counts.memoryProbes, repeats: counts.memoryRepeats }),
   );
-  await figure('5/7 scale', () => measureScale(servers, { repeats: counts.scaleRepeats }));
-  await figure('7/7 CLI start', () => measureCliStart(servers, counts.cliRounds));
+  await figure('5/8 scale', () => measureScale(servers, { repeats: counts.scaleRepeats }));
+  await figure('7/8 CLI start', () => measureCliStart(servers, counts.cliRounds));
 } finally {
   await servers.close();
 }
-await figure('6/7 cost', measureCost);
+await figure('6/8 cost', measureCost);
+await figure('8/8 synth at fleet size', () =>
+  measureSynth({ sizes: quick ? [10, 30, 100] : [100, 300, 1000], workDir: process.env[WORK_DIR_ENV]! }),
+);
 
 const durationSec = round((performance.now() - started) / 1000, 1);
 console.log(formatTable(groups));

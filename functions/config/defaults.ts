@@ -45,6 +45,15 @@ export const DEFAULT_GLOBAL_FAILURE_REGIONS = 2;
 export const METRICS_TRANSPORTS = ['putMetricData', 'emf'] as const;
 export type MetricsTransport = (typeof METRICS_TRANSPORTS)[number];
 export const DEFAULT_METRICS_TRANSPORT: MetricsTransport = 'putMetricData';
+/**
+ * @default 32 shard stacks per region: 1,000 probes put about 31 in each (the fullest under 50, about
+ * 250 resources), half of CloudFormation's 500 resources a stack; fewer shards would leave no room for
+ * more alarms per probe, more would add nested stacks (synth time, deploy time) for small fleets. See
+ * functions/config/limits.ts and docs/scaling.md.
+ */
+export const DEFAULT_SHARDS = 32;
+/** A region's stack holds one resource per shard (the nested stack) besides its own. */
+export const MAX_SHARDS = 200;
 
 /**
  * Fail-open detection variants (`steps[].rejects`): requests the API must refuse. `missing_token` sends no

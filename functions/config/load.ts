@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { errorCode } from '../guards.js';
+import { quotaProblems } from './limits.js';
+import { type DeploymentSettings, type ResolvedProbe, resolveDeployment, resolveProbe } from './resolve.js';
 import { scheduleProblem } from './schedule.js';
 import { configSchema, DEFAULT_TIMEOUT_MS, type ProbesConfig } from './schema.js';
 
@@ -184,14 +186,8 @@ function deploymentProblems(config: ProbesConfig): ConfigProblem[] {
   return problems;
 }
 
-/** How the caller's user chooses another config file: the CLI's flag, or the CDK context key in `cdk synth`. */
-export interface ConfigFileOptions {
-  /** @default '--config FILE' (the CLI); bin/app.ts passes '-c config=FILE' */
-  chooseWith?: string;
-}
-
 /** Reads and validates a probes.json file. Throws `ConfigError` listing every problem. */
-export async function loadConfigFile(path: string, options: ConfigFileOptions = {}): Promise<ProbesConfig> {
+export async function loadConfigFile(path: string): Promise<ProbesConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -199,7 +195,7 @@ export async function loadConfigFile(path: string, options: ConfigFileOptions = 
     const code = errorCode(error);
     const message =
       code === 'ENOENT'
-        ? `file not found: check the path, or pass ${options.chooseWith ?? '--config FILE'}`
+        ? 'file not found: check the path, or pass --config FILE'
         : `cannot read the file (${code ?? 'unknown error'})`;
     throw new ConfigError([{ path: '(root)', message }], path);
   }
@@ -230,4 +226,43 @@ function describeJsonError(error: Error, text: string): string {
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
   return `${error.message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+}
+
+/**
+ * `resolveProbe(config, probe, { baseDir, inlineFiles: true })` for every probe, with an unreadable
+ * `tls.ca` file reported as a config problem at its path (all of them at once) instead of a stack trace.
+ */
+export function resolveForDeployment(config: ProbesConfig, baseDir?: string, source?: string): ResolvedProbe[] {
+  const problems: ConfigProblem[] = [];
+  const probes = config.probes.flatMap((probe, index) => {
+    try {
+      return [resolveProbe(config, probe, { baseDir, inlineFiles: true })];
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      problems.push({
+        path: `probes[${index}].tls.ca`,
+        message: `cannot read the CA file (${code}): give a path relative to probes.json, or inline PEM text`,
+      });
+      return [];
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return probes;
+}
+
+/**
+ * What `oauth-probe validate` and `cdk synth` both run after the schema: resolve the probes as they
+ * will be deployed (CA files inlined) and check every AWS quota (./limits.ts). Throws `ConfigError`
+ * with every problem, so both print the same lines.
+ */
+export function checkDeployment(
+  config: ProbesConfig,
+  baseDir?: string,
+  source?: string,
+): { probes: ResolvedProbe[]; deployment: DeploymentSettings } {
+  const probes = resolveForDeployment(config, baseDir, source);
+  const deployment = resolveDeployment(config);
+  const problems = quotaProblems(config, probes, deployment);
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return { probes, deployment };
 }

@@ -7,13 +7,15 @@
  * `probes.json` never needs to open the source.
  */
 import * as z from 'zod';
+import { DEFAULT_DEPLOYMENT_NAME, deploymentNameProblem } from '../contract/deployment-name.js';
 import { METRICS_PROFILES } from '../contract/metric-catalogue.js';
-
 import {
   CLIENT_AUTH_METHODS,
   DEFAULT_CLOCK_TOLERANCE_SEC,
+  DEFAULT_SHARDS,
   HTTP_METHODS,
   JWT_ALGORITHMS,
+  MAX_SHARDS,
   METRICS_TRANSPORTS,
   REJECT_VARIANTS,
 } from './defaults.js';
@@ -83,6 +85,24 @@ const scheduleExpression = z
   .describe(
     'EventBridge Scheduler expression, e.g. "rate(1 minute)", "rate(5 minutes)", "cron(0/5 * * * ? *)". @default "rate(1 minute)"',
   );
+
+/** AWS tags: what every taggable resource (or a probe's own resources) carries. */
+const tagsSchema = (what: string) =>
+  z
+    .record(
+      z
+        .string()
+        .min(1)
+        .max(128)
+        .refine((key) => !key.toLowerCase().startsWith('aws:'), {
+          message: 'tag keys starting with "aws:" are reserved by AWS',
+        }),
+      z.string().max(256),
+    )
+    .refine((tags) => Object.keys(tags).length <= 40, {
+      message: 'at most 40 tags (AWS allows 50 per resource; CDK and CloudFormation add their own)',
+    })
+    .describe(what);
 
 export const jsonPathAssertionSchema = z
   .object({
@@ -351,6 +371,9 @@ export const probeSchema = z
     schedule: scheduleExpression.optional(),
     runbookUrl: httpsOrHttpUrl('runbookUrl').optional().describe('Linked from alarm descriptions and notifications.'),
     alarms: alarmSettingsSchema.optional().describe('Per-probe overrides of the top-level `alarms`.'),
+    tags: tagsSchema(
+      "Tags on this probe's own resources (its alarms; added to the top-level `tags`, a probe value wins). EventBridge Scheduler schedules take no tags.",
+    ).optional(),
   })
   .strict()
   .superRefine((probe, ctx) => {
@@ -411,9 +434,58 @@ const notificationTargetsSchema = z
   })
   .strict();
 
+/** Where the probe function runs in a region that needs a private network. */
+const vpcPlacementSchema = z
+  .object({
+    subnetIds: z
+      .array(z.string().regex(/^subnet-[0-9a-f]+$/, { message: 'must be a subnet id such as subnet-0abc1234' }))
+      .min(1)
+      .describe(
+        'Private subnets of the probe function. They need a route to the token endpoint and APIs, and to Secrets Manager, CloudWatch (and CloudWatch Logs for EMF) through a NAT gateway or VPC interface endpoints.',
+      ),
+    securityGroupIds: z
+      .array(z.string().regex(/^sg-[0-9a-f]+$/, { message: 'must be a security group id such as sg-0abc1234' }))
+      .min(1)
+      .max(5)
+      .describe('Security groups of the probe function (egress to port 443 of the endpoints it calls).'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
+    name: z
+      .string()
+      .superRefine((name, ctx) => {
+        const problem = deploymentNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .describe(
+        `Deployment name: prefixes stack names and physical names (topics, KMS alias, dashboards, alarms) so that several deployments share an account; a name other than the default also gets its own metric namespace "OAuthProbe/<name>". Letters, digits and "-". @default "${DEFAULT_DEPLOYMENT_NAME}"`,
+      ),
+    tags: tagsSchema('Tags on every taggable resource of the deployment (stacks and what they create).').optional(),
+    terminationProtection: z
+      .boolean()
+      .optional()
+      .describe(
+        'CloudFormation termination protection of every stack of the deployment. @default true for the home stack (it holds the notification topic people subscribed to), false for the others',
+      ),
+    shards: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SHARDS)
+      .optional()
+      .describe(
+        `How many shard stacks a region's probes are spread over (by a hash of the probe name; only non-empty shards are created). Changing it moves most probes to another shard: their alarms are deleted and created again. @default ${DEFAULT_SHARDS}`,
+      ),
+    vpc: z
+      .record(awsRegion, vpcPlacementSchema)
+      .optional()
+      .describe(
+        'Per region, the subnets and security groups that place the probe function in a VPC (internal authorization servers and APIs). Regions not listed run outside any VPC.',
+      ),
     defaults: z
       .object({
         timeoutMs: positiveMs('Default per-request timeout in ms. @default 10000').optional(),

@@ -4,6 +4,9 @@
  * probe, region and kind of alarm it speaks of.
  */
 
+import { alarmPrefix, DEFAULT_DEPLOYMENT_NAME, DEPLOYMENT_NAME_PATTERN } from './deployment-name.js';
+
+/** The alarm name prefix of the default deployment (`alarmPrefix(name)` for any deployment). */
 export const ALARM_PREFIX = 'OAuthProbe';
 
 export const ALARM_KINDS = {
@@ -27,24 +30,46 @@ export const ALARM_KINDS = {
 export type AlarmKind = keyof typeof ALARM_KINDS;
 
 export interface AlarmIdentity {
+  /** Config `name` of the deployment. @default "oauth-probe" (names without a deployment part) */
+  deployment?: string;
   probe: string;
   kind: AlarmKind;
   /** The region the alarm watches; absent for the global alarm. */
   region?: string;
 }
 
-/** `OAuthProbe-billing-api-eu-west-1-Availability`, `OAuthProbe-billing-api-Global` */
+/**
+ * `OAuthProbe-billing-api-eu-west-1-Availability`, `OAuthProbe-billing-api-Global` (default deployment);
+ * `staging.billing-api-eu-west-1-Availability` (deployment `staging`).
+ */
 export function alarmName(identity: AlarmIdentity): string {
   const region = identity.kind === 'global' || !identity.region ? '' : `-${identity.region}`;
-  return `${ALARM_PREFIX}-${identity.probe}${region}-${ALARM_KINDS[identity.kind]}`;
+  return `${alarmPrefix(identity.deployment)}${identity.probe}${region}-${ALARM_KINDS[identity.kind]}`;
 }
+
+/** `<name>.` prefix of a named deployment: names have no dot, so the first dot ends it. */
+const NAMED_PREFIX = /^([^.]+)\.(.+)$/;
 
 const REGION_SUFFIX = /-([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)$/;
 
 /** The inverse of `alarmName`; undefined for an alarm that is not ours. */
 export function parseAlarmName(name: string): AlarmIdentity | undefined {
-  if (!name.startsWith(`${ALARM_PREFIX}-`)) return undefined;
-  const rest = name.slice(ALARM_PREFIX.length + 1);
+  let deployment: string | undefined;
+  let rest: string;
+  const named = NAMED_PREFIX.exec(name);
+  if (named) {
+    if (!DEPLOYMENT_NAME_PATTERN.test(named[1]!) || named[1] === DEFAULT_DEPLOYMENT_NAME) return undefined;
+    deployment = named[1];
+    rest = named[2]!;
+  } else {
+    if (!name.startsWith(`${ALARM_PREFIX}-`)) return undefined;
+    rest = name.slice(ALARM_PREFIX.length + 1);
+  }
+  const identity = parseRest(rest);
+  return identity && deployment ? { deployment, ...identity } : identity;
+}
+
+function parseRest(rest: string): AlarmIdentity | undefined {
   const entry = Object.entries(ALARM_KINDS).find(([, suffix]) => rest.endsWith(`-${suffix}`));
   if (!entry) return undefined;
   const kind = entry[0] as AlarmKind;

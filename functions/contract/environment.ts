@@ -24,6 +24,19 @@ export const SCHEDULER_CONTEXT = {
   executionId: '<aws.scheduler.execution-id>',
 } as const;
 
+/**
+ * The Scheduler target input of a probe: the resolved probe with the context placeholders. Tags stay
+ * out (they are for AWS resources, not the run), which keeps the input under Scheduler's size limit.
+ */
+export function probeEvent(probe: ProbeConfigInput & { tags?: unknown }): ProbeEvent {
+  const { tags: _tags, ...rest } = probe;
+  return {
+    probe: rest,
+    scheduledTime: SCHEDULER_CONTEXT.scheduledTime,
+    executionId: SCHEDULER_CONTEXT.executionId,
+  };
+}
+
 /** Environment variables of the probe function. */
 export const PROBE_ENV = {
   /** CloudWatch namespace. @default OAuthProbe */

@@ -98,6 +98,8 @@ export function probeMetric(
 
 export interface RegionalProbeAlarmsProps {
   probe: ResolvedProbe;
+  /** Config `name`, part of every alarm name. @default "oauth-probe" */
+  deployment?: string;
   namespace: string;
   /** ALARM and OK actions go here. */
   topic: sns.ITopic;
@@ -137,7 +139,7 @@ export class RegionalProbeAlarms extends Construct {
       probeMetric(namespace, name, probe.name, region, statistic, p);
 
     this.availability = new cloudwatch.Alarm(this, 'Availability', {
-      alarmName: alarmName({ probe: probe.name, kind: 'availability', region }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'availability', region }),
       alarmDescription: describe(
         `${a.datapointsToAlarm} of the last ${a.evaluationPeriods} runs failed (token request, token validation or an API step).`,
         'the latest failure code in the notification or the probe log (event "probe_result"); the token endpoint status page; whether the client secret or certificate was rotated.',
@@ -155,7 +157,7 @@ export class RegionalProbeAlarms extends Construct {
     if (targets.length > 0 && lean) {
       const degradedRuns = degradedRunsForP95(probe.schedule);
       this.latency = new cloudwatch.Alarm(this, 'Latency', {
-        alarmName: alarmName({ probe: probe.name, kind: 'latency', region }),
+        alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'latency', region }),
         alarmDescription: describe(
           `${degradedRuns} or more degraded runs in 5 minutes (p95 latency of ${targets.map((t) => `${t.label} (> ${t.thresholdMs} ms)`).join(', ')} above its degraded threshold) for ${a.latencyEvaluationPeriods} x 5 minutes.`,
           'the latest degraded run in the probe log (event "probe_result": which request, how slow); one region: network path; all regions: the provider; the provider status page.',
@@ -170,7 +172,7 @@ export class RegionalProbeAlarms extends Construct {
       });
     } else if (targets.length > 0) {
       this.latency = new cloudwatch.Alarm(this, 'Latency', {
-        alarmName: alarmName({ probe: probe.name, kind: 'latency', region }),
+        alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'latency', region }),
         alarmDescription: describe(
           `p95 latency of ${targets.map((t) => `${t.label} (> ${t.thresholdMs} ms)`).join(', ')} above its degraded threshold for ${a.latencyEvaluationPeriods} x 5 minutes.`,
           'the TokenLatency and StepLatency graphs on the dashboard by region (one region: network path; all regions: the provider); the provider status page.',
@@ -187,7 +189,7 @@ export class RegionalProbeAlarms extends Construct {
 
     const gaugePeriod = Duration.hours(GAUGE_INTERVAL_HOURS);
     this.expiry = new cloudwatch.Alarm(this, 'Expiry', {
-      alarmName: alarmName({ probe: probe.name, kind: 'expiry', region }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'expiry', region }),
       alarmDescription: describe(
         `a TLS certificate (token endpoint or API) or the client credential expires in fewer than ${a.expiryDaysThreshold} days.`,
         'CertificateDaysLeft and CredentialDaysLeft on the dashboard; renew the certificate or rotate the client secret and update the Secrets Manager secret (and its replicas).',
@@ -211,7 +213,7 @@ export class RegionalProbeAlarms extends Construct {
     });
 
     this.stopped = new cloudwatch.Alarm(this, 'Stopped', {
-      alarmName: alarmName({ probe: probe.name, kind: 'stopped', region }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'stopped', region }),
       alarmDescription: describe(
         `no run reported for ${a.missingRunsPeriods} consecutive schedule periods: the probe is not running, so its other alarms are blind.`,
         'the EventBridge Scheduler schedule (enabled?), the probe function errors and throttles, and MetricPublishFailures (metrics not put).',
@@ -227,7 +229,7 @@ export class RegionalProbeAlarms extends Construct {
 
     if (probe.steps.some((step) => (step.rejects?.length ?? 0) > 0)) {
       this.security = new cloudwatch.Alarm(this, 'Security', {
-        alarmName: alarmName({ probe: probe.name, kind: 'security', region }),
+        alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'security', region }),
         alarmDescription: describe(
           'the API accepted a request it must refuse (steps[].rejects: missing, garbage, tampered or unsigned token): it is not validating bearer tokens. A security finding, critical from one region.',
           'the exchanges named "<step>:<variant>" in the latest probe result; the API gateway or middleware that validates tokens (removed, disabled, alg not pinned); recent deployments of the API.',
@@ -303,6 +305,8 @@ function sameThreshold(targets: LatencyTarget[]): number | undefined {
 
 export interface GlobalProbeAlarmProps {
   probe: ResolvedProbe;
+  /** Config `name`, part of the alarm name. @default "oauth-probe" */
+  deployment?: string;
   namespace: string;
   /** Regions failing at once that make it global. */
   globalFailureRegions: number;
@@ -337,7 +341,7 @@ export class GlobalProbeAlarm extends Construct {
     });
     const a = probe.alarms;
     this.alarm = new cloudwatch.Alarm(this, 'Global', {
-      alarmName: alarmName({ probe: probe.name, kind: 'global' }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'global' }),
       alarmDescription: alarmDescription({
         probe,
         meaning: `failing from ${globalFailureRegions} or more of its ${probe.regions.length} regions (${probe.regions.join(', ')}) at once, in ${a.datapointsToAlarm} of the last ${a.evaluationPeriods} periods: the provider or the API is down for everyone, not one network path. Critical.`,

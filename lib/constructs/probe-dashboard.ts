@@ -13,6 +13,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { QUOTAS } from '../../functions/config/limits.js';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
 import {
   type AlarmKind,
@@ -27,11 +28,15 @@ import {
   type MetricsProfile,
   publishes,
 } from '../../functions/contract/index.js';
-import { alarmArn, DASHBOARD_NAME } from '../names.js';
+import { alarmArn, dashboardName } from '../names.js';
 import { latencyTargets } from './probe-alarms.js';
 
 export interface ProbeDashboardProps {
   probes: ResolvedProbe[];
+  /** Config `name`: alarm names on the alarm widget. @default "oauth-probe" */
+  deployment?: string;
+  /** @default dashboardName(deployment) */
+  dashboardName?: string;
   namespace: string;
   globalFailureRegions: number;
   /**
@@ -56,7 +61,7 @@ export class ProbeDashboard extends Construct {
     const home = Stack.of(this).region;
     const latencySeries = publishes(props.profile ?? 'full', METRICS.tokenLatency);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: DASHBOARD_NAME,
+      dashboardName: props.dashboardName ?? dashboardName(props.deployment),
       defaultInterval: Duration.hours(3),
     });
 
@@ -167,13 +172,20 @@ export class ProbeDashboard extends Construct {
         width: FULL,
         height: 2,
       }),
-      new cloudwatch.AlarmStatusWidget({
-        title: 'Alarms',
-        alarms: probes.flatMap((p) => this.alarmRefs(p, props.globalFailureRegions)),
-        sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
-        width: FULL,
-        height: HEIGHT,
-      }),
+      // CloudWatch takes at most 100 alarms per alarm-status widget (QUOTAS.alarmsPerStatusWidget).
+      ...chunks(
+        probes.flatMap((p) => this.alarmRefs(p, props.globalFailureRegions, props.deployment)),
+        QUOTAS.alarmsPerStatusWidget,
+      ).map(
+        (alarms, index, all) =>
+          new cloudwatch.AlarmStatusWidget({
+            title: all.length > 1 ? `Alarms (${index + 1} of ${all.length})` : 'Alarms',
+            alarms,
+            sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+            width: FULL,
+            height: HEIGHT,
+          }),
+      ),
     );
     for (const p of probes) {
       this.dashboard.addWidgets(
@@ -301,15 +313,15 @@ export class ProbeDashboard extends Construct {
   }
 
   /** Alarms of a probe in every region, by deterministic ARN (the alarms live in other stacks). */
-  private alarmRefs(probe: ResolvedProbe, globalFailureRegions: number): cloudwatch.IAlarm[] {
+  private alarmRefs(probe: ResolvedProbe, globalFailureRegions: number, deployment?: string): cloudwatch.IAlarm[] {
     const stack = Stack.of(this);
     const kinds: AlarmKind[] = ['availability', 'stopped', 'expiry'];
     if (latencyTargets(probe, '', stack.region).length > 0) kinds.push('latency');
     const names = probe.regions.flatMap((region) =>
-      kinds.map((kind) => ({ region, name: alarmName({ probe: probe.name, kind, region }) })),
+      kinds.map((kind) => ({ region, name: alarmName({ deployment, probe: probe.name, kind, region }) })),
     );
     if (hasGlobalAlarm(probe, globalFailureRegions)) {
-      names.unshift({ region: stack.region, name: alarmName({ probe: probe.name, kind: 'global' }) });
+      names.unshift({ region: stack.region, name: alarmName({ deployment, probe: probe.name, kind: 'global' }) });
     }
     return names.map(({ region, name }) =>
       cloudwatch.Alarm.fromAlarmArn(this, `Ref-${name}`, alarmArn(stack, region, name)),
@@ -319,4 +331,10 @@ export class ProbeDashboard extends Construct {
 
 function thresholdAnnotation(value: number | undefined): cloudwatch.HorizontalAnnotation[] | undefined {
   return value === undefined ? undefined : [{ value, color: cloudwatch.Color.RED }];
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out.length > 0 ? out : [[]];
 }

@@ -15,7 +15,8 @@ let synth: SynthesizedApp;
 beforeAll(() => {
   const config = parseConfigText(readFileSync(join(PROJECT_ROOT, 'probes.json'), 'utf8'));
   synth = synthesize(config);
-});
+  // One synth with bundling: slow on a loaded 2-core machine.
+}, 300_000);
 
 const HOME = 'eu-west-1';
 const OTHER = 'us-east-1';
