@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from './helpers.js';
 function writeConfig(config: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'oauth-probe-bin-'));
   const path = join(dir, 'probes.json');
-  writeFileSync(path, JSON.stringify(config));
+  if (config !== undefined) writeFileSync(path, JSON.stringify(config));
   return path;
 }
 
@@ -115,5 +115,15 @@ describe('bin/app.ts', () => {
     );
     expect(synth.stderr).toContain('(-c config=');
     expect(synth.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('names the CDK context key, not the CLI flag, when the config file is missing', () => {
+    const result = runApp(undefined);
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('(-c config=');
+    expect(result.stderr).toContain('cannot read the config file (ENOENT)');
+    expect(result.stderr).not.toContain('--config');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -18,6 +18,7 @@ const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
   cost: async () => (await import('./commands/cost.js')).costCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
+  local: async () => (await import('./commands/local.js')).localCommand,
   init: async () => (await import('./commands/init.js')).initCommand,
   preflight: async () => (await import('./commands/preflight.js')).preflightCommand,
   'alert-test': async () => (await import('./commands/alert-test.js')).alertTestCommand(),
@@ -70,6 +71,7 @@ Options:
 
 Examples:
   npx oauth-probe demo                                   # local authorization server + API, failures diagnosed live
+  npx oauth-probe local                                  # local servers to probe, with a ready probes.json (until Ctrl-C)
   npx oauth-probe validate --config probes.json
   npx oauth-probe run --config probes.json --secrets local-secrets.json
   npx oauth-probe cost --config probes.json

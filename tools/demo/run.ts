@@ -206,14 +206,24 @@ function summarize(checks: Check[], out: Session['out'], p: DemoView['style'], s
 
 function nextSteps(out: (text?: string) => void, p: DemoView['style']): void {
   out(p.bold('Where to go next'));
+  out('  Your own probe, against the same servers (no failures injected; prints the exact run command):');
+  out(`    ${p.cyan('npx oauth-probe local --dir playground')}`);
   out('  Your own authorization server: describe it in probes.json (README "Providers": Auth0, Entra ID, Okta,');
   out('  Keycloak, Cognito), put the client credentials in local-secrets.json (never committed), then');
-  out(`    ${p.cyan('npx oauth-probe validate')}`);
-  out(`    ${p.cyan('npx oauth-probe run --secrets local-secrets.json')}`);
-  out(`  What it costs on AWS:   ${p.cyan('npx oauth-probe cost')}`);
-  out('  Deploy (every probe to every region, with metrics and alarms): store the secrets in Secrets Manager,');
-  out(`    ${p.cyan('npx cdk bootstrap && npx cdk deploy --all')}   (README "Deploy")`);
+  out(`    ${p.cyan('npx oauth-probe validate --config probes.json')}`);
+  out(`    ${p.cyan('npx oauth-probe run --config probes.json --secrets local-secrets.json')}`);
+  out(`  What it costs on AWS:   ${p.cyan('npx oauth-probe cost --config probes.json')}`);
+  out('  Deploy (every probe to every region, with metrics and alarms): bootstrap the home region and every');
+  out('  probe region once (docs/deploy.md), store the secrets in Secrets Manager, then deploy:');
+  for (const line of BOOTSTRAP_LINES) out(`    ${p.cyan(line)}`);
+  out(`    ${p.cyan('npx cdk deploy --all')}   (README "Deploy")`);
 }
+
+/** docs/deploy.md step 1 for the example probes.json's regions, word for word (a test keeps them equal). */
+export const BOOTSTRAP_LINES = [
+  'ACCOUNT=$(aws sts get-caller-identity --query Account --output text)',
+  'npx cdk bootstrap aws://$ACCOUNT/eu-west-1 aws://$ACCOUNT/us-east-1',
+] as const;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return Promise.resolve();

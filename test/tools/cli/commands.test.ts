@@ -42,7 +42,7 @@ describe('oauth-probe (global)', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      "oauth-probe: unknown command 'deploy' (commands: run, validate, schema, cost, demo, init, preflight, alert-test, notify-preview, mute, unmute); see 'oauth-probe --help'\n",
+      "oauth-probe: unknown command 'deploy' (commands: run, validate, schema, cost, demo, local, init, preflight, alert-test, notify-preview, mute, unmute); see 'oauth-probe --help'\n",
     );
   });
 

@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BOOTSTRAP_LINES } from '../../../tools/demo/run.js';
 import { compare, SCENARIOS } from '../../../tools/demo/scenarios.js';
 import { failResult, passResult } from '../cli/fixtures.js';
-import { ANSI, runCli } from '../cli/helpers.js';
+import { ANSI, REPO, runCli } from '../cli/helpers.js';
 
 describe('oauth-probe demo --ci', () => {
   it('diagnoses every injected failure as expected, heals each back to pass and exits 0', async () => {
@@ -25,6 +28,18 @@ describe('oauth-probe demo --ci', () => {
     // The timing waterfall of the failing runs, and where to go next.
     expect(stdout).toMatch(/request\s+status\s+DNS\s+connect\s+TLS\s+first byte\s+total/);
     expect(stdout).toContain('Where to go next');
+    expect(stdout).toContain('npx oauth-probe local --dir playground');
+    for (const line of BOOTSTRAP_LINES) expect(stdout).toContain(line);
+  });
+});
+
+describe('where to go next', () => {
+  it('bootstraps every region as docs/deploy.md does, for the example probes.json', async () => {
+    const deploy = await readFile(join(REPO, 'docs/deploy.md'), 'utf8');
+    for (const line of BOOTSTRAP_LINES) expect(deploy.split('\n')).toContain(line);
+    const example = JSON.parse(await readFile(join(REPO, 'probes.json'), 'utf8')) as { regions: string[] };
+    const bootstrapped = [...BOOTSTRAP_LINES[1].matchAll(/aws:\/\/\$ACCOUNT\/([a-z0-9-]+)/g)].map((m) => m[1]);
+    expect(bootstrapped.sort()).toEqual([...example.regions].sort());
   });
 });
 

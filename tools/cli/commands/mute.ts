@@ -92,6 +92,11 @@ export const unmuteCommand: Command = {
 Deletes the mute rule oauth-probe-mute-NAME in every region where the probe has alarms. Needs AWS
 credentials (cloudwatch:DeleteAlarmMuteRule).
 
+Options:
+  -p, --probe NAME     the probe whose mute rule ends (required)
+  -c, --config FILE    probes.json (default probes.json)
+  -h, --help           show this help
+
 Exit codes: 0 done (also when nothing was muted), 2 bad usage or config, 70 AWS call failed.
 `,
   async run(argv, io) {

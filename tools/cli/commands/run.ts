@@ -39,8 +39,8 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the probes once from here (or on the deployed function) and report where each one broke',
   options,
-  help: `Usage: oauth-probe run [--config probes.json] [--secrets FILE] [--probe NAME]... [--json | --reporter junit]
-       oauth-probe run --remote --region REGION [--probe NAME]... [--json | --reporter junit]
+  help: `Usage: oauth-probe run [--config probes.json] [--secrets FILE] [--probe NAME]... [--json | --reporter junit] [--verbose] [--concurrency N]
+       oauth-probe run --remote --region REGION [--probe NAME]... [--json | --reporter junit] [--concurrency N]
 
 Runs every probe (or those named with --probe) once from this machine: token endpoint, token
 validation, protected API. Prints one line per probe; for anything not passing, the stage, step,
