@@ -45,3 +45,10 @@ export const DEFAULT_GLOBAL_FAILURE_REGIONS = 2;
 export const METRICS_TRANSPORTS = ['putMetricData', 'emf'] as const;
 export type MetricsTransport = (typeof METRICS_TRANSPORTS)[number];
 export const DEFAULT_METRICS_TRANSPORT: MetricsTransport = 'putMetricData';
+
+/** `slo.objective` in percent. @default 99.9 */
+export const DEFAULT_SLO_OBJECTIVE = 99.9;
+/** `slo.window` in days. @default 30 */
+export const DEFAULT_SLO_WINDOW_DAYS = 30;
+/** The SLO window CloudWatch can serve: at least a week, at most the 30 days the burn-rate table is written for. */
+export const SLO_WINDOW_DAYS = { min: 7, max: 30 } as const;

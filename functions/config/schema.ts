@@ -14,6 +14,7 @@ import {
   HTTP_METHODS,
   JWT_ALGORITHMS,
   METRICS_TRANSPORTS,
+  SLO_WINDOW_DAYS,
 } from './defaults.js';
 
 export * from './defaults.js';
@@ -213,6 +214,30 @@ export const alarmSettingsSchema = z
   })
   .strict();
 
+/** `"30d"`: the SLO window in whole days, 7 to 30 (see SLO_WINDOW_DAYS in ./defaults.ts). */
+const sloWindow = z
+  .string()
+  .regex(/^\d{1,2}d$/, { message: 'write the window in whole days, e.g. "30d" (7 to 30 days)' })
+  .refine(
+    (value) => {
+      const days = Number.parseInt(value, 10);
+      return days >= SLO_WINDOW_DAYS.min && days <= SLO_WINDOW_DAYS.max;
+    },
+    { message: `the window must be ${SLO_WINDOW_DAYS.min} to ${SLO_WINDOW_DAYS.max} days, e.g. "30d"` },
+  );
+
+export const sloSchema = z
+  .object({
+    objective: z
+      .number()
+      .gt(0, { message: 'objective is a percentage of successful runs, e.g. 99.9' })
+      .lt(100, { message: 'objective must be below 100 (an objective of 100 % leaves no error budget)' })
+      .optional()
+      .describe('Share of runs that must succeed over the window, in percent (e.g. 99.9). @default 99.9'),
+    window: sloWindow.optional().describe('Rolling SLO window in whole days, "7d" to "30d". @default "30d"'),
+  })
+  .strict();
+
 export const probeSchema = z
   .object({
     name: probeName,
@@ -278,8 +303,15 @@ export const probeSchema = z
       .optional()
       .describe('Regions this probe runs from. @default the top-level `regions`'),
     schedule: scheduleExpression.optional(),
-    runbookUrl: httpsOrHttpUrl('runbookUrl').optional().describe('Linked from alarm descriptions and notifications.'),
+    runbookUrl: httpsOrHttpUrl('runbookUrl')
+      .optional()
+      .describe(
+        'Linked from alarm descriptions and notifications. @default none: the notification carries the first steps of the matching runbook in docs/runbooks/ (`validate` warns when a probe that can page has none)',
+      ),
     alarms: alarmSettingsSchema.optional().describe('Per-probe overrides of the top-level `alarms`.'),
+    slo: sloSchema
+      .optional()
+      .describe('Per-probe override of the top-level `slo` (objective and window of the success-rate SLO).'),
   })
   .strict()
   .superRefine((probe, ctx) => {
@@ -368,6 +400,11 @@ export const configSchema = z
       .optional()
       .describe('Metric publishing.'),
     alarms: alarmSettingsSchema.optional().describe('Alarm settings for every probe.'),
+    slo: sloSchema
+      .optional()
+      .describe(
+        'Service level objective of every probe: the share of successful runs over a rolling window, with burn-rate pages and tickets. @default { "objective": 99.9, "window": "30d" }',
+      ),
     notifications: z
       .object({
         warning: notificationTargetsSchema.optional().describe('Told of single-region alarms (tickets).'),
@@ -408,6 +445,7 @@ export type JsonPathAssertion = z.output<typeof jsonPathAssertionSchema>;
 export type TokenConfig = z.output<typeof tokenSchema>;
 export type JwtValidationConfig = z.output<typeof jwtValidationSchema>;
 export type AlarmSettings = z.output<typeof alarmSettingsSchema>;
+export type SloSettings = z.output<typeof sloSchema>;
 
 function isHttpUrl(value: string): boolean {
   try {

@@ -17,7 +17,17 @@ export const ALARM_KINDS = {
   stopped: 'Stopped',
   /** Failing from `globalFailureRegions` or more regions at once (home region). Critical. */
   global: 'Global',
+  /** SLO burn: 2 % of the error budget in 1 h (and burning over the last 5 min). Composite; critical (page). */
+  burnFast: 'BurnFast',
+  /** SLO burn: 5 % of the error budget in 6 h (and over the last 30 min). Composite; critical (page). */
+  burnSlow: 'BurnSlow',
+  /** SLO burn: 10 % of the error budget in 3 d (and over the last 6 h). Composite; warning (ticket). */
+  burnTicket: 'BurnTicket',
 } as const;
+
+/** The burn-rate composites; each has two metric-alarm children named by `burnWindowAlarmName`. */
+export const BURN_KINDS = ['burnFast', 'burnSlow', 'burnTicket'] as const;
+export type BurnKind = (typeof BURN_KINDS)[number];
 
 export type AlarmKind = keyof typeof ALARM_KINDS;
 
@@ -32,6 +42,14 @@ export interface AlarmIdentity {
 export function alarmName(identity: AlarmIdentity): string {
   const region = identity.kind === 'global' || !identity.region ? '' : `-${identity.region}`;
   return `${ALARM_PREFIX}-${identity.probe}${region}-${ALARM_KINDS[identity.kind]}`;
+}
+
+/**
+ * A burn composite's child: `OAuthProbe-billing-api-eu-west-1-BurnFast-Long`. The children carry no
+ * actions (the composite notifies), so they need not parse back.
+ */
+export function burnWindowAlarmName(identity: AlarmIdentity & { kind: BurnKind }, window: 'long' | 'short'): string {
+  return `${alarmName(identity)}-${window === 'long' ? 'Long' : 'Short'}`;
 }
 
 const REGION_SUFFIX = /-([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)$/;
@@ -51,7 +69,10 @@ export function parseAlarmName(name: string): AlarmIdentity | undefined {
   return probe ? { probe, kind, region: region[1]! } : undefined;
 }
 
-/** Severity of a notification: one region is a ticket, many regions at once is a page. */
+/**
+ * Severity of a notification: one region failing is a ticket; many regions at once, or an SLO error
+ * budget burning fast, is a page.
+ */
 export function alarmSeverity(kind: AlarmKind): 'warning' | 'critical' {
-  return kind === 'global' ? 'critical' : 'warning';
+  return kind === 'global' || kind === 'burnFast' || kind === 'burnSlow' ? 'critical' : 'warning';
 }

@@ -7,3 +7,4 @@ export * from './alarm-naming.js';
 export * from './environment.js';
 export * from './metric-catalogue.js';
 export * from './secret-ids.js';
+export * from './slo.js';

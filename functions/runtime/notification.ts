@@ -6,6 +6,7 @@
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { type AlarmIdentity, alarmSeverity } from '../contract/alarm-naming.js';
+import { RUNBOOK_FIRST_STEPS, type RunbookFamily, runbookFamily, runbookPath } from '../contract/runbooks.js';
 import { type LoggedResult, scrubSecrets } from './log.js';
 
 /** SNS subjects must be under 100 characters, ASCII, one line. */
@@ -112,6 +113,8 @@ export interface NotificationDocument {
   } | null;
   lastGoodRun: string | null;
   links: { dashboard: string | null; logs: string | null; alarm: string | null; runbook: string | null };
+  /** Without a runbook link: the matching runbook of docs/runbooks/ and its first checks, in the message. */
+  runbookSteps?: { family: RunbookFamily; path: string; steps: readonly string[] };
 }
 
 /** The runbook URL the CDK writes into the alarm description as `Runbook: <url>`. */
@@ -138,7 +141,7 @@ export function pickResult(
     const wanted =
       identity.kind === 'latency'
         ? (r: LoggedResult) => r.status === 'degraded'
-        : identity.kind === 'availability' || identity.kind === 'global'
+        : identity.kind === 'availability' || identity.kind === 'global' || isBurn(identity.kind)
           ? (r: LoggedResult) => r.status === 'fail'
           : undefined;
     const hit = wanted ? newest.find(wanted) : undefined;
@@ -203,6 +206,7 @@ export function buildNotification(input: NotificationInput): Notification {
       alarm: input.links.alarm ?? null,
       runbook: input.links.runbook ?? null,
     },
+    ...(input.links.runbook ? {} : { runbookSteps: firstSteps(input) }),
   };
   const text = scrubSecrets(plainText(input, document));
   const json = scrubSecrets(JSON.stringify(document));
@@ -242,6 +246,10 @@ function subjectLine(input: NotificationInput): string {
         return `[OK] ${probe} running again (${region})`;
       case 'global':
         return `[OK] ${probe} recovered: fewer than ${input.globalFailureRegions ?? 2} regions failing`;
+      case 'burnFast':
+      case 'burnSlow':
+      case 'burnTicket':
+        return `[OK] ${probe} error budget no longer burning ${burnWhat(identity.kind)} (${region})`;
     }
   }
   switch (identity.kind) {
@@ -267,7 +275,28 @@ function subjectLine(input: NotificationInput): string {
       const count = failing.length ? `${failing.length}` : `${input.globalFailureRegions ?? 2}+`;
       return `[CRITICAL] ${probe} failing in ${count} regions`;
     }
+    case 'burnFast':
+    case 'burnSlow':
+    case 'burnTicket': {
+      const tag = identity.kind === 'burnTicket' ? '[SLO]' : '[CRITICAL]';
+      const code = latest?.status === 'fail' && latest.code ? `: ${latest.stage ?? 'run'} ${latest.code}` : '';
+      return `${tag} ${probe} error budget burning ${burnWhat(identity.kind)}${code} (${region})`;
+    }
   }
+}
+
+function isBurn(kind: AlarmIdentity['kind']): kind is 'burnFast' | 'burnSlow' | 'burnTicket' {
+  return kind === 'burnFast' || kind === 'burnSlow' || kind === 'burnTicket';
+}
+
+function burnWhat(kind: 'burnFast' | 'burnSlow' | 'burnTicket'): string {
+  return kind === 'burnFast' ? 'fast' : kind === 'burnSlow' ? 'steadily' : 'slowly';
+}
+
+/** The matching runbook's first checks, for a probe with no runbookUrl. */
+function firstSteps(input: NotificationInput): NotificationDocument['runbookSteps'] {
+  const family = runbookFamily({ kind: input.identity.kind, stage: input.latest?.stage, code: input.latest?.code });
+  return { family, path: runbookPath(family), steps: RUNBOOK_FIRST_STEPS[family] };
 }
 
 function headlineOf(input: NotificationInput): string {
@@ -285,6 +314,10 @@ function headlineOf(input: NotificationInput): string {
         return `${probe} latency is back under its threshold in ${region}.`;
       case 'availability':
         return `${probe} is passing again in ${region}.`;
+      case 'burnFast':
+      case 'burnSlow':
+      case 'burnTicket':
+        return `${probe}: the SLO error budget is no longer burning ${burnWhat(identity.kind)} in ${region}.`;
     }
   }
   switch (identity.kind) {
@@ -305,6 +338,13 @@ function headlineOf(input: NotificationInput): string {
       return failing.length
         ? `${probe} is failing in ${failing.length} regions at once: ${failing.join(', ')}.`
         : `${probe} is failing in ${input.globalFailureRegions ?? 2} or more regions at once.`;
+    }
+    case 'burnFast':
+    case 'burnSlow':
+    case 'burnTicket': {
+      const share = { burnFast: '2 % in an hour', burnSlow: '5 % in six hours', burnTicket: '10 % in three days' };
+      const cause = latest?.status === 'fail' ? `: ${latest.message ?? latest.code ?? 'see the latest result'}` : '.';
+      return `${probe} is spending its SLO error budget too fast in ${region} (on course for ${share[identity.kind]})${cause}`;
     }
   }
 }
@@ -364,6 +404,10 @@ function plainText(input: NotificationInput, doc: NotificationDocument): string 
   row('Logs', doc.links.logs);
   row('Alarm link', doc.links.alarm);
   row('Runbook', doc.links.runbook);
+  if (doc.runbookSteps) {
+    lines.push('', `First checks (${doc.runbookSteps.path}):`);
+    doc.runbookSteps.steps.forEach((step, index) => lines.push(`${index + 1}. ${step}`));
+  }
   return `${lines
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
