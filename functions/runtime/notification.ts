@@ -406,7 +406,7 @@ function plainText(input: NotificationInput, doc: NotificationDocument): string 
   row('Runbook', doc.links.runbook);
   if (doc.runbookSteps) {
     lines.push('', `First checks (${doc.runbookSteps.path}):`);
-    doc.runbookSteps.steps.forEach((step, index) => lines.push(`${index + 1}. ${step}`));
+    lines.push(...doc.runbookSteps.steps.map((step, index) => `${index + 1}. ${step}`));
   }
   return `${lines
     .join('\n')
