@@ -29,6 +29,7 @@ import { NotificationTopic } from './constructs/notification-topic.js';
 import { GlobalProbeAlarm, RegionalProbeAlarms } from './constructs/probe-alarms.js';
 import { ProbeDashboard } from './constructs/probe-dashboard.js';
 import { ProbeSchedule } from './constructs/probe-schedule.js';
+import { ProbeSloAlarms } from './constructs/slo-alarms.js';
 import { acknowledge, nagResource } from './nag.js';
 import { dashboardUrl, homeKeysArn, NOTIFICATION_KEY_ALIAS, notificationTopicArn } from './names.js';
 
@@ -181,6 +182,7 @@ export class OAuthProbeStack extends Stack {
     for (const probe of probes) {
       new ProbeSchedule(this, `Schedule-${probe.name}`, { probe, fn, role: schedulerRole });
       new RegionalProbeAlarms(this, `Alarms-${probe.name}`, { probe, namespace, topic: this.alarmTopic.topic });
+      new ProbeSloAlarms(this, `Slo-${probe.name}`, { probe, namespace, topic: this.alarmTopic.topic });
     }
 
     // PutMetricData (and an EMF line that cannot be written) cannot count its own failures: the log
