@@ -13,6 +13,8 @@ export const DIMENSION_PROBE = 'Probe';
 export const DIMENSION_REGION = 'Region';
 export const DIMENSION_STEP = 'Step';
 export const DIMENSION_CODE = 'Code';
+/** Where a failed run broke: credentials, discovery, token, token_validation, api (the result's `stage`). */
+export const DIMENSION_STAGE = 'Stage';
 
 /** Slow gauges are published in the first run of each block of this many hours (UTC), or when low. */
 export const GAUGE_INTERVAL_HOURS = 6;
@@ -49,6 +51,22 @@ export const METRICS = {
     dimensions: [DIMENSION_PROBE, DIMENSION_CODE],
     cadence: 'when_nonzero',
     description: '1 per failed run, by result code (invalid_client, timeout, ...); not published while healthy.',
+  },
+  stageFailures: {
+    name: 'Failures',
+    unit: 'Count',
+    dimensions: [DIMENSION_PROBE, DIMENSION_STAGE, DIMENSION_CODE],
+    cadence: 'when_nonzero',
+    description:
+      'The same 1 per failed run with the stage as well (token vs api, ...), so timeout, server_error and rate_limited at the token endpoint and at the API tell apart; not published while healthy.',
+  },
+  tokenSuccess: {
+    name: 'TokenSuccess',
+    unit: 'Count',
+    dimensions: [DIMENSION_PROBE],
+    cadence: 'every_run',
+    description:
+      'Token-issuance SLI: 1 when the token endpoint issued a token (whatever happened next), 0 when the run failed at discovery or the token request; not published when the run stopped before (credentials). Average = token issuance success rate.',
   },
   tokenLatency: {
     name: 'TokenLatency',

@@ -23,6 +23,7 @@ import {
   DIMENSION_CODE,
   DIMENSION_PROBE,
   DIMENSION_REGION,
+  DIMENSION_STAGE,
   DIMENSION_STEP,
   GAUGE_INTERVAL_HOURS,
   METRIC_PUBLISH_FAILED_EVENT,
@@ -77,8 +78,12 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
   const data: MetricDatum[] = [datum(METRICS.success, result.status === 'fail' ? 0 : 1)];
   if (result.status === 'degraded') data.push(datum(METRICS.degraded, 1));
   if (result.status === 'fail') {
-    data.push(datum(METRICS.failures, 1, [{ Name: DIMENSION_CODE, Value: result.code ?? 'internal_error' }]));
+    const code = { Name: DIMENSION_CODE, Value: result.code ?? 'internal_error' };
+    data.push(datum(METRICS.failures, 1, [code]));
+    data.push(datum(METRICS.stageFailures, 1, [{ Name: DIMENSION_STAGE, Value: result.stage ?? 'config' }, code]));
   }
+  const tokenIssued = tokenIssuance(result);
+  if (tokenIssued !== undefined) data.push(datum(METRICS.tokenSuccess, tokenIssued ? 1 : 0));
   const token = result.exchanges.findLast((e) => e.name === 'token' && e.status !== null);
   if (token) data.push(datum(METRICS.tokenLatency, round(token.timings.totalMs)));
   for (const exchange of result.exchanges) {
@@ -102,6 +107,18 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
   const lifetime = result.token?.expiresIn;
   if (gaugeRun && typeof lifetime === 'number') data.push(datum(METRICS.tokenLifetime, lifetime));
   return data;
+}
+
+/**
+ * The token-issuance SLI of a run: true when a token was issued, false when the run failed at discovery
+ * or the token request (transport failures there included), undefined when it never reached the token
+ * endpoint (credentials, config), so that a broken secret does not count against the provider.
+ */
+export function tokenIssuance(result: ProbeResult): boolean | undefined {
+  if (result.status !== 'fail' || result.token !== null) return true;
+  if (result.stage === 'token_validation' || result.stage === 'api') return true;
+  if (result.stage === 'discovery' || result.stage === 'token') return false;
+  return undefined;
 }
 
 /** The copy of `Success` that goes to the home region with a `Region` dimension, for the global alarm. */
