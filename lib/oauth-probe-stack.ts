@@ -93,6 +93,9 @@ export class OAuthProbeStack extends Stack {
         probes: props.home.allProbes,
         namespace,
         globalFailureRegions: props.globalFailureRegions,
+        logGroups: this.probeFunction
+          ? new Map([[this.region, this.probeFunction.functionLogGroup.logGroupName]])
+          : undefined,
       });
       new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl(homeRegion) });
       for (const probe of props.home.allProbes) {

@@ -135,4 +135,6 @@ export function hasGlobalAlarm(probe: { regions: readonly string[] }, globalFail
  * count its own failures.
  */
 export const METRIC_PUBLISH_FAILED_EVENT = 'metric_publish_failed';
+/** `event` of the one JSON line each probe run logs (the whole result at top level); dashboards query it. */
+export const PROBE_RESULT_LOG_EVENT = 'probe_result';
 export const METRIC_PUBLISH_FAILURES_METRIC = 'MetricPublishFailures';
