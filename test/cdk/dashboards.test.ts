@@ -58,27 +58,31 @@ function checkLimits(stack: Stack, dashboards: [string, Record<string, unknown>]
 }
 
 describe('dashboards of a synthesized app', () => {
-  it.each([3, 8])('%i probes x 3 regions: within limits, every notifying alarm on an On-call page', (count) => {
-    const synth = synthesize(fleet(count));
-    const home = synth.stacks.get(REGIONS[0]!)!;
-    const dashboards = resourcesOf(synth.template(REGIONS[0]!), 'AWS::CloudWatch::Dashboard');
-    expect(dashboards.map(([, d]) => d.DashboardName).sort()).toEqual([
-      'OAuthProbe',
-      'OAuthProbe-Debug',
-      'OAuthProbe-Executive',
-    ]);
-    const shown = new Set(checkLimits(home, dashboards));
-    const notifying = REGIONS.flatMap((region) =>
-      [
-        ...resourcesOf(synth.template(region), 'AWS::CloudWatch::Alarm'),
-        ...resourcesOf(synth.template(region), 'AWS::CloudWatch::CompositeAlarm'),
-      ]
-        .filter(([, alarm]) => Array.isArray(alarm.AlarmActions) && alarm.AlarmActions.length > 0)
-        .map(([, alarm]) => String(alarm.AlarmName)),
-    );
-    expect(notifying.length).toBeGreaterThan(count * REGIONS.length * 6);
-    expect(notifying.filter((name) => !shown.has(name))).toEqual([]);
-  }, 300_000);
+  it.each([3, 8])(
+    '%i probes x 3 regions: within limits, every notifying alarm on an On-call page',
+    (count) => {
+      const synth = synthesize(fleet(count));
+      const home = synth.stacks.get(REGIONS[0]!)!;
+      const dashboards = resourcesOf(synth.template(REGIONS[0]!), 'AWS::CloudWatch::Dashboard');
+      expect(dashboards.map(([, d]) => d.DashboardName).sort()).toEqual([
+        'OAuthProbe',
+        'OAuthProbe-Debug',
+        'OAuthProbe-Executive',
+      ]);
+      const shown = new Set(checkLimits(home, dashboards));
+      const notifying = REGIONS.flatMap((region) =>
+        [
+          ...resourcesOf(synth.template(region), 'AWS::CloudWatch::Alarm'),
+          ...resourcesOf(synth.template(region), 'AWS::CloudWatch::CompositeAlarm'),
+        ]
+          .filter(([, alarm]) => Array.isArray(alarm.AlarmActions) && alarm.AlarmActions.length > 0)
+          .map(([, alarm]) => String(alarm.AlarmName)),
+      );
+      expect(notifying.length).toBeGreaterThan(count * REGIONS.length * 6);
+      expect(notifying.filter((name) => !shown.has(name))).toEqual([]);
+    },
+    300_000,
+  );
 
   it('On-call has burn rates, token issuance, stage and code, 401/403 and 429; Debug has the Logs Insights widgets', () => {
     const synth = synthesize(fleet(3));

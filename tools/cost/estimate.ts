@@ -23,6 +23,7 @@ import { type ResolvedProbe, resolveDeployment, resolveProbes } from '../../func
 import { runsPerMonth } from '../../functions/config/schedule.js';
 import type { MetricsTransport, ProbesConfig } from '../../functions/config/schema.js';
 import { GAUGE_INTERVAL_HOURS, hasGlobalAlarm, METRICS } from '../../functions/contract/metric-catalogue.js';
+import { BURN_POLICIES } from '../../functions/contract/slo.js';
 import { PRICES, type Price, type PriceKey } from './prices.js';
 
 /** Hours in the 30-day month that `runsPerMonth` counts in. */
@@ -66,7 +67,7 @@ export interface CostAssumptions {
   unhealthyHoursPerMonth: number;
   /** Alarm notifications (ALARM and OK) per probe and region per month. @default 4 */
   notificationsPerProbeRegion: number;
-  /** Dashboards created (home region). @default 1 */
+  /** Dashboards created (home region). @default 3 per 25 probes (Executive, On-call, Debug pages) */
   dashboards: number;
 }
 
@@ -82,7 +83,7 @@ export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
   emfBytesPerLine: 1024,
   unhealthyHoursPerMonth: 0,
   notificationsPerProbeRegion: 4,
-  dashboards: 1,
+  dashboards: 3,
 };
 
 export type CostItem =
@@ -186,7 +187,9 @@ export interface CostEstimate {
 
 /** Estimates the monthly cost of deploying `config`. */
 export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssumptions> = {}): CostEstimate {
-  const a: CostAssumptions = { ...DEFAULT_COST_ASSUMPTIONS, ...overrides };
+  // Three dashboards per page of probes (lib/constructs/dashboards/layout.ts, PROBES_PER_PAGE = 25).
+  const pages = Math.max(1, Math.ceil(config.probes.length / 25));
+  const a: CostAssumptions = { ...DEFAULT_COST_ASSUMPTIONS, dashboards: 3 * pages, ...overrides };
   const transport = resolveDeployment(config).metricsTransport;
   const estimate = estimateWith(config, a, transport);
   if (transport === 'putMetricData') {
@@ -227,7 +230,7 @@ function estimateWith(config: ProbesConfig, a: CostAssumptions, transport: Metri
       'dashboard',
       ['dashboardMonth'],
       a.dashboards * PRICES.dashboardMonth.usd,
-      'one dashboard in the home region; the first 3 per account are free',
+      'Executive, On-call and Debug dashboards in the home region (per 25 probes); the first 3 per account are free',
     ),
     line(
       'kms_keys',
@@ -398,6 +401,7 @@ function probeRegionCost(
       alarms.basis,
     ),
   );
+  lines.push(...sloAlarmLines());
 
   const secretCalls = Math.max(coldStarts, Math.min(runs, Math.ceil(SECONDS_PER_MONTH / a.secretCacheTtlSec)));
   lines.push(
@@ -497,7 +501,7 @@ function metricSeries(
   const unhealthyFraction = Math.min(1, a.unhealthyHoursPerMonth / HOURS_PER_MONTH);
   const metricMonths = full + gaugeSeries * gaugeFraction + whenNonzero * unhealthyFraction;
   const basis =
-    `${full} series every run (Success, TokenLatency, TotalLatency, ${probe.steps.length} × StepLatency${copy ? ', Success by Region' : ''})` +
+    `${full} series every run (Success, TokenSuccess, TokenLatency, TotalLatency, ${probe.steps.length} × StepLatency${copy ? ', Success by Region' : ''})` +
     ` + ${gaugeSeries} gauges × 1/${GAUGE_INTERVAL_HOURS} of the hours` +
     ` + ${whenNonzero} failure series × ${a.unhealthyHoursPerMonth} unhealthy hours`;
   return { metricMonths, basis };
@@ -527,6 +531,34 @@ function regionalAlarmMetrics(probe: ResolvedProbe): { count: number; basis: str
   };
 }
 
+/**
+ * The SLO burn-rate alarms of one probe in one region (lib/constructs/slo-alarms.ts): one long and one
+ * short window alarm per BURN_POLICIES row, each metric math over two metrics (Success SampleCount and
+ * Sum), and one composite per row. They read Success only: no series of their own.
+ */
+function sloAlarmLines(): CostLine[] {
+  const windows = BURN_POLICIES.length * 2;
+  const metrics = windows * 2;
+  return [
+    line(
+      'alarms',
+      metrics,
+      'alarm metrics',
+      ['alarmStandardMonth'],
+      metrics * PRICES.alarmStandardMonth.usd,
+      `SLO burn rate: ${windows} window alarms × 2 metrics (Success SampleCount, Sum)`,
+    ),
+    line(
+      'alarms',
+      BURN_POLICIES.length,
+      'composite alarms',
+      ['alarmCompositeMonth'],
+      BURN_POLICIES.length * PRICES.alarmCompositeMonth.usd,
+      'SLO burn rate: fast page, slow page and ticket composites',
+    ),
+  ];
+}
+
 /** The multi-region alarm (home region), reading Success by Region of every region the probe runs from. */
 function globalLines(probe: ResolvedProbe, globalFailureRegions: number): CostLine[] {
   if (probe.regions.length < globalFailureRegions) return [];
@@ -554,7 +586,7 @@ function describeAssumptions(a: CostAssumptions, transport: MetricsTransport): s
       ? `Metrics as EMF log lines: one per run (plus one per API step beyond the first), ${a.emfBytesPerLine} bytes each, billed as log ingestion; PutMetricData only for the Success copy from regions other than the home region. Extracted metrics cost the same as put ones.`
       : 'PutMetricData: one call per run, plus one per run to the home region from each other region for the Success copy.',
     'The Success copy by Region (one series in the home region per probe-region) exists only for a probe running in at least globalFailureRegions regions: the global alarm it feeds exists only then.',
-    'Alarms: standard resolution, billed per metric evaluated (metric math included): availability, stopped, expiry (2 gauges), latency (token + each step, only with degradedMs), and a global alarm per probe running in at least globalFailureRegions regions.',
+    'Alarms: standard resolution, billed per metric evaluated (metric math included): availability, stopped, expiry (2 gauges), latency (token + each step, only with degradedMs), SLO burn rate (6 window alarms × 2 metrics, 3 composites at $0.50), and a global alarm per probe running in at least globalFailureRegions regions.',
     `Secrets Manager: one GetSecretValue per ${a.secretCacheTtlSec} s per warm container and per cold start; a replica of the secret (billed as a secret) in every region a probe runs from.`,
     `Logs: ${a.logBytesPerRun} bytes ingested per run; storage and retention not counted.`,
     `SNS: ${a.notificationsPerProbeRegion} alarm notifications per probe and region per month, by email; the notifier function's few invocations are not counted.`,
