@@ -532,22 +532,23 @@ describe('notifier', () => {
 });
 
 describe('dashboard', () => {
-  it('exists in the home region only', () => {
-    synth.template(HOME).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  it('exists in the home region only: Executive, On-call (OAuthProbe) and Debug', () => {
+    synth.template(HOME).resourceCountIs('AWS::CloudWatch::Dashboard', 3);
     synth.template(OTHER).resourceCountIs('AWS::CloudWatch::Dashboard', 0);
   });
 
-  it('has the three rows and cross-region widgets with a region on each metric', () => {
-    const [, dashboard] = resourcesOf(synth.template(HOME), 'AWS::CloudWatch::Dashboard')[0]!;
-    expect(dashboard.DashboardName).toBe('OAuthProbe');
-    const body = JSON.stringify(synth.stacks.get(HOME)!.resolve(dashboard.DashboardBody));
-    for (const text of ['Executive', 'On-call', 'Debug', 'Availability over the time range', 'Regions failing now']) {
+  it('has the three families and cross-region widgets with a region on each query', () => {
+    const dashboards = resourcesOf(synth.template(HOME), 'AWS::CloudWatch::Dashboard');
+    expect(dashboards.map(([, d]) => d.DashboardName).sort()).toEqual([
+      'OAuthProbe',
+      'OAuthProbe-Debug',
+      'OAuthProbe-Executive',
+    ]);
+    const body = dashboards.map(([, d]) => JSON.stringify(synth.stacks.get(HOME)!.resolve(d.DashboardBody))).join('');
+    for (const text of ['Executive', 'On-call', 'Debug', 'SLO attainment', 'Probes failing now', 'Burn rate']) {
       expect(body).toContain(text);
     }
-    expect(body).toContain('billing-api: failures by code');
-    expect(body).toContain(
-      `SEARCH('{OAuthProbe,Probe,Code} MetricName=\\\\\\"Failures\\\\\\" Probe=\\\\\\"billing-api\\\\\\"', 'Sum', 300)`,
-    );
+    expect(body).toContain('Failures by stage and code');
     expect(body).toContain(`\\"region\\":\\"${OTHER}\\"`);
     expect(body).toContain('TokenLatency');
     expect(body).toContain('CredentialDaysLeft');

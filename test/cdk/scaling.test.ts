@@ -82,7 +82,7 @@ describe('a three-region, three-probe deployment', () => {
       expect(count(template, 'AWS::SNS::Topic')).toBe(home ? 2 : 1);
       expect(count(template, 'AWS::KMS::Key')).toBe(home ? 2 : 1);
       expect(count(template, 'AWS::IAM::Role')).toBe(3);
-      expect(count(template, 'AWS::CloudWatch::Dashboard')).toBe(home ? 1 : 0);
+      expect(count(template, 'AWS::CloudWatch::Dashboard')).toBe(home ? 3 : 0);
     },
   );
 
@@ -238,7 +238,7 @@ describe('a home region that runs no probe', () => {
     expect([...only.stacks.keys()]).toEqual(['us-west-2', EU]);
     expect(count(home, 'AWS::Lambda::Function')).toBe(1);
     expect(count(home, 'AWS::Scheduler::Schedule')).toBe(0);
-    expect(count(home, 'AWS::CloudWatch::Dashboard')).toBe(1);
+    expect(count(home, 'AWS::CloudWatch::Dashboard')).toBe(3);
     expect(count(home, 'AWS::SNS::Topic')).toBe(2);
     // alpha runs from one region: no global alarm.
     expect(count(home, 'AWS::CloudWatch::Alarm')).toBe(0);

@@ -10,12 +10,20 @@ import { costCommand } from './commands/cost.js';
 import { demoCommand } from './commands/demo.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { sloReportCommand } from './commands/slo-report.js';
 import { validateCommand } from './commands/validate.js';
 import { configUsageError } from './config.js';
 import { EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 
-export const COMMANDS: readonly Command[] = [runCommand, validateCommand, schemaCommand, costCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  validateCommand,
+  schemaCommand,
+  costCommand,
+  sloReportCommand,
+  demoCommand,
+];
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
