@@ -104,7 +104,7 @@ async function readRegion(input: ReportInput, region: string): Promise<RegionRes
     for (const days of new Set(batch.map((p) => sloWindowDays(p.slo)))) {
       const group = batch.filter((p) => sloWindowDays(p.slo) === days);
       const data = await getMetricData(input, region, days, queries(input.namespace, group, days));
-      group.forEach((probe, index) => results.set(probe.name, read(data, index, region)));
+      for (const [index, probe] of group.entries()) results.set(probe.name, read(data, index, region));
     }
   }
   return results;

@@ -22,8 +22,18 @@ async function run(args: string[]) {
   let stdout = '';
   let stderr = '';
   const io = {
-    stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
-    stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+      },
+      isTTY: false,
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+      },
+      isTTY: false,
+    },
     env: {},
     cwd: REPO,
   };
@@ -92,7 +102,7 @@ describe('oauth-probe slo-report', () => {
     expect(periods).toEqual([7 * 86_400, 30 * 86_400].sort());
     expect(us.commandCalls(GetMetricDataCommand)).toHaveLength(1);
     for (const call of calls) {
-      const options = call.args[1] as { abortSignal?: AbortSignal } | undefined;
+      const options = (call.args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined;
       expect(options?.abortSignal).toBeInstanceOf(AbortSignal);
     }
   });
