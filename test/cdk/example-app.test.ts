@@ -320,12 +320,37 @@ describe('regional alarms of billing-api', () => {
     });
   });
 
-  it('sends ALARM and OK of every alarm to the AlarmTopic of its region', () => {
+  it('sends ALARM and OK of every alarm to the AlarmTopic of its region; SLO window alarms act only through their composite', () => {
     for (const template of synth.templates.values()) {
       for (const [, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
+        if (/-Burn(Fast|Slow|Ticket)-(Long|Short)$/.test(String(alarm.AlarmName))) {
+          expect(alarm.AlarmActions).toBeUndefined();
+          continue;
+        }
+        expect(alarm).toMatchObject({ AlarmActions: [alarmTopicRef], OKActions: [alarmTopicRef] });
+      }
+      const composites = resourcesOf(template, 'AWS::CloudWatch::CompositeAlarm');
+      expect(composites.length).toBeGreaterThan(0);
+      for (const [, alarm] of composites) {
         expect(alarm).toMatchObject({ AlarmActions: [alarmTopicRef], OKActions: [alarmTopicRef] });
       }
     }
+  });
+
+  it('has the SLO burn-rate pairs of billing-api (99.9 % / 30 d, every minute) with the scaled factors', () => {
+    const alarms = resourcesOf(synth.template(HOME), 'AWS::CloudWatch::Alarm').map(([, p]) => p);
+    const byName = (suffix: string) => alarms.find((a) => a.AlarmName === `OAuthProbe-billing-api-${HOME}-${suffix}`)!;
+    expect(byName('BurnFast-Long')).toMatchObject({
+      Threshold: 14.4,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'ignore',
+    });
+    expect(byName('BurnFast-Short')).toMatchObject({ Threshold: 14.4, EvaluationPeriods: 1 });
+    expect(byName('BurnSlow-Long')).toMatchObject({ Threshold: 6 });
+    expect(byName('BurnTicket-Long')).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+    const partner = alarms.find((a) => a.AlarmName === `OAuthProbe-partner-sync-${HOME}-BurnFast-Long`)!;
+    // 99.5 % over 7 d: 0.02 × 7 d ÷ 1 h = 3.36.
+    expect(partner).toMatchObject({ Threshold: 3.36 });
   });
 });
 
