@@ -98,9 +98,13 @@ describe('a three-region, three-probe deployment', () => {
 
   it('creates the regional alarms per probe and region, and global alarms in the home region for multi-region probes', () => {
     const regional = (probe: string, region: string, latency = true) =>
-      ['Availability', 'Expiry', ...(latency ? ['Latency'] : []), 'Stopped'].map(
-        (kind) => `OAuthProbe-${probe}-${region}-${kind}`,
-      );
+      [
+        'Availability',
+        'Expiry',
+        ...(latency ? ['Latency'] : []),
+        'Stopped',
+        ...['BurnFast', 'BurnSlow', 'BurnTicket'].flatMap((burn) => [`${burn}-Long`, `${burn}-Short`]),
+      ].map((kind) => `OAuthProbe-${probe}-${region}-${kind}`);
     expect(alarmNames(EU)).toEqual(
       [...regional('alpha', EU), ...regional('beta', EU), 'OAuthProbe-alpha-Global', 'OAuthProbe-beta-Global'].sort(),
     );
