@@ -4,8 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ResolvedProbe } from '../functions/config/resolve.js';
-import { runProbe } from '../functions/engine/index.js';
-import type { Exchange } from '../functions/engine/result.js';
+import { type Exchange, runProbe } from '../functions/engine/index.js';
 import { benchSecrets } from './probes.js';
 
 const probe = JSON.parse(await readFile(process.argv[2]!, 'utf8')) as ResolvedProbe;

@@ -11,8 +11,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { runProbe } from '../functions/engine/index.js';
-import type { ProbeResult } from '../functions/engine/result.js';
+import { type ProbeResult, runProbe } from '../functions/engine/index.js';
 import type { Figure, FigureGroup } from './figure.js';
 import { assertPassed, benchSecrets, heldFor, holdProbe, VARIANTS, type Variant, variantLabel } from './probes.js';
 import type { HoldServers } from './servers.js';

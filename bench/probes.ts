@@ -1,8 +1,8 @@
 /** Probes pointed at the hold servers: a token request plus API steps, opaque token, client_secret_basic. */
 import { type ResolvedProbe, resolveProbes } from '../functions/config/resolve.js';
 import { configSchema } from '../functions/config/schema.js';
-import type { Exchange, ProbeResult } from '../functions/engine/result.js';
-import { MemorySecretSource } from '../functions/secrets/file-source.js';
+import type { Exchange, ProbeResult } from '../functions/engine/index.js';
+import { MemorySecretSource } from '../functions/secrets/memory-source.js';
 import type { HoldServers } from './servers.js';
 
 export const SECRET_ID = 'bench/client';

@@ -4,9 +4,9 @@
  */
 import { type App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-// Not re-exported by the package root; the same function cdk-nag uses to print finding ids.
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
+// cdk-nag's own helper (it spells finding ids with it), copied: the package root does not export it.
+import { flattenCfnReference } from './flatten-cfn-reference.js';
 
 /** Runs the AWS Solutions rules on every synth; an unacknowledged finding fails the synth. */
 export function applyNag(app: App): void {

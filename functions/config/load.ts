@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import { errorCode } from '../guards.js';
 import { scheduleProblem } from './schedule.js';
 import { configSchema, type ProbesConfig } from './schema.js';
 
@@ -174,7 +175,7 @@ export async function loadConfigFile(path: string): Promise<ProbesConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     const message =
       code === 'ENOENT'
         ? 'file not found: check the path, or pass --config FILE'

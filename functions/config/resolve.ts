@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import {
-  type AlarmSettings,
   DEFAULT_GLOBAL_FAILURE_REGIONS,
   DEFAULT_METRICS_TRANSPORT,
   DEFAULT_NAMESPACE,
@@ -15,10 +14,8 @@ import {
   DEFAULT_SLO_WINDOW_DAYS,
   DEFAULT_TIMEOUT_MS,
   type MetricsTransport,
-  type ProbeConfig,
-  type ProbesConfig,
-  type SloSettings,
-} from './schema.js';
+} from './defaults.js';
+import type { AlarmSettings, ProbeConfig, ProbesConfig, SloSettings } from './schema.js';
 
 /** @default the regions when none are configured */
 export const DEFAULT_REGIONS = ['us-east-1'];

@@ -3,8 +3,8 @@
  */
 import { createPrivateKey, type KeyObject, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { ASSERTION_ALGORITHMS } from '../config/defaults.js';
 import type { ClientAuthMethod } from '../config/schema.js';
-import { ASSERTION_ALGORITHMS } from '../config/schema.js';
 import type { ClientSecret, Clock } from './types.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -8,6 +8,15 @@ import type { ResultCode, Stage } from './result.js';
 
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post']);
 
+/** `detail` of a `timeout` reported by the Lambda runtime when the engine overran its own deadline. */
+export const ENGINE_OVERRUN_DETAIL = 'engine_overrun';
+/** `target` of an `invalid_config` reported by the Lambda runtime for a schedule event it cannot read. */
+export const SCHEDULE_EVENT_TARGET = 'the schedule event';
+
+/**
+ * The hint of a code. Longer than the house limit of ~80 lines on purpose: it is a table, one case per
+ * code, and the switch is exhaustive over `ResultCode`, so a new code fails the typecheck until it has a hint.
+ */
 export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureContext = {}): string {
   const target = ctx.target ?? 'the server';
   const host = ctx.host ?? 'the host';
@@ -19,6 +28,9 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
     case 'connection_error':
       return `the connection to ${host} broke before a complete response${ctx.transport?.errorCode ? ` (${ctx.transport.errorCode})` : ''}: look at load balancers, proxies or firewalls in between, and at the server's logs.`;
     case 'timeout':
+      if (ctx.detail === ENGINE_OVERRUN_DETAIL) {
+        return "the engine overran its own deadline: a failure of oauth-probe itself (report it); the probed servers may also be very slow, see the function's log.";
+      }
       if (ctx.detail === 'deadline') {
         return 'the whole run exceeded deadlineMs: raise deadlineMs, or find which exchange is slow in `exchanges`.';
       }
@@ -103,9 +115,12 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
     case 'slow_response':
       return `${target} is slower than its degradedMs threshold${ctx.detail ? ` (${ctx.detail})` : ''}; see the phase timings in exchanges.`;
     case 'invalid_config':
+      if (ctx.target === SCHEDULE_EVENT_TARGET) {
+        return 'the deployed schedule input does not match the probe event contract: redeploy with the current CDK app (cdk deploy) so that the schedule and the function agree.';
+      }
       return `fix the probe configuration${ctx.detail ? `: ${ctx.detail}` : ''}.`;
     case 'internal_error':
-      return 'a bug in oauth-probe, not in the probed system: please report it with this message.';
+      return "a bug in oauth-probe, not in the probed system: please report it with this message (in Lambda, with the probe function's log).";
   }
 }
 

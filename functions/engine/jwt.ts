@@ -12,7 +12,8 @@ import {
   jwtVerify,
   type ProtectedHeaderParameters,
 } from 'jose';
-import { JWT_ALGORITHMS, type JwtValidationConfig } from '../config/schema.js';
+import { JWT_ALGORITHMS } from '../config/defaults.js';
+import type { JwtValidationConfig } from '../config/schema.js';
 import { classifyJoseError, parseJsonObject } from './classify.js';
 import type { RunContext } from './context.js';
 import { ProbeFailure } from './failure.js';

@@ -4,12 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isInlinePem, type ResolvedProbe } from '../config/resolve.js';
+import { errorCode, errorMessage } from '../guards.js';
 import { type ResolvedDeps, RunContext } from './context.js';
 import { loadCredentials } from './credentials.js';
 import { discover, type ServerMetadata } from './discovery.js';
+import { emptyRun, failResult, internalErrorMessage, type RunRecord, withVerdict } from './fail-result.js';
 import { ProbeFailure } from './failure.js';
 import { hintFor } from './hints.js';
-import { oneLine, redactPatterns } from './redact.js';
 import { DEGRADED_CODE, type ProbeResult, type TokenSummary } from './result.js';
 import { runSteps } from './steps.js';
 import { requestToken, scopeParam, type TokenResponse } from './token-request.js';
@@ -44,23 +45,8 @@ export async function runProbe(probe: ResolvedProbe, deps: EngineDeps): Promise<
   try {
     return await run(probe, deps);
   } catch (error) {
-    return {
-      probe: probe.name,
-      status: 'fail',
-      stage: null,
-      step: null,
-      code: 'internal_error',
-      message: redactPatterns(
-        oneLine(`internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, 500),
-      ),
-      hint: hintFor('internal_error', null),
-      httpStatus: null,
-      startedAt: new Date(Date.now()).toISOString(),
-      durationMs: Math.round(performance.now() - startedMono),
-      exchanges: [],
-      token: null,
-      warnings: [],
-    };
+    const run = emptyRun(probe.name, Date.now(), Math.round(performance.now() - startedMono));
+    return failResult(run, { stage: null, code: 'internal_error', message: internalErrorMessage(error) });
   }
 }
 
@@ -109,23 +95,19 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
     });
     await runSteps(ctx, validated.accessToken);
 
-    const base = baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft);
-    const slow = ctx.slow;
-    if (slow) {
-      const measured = slow.exchange.timings.totalMs;
-      slow.exchange.code = DEGRADED_CODE;
-      const detail = `${Math.round(measured)} ms > degradedMs ${slow.thresholdMs} ms`;
-      return assemble(base, {
-        status: 'degraded',
-        stage: slow.stage,
-        step: slow.step,
-        code: DEGRADED_CODE,
-        message: `${slow.target} ${slow.exchange.method} ${slow.exchange.url} took ${Math.round(measured)} ms, over degradedMs ${slow.thresholdMs} ms`,
-        hint: hintFor(DEGRADED_CODE, slow.stage, { target: slow.target, detail }),
-        httpStatus: slow.exchange.status,
-      });
-    }
-    return assemble(base, {
+    return passOrDegraded(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), ctx);
+  } catch (error) {
+    return failed(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), ctx, error);
+  } finally {
+    clearTimeout(deadlineTimer);
+  }
+}
+
+/** The verdict of a run that got through every stage: degraded when an exchange was over its threshold. */
+function passOrDegraded(base: RunRecord, ctx: RunContext): ProbeResult {
+  const slow = ctx.slow;
+  if (!slow) {
+    return withVerdict(base, {
       status: 'pass',
       stage: null,
       step: null,
@@ -134,47 +116,40 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
       hint: null,
       httpStatus: null,
     });
-  } catch (error) {
-    const redact = (text: string) => (ctx ? ctx.redactor.redact(text) : redactPatterns(text));
-    const base = baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft);
-    if (!(error instanceof ProbeFailure)) {
-      // A bug (or a broken injected dependency): keep what was measured, but claim no stage.
-      return assemble(base, {
-        status: 'fail',
-        stage: null,
-        step: null,
-        code: 'internal_error',
-        message: redact(
-          oneLine(`internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, 500),
-        ),
-        hint: hintFor('internal_error', null),
-        httpStatus: null,
-      });
-    }
-    const context = error.context;
-    const exchange = context.exchange;
-    if (exchange) exchange.code = error.code;
-    return assemble(base, {
-      status: 'fail',
-      stage: error.stage,
-      step: context.step ?? null,
-      code: error.code,
-      message: oneLine(redact(error.message), 500),
-      hint: redact(hintFor(error.code, error.stage, context)),
-      httpStatus: context.httpStatus ?? exchange?.status ?? null,
-    });
-  } finally {
-    clearTimeout(deadlineTimer);
   }
+  const measured = slow.exchange.timings.totalMs;
+  slow.exchange.code = DEGRADED_CODE;
+  const detail = `${Math.round(measured)} ms > degradedMs ${slow.thresholdMs} ms`;
+  return withVerdict(base, {
+    status: 'degraded',
+    stage: slow.stage,
+    step: slow.step,
+    code: DEGRADED_CODE,
+    message: `${slow.target} ${slow.exchange.method} ${slow.exchange.url} took ${Math.round(measured)} ms, over degradedMs ${slow.thresholdMs} ms`,
+    hint: hintFor(DEGRADED_CODE, slow.stage, { target: slow.target, detail }),
+    httpStatus: slow.exchange.status,
+  });
 }
 
-type Verdict = Pick<ProbeResult, 'status' | 'stage' | 'step' | 'code' | 'message' | 'hint' | 'httpStatus'>;
-type Base = Omit<ProbeResult, keyof Verdict>;
-
-/** Fields in the order of the contract, so that `--json` reads top-down: verdict first, details after. */
-function assemble(base: Base, verdict: Verdict): ProbeResult {
-  const { probe, ...rest } = base;
-  return { probe, ...verdict, ...rest };
+/** The result of a run that threw: the failure's stage and code, or `internal_error` for anything else. */
+function failed(base: RunRecord, ctx: RunContext | undefined, error: unknown): ProbeResult {
+  const redact = ctx ? { redact: (text: string) => ctx.redactor.redact(text) } : {};
+  if (!(error instanceof ProbeFailure)) {
+    // A bug (or a broken injected dependency): keep what was measured, but claim no stage.
+    return failResult(base, { stage: null, code: 'internal_error', message: internalErrorMessage(error) }, redact);
+  }
+  const context = error.context;
+  const exchange = context.exchange;
+  if (exchange) exchange.code = error.code;
+  const failure = {
+    stage: error.stage,
+    step: context.step ?? null,
+    code: error.code,
+    message: error.message,
+    httpStatus: context.httpStatus ?? exchange?.status ?? null,
+    context,
+  };
+  return failResult(base, failure, redact);
 }
 
 function baseResult(
@@ -184,8 +159,8 @@ function baseResult(
   startedMono: number,
   token: TokenSummary | null,
   credentialDaysLeft: number | undefined,
-): Base {
-  const result: Base = {
+): RunRecord {
+  const result: RunRecord = {
     probe: probe.name,
     startedAt: new Date(startedAt).toISOString(),
     durationMs: Math.round(performance.now() - startedMono),
@@ -207,7 +182,7 @@ async function readCa(probe: ResolvedProbe, deps: ResolvedDeps): Promise<string[
     if (!isInlinePem(text)) throw new Error('no PEM certificate in the file');
     return [text];
   } catch (error) {
-    const why = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+    const why = errorCode(error) ?? errorMessage(error) ?? String(error);
     throw new ProbeFailure('config', 'invalid_config', `tls.ca: cannot use ${ca} (${why})`, {
       detail: `tls.ca must be a readable PEM file or inline PEM; ${ca}: ${why}`,
     });

@@ -5,8 +5,8 @@
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { redactPatterns } from '../engine/redact.js';
-import type { ProbeResult } from '../engine/result.js';
+import { type ProbeResult, redactPatterns } from '../engine/index.js';
+import { parseJsonObject } from '../guards.js';
 
 /** What the runtime modules need from a logger; Powertools' `Logger` satisfies it, and so do test doubles. */
 export interface RuntimeLogger {
@@ -87,14 +87,9 @@ export interface LoggedResult extends ProbeResult {
 
 /** Parses a per-run log line; undefined when the text is not one. */
 export function resultFromLogLine(text: string): LoggedResult | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const line = raw as Record<string, unknown>;
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return undefined;
+  const line = parsed.value;
   if (line.event !== PROBE_RESULT_EVENT || typeof line.probe !== 'string' || typeof line.status !== 'string') {
     return undefined;
   }

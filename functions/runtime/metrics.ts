@@ -30,7 +30,8 @@ import {
   METRICS,
   type MetricDefinition,
 } from '../contract/metric-catalogue.js';
-import type { ProbeResult } from '../engine/result.js';
+import type { ProbeResult } from '../engine/index.js';
+import { errorMessage, errorName } from '../guards.js';
 import type { RuntimeLogger } from './log.js';
 
 /** PutMetricData accepts at most this many datums per call. */
@@ -322,7 +323,7 @@ async function put(
 }
 
 function logFailure(input: PublishInput, region: string, datums: number, error: unknown): void {
-  const e = error as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } } | null;
+  const e = error as { $metadata?: { httpStatusCode?: number } } | null;
   input.logger.error('PutMetricData failed after retries', {
     event: METRIC_PUBLISH_FAILED_EVENT,
     probe: input.result.probe,
@@ -330,8 +331,8 @@ function logFailure(input: PublishInput, region: string, datums: number, error: 
     namespace: input.namespace,
     targetRegion: region,
     datums,
-    errorName: typeof e?.name === 'string' ? e.name : 'UnknownError',
-    errorMessage: typeof e?.message === 'string' ? e.message.slice(0, 300) : undefined,
+    errorName: errorName(error),
+    errorMessage: errorMessage(error)?.slice(0, 300),
     httpStatus: e?.$metadata?.httpStatusCode,
   });
 }

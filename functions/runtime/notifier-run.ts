@@ -8,6 +8,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SNSEvent } from 'aws-lambda';
 import type { NOTIFIER_ENV } from '../contract/environment.js';
+import { parseJsonObject } from '../guards.js';
 import type { RuntimeLogger } from './log.js';
 import type { AlarmStateChange } from './notification.js';
 import { type NotifierSettings, type NotifyOutcome, notifierSettingsFromEnv, notifyAlarm } from './notifier.js';
@@ -66,14 +67,9 @@ export function createNotifierHandler(
 /** The alarm state change inside an SNS message, or undefined when it is not one. */
 export function parseAlarmMessage(message: string | undefined): AlarmStateChange | undefined {
   if (!message) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(message);
-  } catch {
-    return undefined;
-  }
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const alarm = raw as Partial<AlarmStateChange>;
+  const parsed = parseJsonObject(message);
+  if (!parsed.ok) return undefined;
+  const alarm = parsed.value as Partial<AlarmStateChange>;
   if (typeof alarm.AlarmName !== 'string' || typeof alarm.NewStateValue !== 'string') return undefined;
   if (!['ALARM', 'OK', 'INSUFFICIENT_DATA'].includes(alarm.NewStateValue)) return undefined;
   return {

@@ -17,6 +17,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DEFAULT_GLOBAL_FAILURE_REGIONS, DEFAULT_NAMESPACE } from '../config/defaults.js';
 import { parseAlarmName } from '../contract/alarm-naming.js';
 import { DIMENSION_PROBE, DIMENSION_REGION, METRICS } from '../contract/metric-catalogue.js';
+import { errorName } from '../guards.js';
 import { type LoggedResult, PROBE_RESULT_EVENT, type RuntimeLogger, resultFromLogLine } from './log.js';
 import {
   type AlarmStateChange,
@@ -321,7 +322,7 @@ function enrichmentFailed(logger: RuntimeLogger, operation: string, probe: strin
     event: 'notification_enrichment_failed',
     operation,
     probe,
-    errorName: (error as { name?: string } | null)?.name ?? 'UnknownError',
+    errorName: errorName(error),
   });
 }
 

@@ -22,11 +22,19 @@ import {
 } from '../config/schema.js';
 import { PROBE_ENV } from '../contract/environment.js';
 import { hasGlobalAlarm } from '../contract/metric-catalogue.js';
-import type { ProbeResult } from '../engine/result.js';
-import type { EngineDeps } from '../engine/run.js';
-import type { Clock, SecretSource } from '../engine/types.js';
-import { systemClock } from '../engine/types.js';
-import { logResult, type RuntimeLogger, scrubSecrets } from './log.js';
+import {
+  type Clock,
+  ENGINE_OVERRUN_DETAIL,
+  type EngineDeps,
+  emptyRun,
+  failResult,
+  internalErrorMessage,
+  type ProbeResult,
+  SCHEDULE_EVENT_TARGET,
+  type SecretSource,
+  systemClock,
+} from '../engine/index.js';
+import { logResult, type RuntimeLogger } from './log.js';
 import { buildMetricData, publishMetrics, scheduleIntervalMinutes } from './metrics.js';
 import { probeEventSchema } from './probe-event.js';
 import { DEFAULT_SECRET_CACHE_TTL_SEC } from './secrets-manager-source.js';
@@ -245,22 +253,16 @@ async function invalidEvent(
     problems,
   });
   if (typeof name === 'string' && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) {
-    const now = clock.now();
-    const result: ProbeResult = {
-      probe: name,
-      status: 'fail',
-      stage: 'config',
-      step: null,
-      code: 'invalid_config',
-      message: scrubSecrets(`the schedule's event is invalid: ${problems.join('; ')}`).slice(0, 1000),
-      hint: 'the deployed schedule input does not match the probe event contract: redeploy with the current CDK app (cdk deploy) so that the schedule and the function agree.',
-      httpStatus: null,
-      startedAt: new Date(now).toISOString(),
-      durationMs: 0,
-      exchanges: [],
-      token: null,
-      warnings: [],
-    };
+    const result = failResult(
+      emptyRun(name, clock.now()),
+      {
+        stage: 'config',
+        code: 'invalid_config',
+        message: `the schedule's event is invalid: ${problems.join('; ')}`,
+        context: { target: SCHEDULE_EVENT_TARGET },
+      },
+      { maxMessageLength: 1000 },
+    );
     const scheduled = typeof raw.scheduledTime === 'string' ? raw.scheduledTime : undefined;
     const listed = raw.probe?.regions;
     const regions =
@@ -273,23 +275,8 @@ async function invalidEvent(
 
 /** The result of a run that threw (a bug in the engine or this runtime): still logged and published. */
 export function internalErrorResult(probe: string, error: unknown, clock: Clock = systemClock): ProbeResult {
-  const name = error instanceof Error ? error.name : typeof error;
-  const detail = error instanceof Error ? error.message : String(error);
-  return {
-    probe,
-    status: 'fail',
-    stage: null,
-    step: null,
-    code: 'internal_error',
-    message: scrubSecrets(`internal error in the probe function: ${name}: ${detail}`).slice(0, 500),
-    hint: "a failure of oauth-probe itself, not of the authorization server or the API: see the probe function's log and report it.",
-    httpStatus: null,
-    startedAt: new Date(clock.now()).toISOString(),
-    durationMs: 0,
-    exchanges: [],
-    token: null,
-    warnings: [],
-  };
+  const message = internalErrorMessage(error, 'internal error in the probe function');
+  return failResult(emptyRun(probe, clock.now()), { stage: null, code: 'internal_error', message });
 }
 
 /** The engine's answer, or `fallback()` once `ms` have passed without one. */
@@ -306,13 +293,12 @@ async function withinDeadline<T>(work: Promise<T>, ms: number, fallback: () => T
 }
 
 function overrunResult(probe: string, deadlineMs: number, clock: Clock): ProbeResult {
-  return {
-    ...internalErrorResult(probe, undefined, clock),
+  return failResult(emptyRun(probe, clock.now(), deadlineMs), {
+    stage: null,
     code: 'timeout',
     message: `the run did not finish within its deadline of ${deadlineMs} ms`,
-    hint: "the engine overran its own deadline: a failure of oauth-probe itself (report it); the probed servers may also be very slow, see the function's log.",
-    durationMs: deadlineMs,
-  };
+    context: { detail: ENGINE_OVERRUN_DETAIL },
+  });
 }
 
 function scheduledDate(raw: string | undefined, clock: Clock, logger: RuntimeLogger, probe: string): Date {

@@ -11,7 +11,7 @@
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { localSecretId } from '../contract/secret-ids.js';
-import { type Clock, CredentialsError, type SecretLookup, type SecretSource, systemClock } from '../engine/types.js';
+import { type Clock, CredentialsError, type SecretLookup, type SecretSource, systemClock } from '../engine/index.js';
 import { parseSecretString } from '../secrets/parse.js';
 import type { RuntimeLogger } from './log.js';
 

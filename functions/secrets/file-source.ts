@@ -3,64 +3,69 @@
  *
  *   { "oauth-probe/billing": { "client_id": "...", "client_secret": "..." } }
  *
- * The file is read once, on first use.
+ * The file is read and checked once (exists, parses, is an object), either up front with
+ * `FileSecretSource.open` (the CLI, so that a typo in the path is a usage error) or on first use.
+ * Messages name the file, never its content.
  */
 import { readFile } from 'node:fs/promises';
-import { CredentialsError, type SecretLookup, type SecretSource } from '../engine/types.js';
+import { CredentialsError, type SecretLookup, type SecretSource } from '../engine/index.js';
+import { errorCode, parseJsonObject } from '../guards.js';
 import { parseSecretObject } from './parse.js';
 
 export class FileSecretSource implements SecretSource {
   #entries: Promise<Record<string, unknown>> | undefined;
 
-  constructor(private readonly path: string) {}
+  /** `display`: how messages name the file (the path as the user typed it). @default path */
+  constructor(
+    private readonly path: string,
+    private readonly display = path,
+  ) {}
+
+  /** Reads and checks the file now; throws `CredentialsError` when it is missing, unreadable or not an object. */
+  static async open(path: string, display = path): Promise<FileSecretSource> {
+    const source = new FileSecretSource(path, display);
+    await source.#load();
+    return source;
+  }
 
   async get(secretId: string): Promise<SecretLookup> {
     const entries = await this.#load();
     if (!Object.hasOwn(entries, secretId)) {
       throw new CredentialsError(
         'secret_not_found',
-        `no entry "${secretId}" in the secrets file ${this.path}: add one, keyed by credentials.secretId`,
+        `no entry "${secretId}" in the secrets file ${this.display}: add one, keyed by credentials.secretId`,
       );
     }
     return { secret: parseSecretObject(entries[secretId], secretId), fromCache: false };
   }
 
   #load(): Promise<Record<string, unknown>> {
-    this.#entries ??= readSecretsFile(this.path);
+    this.#entries ??= readSecretsFile(this.path, this.display);
     return this.#entries;
   }
 }
 
-async function readSecretsFile(path: string): Promise<Record<string, unknown>> {
+/** The secrets file as an object keyed by secretId. Throws `CredentialsError` naming the file, never quoting it. */
+export async function readSecretsFile(path: string, display = path): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     throw new CredentialsError(
       code === 'ENOENT' ? 'secret_not_found' : 'secret_access_denied',
-      code === 'ENOENT' ? `secrets file not found: ${path}` : `cannot read the secrets file ${path} (${code})`,
+      code === 'ENOENT'
+        ? `secrets file not found: ${display}`
+        : `cannot read the secrets file ${display} (${code ?? 'unknown error'})`,
     );
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new CredentialsError('secret_malformed', `secrets file ${path} is not valid JSON`);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CredentialsError('secret_malformed', `secrets file ${path} must be a JSON object keyed by secretId`);
-  }
-  return raw as Record<string, unknown>;
-}
-
-/** A source over an in-memory map, for tests and the demo. */
-export class MemorySecretSource implements SecretSource {
-  constructor(private readonly entries: Map<string, unknown> | Record<string, unknown>) {}
-
-  async get(secretId: string): Promise<SecretLookup> {
-    const value = this.entries instanceof Map ? this.entries.get(secretId) : this.entries[secretId];
-    if (value === undefined) throw new CredentialsError('secret_not_found', `no secret "${secretId}"`);
-    return { secret: parseSecretObject(value, secretId), fromCache: false };
-  }
+  const parsed = parseJsonObject(text);
+  if (parsed.ok) return parsed.value;
+  // The parser's message quotes the text near the error, which may be a secret: never pass it on.
+  throw new CredentialsError(
+    'secret_malformed',
+    parsed.reason === 'syntax'
+      ? `secrets file ${display} is not valid JSON`
+      : `secrets file ${display} must be a JSON object keyed by secretId: { "<secretId>": { "client_id": "...", ... } }`,
+  );
 }

@@ -3,7 +3,8 @@
  * file, AWS Secrets Manager). Errors name the field, never a value: the text of a secret must not reach
  * a log line even when it is malformed.
  */
-import { type ClientSecret, CredentialsError } from '../engine/types.js';
+import { type ClientSecret, CredentialsError } from '../engine/index.js';
+import { isRecord, parseJsonObject } from '../guards.js';
 
 const STRING_FIELDS = [
   'client_id',
@@ -17,28 +18,26 @@ const STRING_FIELDS = [
 
 /** Parses the JSON text of a secret. Throws `CredentialsError('secret_malformed')`. */
 export function parseSecretString(text: string, secretId: string): ClientSecret {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok && parsed.reason === 'syntax') {
     // The JSON parser's message quotes the text around the error: never pass it on.
     throw new CredentialsError(
       'secret_malformed',
       `secret "${secretId}" is not valid JSON: store a JSON object such as {"client_id": "...", "client_secret": "..."}`,
     );
   }
-  return parseSecretObject(raw, secretId);
+  return parseSecretObject(parsed.ok ? parsed.value : undefined, secretId);
 }
 
 /** Checks the shape of an already-parsed secret. Throws `CredentialsError('secret_malformed')`. */
 export function parseSecretObject(raw: unknown, secretId: string): ClientSecret {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+  if (!isRecord(raw)) {
     throw new CredentialsError(
       'secret_malformed',
       `secret "${secretId}" must be a JSON object with at least "client_id"`,
     );
   }
-  const record = raw as Record<string, unknown>;
+  const record = raw;
   for (const field of STRING_FIELDS) {
     if (record[field] !== undefined && typeof record[field] !== 'string') {
       throw new CredentialsError('secret_malformed', `secret "${secretId}": field "${field}" must be a string`);

@@ -1,5 +1,5 @@
 /** Sample probe results, in the shape the engine produces them, for the runtime's unit tests. */
-import type { ProbeResult } from '../../functions/engine/result.js';
+import type { ProbeResult } from '../../functions/engine/index.js';
 
 export const SCHEDULED = new Date('2026-11-22T07:05:00.000Z');
 

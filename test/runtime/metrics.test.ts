@@ -2,7 +2,7 @@ import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { hasGlobalAlarm, METRIC_PUBLISH_FAILED_EVENT } from '../../functions/contract/metric-catalogue.js';
-import type { ProbeResult } from '../../functions/engine/result.js';
+import type { ProbeResult } from '../../functions/engine/index.js';
 import {
   buildEmfObjects,
   buildMetricData,

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveProbe } from '../../functions/config/resolve.js';
 import type { ProbeConfig, ProbesConfig } from '../../functions/config/schema.js';
 import { alarmName } from '../../functions/contract/alarm-naming.js';
-import type { ClientSecret } from '../../functions/engine/types.js';
+import type { ClientSecret } from '../../functions/engine/index.js';
 import type { ProbeRunOutput } from '../../functions/runtime/probe-run.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { alarmChange } from './alarm-fixtures.js';

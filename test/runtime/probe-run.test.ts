@@ -2,14 +2,14 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
-import type { ProbeResult } from '../../functions/engine/result.js';
+import type { ProbeResult } from '../../functions/engine/index.js';
 import {
   createProbeRunner,
   type ProbeRunDeps,
   probeSettingsFromEnv,
   RecentKeys,
 } from '../../functions/runtime/probe-run.js';
-import { MemorySecretSource } from '../../functions/secrets/file-source.js';
+import { MemorySecretSource } from '../../functions/secrets/memory-source.js';
 import { failResult, passResult } from './fixtures.js';
 
 const local = new CloudWatchClient({ region: 'eu-west-1' });

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CredentialsError } from '../../functions/engine/types.js';
+import { CredentialsError } from '../../functions/engine/index.js';
 import { FileSecretSource } from '../../functions/secrets/file-source.js';
 import { parseSecretString } from '../../functions/secrets/parse.js';
 

@@ -3,6 +3,7 @@
  * positional is a `UsageError` answered in one line that says where to look.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { errorCode } from '../../functions/guards.js';
 import { UsageError } from './errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -29,7 +30,7 @@ export function parseCommandArgs(
 
 function describeParseError(command: string, error: unknown, options: OptionSpec): string {
   const help = `see 'oauth-probe ${command} --help'`;
-  const code = (error as { code?: string }).code;
+  const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   const flag = /'(-[^']*)'/.exec(message)?.[1];
   switch (code) {

@@ -4,14 +4,20 @@
  * waterfall of every exchange. Pure functions from `ProbeResult` to text, shared by `run` and `demo`.
  * Only fields of the result are printed, and the result never carries a secret or a token.
  */
-import {
+import type {
   DEGRADED_CODE,
-  type Exchange,
-  type ExchangeTimings,
-  type ProbeResult,
-  type ProbeStatus,
-} from '../../functions/engine/result.js';
+  Exchange,
+  ExchangeTimings,
+  ProbeResult,
+  ProbeStatus,
+} from '../../functions/engine/index.js';
 import { type Palette, stripAnsi } from './colour.js';
+
+/**
+ * The engine's DEGRADED_CODE, checked against it by type: a value import would load the whole engine at
+ * CLI start-up (tsx does not tree-shake), and only `run` needs the engine, which it imports lazily.
+ */
+const DEGRADED: typeof DEGRADED_CODE = 'slow_response';
 
 export interface FormatOptions {
   palette: Palette;
@@ -153,7 +159,7 @@ export function formatWaterfall(exchanges: readonly Exchange[], options: FormatO
     }
     const bar = waterfallBar(e.timings, e.status !== null, e.url.startsWith('https:'), offset, scale, width, p);
     offset += e.timings.totalMs;
-    const mark = !e.code ? '' : e.code === DEGRADED_CODE ? `  ${p.yellow(`▲ ${e.code}`)}` : `  ${p.red(`✗ ${e.code}`)}`;
+    const mark = !e.code ? '' : e.code === DEGRADED ? `  ${p.yellow(`▲ ${e.code}`)}` : `  ${p.red(`✗ ${e.code}`)}`;
     const cert = e.certDaysLeft !== undefined ? p.dim(`  cert ${e.certDaysLeft} d`) : '';
     lines.push(`${text}  ${bar}${mark}${cert}`);
   });

@@ -2,12 +2,10 @@
  * Where `run` takes credentials from: `--secrets FILE` (a JSON object keyed by secretId), or, without
  * it and with AWS credentials in the environment, AWS Secrets Manager in AWS_REGION. The file is
  * checked up front (exists, parses, is an object), so a typo in its path is a usage error, not a failed
- * probe; messages name the file, never its content.
+ * probe; messages name the file, never its content (functions/secrets/file-source.ts words them).
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { SecretSource } from '../../functions/engine/types.js';
-import { FileSecretSource } from '../../functions/secrets/file-source.js';
+import type { SecretSource } from '../../functions/engine/index.js';
 import type { Env } from './colour.js';
 import { UsageError } from './errors.js';
 
@@ -29,8 +27,7 @@ export interface ChosenSecrets {
 export async function chooseSecretSource(file: string | undefined, env: Env, cwd: string): Promise<ChosenSecrets> {
   if (file !== undefined) {
     const path = resolve(cwd, file);
-    await checkSecretsFile(file, path);
-    return { source: new FileSecretSource(path), description: file };
+    return { source: await openSecretsFile(path, file), description: file };
   }
   if (AWS_CREDENTIAL_VARIABLES.some((name) => env[name])) {
     const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
@@ -57,28 +54,18 @@ export async function chooseSecretSource(file: string | undefined, env: Env, cwd
   );
 }
 
-async function checkSecretsFile(display: string, path: string): Promise<void> {
-  let text: string;
+/** The file is checked by the source itself (one validation); here its failure becomes a usage error. */
+async function openSecretsFile(path: string, display: string): Promise<SecretSource> {
+  // Loaded here, not at start-up: the secret source pulls in the engine, which only `run` needs.
+  const [{ FileSecretSource }, { CredentialsError }] = await Promise.all([
+    import('../../functions/secrets/file-source.js'),
+    import('../../functions/engine/index.js'),
+  ]);
   try {
-    text = await readFile(path, 'utf8');
+    return await FileSecretSource.open(path, display);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT'
-        ? `secrets file not found: ${display} (check the path given to --secrets)`
-        : `cannot read the secrets file ${display} (${code ?? 'unknown error'})`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    // The parser's message quotes the text near the error, which may be a secret: never pass it on.
-    throw new UsageError(`secrets file ${display} is not valid JSON`);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new UsageError(
-      `secrets file ${display} must be a JSON object keyed by secretId: { "<secretId>": { "client_id": "...", ... } }`,
-    );
+    if (!(error instanceof CredentialsError)) throw error;
+    const where = error.code === 'secret_not_found' ? ' (check the path given to --secrets)' : '';
+    throw new UsageError(`${error.message}${where}`);
   }
 }

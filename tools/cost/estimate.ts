@@ -67,7 +67,7 @@ export interface CostAssumptions {
   unhealthyHoursPerMonth: number;
   /** Alarm notifications (ALARM and OK) per probe and region per month. @default 4 */
   notificationsPerProbeRegion: number;
-  /** Dashboards created (home region). @default 3 per 25 probes (Executive, On-call, Debug pages) */
+  /** Dashboards created (home region). @default 1 */
   dashboards: number;
 }
 
@@ -224,20 +224,18 @@ function estimateWith(config: ProbesConfig, a: CostAssumptions, transport: Metri
     };
   });
   const shared: CostLine[] = [
-    line(
+    pricedLine(
       'dashboard',
       a.dashboards,
       'dashboard',
       ['dashboardMonth'],
-      a.dashboards * PRICES.dashboardMonth.usd,
       'Executive, On-call and Debug dashboards in the home region (per 25 probes); the first 3 per account are free',
     ),
-    line(
+    pricedLine(
       'kms_keys',
       deployment.regions.length + 1,
       'key-month',
       ['kmsKeyMonth'],
-      (deployment.regions.length + 1) * PRICES.kmsKeyMonth.usd,
       `the customer-managed keys the deployment creates: one per region (${deployment.regions.length}) for the alarm topic, one for the notification topic`,
     ),
   ];
@@ -281,199 +279,212 @@ interface RegionContext {
   transport: MetricsTransport;
 }
 
+/** What the priced lines of one probe in one region are computed from. */
+interface RegionFacts extends RegionContext {
+  probe: ResolvedProbe;
+  a: CostAssumptions;
+  runs: number;
+  billedMs: number;
+  /** Function memory in GB. */
+  gb: number;
+  coldStarts: number;
+  /** GetSecretValue calls per month. */
+  secretCalls: number;
+}
+
+/**
+ * One priced line of the bill: what is counted, in which unit, at which prices, and why. The cost is
+ * always quantity × the sum of its prices, so every line reads the same way in the report.
+ */
+interface PricedLine {
+  item: CostItem;
+  unit: string;
+  prices: PriceKey[];
+  quantity(f: RegionFacts): number;
+  basis(f: RegionFacts): string;
+  /** Lines that exist only in some deployments (EMF logs, KMS requests). @default always */
+  applies?(f: RegionFacts): boolean;
+}
+
+/** The bill of one probe in one region, in report order. */
+const REGION_LINES: readonly PricedLine[] = [
+  {
+    item: 'lambda_compute',
+    unit: 'GB-s',
+    prices: ['lambdaGbSecondArm64'],
+    quantity: (f) => f.runs * (f.billedMs / 1000) * f.gb,
+    basis: (f) => `${f.runs} runs × ${f.billedMs} ms × ${f.a.memoryMb} MB (arm64)`,
+  },
+  {
+    item: 'lambda_requests',
+    unit: 'requests',
+    prices: ['lambdaRequest'],
+    quantity: (f) => f.runs,
+    basis: (f) => `${f.runs} invocations`,
+  },
+  {
+    item: 'lambda_init',
+    unit: 'GB-s',
+    prices: ['lambdaInitGbSecondArm64'],
+    quantity: (f) => f.coldStarts * (f.a.initDurationMs / 1000) * f.gb,
+    basis: (f) => `${f.coldStarts} cold starts × ${f.a.initDurationMs} ms`,
+  },
+  {
+    item: 'scheduler',
+    unit: 'invocations',
+    prices: ['schedulerInvocation'],
+    quantity: (f) => f.runs,
+    basis: (f) => `${f.runs} schedule invocations`,
+  },
+  {
+    item: 'custom_metrics',
+    unit: 'metric-months',
+    prices: ['customMetricMonth'],
+    quantity: (f) => metricSeries(f.probe, f.a, f.copy).metricMonths,
+    basis: (f) => metricSeries(f.probe, f.a, f.copy).basis,
+  },
+  {
+    item: 'put_metric_data',
+    unit: 'API calls',
+    prices: ['cloudWatchApiRequest'],
+    quantity: (f) => f.runs * putCallsPerRun(f),
+    basis: putBasis,
+  },
+  {
+    item: 'emf_logs',
+    unit: 'GB',
+    prices: ['logIngestionGb'],
+    applies: (f) => f.transport === 'emf',
+    quantity: (f) => (f.runs * emfLinesPerRun(f.probe) * f.a.emfBytesPerLine) / 1024 ** 3,
+    basis: (f) => {
+      const lines = emfLinesPerRun(f.probe);
+      return `${f.runs} runs × ${lines} EMF line${lines > 1 ? 's' : ''} × ${f.a.emfBytesPerLine} bytes`;
+    },
+  },
+  {
+    item: 'alarms',
+    unit: 'alarm metrics',
+    prices: ['alarmStandardMonth'],
+    quantity: (f) => regionalAlarmMetrics(f.probe).count,
+    basis: (f) => regionalAlarmMetrics(f.probe).basis,
+  },
+  // SLO burn rate (lib/constructs/slo-alarms.ts): per BURN_POLICIES row a long and a short window alarm,
+  // each metric math over Success SampleCount and Sum, and one composite; they read Success only.
+  {
+    item: 'alarms',
+    unit: 'alarm metrics',
+    prices: ['alarmStandardMonth'],
+    quantity: () => BURN_POLICIES.length * 2 * 2,
+    basis: () => `SLO burn rate: ${BURN_POLICIES.length * 2} window alarms × 2 metrics (Success SampleCount, Sum)`,
+  },
+  {
+    item: 'alarms',
+    unit: 'composite alarms',
+    prices: ['alarmCompositeMonth'],
+    quantity: () => BURN_POLICIES.length,
+    basis: () => 'SLO burn rate: fast page, slow page and ticket composites',
+  },
+  {
+    item: 'secrets_manager_api',
+    unit: 'API calls',
+    prices: ['secretsManagerApiCall'],
+    quantity: (f) => f.secretCalls,
+    basis: (f) => `1 GetSecretValue per ${f.a.secretCacheTtlSec} s cache TTL per warm container, and per cold start`,
+  },
+  {
+    item: 'secrets_manager_secret',
+    unit: 'secret-months',
+    prices: ['secretMonth'],
+    quantity: () => 1,
+    basis: () => 'the secret (or its replica) in this region',
+  },
+  {
+    item: 'kms_requests',
+    unit: 'requests',
+    prices: ['kmsRequest'],
+    applies: (f) => Boolean(f.probe.credentials.kmsKeyArn),
+    quantity: (f) => f.secretCalls,
+    basis: () => '1 Decrypt per GetSecretValue at $0.03 per 10,000 (the key itself is yours, not counted)',
+  },
+  {
+    item: 'sns',
+    unit: 'notifications',
+    prices: ['snsPublish', 'snsEmailDelivery'],
+    quantity: (f) => f.a.notificationsPerProbeRegion,
+    basis: (f) => `${f.a.notificationsPerProbeRegion} alarm notifications, each published and emailed once`,
+  },
+  {
+    item: 'logs',
+    unit: 'GB',
+    prices: ['logIngestionGb'],
+    quantity: (f) => (f.runs * f.a.logBytesPerRun) / 1024 ** 3,
+    basis: (f) => `${f.runs} runs × ${f.a.logBytesPerRun} bytes`,
+  },
+];
+
 function probeRegionCost(
   probe: ResolvedProbe,
   region: string,
-  { home, copy, transport }: RegionContext,
+  context: RegionContext,
   a: CostAssumptions,
 ): ProbeRegionCost {
-  const runs = runsPerMonth(probe.schedule);
-  const requests = requestsPerRun(probe);
-  const billedMs = a.baseDurationMs + requests * a.perRequestMs;
-  const gb = a.memoryMb / 1024;
-  const lines: CostLine[] = [];
-
-  const gbSeconds = runs * (billedMs / 1000) * gb;
-  lines.push(
-    line(
-      'lambda_compute',
-      gbSeconds,
-      'GB-s',
-      ['lambdaGbSecondArm64'],
-      gbSeconds * PRICES.lambdaGbSecondArm64.usd,
-      `${runs} runs × ${billedMs} ms × ${a.memoryMb} MB (arm64)`,
-    ),
+  const facts = regionFacts(probe, context, a);
+  const lines = REGION_LINES.filter((priced) => priced.applies?.(facts) ?? true).map((priced) =>
+    pricedLine(priced.item, priced.quantity(facts), priced.unit, priced.prices, priced.basis(facts)),
   );
-  lines.push(
-    line(
-      'lambda_requests',
-      runs,
-      'requests',
-      ['lambdaRequest'],
-      runs * PRICES.lambdaRequest.usd,
-      `${runs} invocations`,
-    ),
-  );
-
-  const intervalMinutes = runs > 0 ? (HOURS_PER_MONTH * 60) / runs : Number.POSITIVE_INFINITY;
-  const coldStarts =
-    intervalMinutes > a.warmIdleMinutes ? runs : Math.min(runs, Math.ceil(HOURS_PER_MONTH / a.containerLifetimeHours));
-  const initGbSeconds = coldStarts * (a.initDurationMs / 1000) * gb;
-  lines.push(
-    line(
-      'lambda_init',
-      initGbSeconds,
-      'GB-s',
-      ['lambdaInitGbSecondArm64'],
-      initGbSeconds * PRICES.lambdaInitGbSecondArm64.usd,
-      `${coldStarts} cold starts × ${a.initDurationMs} ms`,
-    ),
-  );
-  lines.push(
-    line(
-      'scheduler',
-      runs,
-      'invocations',
-      ['schedulerInvocation'],
-      runs * PRICES.schedulerInvocation.usd,
-      `${runs} schedule invocations`,
-    ),
-  );
-
-  const series = metricSeries(probe, a, copy);
-  lines.push(
-    line(
-      'custom_metrics',
-      series.metricMonths,
-      'metric-months',
-      ['customMetricMonth'],
-      series.metricMonths * PRICES.customMetricMonth.usd,
-      series.basis,
-    ),
-  );
-
-  // The regional batch: one call per run, or none under emf. The copy: in the same call (or EMF line)
-  // in the home region, one more call per run from any other region, and only with a global alarm.
-  const regionalCalls = transport === 'emf' ? 0 : 1;
-  const copyCalls = copy && !home ? 1 : 0;
-  const putCalls = runs * (regionalCalls + copyCalls);
-  const putBasis = [
-    transport === 'emf' ? 'no call for the regional metrics (EMF)' : '1 per run',
-    copyCalls > 0
-      ? '1 per run to the home region (Success by Region)'
-      : copy
-        ? 'the Success copy in the same batch (home region)'
-        : 'no Success copy (no global alarm)',
-  ].join(' + ');
-  lines.push(
-    line(
-      'put_metric_data',
-      putCalls,
-      'API calls',
-      ['cloudWatchApiRequest'],
-      putCalls * PRICES.cloudWatchApiRequest.usd,
-      putBasis,
-    ),
-  );
-  if (transport === 'emf') {
-    const emfLinesPerRun = Math.max(1, probe.steps.length);
-    const emfGb = (runs * emfLinesPerRun * a.emfBytesPerLine) / 1024 ** 3;
-    lines.push(
-      line(
-        'emf_logs',
-        emfGb,
-        'GB',
-        ['logIngestionGb'],
-        emfGb * PRICES.logIngestionGb.usd,
-        `${runs} runs × ${emfLinesPerRun} EMF line${emfLinesPerRun > 1 ? 's' : ''} × ${a.emfBytesPerLine} bytes`,
-      ),
-    );
-  }
-
-  const alarms = regionalAlarmMetrics(probe);
-  lines.push(
-    line(
-      'alarms',
-      alarms.count,
-      'alarm metrics',
-      ['alarmStandardMonth'],
-      alarms.count * PRICES.alarmStandardMonth.usd,
-      alarms.basis,
-    ),
-  );
-  lines.push(...sloAlarmLines());
-
-  const secretCalls = Math.max(coldStarts, Math.min(runs, Math.ceil(SECONDS_PER_MONTH / a.secretCacheTtlSec)));
-  lines.push(
-    line(
-      'secrets_manager_api',
-      secretCalls,
-      'API calls',
-      ['secretsManagerApiCall'],
-      secretCalls * PRICES.secretsManagerApiCall.usd,
-      `1 GetSecretValue per ${a.secretCacheTtlSec} s cache TTL per warm container, and per cold start`,
-    ),
-  );
-  lines.push(
-    line(
-      'secrets_manager_secret',
-      1,
-      'secret-months',
-      ['secretMonth'],
-      PRICES.secretMonth.usd,
-      'the secret (or its replica) in this region',
-    ),
-  );
-  if (probe.credentials.kmsKeyArn) {
-    lines.push(
-      line(
-        'kms_requests',
-        secretCalls,
-        'requests',
-        ['kmsRequest'],
-        secretCalls * PRICES.kmsRequest.usd,
-        '1 Decrypt per GetSecretValue at $0.03 per 10,000 (the key itself is yours, not counted)',
-      ),
-    );
-  }
-
-  const deliveries = a.notificationsPerProbeRegion;
-  const snsUsd = deliveries * PRICES.snsPublish.usd + deliveries * PRICES.snsEmailDelivery.usd;
-  lines.push(
-    line(
-      'sns',
-      deliveries,
-      'notifications',
-      ['snsPublish', 'snsEmailDelivery'],
-      snsUsd,
-      `${deliveries} alarm notifications, each published and emailed once`,
-    ),
-  );
-
-  const logGb = (runs * a.logBytesPerRun) / 1024 ** 3;
-  lines.push(
-    line(
-      'logs',
-      logGb,
-      'GB',
-      ['logIngestionGb'],
-      logGb * PRICES.logIngestionGb.usd,
-      `${runs} runs × ${a.logBytesPerRun} bytes`,
-    ),
-  );
-
   return {
     probe: probe.name,
     region,
-    home,
+    home: context.home,
     schedule: probe.schedule,
-    runsPerMonth: runs,
-    requestsPerRun: requests,
-    billedMsPerRun: billedMs,
+    runsPerMonth: facts.runs,
+    requestsPerRun: requestsPerRun(probe),
+    billedMsPerRun: facts.billedMs,
     lines,
     monthlyUsd: sum(lines.map((l) => l.monthlyUsd)),
-    canaryMonthlyUsd: runs * PRICES.syntheticsCanaryRun.usd,
+    canaryMonthlyUsd: facts.runs * PRICES.syntheticsCanaryRun.usd,
   };
+}
+
+function regionFacts(probe: ResolvedProbe, context: RegionContext, a: CostAssumptions): RegionFacts {
+  const runs = runsPerMonth(probe.schedule);
+  const intervalMinutes = runs > 0 ? (HOURS_PER_MONTH * 60) / runs : Number.POSITIVE_INFINITY;
+  const coldStarts =
+    intervalMinutes > a.warmIdleMinutes ? runs : Math.min(runs, Math.ceil(HOURS_PER_MONTH / a.containerLifetimeHours));
+  return {
+    ...context,
+    probe,
+    a,
+    runs,
+    billedMs: a.baseDurationMs + requestsPerRun(probe) * a.perRequestMs,
+    gb: a.memoryMb / 1024,
+    coldStarts,
+    secretCalls: Math.max(coldStarts, Math.min(runs, Math.ceil(SECONDS_PER_MONTH / a.secretCacheTtlSec))),
+  };
+}
+
+/**
+ * PutMetricData calls per run: the regional batch (none under emf) plus, with a global alarm, the
+ * Success copy: in the same call (or EMF line) in the home region, one more call from any other region.
+ */
+function putCallsPerRun(f: RegionFacts): number {
+  return (f.transport === 'emf' ? 0 : 1) + (f.copy && !f.home ? 1 : 0);
+}
+
+function putBasis(f: RegionFacts): string {
+  return [
+    f.transport === 'emf' ? 'no call for the regional metrics (EMF)' : '1 per run',
+    f.copy && !f.home
+      ? '1 per run to the home region (Success by Region)'
+      : f.copy
+        ? 'the Success copy in the same batch (home region)'
+        : 'no Success copy (no global alarm)',
+  ].join(' + ');
+}
+
+/** A run writes one EMF line, plus one per API step beyond the first. */
+function emfLinesPerRun(probe: ResolvedProbe): number {
+  return Math.max(1, probe.steps.length);
 }
 
 /** Metric-months of one probe in one region, per the metric catalogue. */
@@ -531,45 +542,16 @@ function regionalAlarmMetrics(probe: ResolvedProbe): { count: number; basis: str
   };
 }
 
-/**
- * The SLO burn-rate alarms of one probe in one region (lib/constructs/slo-alarms.ts): one long and one
- * short window alarm per BURN_POLICIES row, each metric math over two metrics (Success SampleCount and
- * Sum), and one composite per row. They read Success only: no series of their own.
- */
-function sloAlarmLines(): CostLine[] {
-  const windows = BURN_POLICIES.length * 2;
-  const metrics = windows * 2;
-  return [
-    line(
-      'alarms',
-      metrics,
-      'alarm metrics',
-      ['alarmStandardMonth'],
-      metrics * PRICES.alarmStandardMonth.usd,
-      `SLO burn rate: ${windows} window alarms × 2 metrics (Success SampleCount, Sum)`,
-    ),
-    line(
-      'alarms',
-      BURN_POLICIES.length,
-      'composite alarms',
-      ['alarmCompositeMonth'],
-      BURN_POLICIES.length * PRICES.alarmCompositeMonth.usd,
-      'SLO burn rate: fast page, slow page and ticket composites',
-    ),
-  ];
-}
-
 /** The multi-region alarm (home region), reading Success by Region of every region the probe runs from. */
 function globalLines(probe: ResolvedProbe, globalFailureRegions: number): CostLine[] {
   if (probe.regions.length < globalFailureRegions) return [];
   const metrics = probe.regions.length;
   return [
-    line(
+    pricedLine(
       'alarms',
       metrics,
       'alarm metrics',
       ['alarmStandardMonth'],
-      metrics * PRICES.alarmStandardMonth.usd,
       `global alarm over Success by Region of ${metrics} regions`,
     ),
   ];
@@ -594,14 +576,9 @@ function describeAssumptions(a: CostAssumptions, transport: MetricsTransport): s
   ];
 }
 
-function line(
-  item: CostItem,
-  quantity: number,
-  unit: string,
-  prices: PriceKey[],
-  monthlyUsd: number,
-  basis: string,
-): CostLine {
+/** A line of the bill: quantity × the sum of its prices (each product summed, as the bill does). */
+function pricedLine(item: CostItem, quantity: number, unit: string, prices: PriceKey[], basis: string): CostLine {
+  const monthlyUsd = prices.reduce((total, key) => total + quantity * PRICES[key].usd, 0);
   return { item, quantity, unit, prices, monthlyUsd, basis };
 }
 

@@ -5,15 +5,10 @@
  * diagnosed as expected and every heal returned to pass.
  */
 
-import { resolveProbe } from '../../functions/config/resolve.js';
+import { type ResolvedProbe, resolveProbe } from '../../functions/config/resolve.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
-import { runProbes } from '../../functions/engine/index.js';
-import type { ProbeResult } from '../../functions/engine/result.js';
-import { MemorySecretSource } from '../../functions/secrets/file-source.js';
-import { colourEnabled, type Palette, palette } from '../cli/colour.js';
-import { EXIT } from '../cli/errors.js';
-import { formatResult, formatResultLine } from '../cli/format.js';
-import type { Io } from '../cli/io.js';
+import { type ProbeResult, runProbes } from '../../functions/engine/index.js';
+import { MemorySecretSource } from '../../functions/secrets/memory-source.js';
 import { startLocalEnvironment } from '../local-servers/index.js';
 import { compare, type DemoContext, demoProbeConfigs, type Expectation, MAIN_PROBE, SCENARIOS } from './scenarios.js';
 
@@ -28,6 +23,18 @@ export interface DemoOptions {
   faultRuns?: number;
 }
 
+/**
+ * How the demo writes: the CLI passes its stdout, colours and result formatter, so that this folder
+ * does not import tools/cli (which imports it: the `demo` command), and the two never form a cycle.
+ */
+export interface DemoView {
+  write(text: string): void;
+  /** Styles text; identity functions when colour is off. */
+  style: Record<'bold' | 'dim' | 'green' | 'red' | 'cyan', (text: string) => string>;
+  /** One result: one line, or (`detailed`) the line with its details and waterfall. */
+  formatResult(result: ProbeResult, nameWidth: number, detailed: boolean): string;
+}
+
 interface Check {
   scenario: string;
   phase: 'baseline' | 'fault' | 'healed';
@@ -35,14 +42,27 @@ interface Check {
   differences: string[];
 }
 
-export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
-  const ci = options.ci === true;
-  const p = palette(!ci && colourEnabled(io.stdout, io.env));
-  const intervalMs = ci ? 0 : (options.intervalSec ?? 2) * 1000;
-  const faultRuns = ci ? 1 : (options.faultRuns ?? 3);
-  const out = (text = '') => io.stdout.write(`${text}\n`);
-  const started = performance.now();
+/** One demo: the local environment, the probes, the pacing and the checks made so far. */
+interface Session {
+  view: DemoView;
+  out: (text?: string) => void;
+  ctx: DemoContext;
+  probes: ResolvedProbe[];
+  secrets: MemorySecretSource;
+  nameWidth: number;
+  intervalMs: number;
+  faultRuns: number;
+  stop: AbortSignal;
+  nextRunAt: number;
+  checks: Check[];
+}
 
+/** Runs the demo; true unless a diagnosis differed from the expected one (only checked with `ci`). */
+export async function runDemo(options: DemoOptions, view: DemoView): Promise<boolean> {
+  const ci = options.ci === true;
+  const p = view.style;
+  const out = (text = '') => view.write(`${text}\n`);
+  const started = performance.now();
   out(p.bold('oauth-probe demo'));
   out(
     p.dim(
@@ -58,92 +78,118 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
   const checks: Check[] = [];
   try {
     const ctx: DemoContext = { env, secretStore: new Map(Object.entries(env.secrets)) };
-    const secrets = new MemorySecretSource(ctx.secretStore);
     const configs = demoProbeConfigs(env);
-    const config = { probes: configs } as ProbesConfig;
-    const probes = configs.map((probe) => resolveProbe(config, probe));
-    const nameWidth = Math.max(...probes.map((probe) => probe.name.length));
-    out(`  authorization server  ${env.authServer.issuer}`);
-    out(`  protected API         ${env.resourceServer.url}`);
-    for (const probe of probes)
-      out(`  probe ${p.bold(probe.name.padEnd(nameWidth))}    ${p.dim(probe.description ?? '')}`);
-    out();
-
-    let nextRunAt = performance.now();
-    const runOnce = async (): Promise<ProbeResult[]> => {
-      await sleep(nextRunAt - performance.now(), stop.signal);
-      nextRunAt = performance.now() + intervalMs;
-      return runProbes(probes, { secrets }, { concurrency: probes.length });
+    const probes = configs.map((probe) => resolveProbe({ probes: configs } as ProbesConfig, probe));
+    const session: Session = {
+      view,
+      out,
+      ctx,
+      probes,
+      secrets: new MemorySecretSource(ctx.secretStore),
+      nameWidth: Math.max(...probes.map((probe) => probe.name.length)),
+      intervalMs: ci ? 0 : (options.intervalSec ?? 2) * 1000,
+      faultRuns: ci ? 1 : (options.faultRuns ?? 3),
+      stop: stop.signal,
+      nextRunAt: performance.now(),
+      checks,
     };
-    const show = (results: ProbeResult[], full: boolean) => {
-      for (const result of results) {
-        const detailed = full && result.probe === MAIN_PROBE && result.status !== 'pass';
-        io.stdout.write(
-          detailed
-            ? formatResult(result, { palette: p, nameWidth })
-            : `${formatResultLine(result, { palette: p, nameWidth })}\n`,
-        );
-      }
-    };
-    const expectAll = (
-      scenario: string,
-      phase: Check['phase'],
-      results: ProbeResult[],
-      expected: (probe: string) => Expectation,
-    ) => {
-      for (const result of results) {
-        const differences = compare(result, expected(result.probe));
-        checks.push({ scenario, phase, probe: result.probe, differences });
-      }
-    };
-    const passing = (): Expectation => ({ status: 'pass', stage: null, code: null });
-
+    printSetup(session);
     let cycle = 0;
     do {
       cycle += 1;
       if (options.loop) out(p.dim(`cycle ${cycle}`));
-      out(p.bold('Healthy'));
-      const baseline = await runOnce();
-      show(baseline, true);
-      expectAll('baseline', 'baseline', baseline, passing);
-      out();
-
+      await runBaseline(session);
       for (const [index, scenario] of SCENARIOS.entries()) {
         if (stop.signal.aborted) break;
-        out(p.bold(`${index + 1}/${SCENARIOS.length}  ${scenario.title}`));
-        out(`    ${scenario.story}`);
-        out(p.dim(`    inject: ${scenario.injection}`));
-        await scenario.inject(ctx);
-        for (let run = 0; run < faultRuns && !stop.signal.aborted; run += 1) {
-          const results = await runOnce();
-          show(results, run === 0);
-          if (run === 0) {
-            expectAll(scenario.id, 'fault', results, (probe) => scenario.expect[probe] ?? passing());
-            const mine = checks.filter((c) => c.scenario === scenario.id && c.phase === 'fault');
-            const ok = mine.every((c) => c.differences.length === 0);
-            const expected = scenario.expect[MAIN_PROBE]!;
-            out(
-              ok
-                ? p.green(`    ✓ diagnosed: ${expected.status} at ${expected.stage}, ${expected.code}`)
-                : p.red(
-                    `    ✗ not as expected: ${mine.flatMap((c) => c.differences.map((d) => `${c.probe}: ${d}`)).join('; ')}`,
-                  ),
-            );
-          }
-        }
-        out(p.dim(`    heal: ${scenario.healing}`));
-        await scenario.heal(ctx);
-        const healed = await runOnce();
-        show(healed, true);
-        expectAll(scenario.id, 'healed', healed, passing);
-        out();
+        await runScenario(session, scenario, index);
       }
     } while (options.loop && !stop.signal.aborted);
   } finally {
     process.removeListener('SIGINT', onSigint);
     await env.close();
   }
+  const asExpected = summarize(checks, out, p, started);
+  nextSteps(out, p);
+  return !ci || asExpected;
+}
 
+function printSetup(s: Session): void {
+  const p = s.view.style;
+  s.out(`  authorization server  ${s.ctx.env.authServer.issuer}`);
+  s.out(`  protected API         ${s.ctx.env.resourceServer.url}`);
+  for (const probe of s.probes)
+    s.out(`  probe ${p.bold(probe.name.padEnd(s.nameWidth))}    ${p.dim(probe.description ?? '')}`);
+  s.out();
+}
+
+/** Runs every probe once, no sooner than the interval after the previous run. */
+async function runOnce(s: Session): Promise<ProbeResult[]> {
+  await sleep(s.nextRunAt - performance.now(), s.stop);
+  s.nextRunAt = performance.now() + s.intervalMs;
+  return runProbes(s.probes, { secrets: s.secrets }, { concurrency: s.probes.length });
+}
+
+function show(s: Session, results: ProbeResult[], full: boolean): void {
+  for (const result of results) {
+    const detailed = full && result.probe === MAIN_PROBE && result.status !== 'pass';
+    s.view.write(s.view.formatResult(result, s.nameWidth, detailed));
+  }
+}
+
+function expectAll(
+  s: Session,
+  scenario: string,
+  phase: Check['phase'],
+  results: ProbeResult[],
+  expected: (probe: string) => Expectation,
+): void {
+  for (const result of results) {
+    s.checks.push({ scenario, phase, probe: result.probe, differences: compare(result, expected(result.probe)) });
+  }
+}
+
+const passing = (): Expectation => ({ status: 'pass', stage: null, code: null });
+
+async function runBaseline(s: Session): Promise<void> {
+  s.out(s.view.style.bold('Healthy'));
+  const baseline = await runOnce(s);
+  show(s, baseline, true);
+  expectAll(s, 'baseline', 'baseline', baseline, passing);
+  s.out();
+}
+
+/** Injects the scenario's fault, runs the probes while it is in place, heals it and checks they pass again. */
+async function runScenario(s: Session, scenario: (typeof SCENARIOS)[number], index: number): Promise<void> {
+  const p = s.view.style;
+  s.out(p.bold(`${index + 1}/${SCENARIOS.length}  ${scenario.title}`));
+  s.out(`    ${scenario.story}`);
+  s.out(p.dim(`    inject: ${scenario.injection}`));
+  await scenario.inject(s.ctx);
+  for (let run = 0; run < s.faultRuns && !s.stop.aborted; run += 1) {
+    const results = await runOnce(s);
+    show(s, results, run === 0);
+    if (run > 0) continue;
+    expectAll(s, scenario.id, 'fault', results, (probe) => scenario.expect[probe] ?? passing());
+    const mine = s.checks.filter((c) => c.scenario === scenario.id && c.phase === 'fault');
+    const expected = scenario.expect[MAIN_PROBE]!;
+    s.out(
+      mine.every((c) => c.differences.length === 0)
+        ? p.green(`    ✓ diagnosed: ${expected.status} at ${expected.stage}, ${expected.code}`)
+        : p.red(
+            `    ✗ not as expected: ${mine.flatMap((c) => c.differences.map((d) => `${c.probe}: ${d}`)).join('; ')}`,
+          ),
+    );
+  }
+  s.out(p.dim(`    heal: ${scenario.healing}`));
+  await scenario.heal(s.ctx);
+  const healed = await runOnce(s);
+  show(s, healed, true);
+  expectAll(s, scenario.id, 'healed', healed, passing);
+  s.out();
+}
+
+/** Prints the tally; true when every scenario ran and every check was as expected. */
+function summarize(checks: Check[], out: Session['out'], p: DemoView['style'], started: number): boolean {
   const failed = checks.filter((c) => c.differences.length > 0);
   const scenarios = SCENARIOS.filter((s) => checks.some((c) => c.scenario === s.id && c.phase === 'fault'));
   const diagnosed = scenarios.filter((s) =>
@@ -155,12 +201,10 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
   for (const check of failed)
     out(p.red(`  ✗ ${check.scenario} (${check.phase}) ${check.probe}: ${check.differences.join('; ')}`));
   out();
-  nextSteps(out, p);
-  if (!ci) return EXIT.ok;
-  return failed.length === 0 && scenarios.length === SCENARIOS.length ? EXIT.ok : EXIT.probeFailed;
+  return failed.length === 0 && scenarios.length === SCENARIOS.length;
 }
 
-function nextSteps(out: (text?: string) => void, p: Palette): void {
+function nextSteps(out: (text?: string) => void, p: DemoView['style']): void {
   out(p.bold('Where to go next'));
   out('  Your own authorization server: describe it in probes.json (README "Providers": Auth0, Entra ID, Okta,');
   out('  Keycloak, Cognito), put the client credentials in local-secrets.json (never committed), then');

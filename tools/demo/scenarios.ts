@@ -2,7 +2,7 @@
  * The failures the demo walks through: each injected into the real local servers (never into the
  * classifier), with the verdict the probe must reach and the fix that heals it.
  */
-import type { ProbeResult, ProbeStatus, ResultCode, Stage } from '../../functions/engine/result.js';
+import type { ProbeResult, ProbeStatus, ResultCode, Stage } from '../../functions/engine/index.js';
 import type { LocalEnvironment } from '../local-servers/index.js';
 
 /** What the demo works with: the servers, and the secret store the probes read (it can be updated). */

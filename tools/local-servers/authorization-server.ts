@@ -15,7 +15,8 @@ import type { TLSSocket } from 'node:tls';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import type { Adapter, AdapterPayload, KoaContextWithOIDC, Provider as ProviderClass } from 'oidc-provider';
 import type { ClientAuthMethod } from '../../functions/config/schema.js';
-import { closeNow, Delays, trackSockets } from './connections.js';
+import { isRecord } from '../../functions/guards.js';
+import { closeNow, Delays, listenOnLoopback, trackSockets } from './connections.js';
 import type {
   AuthorizationServerFault,
   AuthorizationServerOptions,
@@ -91,6 +92,25 @@ async function generateSigningKey(alg: SigningAlgorithm): Promise<Record<string,
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg, use: 'sig' };
 }
 
+/** What the running server's request path reads; `handler` is replaced on a key rotation. */
+interface ServerState {
+  readonly faults: AuthorizationServerFault[];
+  readonly delays: Delays;
+  handler?: Handler;
+}
+
+/** What oidc-provider is configured with, fixed for the server's life (keys aside). */
+interface ProviderSettings {
+  issuer: string;
+  audience: string;
+  scopes: string[];
+  ttlSec: number;
+  signingAlg: SigningAlgorithm;
+  tls: boolean;
+  adapter: (name: string) => Adapter;
+  faults: readonly AuthorizationServerFault[];
+}
+
 /**
  * Starts the authorization server on 127.0.0.1.
  * @example
@@ -100,227 +120,41 @@ async function generateSigningKey(alg: SigningAlgorithm): Promise<Record<string,
  * });
  */
 export async function startAuthorizationServer(options: AuthorizationServerOptions): Promise<LocalAuthorizationServer> {
-  const { Provider, errors } = await loadOidcProvider();
-  const clients = new Map<string, LocalClientRegistration>();
-  for (const client of options.clients) {
-    if (clients.has(client.clientId)) throw new TypeError(`duplicate clientId "${client.clientId}"`);
-    if (client.authMethod === 'tls_client_auth' && !options.tls) {
-      throw new TypeError(`client "${client.clientId}" uses tls_client_auth, which needs the server's "tls" option`);
-    }
-    if (client.authMethod === 'tls_client_auth' && !client.tlsSubjectDn) {
-      throw new TypeError(
-        `client "${client.clientId}" uses tls_client_auth: give its "tlsSubjectDn", e.g. "CN=probe-client"`,
-      );
-    }
-    clients.set(client.clientId, structuredClone(client));
-  }
+  const oidc = await loadOidcProvider();
+  const clients = registerClients(options);
   const scopes = [...new Set([...(options.scopes ?? DEFAULT_SCOPES), ...options.clients.flatMap((c) => c.scopes)])];
-  const ttlSec = options.accessTokenTtlSec ?? DEFAULT_ACCESS_TOKEN_TTL_SEC;
-  const signingAlg = options.signingAlg ?? DEFAULT_SIGNING_ALG;
-  const faults: AuthorizationServerFault[] = [];
-  // Stored grants and replay-detection entries (jti of client assertions) survive a key rotation.
-  const storage = new Map<string, Map<string, { payload: AdapterPayload; expiresAt: number }>>();
-  const delays = new Delays();
-
-  let handler: Handler | undefined;
-  const server = options.tls
-    ? https.createServer({
-        key: options.tls.key,
-        cert: options.tls.cert,
-        ca: options.tls.clientCa,
-        requestCert: true,
-        rejectUnauthorized: false,
-      })
-    : http.createServer();
+  const state: ServerState = { faults: [], delays: new Delays() };
+  const server = createServer(options, state);
   const sockets = trackSockets(server);
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
-      if (req.socket.destroyed) return;
-      console.error('local authorization server: request failed', error);
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end('{"error":"server_error"}');
-      } else res.destroy();
-    });
-  });
-  // A client that drops a TLS handshake (expired-certificate tests) must not surface as an error here.
-  server.on('tlsClientError', () => {});
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as { port: number }).port;
+  const port = await listenOnLoopback(server, options.port ?? 0);
   const issuer = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-
-  function adapterFor(name: string): Adapter {
-    let table = storage.get(name);
-    if (!table) {
-      table = new Map();
-      storage.set(name, table);
-    }
-    const rows = table;
-    const live = (id: string) => {
-      const row = rows.get(id);
-      if (row && row.expiresAt <= Date.now()) rows.delete(id);
-      return rows.get(id)?.payload;
-    };
-    return {
-      async upsert(id, payload, expiresIn) {
-        const now = Date.now();
-        // Benchmarks send thousands of client assertions; their replay entries must not pile up.
-        if (rows.size >= PRUNE_AT) for (const [key, row] of rows) if (row.expiresAt <= now) rows.delete(key);
-        rows.set(id, { payload, expiresAt: expiresIn ? now + expiresIn * 1000 : Number.POSITIVE_INFINITY });
-      },
-      // Clients are read from the registry at every request, so secret and scope changes apply at once.
-      async find(id) {
-        if (name === 'Client') {
-          const client = clients.get(id);
-          return client ? clientMetadata(client) : undefined;
-        }
-        return live(id);
-      },
-      async findByUserCode(userCode) {
-        for (const [id, row] of rows) if (row.payload.userCode === userCode) return live(id);
-        return undefined;
-      },
-      async findByUid(uid) {
-        for (const [id, row] of rows) if (row.payload.uid === uid) return live(id);
-        return undefined;
-      },
-      async consume(id) {
-        const row = rows.get(id);
-        if (row) row.payload.consumed = Math.floor(Date.now() / 1000);
-      },
-      async destroy(id) {
-        rows.delete(id);
-      },
-      async revokeByGrantId(grantId) {
-        for (const [id, row] of rows) if (row.payload.grantId === grantId) rows.delete(id);
-      },
-    };
-  }
-
-  function clientMetadata(client: LocalClientRegistration): AdapterPayload {
-    return {
-      client_id: client.clientId,
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
-      token_endpoint_auth_method: client.authMethod,
-      // An empty scope would mean "no restriction" to oidc-provider; "openid" is never granted here.
-      scope: client.scopes.length > 0 ? client.scopes.join(' ') : 'openid',
-      ...(client.clientSecret !== undefined ? { client_secret: client.clientSecret } : {}),
-      ...(client.jwks ? { jwks: client.jwks } : {}),
-      ...(client.authMethod === 'tls_client_auth' ? { tls_client_auth_subject_dn: client.tlsSubjectDn } : {}),
-    };
-  }
-
-  function buildProvider(signingKey: Record<string, unknown>): ProviderClass {
-    const clientAuthMethods: ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
-    if (options.tls) clientAuthMethods.push('tls_client_auth');
-    const provider = new Provider(issuer, {
-      adapter: adapterFor,
-      clientAuthMethods,
-      // oidc-provider checks every client's ID token algorithm against the keystore, even with no ID tokens.
-      clientDefaults: { id_token_signed_response_alg: signingAlg },
-      scopes: ['openid', ...scopes],
-      jwks: { keys: [signingKey] },
-      cookies: { keys: [randomKey()] },
-      ttl: { ClientCredentials: ttlSec },
-      clientBasedCORS: () => false,
-      renderError: (ctx, out) => {
-        ctx.body = out;
-      },
-      features: {
-        clientCredentials: { enabled: true },
-        devInteractions: { enabled: false },
-        resourceIndicators: {
-          enabled: true,
-          defaultResource: async () => options.audience,
-          useGrantedResource: async () => false,
-          getResourceServerInfo: async (_ctx: unknown, resourceIndicator: string) => {
-            if (resourceIndicator !== options.audience) {
-              throw new errors.InvalidTarget(
-                `unknown resource indicator; this server issues tokens for ${options.audience}`,
-              );
-            }
-            return {
-              scope: scopes.join(' '),
-              audience: options.audience,
-              accessTokenFormat: 'jwt',
-              accessTokenTTL: ttlSec,
-              jwt: { sign: { alg: signingAlg } },
-            };
-          },
-        },
-        mTLS: {
-          enabled: Boolean(options.tls),
-          tlsClientAuth: Boolean(options.tls),
-          certificateBoundAccessTokens: false,
-          getCertificate: (ctx: KoaContextWithOIDC) => peerCertificate(ctx.socket)?.toString(),
-          certificateAuthorized: (ctx: KoaContextWithOIDC) => (ctx.socket as TLSSocket).authorized === true,
-          certificateSubjectMatches: (ctx: KoaContextWithOIDC, property: string, expected: string) =>
-            property === 'tls_client_auth_subject_dn' &&
-            normalizeDn(peerCertificate(ctx.socket)?.subject ?? '') === normalizeDn(expected),
-        },
-      },
-    });
-    // oidc-provider answers (and, with DEBUG=oidc-provider:*, logs) its own errors; what still reaches Koa's
-    // default handler, and is printed, is a bug here or in a test's mutate function.
-    provider.use(async (ctx, next) => {
-      await next();
-      const original = ctx.body;
-      if (ctx.status !== 200 || !isRecord(original)) return;
-      let body: Record<string, unknown> = original;
-      for (const fault of faults) {
-        if (fault.kind === 'mutate_token_response' && ctx.path === TOKEN_PATH) body = fault.mutate(body);
-        if (fault.kind === 'mutate_discovery' && ctx.path === DISCOVERY_PATH) body = fault.mutate(body);
-      }
-      ctx.body = body;
-    });
-    return provider;
-  }
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const route = routeOf(req.url);
-    for (const fault of faults) {
-      if (fault.kind === 'reset' && appliesTo(fault.path, route)) {
-        resetSocket(req.socket);
-        return;
-      }
-      // Hang: the request is read and never answered; close() destroys the socket.
-      if (fault.kind === 'hang' && appliesTo(fault.path, route)) return;
-    }
-    for (const fault of faults) {
-      if (fault.kind === 'delay' && appliesTo(fault.path, route)) await delays.wait(fault.ms);
-    }
-    if (req.socket.destroyed) return;
-    const respond = faults.find(
-      (fault): fault is Extract<AuthorizationServerFault, { kind: 'respond' }> =>
-        fault.kind === 'respond' && (fault.path ?? 'token') === route,
-    );
-    if (respond) {
-      req.resume();
-      res.writeHead(respond.status, { 'content-type': 'application/json', ...respond.headers });
-      res.end(respond.body);
-      return;
-    }
-    handler?.(req, res);
-  }
-
+  const settings: ProviderSettings = {
+    issuer,
+    audience: options.audience,
+    scopes,
+    ttlSec: options.accessTokenTtlSec ?? DEFAULT_ACCESS_TOKEN_TTL_SEC,
+    signingAlg: options.signingAlg ?? DEFAULT_SIGNING_ALG,
+    tls: Boolean(options.tls),
+    // Stored grants and replay-detection entries (jti of client assertions) survive a key rotation.
+    adapter: memoryAdapter(clients),
+    faults: state.faults,
+  };
+  // oidc-provider fixes its keystore at construction: a new provider replaces the old one in place.
+  const newHandler = async () =>
+    buildProvider(oidc, settings, await takeSigningKey(settings.signingAlg)).callback() as Handler;
   try {
-    handler = buildProvider(await takeSigningKey(signingAlg)).callback();
+    state.handler = await newHandler();
   } catch (error) {
     // A configuration oidc-provider refuses must not leave the port open.
     await closeNow(server, sockets);
     throw error;
   }
+  const registration = (clientId: string): LocalClientRegistration => {
+    const client = clients.get(clientId);
+    if (!client) throw new TypeError(`unknown clientId "${clientId}"`);
+    return client;
+  };
   let closed: Promise<void> | undefined;
-
   return {
     issuer,
     tokenUrl: `${issuer}${TOKEN_PATH}`,
@@ -339,31 +173,287 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       registration(clientId).scopes = [...newScopes];
     },
     async rotateSigningKeys() {
-      // oidc-provider fixes its keystore at construction: a new provider replaces the old one in place.
-      handler = buildProvider(await takeSigningKey(signingAlg)).callback();
+      state.handler = await newHandler();
     },
     injectFault(fault) {
-      faults.push(fault);
+      state.faults.push(fault);
     },
     clearFaults() {
-      faults.length = 0;
-      delays.releaseAll();
+      state.faults.length = 0;
+      state.delays.releaseAll();
     },
     close() {
       if (!closed) {
-        faults.length = 0;
+        state.faults.length = 0;
         closed = closeNow(server, sockets);
-        delays.releaseAll();
+        state.delays.releaseAll();
       }
       return closed;
     },
   };
+}
 
-  function registration(clientId: string): LocalClientRegistration {
-    const client = clients.get(clientId);
-    if (!client) throw new TypeError(`unknown clientId "${clientId}"`);
-    return client;
+/** The registered clients by id (copies: the server changes them on rotation), checked for consistency. */
+function registerClients(options: AuthorizationServerOptions): Map<string, LocalClientRegistration> {
+  const clients = new Map<string, LocalClientRegistration>();
+  for (const client of options.clients) {
+    if (clients.has(client.clientId)) throw new TypeError(`duplicate clientId "${client.clientId}"`);
+    if (client.authMethod === 'tls_client_auth' && !options.tls) {
+      throw new TypeError(`client "${client.clientId}" uses tls_client_auth, which needs the server's "tls" option`);
+    }
+    if (client.authMethod === 'tls_client_auth' && !client.tlsSubjectDn) {
+      throw new TypeError(
+        `client "${client.clientId}" uses tls_client_auth: give its "tlsSubjectDn", e.g. "CN=probe-client"`,
+      );
+    }
+    clients.set(client.clientId, structuredClone(client));
   }
+  return clients;
+}
+
+/** The http(s) server in front of oidc-provider: faults act here, on the socket, before the provider. */
+function createServer(options: AuthorizationServerOptions, state: ServerState): http.Server {
+  const server = options.tls
+    ? https.createServer({
+        key: options.tls.key,
+        cert: options.tls.cert,
+        ca: options.tls.clientCa,
+        requestCert: true,
+        rejectUnauthorized: false,
+      })
+    : http.createServer();
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handleRequest(state, req, res).catch((error: unknown) => {
+      if (req.socket.destroyed) return;
+      console.error('local authorization server: request failed', error);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":"server_error"}');
+      } else res.destroy();
+    });
+  });
+  // A client that drops a TLS handshake (expired-certificate tests) must not surface as an error here.
+  server.on('tlsClientError', () => {});
+  return server;
+}
+
+/** The faults in the order they act: reset or hang end the request, delays hold it, respond replaces the answer. */
+async function handleRequest(state: ServerState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const route = routeOf(req.url);
+  const ended = state.faults.some(
+    (fault) =>
+      (fault.kind === 'reset' && resetFault(fault, route, req)) || (fault.kind === 'hang' && hangFault(fault, route)),
+  );
+  if (ended) return;
+  for (const fault of state.faults) {
+    if (fault.kind === 'delay') await delayFault(fault, route, state.delays);
+  }
+  if (req.socket.destroyed) return;
+  for (const fault of state.faults) {
+    if (fault.kind === 'respond' && respondFault(fault, route, req, res)) return;
+  }
+  state.handler?.(req, res);
+}
+
+type FaultOf<K extends AuthorizationServerFault['kind']> = Extract<AuthorizationServerFault, { kind: K }>;
+
+/** `reset`: the connection is torn down as the request arrives (ECONNRESET at the client). */
+function resetFault(fault: FaultOf<'reset'>, route: Route, req: http.IncomingMessage): boolean {
+  if (!appliesTo(fault.path, route)) return false;
+  resetSocket(req.socket);
+  return true;
+}
+
+/** `hang`: the request is read and never answered; close() destroys the socket. */
+function hangFault(fault: FaultOf<'hang'>, route: Route): boolean {
+  return appliesTo(fault.path, route);
+}
+
+/** `delay`: the answer is held this long (released at once by clearFaults/close). */
+async function delayFault(fault: FaultOf<'delay'>, route: Route, delays: Delays): Promise<void> {
+  if (appliesTo(fault.path, route)) await delays.wait(fault.ms);
+}
+
+/** `respond`: a canned answer replaces the provider's, on its route (the token endpoint by default). */
+function respondFault(
+  fault: FaultOf<'respond'>,
+  route: Route,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): boolean {
+  if ((fault.path ?? 'token') !== route) return false;
+  req.resume();
+  res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+  res.end(fault.body);
+  return true;
+}
+
+/** `mutate_token_response` / `mutate_discovery`: the provider's real JSON answer, changed by the test. */
+function mutateFault(
+  fault: FaultOf<'mutate_token_response'> | FaultOf<'mutate_discovery'>,
+  path: string,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  const target = fault.kind === 'mutate_token_response' ? TOKEN_PATH : DISCOVERY_PATH;
+  return path === target ? fault.mutate(body) : body;
+}
+
+/**
+ * oidc-provider's storage, in memory. Clients are read from the registry at every request, so secret
+ * and scope changes apply at once; everything else lives in one table per model.
+ */
+function memoryAdapter(clients: Map<string, LocalClientRegistration>): (name: string) => Adapter {
+  const storage = new Map<string, Map<string, { payload: AdapterPayload; expiresAt: number }>>();
+  // A function, not an arrow: oidc-provider calls it with `new`.
+  return function adapterFor(name: string): Adapter {
+    let rows = storage.get(name);
+    if (!rows) {
+      rows = new Map();
+      storage.set(name, rows);
+    }
+    const table = tableAdapter(rows);
+    if (name !== 'Client') return table;
+    return {
+      ...table,
+      async find(id) {
+        const client = clients.get(id);
+        return client ? clientMetadata(client) : undefined;
+      },
+    };
+  };
+}
+
+function tableAdapter(rows: Map<string, { payload: AdapterPayload; expiresAt: number }>): Adapter {
+  const live = (id: string) => {
+    const row = rows.get(id);
+    if (row && row.expiresAt <= Date.now()) rows.delete(id);
+    return rows.get(id)?.payload;
+  };
+  return {
+    async upsert(id, payload, expiresIn) {
+      const now = Date.now();
+      // Benchmarks send thousands of client assertions; their replay entries must not pile up.
+      if (rows.size >= PRUNE_AT) for (const [key, row] of rows) if (row.expiresAt <= now) rows.delete(key);
+      rows.set(id, { payload, expiresAt: expiresIn ? now + expiresIn * 1000 : Number.POSITIVE_INFINITY });
+    },
+    async find(id) {
+      return live(id);
+    },
+    async findByUserCode(userCode) {
+      for (const [id, row] of rows) if (row.payload.userCode === userCode) return live(id);
+      return undefined;
+    },
+    async findByUid(uid) {
+      for (const [id, row] of rows) if (row.payload.uid === uid) return live(id);
+      return undefined;
+    },
+    async consume(id) {
+      const row = rows.get(id);
+      if (row) row.payload.consumed = Math.floor(Date.now() / 1000);
+    },
+    async destroy(id) {
+      rows.delete(id);
+    },
+    async revokeByGrantId(grantId) {
+      for (const [id, row] of rows) if (row.payload.grantId === grantId) rows.delete(id);
+    },
+  };
+}
+
+function clientMetadata(client: LocalClientRegistration): AdapterPayload {
+  return {
+    client_id: client.clientId,
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    token_endpoint_auth_method: client.authMethod,
+    // An empty scope would mean "no restriction" to oidc-provider; "openid" is never granted here.
+    scope: client.scopes.length > 0 ? client.scopes.join(' ') : 'openid',
+    ...(client.clientSecret !== undefined ? { client_secret: client.clientSecret } : {}),
+    ...(client.jwks ? { jwks: client.jwks } : {}),
+    ...(client.authMethod === 'tls_client_auth' ? { tls_client_auth_subject_dn: client.tlsSubjectDn } : {}),
+  };
+}
+
+function buildProvider(
+  { Provider, errors }: OidcProviderModule,
+  settings: ProviderSettings,
+  signingKey: Record<string, unknown>,
+): ProviderClass {
+  const clientAuthMethods: ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+  if (settings.tls) clientAuthMethods.push('tls_client_auth');
+  const provider = new Provider(settings.issuer, {
+    adapter: settings.adapter,
+    clientAuthMethods,
+    // oidc-provider checks every client's ID token algorithm against the keystore, even with no ID tokens.
+    clientDefaults: { id_token_signed_response_alg: settings.signingAlg },
+    scopes: ['openid', ...settings.scopes],
+    jwks: { keys: [signingKey] },
+    cookies: { keys: [randomKey()] },
+    ttl: { ClientCredentials: settings.ttlSec },
+    clientBasedCORS: () => false,
+    renderError: (ctx, out) => {
+      ctx.body = out;
+    },
+    features: {
+      clientCredentials: { enabled: true },
+      devInteractions: { enabled: false },
+      resourceIndicators: resourceIndicators(settings, errors),
+      mTLS: mutualTls(settings.tls),
+    },
+  });
+  // oidc-provider answers (and, with DEBUG=oidc-provider:*, logs) its own errors; what still reaches Koa's
+  // default handler, and is printed, is a bug here or in a test's mutate function.
+  provider.use(async (ctx, next) => {
+    await next();
+    const original = ctx.body;
+    if (ctx.status !== 200 || !isRecord(original)) return;
+    let body: Record<string, unknown> = original;
+    for (const fault of settings.faults) {
+      if (fault.kind === 'mutate_token_response' || fault.kind === 'mutate_discovery') {
+        body = mutateFault(fault, ctx.path, body);
+      }
+    }
+    ctx.body = body;
+  });
+  return provider;
+}
+
+/** JWT access tokens for the one audience (RFC 8707 resource indicators, RFC 9068 format). */
+function resourceIndicators(settings: ProviderSettings, errors: OidcProviderModule['errors']) {
+  return {
+    enabled: true,
+    defaultResource: async () => settings.audience,
+    useGrantedResource: async () => false,
+    getResourceServerInfo: async (_ctx: unknown, resourceIndicator: string) => {
+      if (resourceIndicator !== settings.audience) {
+        throw new errors.InvalidTarget(
+          `unknown resource indicator; this server issues tokens for ${settings.audience}`,
+        );
+      }
+      return {
+        scope: settings.scopes.join(' '),
+        audience: settings.audience,
+        accessTokenFormat: 'jwt' as const,
+        accessTokenTTL: settings.ttlSec,
+        jwt: { sign: { alg: settings.signingAlg } },
+      };
+    },
+  };
+}
+
+/** tls_client_auth (RFC 8705 §2.1): the subject DN of the client certificate identifies the client. */
+function mutualTls(enabled: boolean) {
+  return {
+    enabled,
+    tlsClientAuth: enabled,
+    certificateBoundAccessTokens: false,
+    getCertificate: (ctx: KoaContextWithOIDC) => peerCertificate(ctx.socket)?.toString(),
+    certificateAuthorized: (ctx: KoaContextWithOIDC) => (ctx.socket as TLSSocket).authorized === true,
+    certificateSubjectMatches: (ctx: KoaContextWithOIDC, property: string, expected: string) =>
+      property === 'tls_client_auth_subject_dn' &&
+      normalizeDn(peerCertificate(ctx.socket)?.subject ?? '') === normalizeDn(expected),
+  };
 }
 
 function routeOf(url: string | undefined): Route {
@@ -406,10 +496,6 @@ function normalizeDn(dn: string): string {
     .map((part) => part.trim())
     .filter(Boolean)
     .join(',');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function randomKey(): string {

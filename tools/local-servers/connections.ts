@@ -45,3 +45,15 @@ export class Delays {
     this.#pending.clear();
   }
 }
+
+/** Listens on 127.0.0.1 (only loopback, ever) and resolves with the port; `port` 0 picks a free one. */
+export async function listenOnLoopback(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as { port: number }).port;
+}

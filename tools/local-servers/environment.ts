@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ClientAuthMethod, ProbeConfig } from '../../functions/config/schema.js';
-import type { ClientSecret } from '../../functions/engine/types.js';
+import type { ClientSecret } from '../../functions/engine/index.js';
 import { startAuthorizationServer } from './authorization-server.js';
 import { createTestPki, type TestPki } from './certificates.js';
 import { type ClientKey, generateClientKey } from './client-keys.js';
@@ -68,9 +68,56 @@ function sharedClientKey(): Promise<ClientKey> {
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const useHttps = options.https ?? false;
   const [pki, key] = await Promise.all([useHttps ? createTestPki() : undefined, sharedClientKey()]);
+  const credentials: LocalCredentials = { basicSecret: randomSecret(), postSecret: randomSecret(), key, pki };
 
-  const basicSecret = randomSecret();
-  const postSecret = randomSecret();
+  const tls = pki ? { key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert } : undefined;
+  const authServer = await startAuthorizationServer({
+    audience: LOCAL_AUDIENCE,
+    clients: localClients(credentials),
+    ...(options.accessTokenTtlSec !== undefined ? { accessTokenTtlSec: options.accessTokenTtlSec } : {}),
+    ...(tls ? { tls: { ...tls, clientCa: tls.ca } } : {}),
+  });
+  let resourceServer: LocalResourceServer;
+  try {
+    resourceServer = await startResourceServer({
+      issuer: authServer.issuer,
+      jwksUri: authServer.jwksUri,
+      audience: LOCAL_AUDIENCE,
+      ...(tls ? { tls } : {}),
+    });
+  } catch (error) {
+    await authServer.close();
+    throw error;
+  }
+
+  let closed: Promise<void> | undefined;
+  return {
+    authServer,
+    resourceServer,
+    audience: LOCAL_AUDIENCE,
+    ...(pki ? { caPem: pki.ca.cert, pki } : {}),
+    secrets: localSecrets(credentials),
+    probe: (method, overrides = {}) => ({
+      ...localProbeConfig(method, authServer, resourceServer, pki),
+      ...overrides,
+    }),
+    close() {
+      closed ??= Promise.all([resourceServer.close(), authServer.close()]).then(() => undefined);
+      return closed;
+    },
+  };
+}
+
+/** The credentials of the local clients, made fresh for each environment (the key once per process). */
+interface LocalCredentials {
+  basicSecret: string;
+  postSecret: string;
+  key: ClientKey;
+  pki: TestPki | undefined;
+}
+
+/** One client per authentication method (mTLS only over HTTPS), as the authorization server registers them. */
+function localClients({ basicSecret, postSecret, key, pki }: LocalCredentials): LocalClientRegistration[] {
   const clients: LocalClientRegistration[] = [
     {
       clientId: LOCAL_CLIENTS.client_secret_basic.clientId,
@@ -99,27 +146,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       scopes: ['billing:read'],
     });
   }
+  return clients;
+}
 
-  const tls = pki ? { key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert } : undefined;
-  const authServer = await startAuthorizationServer({
-    audience: LOCAL_AUDIENCE,
-    clients,
-    ...(options.accessTokenTtlSec !== undefined ? { accessTokenTtlSec: options.accessTokenTtlSec } : {}),
-    ...(tls ? { tls: { ...tls, clientCa: tls.ca } } : {}),
-  });
-  let resourceServer: LocalResourceServer;
-  try {
-    resourceServer = await startResourceServer({
-      issuer: authServer.issuer,
-      jwksUri: authServer.jwksUri,
-      audience: LOCAL_AUDIENCE,
-      ...(tls ? { tls } : {}),
-    });
-  } catch (error) {
-    await authServer.close();
-    throw error;
-  }
-
+/** The same clients' secrets, keyed by secretId, as a probe reads them. */
+function localSecrets({ basicSecret, postSecret, key, pki }: LocalCredentials): Record<string, ClientSecret> {
   const secrets: Record<string, ClientSecret> = {
     [LOCAL_CLIENTS.client_secret_basic.secretId]: {
       client_id: LOCAL_CLIENTS.client_secret_basic.clientId,
@@ -143,58 +174,49 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       private_key: pki.client.key,
     };
   }
+  return secrets;
+}
 
-  const probe = (method: ClientAuthMethod, overrides: Partial<ProbeConfig> = {}): ProbeConfig => {
-    if (method === 'tls_client_auth' && !pki) {
-      throw new TypeError('tls_client_auth needs an HTTPS environment: startLocalEnvironment({ https: true })');
-    }
-    const api = resourceServer.url;
-    const config: ProbeConfig = {
-      name: `local-${LOCAL_CLIENTS[method].clientId.replace(/^probe-/, '')}`,
-      tokenUrl: authServer.tokenUrl,
-      credentials: { secretId: LOCAL_CLIENTS[method].secretId },
-      clientAuth: method,
-      scope: 'billing:read',
-      token: {
-        requiredScopes: ['billing:read'],
-        jwt: {
-          issuer: authServer.issuer,
-          audience: LOCAL_AUDIENCE,
-          jwksUri: authServer.jwksUri,
-          clockToleranceSec: 30,
-          requireTyp: false,
-        },
-      },
-      steps: [
-        {
-          name: 'list-invoices',
-          request: { method: 'GET', url: `${api}/v1/invoices?limit=1`, followRedirects: false },
-          expect: { status: 200 },
-          extract: { invoiceId: 'data[0].id' },
-        },
-        {
-          name: 'get-invoice',
-          request: { method: 'GET', url: `${api}/v1/invoices/{{invoiceId}}`, followRedirects: false },
-          expect: { status: 200 },
-        },
-      ],
-      ...(pki ? { tls: { ca: pki.ca.cert } } : {}),
-    };
-    return { ...config, ...overrides };
-  };
-
-  let closed: Promise<void> | undefined;
+function localProbeConfig(
+  method: ClientAuthMethod,
+  authServer: LocalAuthorizationServer,
+  resourceServer: LocalResourceServer,
+  pki: TestPki | undefined,
+): ProbeConfig {
+  if (method === 'tls_client_auth' && !pki) {
+    throw new TypeError('tls_client_auth needs an HTTPS environment: startLocalEnvironment({ https: true })');
+  }
+  const api = resourceServer.url;
   return {
-    authServer,
-    resourceServer,
-    audience: LOCAL_AUDIENCE,
-    ...(pki ? { caPem: pki.ca.cert, pki } : {}),
-    secrets,
-    probe,
-    close() {
-      closed ??= Promise.all([resourceServer.close(), authServer.close()]).then(() => undefined);
-      return closed;
+    name: `local-${LOCAL_CLIENTS[method].clientId.replace(/^probe-/, '')}`,
+    tokenUrl: authServer.tokenUrl,
+    credentials: { secretId: LOCAL_CLIENTS[method].secretId },
+    clientAuth: method,
+    scope: 'billing:read',
+    token: {
+      requiredScopes: ['billing:read'],
+      jwt: {
+        issuer: authServer.issuer,
+        audience: LOCAL_AUDIENCE,
+        jwksUri: authServer.jwksUri,
+        clockToleranceSec: 30,
+        requireTyp: false,
+      },
     },
+    steps: [
+      {
+        name: 'list-invoices',
+        request: { method: 'GET', url: `${api}/v1/invoices?limit=1`, followRedirects: false },
+        expect: { status: 200 },
+        extract: { invoiceId: 'data[0].id' },
+      },
+      {
+        name: 'get-invoice',
+        request: { method: 'GET', url: `${api}/v1/invoices/{{invoiceId}}`, followRedirects: false },
+        expect: { status: 200 },
+      },
+    ],
+    ...(pki ? { tls: { ca: pki.ca.cert } } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -16,7 +17,8 @@ import {
   jwtVerify,
 } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { closeNow, Delays, trackSockets } from './connections.js';
+import { errorCode, parseJsonObject } from '../../functions/guards.js';
+import { closeNow, Delays, listenOnLoopback, trackSockets } from './connections.js';
 import type { LocalResourceServer, ResourceServerFault, ResourceServerOptions } from './types.js';
 
 /** The realm in every `WWW-Authenticate` challenge. */
@@ -54,32 +56,25 @@ class KeySourceError extends Error {
   }
 }
 
+type FaultOf<K extends ResourceServerFault['kind']> = Extract<ResourceServerFault, { kind: K }>;
+
+/** What the request path of the running API reads. */
+interface ApiState {
+  readonly options: ResourceServerOptions;
+  readonly faults: ResourceServerFault[];
+  readonly delays: Delays;
+  readonly keys: JwksKeys;
+  url: string;
+}
+
 /**
  * Starts the protected API on 127.0.0.1.
  * @example const api = await startResourceServer({ issuer: as.issuer, jwksUri: as.jwksUri, audience });
  */
 export async function startResourceServer(options: ResourceServerOptions): Promise<LocalResourceServer> {
-  const faults: ResourceServerFault[] = [];
-  const delays = new Delays();
-  const trustedCa = options.jwksCa ?? options.tls?.ca;
-  // The JWKS fetch trusts the local CA only; a dispatcher of our own, closed with the server.
-  const jwksAgent = new Agent(trustedCa ? { connect: { ca: trustedCa } } : {});
-  const fetchJwks: FetchImplementation = async (url, init) => {
-    // jose passes DOM fetch types; undici's own are structurally the same but nominally different.
-    const response = await undiciFetch(url, { ...(init as unknown as UndiciRequestInit), dispatcher: jwksAgent });
-    return response as unknown as Response;
-  };
-  // cooldownDuration 0: an unknown kid (a key rotation) is looked up again at once, as a real API would
-  // after its cooldown; stale_keys is how a test gets the "never picked up" behaviour.
-  const remoteJwks = createRemoteJWKSet(new URL(options.jwksUri), {
-    cooldownDuration: 0,
-    timeoutDuration: 5_000,
-    [customFetch]: fetchJwks,
-  });
-  let staleJwks: JWTVerifyGetKey | undefined;
-
+  const state: ApiState = { options, faults: [], delays: new Delays(), keys: new JwksKeys(options), url: '' };
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
+    handleRequest(state, req, res).catch((error: unknown) => {
       // A client that went away is not a server bug.
       if (req.socket.destroyed) return;
       console.error('local resource server: request failed', error);
@@ -90,172 +85,248 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
   const server = options.tls
     ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
     : http.createServer(handler);
-  const sockets = trackSockets(server);
   server.on('tlsClientError', () => {});
-
-  let port = options.port ?? 0;
-  let listening = false;
-  let stopping: Promise<void> | undefined;
-  async function listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    port = (server.address() as { port: number }).port;
-    listening = true;
-  }
-  function stopListening(): Promise<void> {
-    if (!listening) return stopping ?? Promise.resolve();
-    listening = false;
-    stopping = closeNow(server, sockets);
-    return stopping;
-  }
-  await listen();
-  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    for (const fault of faults) {
-      if (fault.kind === 'delay') await delays.wait(fault.ms);
-    }
-    if (req.socket.destroyed) return;
-    const respond = faults.find(
-      (fault): fault is Extract<ResourceServerFault, { kind: 'respond' }> => fault.kind === 'respond',
-    );
-    if (respond) {
-      res.writeHead(respond.status, { 'content-type': 'application/json', ...respond.headers });
-      res.end(respond.body);
-      return;
-    }
-    send(res, await route(req, body));
-  }
-
-  async function route(req: http.IncomingMessage, rawBody: string): Promise<Reply> {
-    const requestUrl = new URL(req.url ?? '/', url);
-    const path = requestUrl.pathname;
-    const method = req.method ?? 'GET';
-
-    if (path === '/health' && method === 'GET') return { status: 200, body: { status: 'ok' } };
-    if (path === '/redirect' && method === 'GET') {
-      const to = requestUrl.searchParams.get('to');
-      if (!to) return { status: 400, body: { error: 'invalid_request', error_description: 'missing "to"' } };
-      return { status: 302, headers: { location: to }, body: { redirect: to } };
-    }
-
-    const invoice = /^\/v1\/invoices\/([^/]+)$/.exec(path);
-    const isList = path === '/v1/invoices';
-    if (!isList && !invoice) return { status: 404, body: { error: 'not_found' } };
-    const allowed = isList ? ['GET', 'POST'] : ['GET'];
-    if (!allowed.includes(method)) {
-      return { status: 405, headers: { allow: allowed.join(', ') }, body: { error: 'method_not_allowed' } };
-    }
-
-    try {
-      await authorize(req, method === 'POST' ? WRITE_SCOPE : READ_SCOPE);
-    } catch (error) {
-      if (error instanceof BearerError) return challenge(error);
-      // The token may well be fine: the API cannot tell. A real gateway answers 5xx here, not 401.
-      if (error instanceof KeySourceError) {
-        return { status: 503, body: { error: 'temporarily_unavailable', error_description: error.message } };
-      }
-      throw error;
-    }
-
-    if (isList && method === 'GET') {
-      const limit = clampLimit(requestUrl.searchParams.get('limit'));
-      return { status: 200, body: { data: INVOICES.slice(0, limit) } };
-    }
-    if (isList) {
-      let parsed: unknown;
-      try {
-        parsed = rawBody ? JSON.parse(rawBody) : {};
-      } catch {
-        return { status: 400, body: { error: 'invalid_request', error_description: 'body is not JSON' } };
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return { status: 400, body: { error: 'invalid_request', error_description: 'body must be a JSON object' } };
-      }
-      return { status: 201, body: { ...parsed, id: `inv_${Date.now().toString(36)}` } };
-    }
-    const id = decodeURIComponent(invoice![1]!);
-    const found = INVOICES.find((candidate) => candidate.id === id);
-    return found ? { status: 200, body: { ...found } } : { status: 404, body: { error: 'not_found' } };
-  }
-
-  async function authorize(req: http.IncomingMessage, scope: string): Promise<void> {
-    const header = req.headers.authorization;
-    if (!header) throw new BearerError(401, undefined);
-    const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-    if (!match) throw new BearerError(401, 'invalid_token', 'the Authorization header is not a Bearer token');
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(match[1]!, await keySet(), {
-        issuer: options.issuer,
-        audience: options.audience,
-        clockTolerance: 5,
-      }));
-    } catch (error) {
-      if (isKeySourceFailure(error)) throw new KeySourceError({ cause: error });
-      throw new BearerError(401, 'invalid_token', describeJoseError(error));
-    }
-    const granted = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []);
-    const required = [scope, ...faults.flatMap((fault) => (fault.kind === 'require_scope' ? [fault.scope] : []))];
-    const missing = required.filter((candidate) => !granted.has(candidate));
-    if (missing.length > 0) {
-      throw new BearerError(
-        403,
-        'insufficient_scope',
-        `the token lacks scope ${missing.join(' ')}`,
-        required.join(' '),
-      );
-    }
-  }
-
-  /** The key set the API verifies with: the live remote one, or the frozen snapshot under stale_keys. */
-  async function keySet(): Promise<JWTVerifyGetKey> {
-    if (!faults.some((fault) => fault.kind === 'stale_keys')) return remoteJwks;
-    if (!staleJwks) {
-      if (!remoteJwks.jwks()) await remoteJwks.reload();
-      staleJwks = createLocalJWKSet(remoteJwks.jwks() as JSONWebKeySet);
-    }
-    return staleJwks;
-  }
+  const listener = new Listener(server, options.port ?? 0);
+  const port = await listener.listen();
+  state.url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   let closed: Promise<void> | undefined;
   return {
-    url,
+    url: state.url,
     port,
     injectFault(fault) {
-      faults.push(fault);
-      if (fault.kind === 'stale_keys') {
-        // Freeze what the API has now (fetching it first if it never has): later rotations go unnoticed.
-        void keySet().catch(() => {});
-      }
-      if (fault.kind === 'down') void stopListening();
+      state.faults.push(fault);
+      if (fault.kind === 'stale_keys') staleKeysFault(state.keys);
+      if (fault.kind === 'down') downFault(listener);
     },
     async clearFaults() {
-      faults.length = 0;
-      staleJwks = undefined;
-      delays.releaseAll();
-      if (!listening && !closed) {
-        await stopping;
-        await listen();
-      }
+      state.faults.length = 0;
+      state.keys.thaw();
+      state.delays.releaseAll();
+      if (!closed) await listener.reopen();
     },
     close() {
       closed ??= (async () => {
-        faults.length = 0;
-        const stopped = stopListening();
-        delays.releaseAll();
+        state.faults.length = 0;
+        const stopped = listener.stop();
+        state.delays.releaseAll();
         await stopped;
-        await jwksAgent.close();
+        await state.keys.close();
       })();
       return closed;
     },
   };
+}
+
+/** The listening port, which the `down` fault closes and `clearFaults()` opens again on the same number. */
+class Listener {
+  readonly #sockets: Set<Socket>;
+  #listening = false;
+  #stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly server: http.Server,
+    private port: number,
+  ) {
+    this.#sockets = trackSockets(server);
+  }
+
+  async listen(): Promise<number> {
+    this.port = await listenOnLoopback(this.server, this.port);
+    this.#listening = true;
+    return this.port;
+  }
+
+  stop(): Promise<void> {
+    if (!this.#listening) return this.#stopping ?? Promise.resolve();
+    this.#listening = false;
+    this.#stopping = closeNow(this.server, this.#sockets);
+    return this.#stopping;
+  }
+
+  async reopen(): Promise<void> {
+    if (this.#listening) return;
+    await this.#stopping;
+    await this.listen();
+  }
+}
+
+/**
+ * The signing keys the API verifies with: the authorization server's JWKS, fetched with a dispatcher
+ * of its own that trusts the local CA only, or, under `stale_keys`, a snapshot that never refreshes.
+ */
+class JwksKeys {
+  readonly #agent: Agent;
+  readonly #remote: ReturnType<typeof createRemoteJWKSet>;
+  #stale: Promise<JWTVerifyGetKey> | undefined;
+  #frozen = false;
+
+  constructor(options: ResourceServerOptions) {
+    const trustedCa = options.jwksCa ?? options.tls?.ca;
+    const agent = new Agent(trustedCa ? { connect: { ca: trustedCa } } : {});
+    const fetchJwks: FetchImplementation = async (url, init) => {
+      // jose passes DOM fetch types; undici's own are structurally the same but nominally different.
+      const response = await undiciFetch(url, { ...(init as unknown as UndiciRequestInit), dispatcher: agent });
+      return response as unknown as Response;
+    };
+    this.#agent = agent;
+    // cooldownDuration 0: an unknown kid (a key rotation) is looked up again at once, as a real API would
+    // after its cooldown; stale_keys is how a test gets the "never picked up" behaviour.
+    this.#remote = createRemoteJWKSet(new URL(options.jwksUri), {
+      cooldownDuration: 0,
+      timeoutDuration: 5_000,
+      [customFetch]: fetchJwks,
+    });
+  }
+
+  /** The live key set, or the frozen snapshot under `stale_keys`. */
+  current(): Promise<JWTVerifyGetKey> | JWTVerifyGetKey {
+    return this.#frozen ? this.#snapshot() : this.#remote;
+  }
+
+  /** Freezes what the API has now (fetching it first if it never has): later rotations go unnoticed. */
+  freeze(): Promise<JWTVerifyGetKey> {
+    this.#frozen = true;
+    return this.#snapshot();
+  }
+
+  thaw(): void {
+    this.#frozen = false;
+    this.#stale = undefined;
+  }
+
+  /** A snapshot that failed (the JWKS was unreachable) is taken again on the next request. */
+  #snapshot(): Promise<JWTVerifyGetKey> {
+    if (this.#stale) return this.#stale;
+    const snapshot = (async () => {
+      if (!this.#remote.jwks()) await this.#remote.reload();
+      return createLocalJWKSet(this.#remote.jwks() as JSONWebKeySet);
+    })();
+    snapshot.catch(() => {
+      if (this.#stale === snapshot) this.#stale = undefined;
+    });
+    this.#stale = snapshot;
+    return snapshot;
+  }
+
+  close(): Promise<void> {
+    return this.#agent.close();
+  }
+}
+
+/** Reads the body, then applies the faults that act on every request, then routes. */
+async function handleRequest(state: ApiState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  for (const fault of state.faults) {
+    if (fault.kind === 'delay') await delayFault(fault, state.delays);
+  }
+  if (req.socket.destroyed) return;
+  const respond = state.faults.find((fault): fault is FaultOf<'respond'> => fault.kind === 'respond');
+  if (respond) {
+    respondFault(respond, res);
+    return;
+  }
+  send(res, await route(state, req, body));
+}
+
+/** `delay`: every answer is held this long (released at once by clearFaults/close). */
+function delayFault(fault: FaultOf<'delay'>, delays: Delays): Promise<void> {
+  return delays.wait(fault.ms);
+}
+
+/** `respond`: every request gets this canned answer instead. */
+function respondFault(fault: FaultOf<'respond'>, res: http.ServerResponse): void {
+  res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+  res.end(fault.body);
+}
+
+/** `stale_keys`: the key set is frozen now; a failure to fetch it shows on the next request instead. */
+function staleKeysFault(keys: JwksKeys): void {
+  void keys.freeze().catch(() => {});
+}
+
+/** `require_scope`: the scopes every route needs on top of its own. */
+function requireScopeFault(faults: readonly ResourceServerFault[]): string[] {
+  return faults.flatMap((fault) => (fault.kind === 'require_scope' ? [fault.scope] : []));
+}
+
+/** `down`: the port closes (connection refused) until clearFaults(). */
+function downFault(listener: Listener): void {
+  void listener.stop();
+}
+
+async function route(state: ApiState, req: http.IncomingMessage, rawBody: string): Promise<Reply> {
+  const requestUrl = new URL(req.url ?? '/', state.url);
+  const path = requestUrl.pathname;
+  const method = req.method ?? 'GET';
+
+  if (path === '/health' && method === 'GET') return { status: 200, body: { status: 'ok' } };
+  if (path === '/redirect' && method === 'GET') {
+    const to = requestUrl.searchParams.get('to');
+    if (!to) return { status: 400, body: { error: 'invalid_request', error_description: 'missing "to"' } };
+    return { status: 302, headers: { location: to }, body: { redirect: to } };
+  }
+
+  const invoice = /^\/v1\/invoices\/([^/]+)$/.exec(path);
+  const isList = path === '/v1/invoices';
+  if (!isList && !invoice) return { status: 404, body: { error: 'not_found' } };
+  const allowed = isList ? ['GET', 'POST'] : ['GET'];
+  if (!allowed.includes(method)) {
+    return { status: 405, headers: { allow: allowed.join(', ') }, body: { error: 'method_not_allowed' } };
+  }
+
+  try {
+    await authorize(state, req, method === 'POST' ? WRITE_SCOPE : READ_SCOPE);
+  } catch (error) {
+    if (error instanceof BearerError) return challenge(error);
+    // The token may well be fine: the API cannot tell. A real gateway answers 5xx here, not 401.
+    if (error instanceof KeySourceError) {
+      return { status: 503, body: { error: 'temporarily_unavailable', error_description: error.message } };
+    }
+    throw error;
+  }
+
+  if (isList && method === 'GET') {
+    const limit = clampLimit(requestUrl.searchParams.get('limit'));
+    return { status: 200, body: { data: INVOICES.slice(0, limit) } };
+  }
+  if (isList) return createInvoice(rawBody);
+  const id = decodeURIComponent(invoice![1]!);
+  const found = INVOICES.find((candidate) => candidate.id === id);
+  return found ? { status: 200, body: { ...found } } : { status: 404, body: { error: 'not_found' } };
+}
+
+function createInvoice(rawBody: string): Reply {
+  const parsed = parseJsonObject(rawBody || '{}');
+  if (!parsed.ok) {
+    const description = parsed.reason === 'syntax' ? 'body is not JSON' : 'body must be a JSON object';
+    return { status: 400, body: { error: 'invalid_request', error_description: description } };
+  }
+  return { status: 201, body: { ...parsed.value, id: `inv_${Date.now().toString(36)}` } };
+}
+
+async function authorize(state: ApiState, req: http.IncomingMessage, scope: string): Promise<void> {
+  const header = req.headers.authorization;
+  if (!header) throw new BearerError(401, undefined);
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+  if (!match) throw new BearerError(401, 'invalid_token', 'the Authorization header is not a Bearer token');
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(match[1]!, await state.keys.current(), {
+      issuer: state.options.issuer,
+      audience: state.options.audience,
+      clockTolerance: 5,
+    }));
+  } catch (error) {
+    if (isKeySourceFailure(error)) throw new KeySourceError({ cause: error });
+    throw new BearerError(401, 'invalid_token', describeJoseError(error));
+  }
+  const granted = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []);
+  const required = [scope, ...requireScopeFault(state.faults)];
+  const missing = required.filter((candidate) => !granted.has(candidate));
+  if (missing.length > 0) {
+    throw new BearerError(403, 'insufficient_scope', `the token lacks scope ${missing.join(' ')}`, required.join(' '));
+  }
 }
 
 function challenge(error: BearerError): Reply {
@@ -270,7 +341,7 @@ function challenge(error: BearerError): Reply {
 }
 
 function describeJoseError(error: unknown): string {
-  const code = (error as { code?: string }).code;
+  const code = errorCode(error);
   switch (code) {
     case 'ERR_JWT_EXPIRED':
       return 'the token has expired';

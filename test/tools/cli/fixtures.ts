@@ -1,5 +1,5 @@
 /** Hand-made results for the formatter's unit tests (the process tests use real runs). */
-import type { ProbeResult } from '../../../functions/engine/result.js';
+import type { ProbeResult } from '../../../functions/engine/index.js';
 
 export function passResult(overrides: Partial<ProbeResult> = {}): ProbeResult {
   return {

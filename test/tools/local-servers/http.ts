@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import { type Dispatcher, request } from 'undici';
-import type { ClientSecret } from '../../../functions/engine/types.js';
+import type { ClientSecret } from '../../../functions/engine/index.js';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 

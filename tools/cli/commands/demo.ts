@@ -1,7 +1,11 @@
 /** `oauth-probe demo` (= `npm start`): the local walk-through of the failures oauth-probe tells apart. */
+import type { DemoView } from '../../demo/run.js';
 import { parseCommandArgs } from '../args.js';
+import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { EXIT } from '../errors.js';
+import { formatResult, formatResultLine } from '../format.js';
+import type { Io } from '../io.js';
 
 const options = {
   loop: { type: 'boolean' },
@@ -48,7 +52,22 @@ not diagnosed as expected (--ci), 2 bad usage.
       io.stdout.write(this.help);
       return EXIT.ok;
     }
+    const ci = values.ci === true;
     const { runDemo } = await import('../../demo/run.js');
-    return runDemo({ loop: values.loop === true, ci: values.ci === true }, io);
+    const asExpected = await runDemo({ loop: values.loop === true, ci }, demoView(io, ci));
+    return asExpected ? EXIT.ok : EXIT.probeFailed;
   },
 };
+
+/** The CLI's stdout, colours (none with --ci) and result format, handed to the demo. */
+function demoView(io: Io, ci: boolean): DemoView {
+  const p = palette(!ci && colourEnabled(io.stdout, io.env));
+  return {
+    write: (text) => io.stdout.write(text),
+    style: p,
+    formatResult: (result, nameWidth, detailed) =>
+      detailed
+        ? formatResult(result, { palette: p, nameWidth })
+        : `${formatResultLine(result, { palette: p, nameWidth })}\n`,
+  };
+}

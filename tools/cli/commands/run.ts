@@ -3,7 +3,7 @@
  * `--json` prints exactly one JSON array of results on stdout and nothing else.
  */
 import { resolveProbes } from '../../../functions/config/resolve.js';
-import type { ProbeResult } from '../../../functions/engine/result.js';
+import type { ProbeResult } from '../../../functions/engine/index.js';
 import { parseCommandArgs, positiveInt } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { configSchema } from '../../../functions/config/schema.js';
+import { errorCode } from '../../../functions/guards.js';
 import { parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -94,7 +95,7 @@ Exit codes: 0 written, 2 bad usage or the file cannot be written.
     try {
       await writeFile(resolve(io.cwd, out), text);
     } catch (error) {
-      throw new UsageError(`cannot write ${out} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+      throw new UsageError(`cannot write ${out} (${errorCode(error) ?? 'unknown error'})`);
     }
     io.stderr.write(`wrote ${out}\n`);
     return EXIT.ok;
