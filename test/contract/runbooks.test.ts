@@ -7,7 +7,7 @@ import {
   runbookFamily,
   runbookPath,
 } from '../../functions/contract/runbooks.js';
-import { ALL_CODES, CODES_BY_STAGE, STAGES, TRANSPORT_CODES } from '../../functions/engine/result.js';
+import { ALL_CODES, CODES_BY_STAGE, STAGES, TRANSPORT_CODES } from '../../functions/engine/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const checks = (markdown: string): string[] => {
