@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tests spawn the CLI as users run it, from the compiled dist/: build it from the current sources.
+    globalSetup: ['test/build-dist.ts'],
   },
 });

@@ -5,9 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import type { ResolvedProbe } from '../functions/config/resolve.js';
 import { type Exchange, runProbe } from '../functions/engine/index.js';
+import { readBenchPki } from './pki.js';
 import { benchSecrets } from './probes.js';
 
-const probe = JSON.parse(await readFile(process.argv[2]!, 'utf8')) as ResolvedProbe;
-const result = await runProbe(probe, { secrets: benchSecrets() });
+const [probe, pki] = await Promise.all([
+  readFile(process.argv[2]!, 'utf8').then((text) => JSON.parse(text) as ResolvedProbe),
+  readBenchPki(),
+]);
+const result = await runProbe(probe, { secrets: benchSecrets(pki) });
 const exchanges: Exchange[] = result.status === 'pass' ? result.exchanges : [];
 console.log(JSON.stringify(exchanges));

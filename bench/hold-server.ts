@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { readBenchPki } from './pki.js';
 
 export type HoldServerMessage =
-  | { type: 'ready'; http: string; https: string }
+  | { type: 'ready'; http: string; https: string; mtls: string }
   | { type: 'held'; entries: [path: string, heldMs: number][] };
 
 export type HoldServerCommand = { type: 'drain' } | { type: 'close' };
@@ -58,7 +58,12 @@ function listen(server: Server): Promise<number> {
 const pki = await readBenchPki();
 const http = createHttpServer(handle);
 const https = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert }, handle);
-const [httpPort, httpsPort] = await Promise.all([listen(http), listen(https)]);
+// Mutual TLS: the client must present a certificate signed by the bench CA.
+const mtls = createHttpsServer(
+  { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: true },
+  handle,
+);
+const [httpPort, httpsPort, mtlsPort] = await Promise.all([listen(http), listen(https), listen(mtls)]);
 
 const send = (message: HoldServerMessage) => process.send!(message);
 
@@ -67,10 +72,10 @@ process.on('message', (command: HoldServerCommand) => {
     send({ type: 'held', entries: [...held] });
     held.clear();
   } else {
-    http.closeAllConnections();
-    https.closeAllConnections();
-    http.close();
-    https.close();
+    for (const server of [http, https, mtls]) {
+      server.closeAllConnections();
+      server.close();
+    }
     process.disconnect();
   }
 });
@@ -79,4 +84,5 @@ send({
   type: 'ready',
   http: `http://127.0.0.1:${httpPort}`,
   https: `https://127.0.0.1:${httpsPort}`,
+  mtls: `https://127.0.0.1:${mtlsPort}`,
 });

@@ -14,6 +14,11 @@ export interface BenchPki {
   ca: string;
   serverKey: string;
   serverCert: string;
+  /** tls_client_auth client certificate and key (mutual TLS), signed by the CA. */
+  clientKey: string;
+  clientCert: string;
+  clientKeyPath: string;
+  clientCertPath: string;
 }
 
 export async function writeBenchPki(dir: string): Promise<string> {
@@ -23,6 +28,8 @@ export async function writeBenchPki(dir: string): Promise<string> {
     writeFile(join(dir, 'ca.pem'), pki.ca.cert),
     writeFile(join(dir, 'server-key.pem'), pki.server.key),
     writeFile(join(dir, 'server-cert.pem'), pki.server.cert),
+    writeFile(join(dir, 'client-key.pem'), pki.client.key),
+    writeFile(join(dir, 'client-cert.pem'), pki.client.cert),
   ]);
   return join(dir, 'ca.pem');
 }
@@ -30,10 +37,21 @@ export async function writeBenchPki(dir: string): Promise<string> {
 export async function readBenchPki(dir = process.env[PKI_DIR_ENV]): Promise<BenchPki> {
   if (!dir) throw new Error(`${PKI_DIR_ENV} is not set: run the bench with npm run bench`);
   const read = (name: string) => readFile(join(dir, name), 'utf8');
-  const [ca, serverKey, serverCert] = await Promise.all([
+  const [ca, serverKey, serverCert, clientKey, clientCert] = await Promise.all([
     read('ca.pem'),
     read('server-key.pem'),
     read('server-cert.pem'),
+    read('client-key.pem'),
+    read('client-cert.pem'),
   ]);
-  return { caPath: join(dir, 'ca.pem'), ca, serverKey, serverCert };
+  return {
+    caPath: join(dir, 'ca.pem'),
+    ca,
+    serverKey,
+    serverCert,
+    clientKey,
+    clientCert,
+    clientKeyPath: join(dir, 'client-key.pem'),
+    clientCertPath: join(dir, 'client-cert.pem'),
+  };
 }

@@ -3,12 +3,23 @@ import { type ResolvedProbe, resolveProbes } from '../functions/config/resolve.j
 import { configSchema } from '../functions/config/schema.js';
 import type { Exchange, ProbeResult } from '../functions/engine/index.js';
 import { MemorySecretSource } from '../functions/secrets/memory-source.js';
+import type { BenchPki } from './pki.js';
 import type { HoldServers } from './servers.js';
 
 export const SECRET_ID = 'bench/client';
+/** tls_client_auth credentials (the bench client certificate), for the mutual TLS variant. */
+export const MTLS_SECRET_ID = 'bench/mtls-client';
 
-export const benchSecrets = () =>
-  new MemorySecretSource({ [SECRET_ID]: { client_id: 'bench-client', client_secret: 'bench-client-secret' } });
+/** The bench's secrets; with the PKI, the mutual TLS client's certificate and key too. */
+export const benchSecrets = (pki?: Pick<BenchPki, 'clientCert' | 'clientKey'>) =>
+  new MemorySecretSource({
+    [SECRET_ID]: { client_id: 'bench-client', client_secret: 'bench-client-secret' },
+    ...(pki
+      ? {
+          [MTLS_SECRET_ID]: { client_id: 'bench-mtls-client', certificate: pki.clientCert, private_key: pki.clientKey },
+        }
+      : {}),
+  });
 
 /**
  * How the probe reaches the hold servers:
@@ -18,9 +29,12 @@ export const benchSecrets = () =>
  * - `https+tls.ca`: HTTPS with the CA given in the probe's `tls.ca`, the way a private CA is trusted.
  */
 export const VARIANTS = ['http', 'https', 'https+tls.ca'] as const;
-export type Variant = (typeof VARIANTS)[number];
+/** The same, plus `mtls`: the token endpoint requires the client certificate (tls_client_auth). */
+export const FRESH_VARIANTS = [...VARIANTS, 'mtls'] as const;
+export type Variant = (typeof FRESH_VARIANTS)[number];
 
-export const variantLabel = (variant: Variant) => variant.toUpperCase().replace('+TLS.CA', ' + tls.ca');
+export const variantLabel = (variant: Variant) =>
+  variant === 'mtls' ? 'mutual TLS' : variant.toUpperCase().replace('+TLS.CA', ' + tls.ca');
 
 export interface HoldPlan {
   variant: Variant;
@@ -34,12 +48,14 @@ export function holdProbe(servers: HoldServers, plan: HoldPlan, rawTag: string):
   // The tag becomes part of the probe name (a metric dimension) and of URL paths.
   const tag = rawTag.replace(/[^A-Za-z0-9-]/g, '');
   const protocol = plan.variant === 'http' ? 'http' : 'https';
+  const mtls = plan.variant === 'mtls';
   const config = configSchema.parse({
     probes: [
       {
         name: `bench-${tag}`,
-        tokenUrl: servers.url(protocol, plan.tokenHoldMs, 'token', tag),
-        credentials: { secretId: SECRET_ID },
+        tokenUrl: servers.url(mtls ? 'mtls' : protocol, plan.tokenHoldMs, 'token', tag),
+        credentials: { secretId: mtls ? MTLS_SECRET_ID : SECRET_ID },
+        ...(mtls ? { clientAuth: 'tls_client_auth' } : {}),
         scope: 'bench:read',
         steps: plan.stepHoldMs.map((ms, i) => ({
           name: `step-${i + 1}`,

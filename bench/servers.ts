@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { HoldServerCommand, HoldServerMessage } from './hold-server.js';
 import { readBenchPki } from './pki.js';
 
-export type Protocol = 'http' | 'https';
+/** `mtls`: HTTPS that requires the bench client certificate. */
+export type Protocol = 'http' | 'https' | 'mtls';
 
 export interface HoldServers {
   /** CA that signed the HTTPS server's certificate (inline PEM, for `tls.ca`). */
@@ -29,7 +30,7 @@ export async function startHoldServers(): Promise<HoldServers> {
   };
   const command = (c: HoldServerCommand) => child.send(c);
   const [ready, pki] = await Promise.all([next('ready'), readBenchPki()]);
-  const bases: Record<Protocol, string> = { http: ready.http, https: ready.https };
+  const bases: Record<Protocol, string> = { http: ready.http, https: ready.https, mtls: ready.mtls };
 
   return {
     ca: pki.ca,

@@ -2,25 +2,19 @@
  * Figure 1, timing truthfulness: the engine's reported time to first byte minus the time the server
  * actually held the response (measured server-side), per exchange, over sequential runs in one process.
  *
- * Also reported, without a target: the token request of the first run in a fresh process (from the
- * deployed bundle), which is what every Lambda cold start reports.
+ * Then the first exchange of fresh processes, beside curl (./fresh-process.ts).
  */
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { type Exchange, runProbe } from '../functions/engine/index.js';
-import { bundleEntry } from '../test/runtime/bundle.js';
+import { runProbe } from '../functions/engine/index.js';
 import type { Figure, FigureGroup } from './figure.js';
+import { measureFreshProcesses } from './fresh-process.js';
 import { assertPassed, benchSecrets, heldFor, holdProbe, VARIANTS, type Variant, variantLabel } from './probes.js';
 import type { HoldServers } from './servers.js';
 import { median, p95, round } from './stats.js';
-import { workPath } from './work-dir.js';
 
 export interface TimingOptions {
   runs: number;
   warmup: number;
-  /** Fresh processes for the first-run figure. */
+  /** Rounds of fresh processes (one per client and variant each) for the first-run figures. */
   freshProcesses: number;
 }
 
@@ -65,41 +59,10 @@ export async function measureTiming(servers: HoldServers, options: TimingOptions
       max: round(Math.max(...all)),
     };
   }
-  const child = await bundleEntry(fileURLToPath(new URL('./first-run-child.ts', import.meta.url)), {
-    outfile: workPath('first-run', 'index.mjs'),
-  });
-  for (const variant of ['http', 'https'] as const) {
-    const first = await sampleFirstRuns(servers, variant, child.outfile, options.freshProcesses);
-    figures.push({
-      key: `timing.${variant}.firstRunOfProcess.median`,
-      label: `TTFB − server hold, token request of a fresh process, ${variantLabel(variant)}, median`,
-      target: 'report',
-      measured: round(median(first)),
-      unit: 'ms',
-      pass: null,
-    });
-    details[`${variant}, first run of a fresh process`] = {
-      processes: first.length,
-      tokenExcessMs: first.map((v) => round(v)),
-    };
-  }
+  const fresh = await measureFreshProcesses(servers, options.freshProcesses);
+  figures.push(...fresh.figures);
+  details.freshProcess = fresh.details;
   return { id: 1, title: 'Timing truthfulness', figures, details };
-}
-
-async function sampleFirstRuns(servers: HoldServers, variant: Variant, bundle: string, processes: number) {
-  const plan = { variant, tokenHoldMs: TOKEN_HOLD_MS, stepHoldMs: STEP_HOLD_MS };
-  const probeFile = workPath('first-run', 'probe.json');
-  const exchanges: Exchange[] = [];
-  for (let i = 0; i < processes; i++) {
-    await writeFile(probeFile, JSON.stringify(holdProbe(servers, plan, `f${variant}${i}`)));
-    // The child inherits NODE_EXTRA_CA_CERTS, so HTTPS is trusted through the store.
-    const { stdout } = await promisify(execFile)(process.execPath, [bundle, probeFile]);
-    const token = (JSON.parse(stdout) as Exchange[]).find((e) => e.name === 'token');
-    if (!token) throw new Error(`first run of a fresh process did not pass: ${stdout}`);
-    exchanges.push(token);
-  }
-  const held = await servers.drain();
-  return exchanges.map((e) => e.timings.firstByteMs! - heldFor(e, held));
 }
 
 async function sample(servers: HoldServers, variant: Variant, options: TimingOptions) {

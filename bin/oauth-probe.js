@@ -1,9 +1,24 @@
 #!/usr/bin/env node
-// The CLI entry point: registers tsx so the TypeScript sources run as they are (no build step after
-// `npm ci`), then hands over to tools/cli/main.ts. Nothing here may print a stack trace.
-import { register } from 'tsx/esm/api';
+// The CLI entry point: runs the compiled JavaScript in dist/ (built by `npm run build`, which `npm ci`
+// runs as `prepare`; see scripts/build.mjs), so no TypeScript loader runs at start. Nothing here may
+// print a stack trace.
 
 const EXIT_INTERNAL = 70;
+const EXIT_USAGE = 2;
+
+// `engines` in package.json is only advisory for an installed package: enforce it here, in words.
+// Keep in step with package.json `engines.node`.
+const MINIMUM_NODE = [20, 18, 1];
+const running = process.versions.node.split('.').map(Number);
+const tooOld = MINIMUM_NODE.findIndex((part, i) => running[i] !== part);
+if (tooOld !== -1 && running[tooOld] < MINIMUM_NODE[tooOld]) {
+  // Checked before anything is imported: on an older Node the engine fails in ways that read like a
+  // server's fault (`crypto is not defined` as jwt_malformed).
+  process.stderr.write(
+    `oauth-probe: Node.js ${MINIMUM_NODE.join('.')} or later is required; this is ${process.versions.node}. Install Node 20.18+, 22 or 24 (e.g. \`nvm install 22\`) and run it again.\n`,
+  );
+  process.exit(EXIT_USAGE);
+}
 
 function internalError(error) {
   process.stderr.write(`oauth-probe: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -20,10 +35,18 @@ process.stdout.on('error', (error) => {
 process.on('uncaughtException', internalError);
 process.on('unhandledRejection', internalError);
 
+let cli;
 try {
-  register();
-  const { main } = await import('../tools/cli/main.ts');
-  process.exitCode = await main(process.argv.slice(2));
+  cli = await import('../dist/cli/main.js');
+} catch (error) {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/main.js')) {
+    process.stderr.write('oauth-probe: the compiled CLI (dist/) is missing: run `npm run build` (npm ci runs it)\n');
+    process.exit(EXIT_INTERNAL);
+  }
+  internalError(error);
+}
+try {
+  process.exitCode = await cli.main(process.argv.slice(2));
 } catch (error) {
   internalError(error);
 }

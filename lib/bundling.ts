@@ -3,16 +3,44 @@
  * local esbuild, no Docker) and by the smoke test that loads the very same bundle in a child process,
  * so a bundle that cannot load fails CI instead of production.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * The package root: the folder with our package.json. This module runs from lib/ (a clone) and from
+ * dist/lib/ (the compiled package, also inside node_modules/oauth-probe of a user's CDK app).
+ */
+function packageRoot(from: string): string {
+  let dir = dirname(from);
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const PROJECT_ROOT = packageRoot(fileURLToPath(import.meta.url));
+
+/** A clone bundles the TypeScript sources; an installed package ships only the compiled dist/. */
+function lambdaEntry(name: string): string {
+  const source = join(PROJECT_ROOT, 'functions/runtime', `${name}.ts`);
+  return existsSync(source) ? source : join(PROJECT_ROOT, 'dist/functions/runtime', `${name}.js`);
+}
 
 /** Entry points of the Lambda functions, by function role. */
 export const LAMBDA_ENTRIES = {
-  probe: join(PROJECT_ROOT, 'functions/runtime/probe-handler.ts'),
-  notifier: join(PROJECT_ROOT, 'functions/runtime/notifier-handler.ts'),
+  probe: lambdaEntry('probe-handler'),
+  notifier: lambdaEntry('notifier-handler'),
 } as const;
+
+/**
+ * Where NodejsFunction bundles from. A clone has its own package-lock.json; an installed package has
+ * none, so CDK finds the user's lock file from the working directory (its project root contains
+ * node_modules/oauth-probe and the dependencies esbuild resolves).
+ */
+export const BUNDLING_ROOTS: { projectRoot?: string; depsLockFilePath?: string } = existsSync(
+  join(PROJECT_ROOT, 'package-lock.json'),
+)
+  ? { projectRoot: PROJECT_ROOT, depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json') }
+  : {};
 
 export type LambdaRole = keyof typeof LAMBDA_ENTRIES;
 

@@ -52,3 +52,24 @@ export const DEFAULT_SLO_OBJECTIVE = 99.9;
 export const DEFAULT_SLO_WINDOW_DAYS = 30;
 /** The SLO window CloudWatch can serve: at least a week, at most the 30 days the burn-rate table is written for. */
 export const SLO_WINDOW_DAYS = { min: 7, max: 30 } as const;
+/**
+ * @default 64 shard stacks per region: a probe-region is about 14 resources (schedule, 4 alarms, 6 SLO
+ * window alarms and 3 burn composites, the global alarm at home), so 1,000 probes put about 16 in each
+ * shard (the fullest about 25, some 350 resources) under the 400-resource budget (80 % of
+ * CloudFormation's 500). 32 shards held the fleet before the SLO alarms (9 per probe-region); fewer would
+ * overflow at 1,000 probes, more would add nested stacks (synth time, deploy time) for small fleets. See
+ * functions/config/limits.ts and docs/scaling.md.
+ */
+export const DEFAULT_SHARDS = 64;
+/** A region's stack holds one resource per shard (the nested stack) besides its own. */
+export const MAX_SHARDS = 200;
+
+/**
+ * Fail-open detection variants (`steps[].rejects`): requests the API must refuse. `missing_token` sends no
+ * Authorization header, `garbage_token` a random opaque token, `tampered_signature` the real JWT with one
+ * signature byte flipped, `alg_none` the real JWT's claims re-encoded with `alg: none` and no signature.
+ */
+export const REJECT_VARIANTS = ['missing_token', 'garbage_token', 'tampered_signature', 'alg_none'] as const;
+export type RejectVariant = (typeof REJECT_VARIANTS)[number];
+/** @default 401: the status RFC 6750 §3.1 gives for a missing or invalid token. */
+export const DEFAULT_REJECT_STATUS = 401;

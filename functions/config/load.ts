@@ -6,8 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { errorCode } from '../guards.js';
+import { quotaProblems } from './limits.js';
+import { type DeploymentSettings, type ResolvedProbe, resolveDeployment, resolveProbe } from './resolve.js';
 import { scheduleProblem } from './schedule.js';
-import { configSchema, type ProbesConfig } from './schema.js';
+import { configSchema, DEFAULT_TIMEOUT_MS, type ProbesConfig } from './schema.js';
 
 export interface ConfigProblem {
   /** Where the problem is, e.g. `probes[0].clientAuth`; `(root)` for the file itself. */
@@ -35,7 +37,12 @@ export class ConfigError extends Error {
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
   return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .map((part, i) => {
+      if (typeof part === 'number') return `[${part}]`;
+      // A key with spaces, quotes or control characters (a CRLF in a header name) is shown quoted, on one line.
+      if (!/^[A-Za-z0-9_$-]+$/.test(String(part))) return `[${JSON.stringify(String(part))}]`;
+      return `${i === 0 ? '' : '.'}${String(part)}`;
+    })
     .join('');
 }
 
@@ -89,6 +96,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         return `needs at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`;
       if (issue.origin === 'string') return 'must not be empty';
       return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`;
+    case 'invalid_key':
+      // A record key that failed its own check: say what the key's check says, not "Invalid key in record".
+      return issue.issues[0] ? describeIssue(issue.issues[0]) : issue.message;
     case 'too_big':
       return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`;
     default:
@@ -106,7 +116,8 @@ export type ParseResult = { ok: true; config: ProbesConfig } | { ok: false; prob
 
 /** Validates an already-parsed JSON value against the schema and the deployment rules. */
 export function parseConfig(raw: unknown): ParseResult {
-  const parsed = configSchema.safeParse(raw);
+  // reportInput: a wrong-typed field says what it found ("expected number, got string"), not "required".
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error.issues) };
   const problems = deploymentProblems(parsed.data);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: parsed.data };
@@ -141,6 +152,12 @@ function deploymentProblems(config: ProbesConfig): ConfigProblem[] {
     for (const region of probe.regions ?? []) allRegions.add(region);
     const timeout = probe.timeoutMs ?? config.defaults?.timeoutMs;
     const degraded = probe.degradedMs ?? config.defaults?.degradedMs;
+    if (probe.deadlineMs !== undefined && probe.deadlineMs < (timeout ?? DEFAULT_TIMEOUT_MS)) {
+      problems.push({
+        path: `probes[${index}].deadlineMs`,
+        message: `must be at least timeoutMs (${timeout ?? DEFAULT_TIMEOUT_MS}): the whole run cannot be shorter than one request`,
+      });
+    }
     if (timeout !== undefined && degraded !== undefined && degraded >= timeout) {
       problems.push({
         path: `probes[${index}].degradedMs`,
@@ -209,4 +226,43 @@ function describeJsonError(error: Error, text: string): string {
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
   return `${error.message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+}
+
+/**
+ * `resolveProbe(config, probe, { baseDir, inlineFiles: true })` for every probe, with an unreadable
+ * `tls.ca` file reported as a config problem at its path (all of them at once) instead of a stack trace.
+ */
+export function resolveForDeployment(config: ProbesConfig, baseDir?: string, source?: string): ResolvedProbe[] {
+  const problems: ConfigProblem[] = [];
+  const probes = config.probes.flatMap((probe, index) => {
+    try {
+      return [resolveProbe(config, probe, { baseDir, inlineFiles: true })];
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      problems.push({
+        path: `probes[${index}].tls.ca`,
+        message: `cannot read the CA file (${code}): give a path relative to probes.json, or inline PEM text`,
+      });
+      return [];
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return probes;
+}
+
+/**
+ * What `oauth-probe validate` and `cdk synth` both run after the schema: resolve the probes as they
+ * will be deployed (CA files inlined) and check every AWS quota (./limits.ts). Throws `ConfigError`
+ * with every problem, so both print the same lines.
+ */
+export function checkDeployment(
+  config: ProbesConfig,
+  baseDir?: string,
+  source?: string,
+): { probes: ResolvedProbe[]; deployment: DeploymentSettings } {
+  const probes = resolveForDeployment(config, baseDir, source);
+  const deployment = resolveDeployment(config);
+  const problems = quotaProblems(config, probes, deployment);
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return { probes, deployment };
 }

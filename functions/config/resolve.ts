@@ -5,11 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { DEFAULT_DEPLOYMENT_NAME, defaultNamespace } from '../contract/deployment-name.js';
+import { DEFAULT_METRICS_PROFILE, type MetricsProfile } from '../contract/metric-catalogue.js';
+// Values from the zod-free defaults, types from the schema: resolving a config loads no zod.
 import {
   DEFAULT_GLOBAL_FAILURE_REGIONS,
   DEFAULT_METRICS_TRANSPORT,
-  DEFAULT_NAMESPACE,
   DEFAULT_SCHEDULE,
+  DEFAULT_SHARDS,
   DEFAULT_SLO_OBJECTIVE,
   DEFAULT_SLO_WINDOW_DAYS,
   DEFAULT_TIMEOUT_MS,
@@ -72,6 +75,8 @@ export function resolveProbe(config: ProbesConfig, probe: ProbeConfig, options: 
     slo: resolveSlo(config, probe),
   };
   if (degradedMs !== undefined) resolved.degradedMs = degradedMs;
+  const proxy = probe.proxy ?? config.defaults?.proxy;
+  if (proxy !== undefined) resolved.proxy = proxy;
   if (probe.tls?.ca) resolved.tls = { ca: resolveCa(probe.tls.ca, options) };
   return resolved;
 }
@@ -81,23 +86,44 @@ export function resolveProbes(config: ProbesConfig, options: ResolveOptions = {}
 }
 
 export interface DeploymentSettings {
+  /** Config `name`. @default "oauth-probe" */
+  name: string;
   homeRegion: string;
   regions: string[];
   namespace: string;
   globalFailureRegions: number;
-  /** `metrics.transport`. */
+  /** `metrics.transport`; when not set, `emf` under the lean profile, else `putMetricData`. */
   metricsTransport: MetricsTransport;
+  /** `metrics.profile`. @default full */
+  metricsProfile: MetricsProfile;
+  /** Shard stacks per region (hash buckets of probe names). */
+  shards: number;
+  /** Config `tags`. */
+  tags: Record<string, string>;
+  /** Config `terminationProtection`; undefined = the default (home stack only). */
+  terminationProtection?: boolean;
+  /** Config `vpc`, by region. */
+  vpc: NonNullable<ProbesConfig['vpc']>;
 }
 
 /** Top-level deployment settings with their defaults; `regions` is every region any probe runs from. */
 export function resolveDeployment(config: ProbesConfig): DeploymentSettings {
   const regions = [...new Set(resolveProbes(config).flatMap((p) => p.regions))];
+  // Lean is the cheapest way to keep every alarm: its transport defaults to EMF (no API call per run).
+  const profile = config.metrics?.profile ?? DEFAULT_METRICS_PROFILE;
+  const name = config.name ?? DEFAULT_DEPLOYMENT_NAME;
   return {
+    name,
     homeRegion: config.homeRegion ?? config.regions?.[0] ?? regions[0] ?? DEFAULT_REGIONS[0]!,
     regions,
-    namespace: config.namespace ?? DEFAULT_NAMESPACE,
+    namespace: config.namespace ?? defaultNamespace(name),
     globalFailureRegions: config.globalFailureRegions ?? DEFAULT_GLOBAL_FAILURE_REGIONS,
-    metricsTransport: config.metrics?.transport ?? DEFAULT_METRICS_TRANSPORT,
+    metricsTransport: config.metrics?.transport ?? (profile === 'lean' ? 'emf' : DEFAULT_METRICS_TRANSPORT),
+    metricsProfile: profile,
+    shards: config.shards ?? DEFAULT_SHARDS,
+    tags: config.tags ?? {},
+    terminationProtection: config.terminationProtection,
+    vpc: config.vpc ?? {},
   };
 }
 

@@ -7,13 +7,17 @@
  * `probes.json` never needs to open the source.
  */
 import * as z from 'zod';
-
+import { DEFAULT_DEPLOYMENT_NAME, deploymentNameProblem } from '../contract/deployment-name.js';
+import { METRICS_PROFILES } from '../contract/metric-catalogue.js';
 import {
   CLIENT_AUTH_METHODS,
   DEFAULT_CLOCK_TOLERANCE_SEC,
+  DEFAULT_SHARDS,
   HTTP_METHODS,
   JWT_ALGORITHMS,
+  MAX_SHARDS,
   METRICS_TRANSPORTS,
+  REJECT_VARIANTS,
   SLO_WINDOW_DAYS,
 } from './defaults.js';
 
@@ -27,10 +31,16 @@ const probeName = z
   })
   .describe('Unique name of the probe; used as the CloudWatch `Probe` dimension and in alarm names.');
 
+/** The exchanges the probe names itself: a step of that name would be published as them (TokenLatency). */
+export const RESERVED_STEP_NAMES = ['token', 'jwks', 'discovery'] as const;
+
 const stepName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
     message: 'use 1-64 letters, digits, ".", "-" or "_" (it becomes a metric dimension)',
+  })
+  .refine((name) => !(RESERVED_STEP_NAMES as readonly string[]).includes(name.toLowerCase()), {
+    message: `"token", "jwks" and "discovery" are the probe's own exchanges: choose another step name`,
   })
   .describe('Name of the step, unique within the probe; used as the `Step` metric dimension.');
 
@@ -39,10 +49,41 @@ const httpsOrHttpUrl = (what: string) =>
     message: `${what} must be an absolute http(s) URL, e.g. https://auth.example.com/oauth2/token`,
   });
 
+/** An HTTP CONNECT proxy: `http://[user:password@]host:port` (the proxy is spoken to in plain HTTP). */
+const proxyUrl = (what: string) =>
+  z
+    .string()
+    .refine((value) => /^http:\/\/[^/?#\s]+\/?$/.test(value) && URL.canParse(value), {
+      message: `${what} must be an http:// proxy URL such as http://proxy.internal:3128 (no path)`,
+    })
+    .describe(
+      `HTTP CONNECT proxy for every request of the probe${what === 'defaults.proxy' ? 's' : ''}: connect time is to the proxy and through the tunnel, TLS is with the origin. @default ${what === 'proxy' ? 'defaults.proxy, else ' : ''}HTTPS_PROXY / HTTP_PROXY unless NO_PROXY exempts the host`,
+    );
+
 /** A URL that may contain `{{name}}` placeholders filled from earlier steps' `extract`. */
 const templatedUrl = z.string().refine((value) => isHttpUrl(value.replace(/\{\{\s*[\w.-]+\s*\}\}/g, 'x')), {
   message: 'must be an absolute http(s) URL; {{name}} placeholders are allowed',
 });
+
+/** RFC 9110 §5.1 field-name = token; values without CR, LF, NUL or other controls (header injection). */
+const headerRecord = z.record(
+  z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, {
+    message: "a header name is an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~ only (no spaces, CR or LF)",
+  }),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters a header value must not carry
+  z.string().regex(/^[^\u0000-\u0008\u000a-\u001f\u007f]*$/, {
+    message: 'a header value must not contain CR, LF or other control characters',
+  }),
+);
+
+/** Form parameters the probe sets itself: tokenParams cannot override them. */
+export const RESERVED_TOKEN_PARAMS = [
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'client_assertion_type',
+] as const;
 
 const positiveMs = (what: string) => z.number().int().positive().max(900_000).describe(what);
 
@@ -57,12 +98,34 @@ const scheduleExpression = z
     'EventBridge Scheduler expression, e.g. "rate(1 minute)", "rate(5 minutes)", "cron(0/5 * * * ? *)". @default "rate(1 minute)"',
   );
 
+/** AWS tags: what every taggable resource (or a probe's own resources) carries. */
+const tagsSchema = (what: string) =>
+  z
+    .record(
+      z
+        .string()
+        .min(1)
+        .max(128)
+        .refine((key) => !key.toLowerCase().startsWith('aws:'), {
+          message: 'tag keys starting with "aws:" are reserved by AWS',
+        }),
+      z.string().max(256),
+    )
+    .refine((tags) => Object.keys(tags).length <= 40, {
+      message: 'at most 40 tags (AWS allows 50 per resource; CDK and CloudFormation add their own)',
+    })
+    .describe(what);
+
 export const jsonPathAssertionSchema = z
   .object({
     path: z.string().min(1).describe('Dot/bracket path into the JSON response, e.g. "data[0].id" or "$.items.length".'),
     equals: z.unknown().optional().describe('The value at `path` must deep-equal this JSON value.'),
     exists: z.boolean().optional().describe('true: the path must resolve; false: it must not.'),
-    matches: z.string().optional().describe('The value at `path`, as a string, must match this regular expression.'),
+    matches: z
+      .string()
+      .refine(isValidRegex, { message: 'is not a valid JavaScript regular expression' })
+      .optional()
+      .describe('The value at `path`, as a string, must match this regular expression.'),
   })
   .strict();
 
@@ -88,8 +151,7 @@ export const stepSchema = z
       .object({
         method: z.enum(HTTP_METHODS).default('GET').describe('@default "GET"'),
         url: templatedUrl.describe('URL of the protected API; {{name}} placeholders take values extracted earlier.'),
-        headers: z
-          .record(z.string(), z.string())
+        headers: headerRecord
           .optional()
           .describe('Extra request headers ({{name}} placeholders allowed). Authorization is set by the probe.'),
         body: z
@@ -103,6 +165,18 @@ export const stepSchema = z
       })
       .strict(),
     expect: stepExpectSchema.optional().describe('Assertions on the response. @default status 2xx'),
+    rejects: z
+      .array(z.enum(REJECT_VARIANTS))
+      .min(1)
+      .refine((list) => new Set(list).size === list.length, { message: 'list each variant once' })
+      .optional()
+      .describe(
+        'Fail-open detection: after the step passes, re-send its request once per variant (missing_token, garbage_token, tampered_signature, alg_none); each must be refused (rejectStatus), else the run fails with accepts_invalid_token.',
+      ),
+    rejectStatus: z
+      .union([z.number().int().min(400).max(499), z.array(z.number().int().min(400).max(499)).min(1)])
+      .optional()
+      .describe('Status (or list) with which the API refuses the `rejects` variants. @default 401'),
     extract: z
       .record(z.string().regex(/^[\w.-]+$/), z.string())
       .optional()
@@ -166,6 +240,23 @@ export const tokenSchema = z
     jwt: jwtValidationSchema
       .optional()
       .describe('Validate the access token as a JWT (RFC 9068). Omit for opaque tokens.'),
+    introspection: z
+      .object({
+        url: httpsOrHttpUrl('token.introspection.url')
+          .optional()
+          .describe(
+            'Introspection endpoint (RFC 7662). @default introspection_endpoint from discovery (requires `issuer`)',
+          ),
+        clientAuth: z
+          .enum(CLIENT_AUTH_METHODS)
+          .optional()
+          .describe('How the probe authenticates to it. @default the probe clientAuth'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Introspect the token after the token request (RFC 7662): it must be active, unexpired, of this client and carry requiredScopes. Uses the same credentials unless the secret has introspection_client_id / introspection_client_secret.',
+      ),
     minExpiresInSec: z.number().int().min(0).optional().describe('Warn when `expires_in` is below this many seconds.'),
     timeoutMs: positiveMs('Timeout of the token request in ms. @default the probe timeoutMs').optional(),
     degradedMs: positiveMs(
@@ -272,14 +363,26 @@ export const probeSchema = z
       .optional()
       .describe('Scopes to request: a space-separated string or an array. Entra ID: "api://<app>/.default".'),
     tokenParams: z
-      .record(z.string(), z.string())
+      .record(
+        z.string().refine((name) => !(RESERVED_TOKEN_PARAMS as readonly string[]).includes(name), {
+          message: `the probe sets ${RESERVED_TOKEN_PARAMS.join(', ')} itself: remove it from tokenParams`,
+        }),
+        z.string(),
+      )
       .optional()
       .describe(
         'Extra token request form parameters, e.g. Auth0 { "audience": "..." } or RFC 8707 { "resource": "..." }.',
       ),
+    tokenBinding: z
+      .enum(['dpop', 'mtls'])
+      .optional()
+      .describe(
+        'Sender-constrained tokens: "dpop" (RFC 9449: DPoP proofs on the token request and every step; token_type DPoP and cnf.jkt required) or "mtls" (RFC 8705, with tls_client_auth: cnf["x5t#S256"] must be the client certificate\'s). @default none (bearer tokens)',
+      ),
     token: tokenSchema.optional().describe('How to validate the token response.'),
     steps: z.array(stepSchema).default([]).describe('Protected API calls made with the token, in order.'),
     timeoutMs: positiveMs('Per-request timeout in ms. @default defaults.timeoutMs, else 10000').optional(),
+    proxy: proxyUrl('proxy').optional(),
     degradedMs: positiveMs(
       'A request slower than this makes the run `degraded`. @default defaults.degradedMs, else none',
     ).optional(),
@@ -312,6 +415,9 @@ export const probeSchema = z
     slo: sloSchema
       .optional()
       .describe('Per-probe override of the top-level `slo` (objective and window of the success-rate SLO).'),
+    tags: tagsSchema(
+      "Tags on this probe's own resources (its alarms; added to the top-level `tags`, a probe value wins). EventBridge Scheduler schedules take no tags.",
+    ).optional(),
   })
   .strict()
   .superRefine((probe, ctx) => {
@@ -333,6 +439,22 @@ export const probeSchema = z
       }
       seen.add(step.name);
     });
+    if (probe.tokenBinding === 'mtls' && probe.clientAuth !== 'tls_client_auth') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tokenBinding'],
+        message:
+          'certificate-bound tokens need a client certificate: set "clientAuth": "tls_client_auth", or use "dpop"',
+      });
+    }
+    if (probe.token?.introspection && !probe.token.introspection.url && !probe.issuer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token', 'introspection', 'url'],
+        message:
+          'introspection needs an endpoint: set "token.introspection.url", or set "issuer" so that it is discovered',
+      });
+    }
     if (probe.token?.jwt && !probe.token.jwt.jwksUri && !probe.issuer) {
       ctx.addIssue({
         code: 'custom',
@@ -356,14 +478,64 @@ const notificationTargetsSchema = z
   })
   .strict();
 
+/** Where the probe function runs in a region that needs a private network. */
+const vpcPlacementSchema = z
+  .object({
+    subnetIds: z
+      .array(z.string().regex(/^subnet-[0-9a-f]+$/, { message: 'must be a subnet id such as subnet-0abc1234' }))
+      .min(1)
+      .describe(
+        'Private subnets of the probe function. They need a route to the token endpoint and APIs, and to Secrets Manager, CloudWatch (and CloudWatch Logs for EMF) through a NAT gateway or VPC interface endpoints.',
+      ),
+    securityGroupIds: z
+      .array(z.string().regex(/^sg-[0-9a-f]+$/, { message: 'must be a security group id such as sg-0abc1234' }))
+      .min(1)
+      .max(5)
+      .describe('Security groups of the probe function (egress to port 443 of the endpoints it calls).'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
+    name: z
+      .string()
+      .superRefine((name, ctx) => {
+        const problem = deploymentNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .describe(
+        `Deployment name: prefixes stack names and physical names (topics, KMS alias, dashboards, alarms) so that several deployments share an account; a name other than the default also gets its own metric namespace "OAuthProbe/<name>". Letters, digits and "-". @default "${DEFAULT_DEPLOYMENT_NAME}"`,
+      ),
+    tags: tagsSchema('Tags on every taggable resource of the deployment (stacks and what they create).').optional(),
+    terminationProtection: z
+      .boolean()
+      .optional()
+      .describe(
+        'CloudFormation termination protection of every stack of the deployment. @default true for the home stack (it holds the notification topic people subscribed to), false for the others',
+      ),
+    shards: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SHARDS)
+      .optional()
+      .describe(
+        `How many shard stacks a region's probes are spread over (by a hash of the probe name; only non-empty shards are created). Changing it moves most probes to another shard: their alarms are deleted and created again. @default ${DEFAULT_SHARDS}`,
+      ),
+    vpc: z
+      .record(awsRegion, vpcPlacementSchema)
+      .optional()
+      .describe(
+        'Per region, the subnets and security groups that place the probe function in a VPC (internal authorization servers and APIs). Regions not listed run outside any VPC.',
+      ),
     defaults: z
       .object({
         timeoutMs: positiveMs('Default per-request timeout in ms. @default 10000').optional(),
         degradedMs: positiveMs('Default degraded threshold in ms. @default none').optional(),
         schedule: scheduleExpression.optional(),
+        proxy: proxyUrl('defaults.proxy').optional(),
       })
       .strict()
       .optional()
@@ -393,7 +565,13 @@ export const configSchema = z
           .enum(METRICS_TRANSPORTS)
           .optional()
           .describe(
-            'How each run\'s metrics reach CloudWatch in its own region: "putMetricData" (one API call per run) or "emf" (one Embedded Metric Format line in the function\'s log, extracted by CloudWatch Logs: no API fee, log ingestion instead). Same metric names, units and dimensions either way; the Success copy for the global alarm always goes to the home region by PutMetricData from other regions. @default "putMetricData"',
+            'How each run\'s metrics reach CloudWatch in its own region: "putMetricData" (one API call per run) or "emf" (one Embedded Metric Format line in the function\'s log, extracted by CloudWatch Logs: no API fee, log ingestion instead). Same metric names, units and dimensions either way; the Success copy for the global alarm always goes to the home region by PutMetricData from other regions. @default "putMetricData"; "emf" with profile "lean"',
+          ),
+        profile: z
+          .enum(METRICS_PROFILES)
+          .optional()
+          .describe(
+            'Which metric series are published: "full" (every metric: alarms and the dashboard\'s latency and lifetime graphs) or "lean" (only what the alarms read, with the fewest series: Success every run; Degraded and Failures only when nonzero; the days-left gauges only while below alarms.expiryDaysThreshold; no latency series: the latency alarm counts degraded runs). Every alarm keeps its signal. @default "full"',
           ),
       })
       .strict()
@@ -446,6 +624,15 @@ export type TokenConfig = z.output<typeof tokenSchema>;
 export type JwtValidationConfig = z.output<typeof jwtValidationSchema>;
 export type AlarmSettings = z.output<typeof alarmSettingsSchema>;
 export type SloSettings = z.output<typeof sloSchema>;
+
+function isValidRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isHttpUrl(value: string): boolean {
   try {

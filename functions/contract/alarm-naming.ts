@@ -4,6 +4,9 @@
  * probe, region and kind of alarm it speaks of.
  */
 
+import { alarmPrefix, DEFAULT_DEPLOYMENT_NAME, DEPLOYMENT_NAME_PATTERN } from './deployment-name.js';
+
+/** The alarm name prefix of the default deployment (`alarmPrefix(name)` for any deployment). */
 export const ALARM_PREFIX = 'OAuthProbe';
 
 export const ALARM_KINDS = {
@@ -23,6 +26,11 @@ export const ALARM_KINDS = {
   burnSlow: 'BurnSlow',
   /** SLO burn: 10 % of the error budget in 3 d (and over the last 6 h). Composite; warning (ticket). */
   burnTicket: 'BurnTicket',
+  /**
+   * The API accepted a token it must refuse (`steps[].rejects`, code accepts_invalid_token). Critical from
+   * a single region: a security hole is not a regional blip.
+   */
+  security: 'Security',
 } as const;
 
 /** The burn-rate composites; each has two metric-alarm children named by `burnWindowAlarmName`. */
@@ -32,16 +40,21 @@ export type BurnKind = (typeof BURN_KINDS)[number];
 export type AlarmKind = keyof typeof ALARM_KINDS;
 
 export interface AlarmIdentity {
+  /** Config `name` of the deployment. @default "oauth-probe" (names without a deployment part) */
+  deployment?: string;
   probe: string;
   kind: AlarmKind;
   /** The region the alarm watches; absent for the global alarm. */
   region?: string;
 }
 
-/** `OAuthProbe-billing-api-eu-west-1-Availability`, `OAuthProbe-billing-api-Global` */
+/**
+ * `OAuthProbe-billing-api-eu-west-1-Availability`, `OAuthProbe-billing-api-Global` (default deployment);
+ * `staging.billing-api-eu-west-1-Availability` (deployment `staging`).
+ */
 export function alarmName(identity: AlarmIdentity): string {
   const region = identity.kind === 'global' || !identity.region ? '' : `-${identity.region}`;
-  return `${ALARM_PREFIX}-${identity.probe}${region}-${ALARM_KINDS[identity.kind]}`;
+  return `${alarmPrefix(identity.deployment)}${identity.probe}${region}-${ALARM_KINDS[identity.kind]}`;
 }
 
 /**
@@ -52,12 +65,29 @@ export function burnWindowAlarmName(identity: AlarmIdentity & { kind: BurnKind }
   return `${alarmName(identity)}-${window === 'long' ? 'Long' : 'Short'}`;
 }
 
+/** `<name>.` prefix of a named deployment: names have no dot, so the first dot ends it. */
+const NAMED_PREFIX = /^([^.]+)\.(.+)$/;
+
 const REGION_SUFFIX = /-([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)$/;
 
 /** The inverse of `alarmName`; undefined for an alarm that is not ours. */
 export function parseAlarmName(name: string): AlarmIdentity | undefined {
-  if (!name.startsWith(`${ALARM_PREFIX}-`)) return undefined;
-  const rest = name.slice(ALARM_PREFIX.length + 1);
+  let deployment: string | undefined;
+  let rest: string;
+  const named = NAMED_PREFIX.exec(name);
+  if (named) {
+    if (!DEPLOYMENT_NAME_PATTERN.test(named[1]!) || named[1] === DEFAULT_DEPLOYMENT_NAME) return undefined;
+    deployment = named[1];
+    rest = named[2]!;
+  } else {
+    if (!name.startsWith(`${ALARM_PREFIX}-`)) return undefined;
+    rest = name.slice(ALARM_PREFIX.length + 1);
+  }
+  const identity = parseRest(rest);
+  return identity && deployment ? { deployment, ...identity } : identity;
+}
+
+function parseRest(rest: string): AlarmIdentity | undefined {
   const entry = Object.entries(ALARM_KINDS).find(([, suffix]) => rest.endsWith(`-${suffix}`));
   if (!entry) return undefined;
   const kind = entry[0] as AlarmKind;
@@ -70,9 +100,27 @@ export function parseAlarmName(name: string): AlarmIdentity | undefined {
 }
 
 /**
- * Severity of a notification: one region failing is a ticket; many regions at once, or an SLO error
- * budget burning fast, is a page.
+ * Severity of a notification: one region failing is a ticket; many regions at once, a security finding,
+ * or an SLO error budget burning fast is a page.
  */
 export function alarmSeverity(kind: AlarmKind): 'warning' | 'critical' {
-  return kind === 'global' || kind === 'burnFast' || kind === 'burnSlow' ? 'critical' : 'warning';
+  return kind === 'global' || kind === 'security' || kind === 'burnFast' || kind === 'burnSlow'
+    ? 'critical'
+    : 'warning';
 }
+
+/** The two alarms that watch the notifier itself (they go straight to the notification topic). */
+export const NOTIFIER_ALARMS = {
+  /** The notifier function failed (a Publish that failed, a crash): Lambda retries, people should know. */
+  errors: 'Errors',
+  /** An alarm notification spent its retries and sits in the notifier's dead-letter queue. */
+  deadLetters: 'DeadLetters',
+} as const;
+
+/** `OAuthProbe-Notifier-eu-west-1-Errors`: not a probe alarm, so `parseAlarmName` ignores it. */
+export function notifierAlarmName(region: string, which: keyof typeof NOTIFIER_ALARMS): string {
+  return `${ALARM_PREFIX}-Notifier-${region}-${NOTIFIER_ALARMS[which]}`;
+}
+
+/** `event` of the notifier's log line saying a notification left (`oauth-probe alert-test` waits for it). */
+export const NOTIFICATION_PUBLISHED_EVENT = 'notification_published';

@@ -24,6 +24,19 @@ export const SCHEDULER_CONTEXT = {
   executionId: '<aws.scheduler.execution-id>',
 } as const;
 
+/**
+ * The Scheduler target input of a probe: the resolved probe with the context placeholders. Tags stay
+ * out (they are for AWS resources, not the run), which keeps the input under Scheduler's size limit.
+ */
+export function probeEvent(probe: ProbeConfigInput & { tags?: unknown }): ProbeEvent {
+  const { tags: _tags, ...rest } = probe;
+  return {
+    probe: rest,
+    scheduledTime: SCHEDULER_CONTEXT.scheduledTime,
+    executionId: SCHEDULER_CONTEXT.executionId,
+  };
+}
+
 /** Environment variables of the probe function. */
 export const PROBE_ENV = {
   /** CloudWatch namespace. @default OAuthProbe */
@@ -36,6 +49,8 @@ export const PROBE_ENV = {
   secretCacheTtlSec: 'SECRET_CACHE_TTL_SEC',
   /** `putMetricData` or `emf` (config `metrics.transport`). @default putMetricData */
   metricsTransport: 'METRICS_TRANSPORT',
+  /** `full` or `lean` (config `metrics.profile`): which series are published. @default full */
+  metricsProfile: 'METRICS_PROFILE',
   /**
    * Regions a probe must fail from at once to page (config `globalFailureRegions`): the Success copy for
    * the global alarm is published only for a probe with at least this many regions. @default 2

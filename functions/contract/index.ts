@@ -4,6 +4,7 @@
  * `cdk synth` and the notifier bundle load neither for it.
  */
 export * from './alarm-naming.js';
+export * from './deployment-name.js';
 export * from './environment.js';
 export * from './metric-catalogue.js';
 export * from './secret-ids.js';

@@ -15,17 +15,42 @@ export const DIMENSION_STEP = 'Step';
 export const DIMENSION_CODE = 'Code';
 /** Where a failed run broke: credentials, discovery, token, token_validation, api (the result's `stage`). */
 export const DIMENSION_STAGE = 'Stage';
+/**
+ * The `Code` of a security finding (fail-open detection, `steps[].rejects`): probes with such checks
+ * publish `Failures` with this code on every run that sent them (0 or 1), for the per-region Security alarm.
+ */
+export const SECURITY_FINDING_CODE = 'accepts_invalid_token';
 
 /** Slow gauges are published in the first run of each block of this many hours (UTC), or when low. */
 export const GAUGE_INTERVAL_HOURS = 6;
 
-export type Cadence = 'every_run' | 'when_nonzero' | 'gauge_interval';
+/**
+ * When a metric is published: every run; only in a run where it is nonzero; in the first run of each
+ * GAUGE_INTERVAL_HOURS block or while below the expiry threshold (`gauge_interval`); only while below
+ * the expiry threshold (`when_low`).
+ */
+export type Cadence = 'every_run' | 'when_nonzero' | 'gauge_interval' | 'when_low';
+
+/**
+ * `metrics.profile`: which series the probe function publishes.
+ * - `full` (default): every metric of the catalogue, for alarms and for the dashboard's graphs.
+ * - `lean`: only what an alarm reads, with the fewest series: Success (availability, stopped, SLO
+ *   burn-rate and global alarms), Degraded (the latency alarm counts degraded runs instead of reading
+ *   p95 latency series), Failures by Code (diagnosis; no series while healthy) and the days-left gauges
+ *   only while below the expiry threshold. No latency series, no token lifetime: while healthy, one
+ *   custom series per probe-region (plus the Success copy for the global alarm).
+ */
+export const METRICS_PROFILES = ['full', 'lean'] as const;
+export type MetricsProfile = (typeof METRICS_PROFILES)[number];
+export const DEFAULT_METRICS_PROFILE: MetricsProfile = 'full';
 
 export interface MetricDefinition {
   name: string;
   unit: 'Count' | 'Milliseconds' | 'Seconds' | 'None';
   dimensions: readonly string[];
   cadence: Cadence;
+  /** Cadence under the `lean` profile; null: not published under `lean`. */
+  leanCadence: Cadence | null;
   description: string;
 }
 
@@ -35,6 +60,7 @@ export const METRICS = {
     unit: 'Count',
     dimensions: [DIMENSION_PROBE],
     cadence: 'every_run',
+    leanCadence: 'every_run',
     description:
       '1 when the run passed or was degraded, 0 when it failed. Average = availability; missing = probe not running.',
   },
@@ -43,6 +69,7 @@ export const METRICS = {
     unit: 'Count',
     dimensions: [DIMENSION_PROBE],
     cadence: 'when_nonzero',
+    leanCadence: 'when_nonzero',
     description: '1 for a degraded run (slower than degradedMs); not published otherwise. Sum = degraded runs.',
   },
   failures: {
@@ -50,6 +77,7 @@ export const METRICS = {
     unit: 'Count',
     dimensions: [DIMENSION_PROBE, DIMENSION_CODE],
     cadence: 'when_nonzero',
+    leanCadence: 'when_nonzero',
     description: '1 per failed run, by result code (invalid_client, timeout, ...); not published while healthy.',
   },
   stageFailures: {
@@ -57,6 +85,8 @@ export const METRICS = {
     unit: 'Count',
     dimensions: [DIMENSION_PROBE, DIMENSION_STAGE, DIMENSION_CODE],
     cadence: 'when_nonzero',
+    // Lean keeps it: no series while healthy, and the on-call page splits token-endpoint from API failures.
+    leanCadence: 'when_nonzero',
     description:
       'The same 1 per failed run with the stage as well (token vs api, ...), so timeout, server_error and rate_limited at the token endpoint and at the API tell apart; not published while healthy.',
   },
@@ -65,6 +95,9 @@ export const METRICS = {
     unit: 'Count',
     dimensions: [DIMENSION_PROBE],
     cadence: 'every_run',
+    // Not under lean: one more series per probe-region every run, and no alarm reads it (the SLO burn
+    // alarms read Success); the token-issuance SLI is a full-profile chart.
+    leanCadence: null,
     description:
       'Token-issuance SLI: 1 when the token endpoint issued a token (whatever happened next), 0 when the run failed at discovery or the token request; not published when the run stopped before (credentials). Average = token issuance success rate.',
   },
@@ -73,6 +106,7 @@ export const METRICS = {
     unit: 'Milliseconds',
     dimensions: [DIMENSION_PROBE],
     cadence: 'every_run',
+    leanCadence: null,
     description: 'Total time of the token request (DNS, connect, TLS, server, body), when a response came back.',
   },
   stepLatency: {
@@ -80,6 +114,7 @@ export const METRICS = {
     unit: 'Milliseconds',
     dimensions: [DIMENSION_PROBE, DIMENSION_STEP],
     cadence: 'every_run',
+    leanCadence: null,
     description: 'Total time of each API step that got a response.',
   },
   totalLatency: {
@@ -87,6 +122,7 @@ export const METRICS = {
     unit: 'Milliseconds',
     dimensions: [DIMENSION_PROBE],
     cadence: 'every_run',
+    leanCadence: null,
     description: 'Wall time of the whole run, credentials to last step.',
   },
   certificateDaysLeft: {
@@ -94,6 +130,7 @@ export const METRICS = {
     unit: 'None',
     dimensions: [DIMENSION_PROBE],
     cadence: 'gauge_interval',
+    leanCadence: 'when_low',
     description: 'Fewest days left on any TLS peer certificate seen in the run (token endpoint, API).',
   },
   credentialDaysLeft: {
@@ -101,6 +138,7 @@ export const METRICS = {
     unit: 'None',
     dimensions: [DIMENSION_PROBE],
     cadence: 'gauge_interval',
+    leanCadence: 'when_low',
     description: "Days left on the client credential: the secret's expires_at or the client certificate's notAfter.",
   },
   tokenLifetime: {
@@ -108,6 +146,7 @@ export const METRICS = {
     unit: 'Seconds',
     dimensions: [DIMENSION_PROBE],
     cadence: 'gauge_interval',
+    leanCadence: null,
     description: 'expires_in of the issued access token.',
   },
   regionalSuccess: {
@@ -115,10 +154,21 @@ export const METRICS = {
     unit: 'Count',
     dimensions: [DIMENSION_PROBE, DIMENSION_REGION],
     cadence: 'every_run',
+    leanCadence: 'every_run',
     description:
       'Copy of Success sent to the home region with a Region dimension, for the multi-region (global) alarm; published only for a probe that has one (hasGlobalAlarm).',
   },
 } as const satisfies Record<string, MetricDefinition>;
+
+/** The cadence of `metric` under `profile`; null when the profile does not publish it. */
+export function cadenceIn(metric: MetricDefinition, profile: MetricsProfile): Cadence | null {
+  return profile === 'lean' ? metric.leanCadence : metric.cadence;
+}
+
+/** True when `profile` publishes `metric` (in some runs). */
+export function publishes(profile: MetricsProfile, metric: MetricDefinition): boolean {
+  return cadenceIn(metric, profile) !== null;
+}
 
 /**
  * True when a probe runs from enough regions for the global alarm (home region): then, and only then,

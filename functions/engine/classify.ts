@@ -3,9 +3,11 @@
  * stable result code. Callers keep the original error as `cause`; only the code and a short,
  * server-text-free detail come out of here.
  */
+
 import { errors as joseErrors } from 'jose';
 import { TimeoutAbort } from './http.js';
 import type { ResultCode } from './result.js';
+import { PROXY_TUNNEL_FAILED } from './tunnel.js';
 
 export type TransportCode = 'dns_failure' | 'connection_refused' | 'connection_error' | 'timeout' | 'tls_error';
 
@@ -81,12 +83,23 @@ export function classifyTransport(error: unknown): TransportClassification {
   const pick = (set: Set<string>) => codes.find((c) => set.has(c));
   const dns = pick(DNS_CODES);
   if (dns) return { code: 'dns_failure', detail: `the host name did not resolve (${dns})`, errorCode: dns };
-  const tls = pick(TLS_CODES) ?? codes.find((c) => c.startsWith('ERR_SSL_') || c.startsWith('ERR_TLS_'));
+  const tls =
+    pick(TLS_CODES) ??
+    codes.find((c) => c.startsWith('ERR_SSL_') || c.startsWith('ERR_TLS_') || c.startsWith('ERR_OSSL_'));
   if (tls) return { code: 'tls_error', detail: `TLS handshake failed (${tls})`, errorCode: tls };
   const timeout = pick(TIMEOUT_CODES);
   if (timeout) return { code: 'timeout', detail: `timed out (${timeout})`, errorCode: timeout };
   if (codes.includes('ECONNREFUSED')) {
     return { code: 'connection_refused', detail: 'connection refused (ECONNREFUSED)', errorCode: 'ECONNREFUSED' };
+  }
+  if (codes.includes(PROXY_TUNNEL_FAILED)) {
+    // The proxy's own answer says why (e.g. `proxy http://p:3128 refused CONNECT host:443: HTTP/1.1 403`).
+    const refusal = find(error, (e) => (e as { code?: unknown }).code === PROXY_TUNNEL_FAILED) as Error | undefined;
+    return {
+      code: 'connection_error',
+      detail: refusal?.message ?? 'the proxy refused the tunnel',
+      errorCode: PROXY_TUNNEL_FAILED,
+    };
   }
   const other = codes.find((c) => c !== 'UND_ERR_SOCKET') ?? codes[0];
   return {
@@ -171,12 +184,12 @@ export function classifyTokenResponse(
     if (json) return null;
     return { code: 'malformed_response', bodyKind: bodyKind(body, headers['content-type']) };
   }
-  if (oauth) {
-    const code = (TOKEN_ERROR_CODES as readonly string[]).includes(oauth.error)
-      ? (oauth.error as TokenErrorCode)
-      : 'oauth_error';
-    return { code, oauth };
+  const rfcError = oauth && (TOKEN_ERROR_CODES as readonly string[]).includes(oauth.error);
+  // A 404/405 means a wrong path whatever the body says: a framework's {"error":"not_found"} is not OAuth.
+  if ((status === 404 || status === 405) && oauth && !rfcError) {
+    return { code: 'unexpected_status', oauth, bodyKind: 'json' };
   }
+  if (oauth) return { code: rfcError ? (oauth.error as TokenErrorCode) : 'oauth_error', oauth };
   const kind = bodyKind(body, headers['content-type']);
   if (kind === 'html' || kind === 'text') return { code: 'malformed_response', bodyKind: kind };
   return { code: 'unexpected_status', bodyKind: kind };

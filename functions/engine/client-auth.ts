@@ -5,7 +5,10 @@ import { createPrivateKey, type KeyObject, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { ASSERTION_ALGORITHMS } from '../config/defaults.js';
 import type { ClientAuthMethod } from '../config/schema.js';
+import { formEncode } from './redact.js';
 import type { ClientSecret, Clock } from './types.js';
+
+export { formEncode };
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** RFC 7523 assertions live this long: long enough for clock skew on the way, short enough to be useless if leaked. */
@@ -20,11 +23,12 @@ export interface ClientAuthentication {
   tls?: { cert: string; key: string };
   /** The signed assertion (private_key_jwt), so that the run can keep it out of every message. */
   assertion?: string;
-}
-
-/** application/x-www-form-urlencoded, as RFC 6749 Appendix B defines it. */
-export function formEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
+  /**
+   * Every secret value this method puts on the wire, as it puts it there (the Basic credential with and
+   * without its scheme, the secret, the assertion, the key): the run registers each with its redactor,
+   * which adds every encoding a server could echo it back in. Built here, by the code that encodes.
+   */
+  secrets: string[];
 }
 
 /** RFC 6749 §2.3.1: the id and secret are form-urlencoded before they are joined and Base64-encoded. */
@@ -132,10 +136,22 @@ export async function authenticateClient(
   clock: Clock,
 ): Promise<ClientAuthentication> {
   switch (method) {
-    case 'client_secret_basic':
-      return { headers: { authorization: basicAuthorization(secret.client_id, secret.client_secret ?? '') }, form: {} };
+    case 'client_secret_basic': {
+      const authorization = basicAuthorization(secret.client_id, secret.client_secret ?? '');
+      const credential = authorization.slice('Basic '.length);
+      const rawCredential = Buffer.from(`${secret.client_id}:${secret.client_secret ?? ''}`).toString('base64');
+      return {
+        headers: { authorization },
+        form: {},
+        secrets: [secret.client_secret ?? '', authorization, credential, rawCredential],
+      };
+    }
     case 'client_secret_post':
-      return { headers: {}, form: { client_id: secret.client_id, client_secret: secret.client_secret ?? '' } };
+      return {
+        headers: {},
+        form: { client_id: secret.client_id, client_secret: secret.client_secret ?? '' },
+        secrets: [secret.client_secret ?? ''],
+      };
     case 'private_key_jwt': {
       const assertion = await signClientAssertion(secret, parsePrivateKey(secret), tokenUrl, clock);
       return {
@@ -146,6 +162,7 @@ export async function authenticateClient(
           client_assertion: assertion,
         },
         assertion,
+        secrets: [assertion, assertion.split('.')[2] ?? '', secret.private_key ?? ''],
       };
     }
     case 'tls_client_auth':
@@ -153,6 +170,7 @@ export async function authenticateClient(
         headers: {},
         form: { client_id: secret.client_id },
         tls: { cert: secret.certificate ?? '', key: secret.private_key ?? '' },
+        secrets: [secret.private_key ?? ''],
       };
   }
 }

@@ -23,7 +23,7 @@ export async function loadCredentials(ctx: RunContext, options: { bypassCache?: 
   let lookup: SecretLookup;
   try {
     lookup = await withDeadline(
-      deps.secrets.get(secretId, options.bypassCache ? { bypassCache: true } : undefined),
+      deps.secrets.get(secretId, { ...(options.bypassCache ? { bypassCache: true } : {}), signal: ctx.deadline }),
       ctx.deadline,
     );
   } catch (error) {
@@ -94,7 +94,19 @@ export async function loadCredentials(ctx: RunContext, options: { bypassCache?: 
 
 function checkShape(method: ClientAuthMethod, secret: ClientSecret): void {
   if (method === 'private_key_jwt') assertionAlgorithm(secret, parsePrivateKey(secret));
-  if (method === 'tls_client_auth') parsePrivateKey(secret);
+  if (method === 'tls_client_auth') {
+    const key = parsePrivateKey(secret);
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(secret.certificate!);
+    } catch (cause) {
+      throw new SecretShapeError('"certificate" is not a PEM X.509 certificate', { cause });
+    }
+    // Otherwise the TLS library refuses the pair when the connection is set up, which is no server's fault.
+    if (!certificate.checkPrivateKey(key)) {
+      throw new SecretShapeError('"certificate" and "private_key" do not belong together (the public keys differ)');
+    }
+  }
 }
 
 /** Every value of the secret that must never appear in a result. */

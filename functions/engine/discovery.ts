@@ -4,6 +4,7 @@
 import { parseJsonObject } from './classify.js';
 import type { RunContext } from './context.js';
 import { ProbeFailure } from './failure.js';
+import { urlProblem } from './request-check.js';
 
 export interface ServerMetadata {
   issuer: string;
@@ -11,6 +12,8 @@ export interface ServerMetadata {
   jwks_uri?: string;
   grant_types_supported?: string[];
   token_endpoint_auth_methods_supported?: string[];
+  /** RFC 8414 §2 / RFC 7662: where tokens are introspected. */
+  introspection_endpoint?: string;
   /** RFC 8705 §5: where mTLS clients should send token requests. */
   mtls_endpoint_aliases?: { token_endpoint?: string };
 }
@@ -50,24 +53,74 @@ export async function discover(ctx: RunContext, issuer: string): Promise<ServerM
       throw new ProbeFailure(
         'discovery',
         'issuer_mismatch',
-        `metadata at ${exchange.url} names issuer ${JSON.stringify(ctx.quote(String(json.issuer ?? '(none)'), 120))}, configured ${JSON.stringify(issuer)}`,
-        { exchange, httpStatus: response.status, detail: `got ${String(json.issuer)}, expected ${issuer}` },
+        `metadata at ${exchange.url} names issuer ${JSON.stringify(ctx.quote(typeof json.issuer === 'string' ? json.issuer : `(${json.issuer === undefined ? 'none' : typeof json.issuer})`, 120))}, configured ${JSON.stringify(issuer)}`,
+        {
+          exchange,
+          httpStatus: response.status,
+          detail: `got ${typeof json.issuer === 'string' ? ctx.quote(json.issuer, 120) : typeof json.issuer}, expected ${issuer}`,
+        },
       );
     }
-    if (typeof json.token_endpoint !== 'string' || !json.token_endpoint) {
-      throw new ProbeFailure('discovery', 'discovery_failed', `metadata at ${exchange.url} has no token_endpoint`, {
+    const metadata = typedMetadata(ctx, json, issuer, (why) => {
+      throw new ProbeFailure('discovery', 'discovery_failed', `metadata at ${exchange.url}: ${why}`, {
         exchange,
         httpStatus: response.status,
+        detail: why,
       });
-    }
-    warnAboutSupport(ctx, json as unknown as ServerMetadata);
-    return json as unknown as ServerMetadata;
+    });
+    warnAboutSupport(ctx, metadata);
+    return metadata;
   }
   const last = ctx.exchanges.at(-1);
   throw new ProbeFailure('discovery', 'discovery_failed', `no metadata for issuer ${issuer}: ${problems.join('; ')}`, {
     httpStatus: last?.status ?? null,
     ...(last ? { exchange: last } : {}),
   });
+}
+
+/**
+ * The metadata fields the probe uses, type-checked: they are the server's to get wrong, and a wrong type
+ * must end as `discovery_failed` (or a warning for fields only read for warnings), never as a crash.
+ */
+function typedMetadata(
+  ctx: RunContext,
+  json: Record<string, unknown>,
+  issuer: string,
+  fail: (why: string) => never,
+): ServerMetadata {
+  const url = (name: string, value: unknown) => {
+    const problem = urlProblem(value);
+    if (problem) fail(`${name} ${value === undefined ? 'is missing' : problem}`);
+    return value as string;
+  };
+  const metadata: ServerMetadata = { issuer, token_endpoint: url('token_endpoint', json.token_endpoint) };
+  const needsJwks = ctx.probe.token?.jwt && !ctx.probe.token.jwt.jwksUri;
+  if (json.jwks_uri !== undefined || needsJwks) {
+    if (needsJwks) metadata.jwks_uri = url('jwks_uri', json.jwks_uri);
+    else if (!urlProblem(json.jwks_uri)) metadata.jwks_uri = json.jwks_uri as string;
+  }
+  const aliases = json.mtls_endpoint_aliases;
+  if (ctx.probe.clientAuth === 'tls_client_auth' && isObject(aliases) && aliases.token_endpoint !== undefined) {
+    metadata.mtls_endpoint_aliases = {
+      token_endpoint: url('mtls_endpoint_aliases.token_endpoint', aliases.token_endpoint),
+    };
+  }
+  for (const name of ['grant_types_supported', 'token_endpoint_auth_methods_supported'] as const) {
+    const value = json[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) metadata[name] = value;
+    else {
+      ctx.warn(
+        'metadata_field_invalid',
+        `the metadata's ${name} is not an array of strings (RFC 8414 §2); it is ignored`,
+      );
+    }
+  }
+  return metadata;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function warnAboutSupport(ctx: RunContext, metadata: ServerMetadata): void {

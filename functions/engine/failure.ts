@@ -28,6 +28,8 @@ export interface FailureContext {
   scopes?: string[];
   /** The client secret has characters that RFC 6749 §2.3.1 form-encoding changes (never the value). */
   secretNeedsEncoding?: boolean;
+  /** The endpoint speaks this scheme, not the URL's: `http` (plain HTTP behind an https:// URL) or `https`. */
+  wrongScheme?: 'http' | 'https';
   /** The exchange where it broke: gets the code. */
   exchange?: Exchange;
 }

@@ -26,6 +26,7 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
     case 'connection_refused':
       return `nothing accepts connections on ${host}: the server is down or the port is wrong.`;
     case 'connection_error':
+      if (ctx.wrongScheme === 'https') return `${host} speaks TLS on this port: use https:// in the URL.`;
       return `the connection to ${host} broke before a complete response${ctx.transport?.errorCode ? ` (${ctx.transport.errorCode})` : ''}: look at load balancers, proxies or firewalls in between, and at the server's logs.`;
     case 'timeout':
       if (ctx.detail === ENGINE_OVERRUN_DETAIL) {
@@ -80,6 +81,8 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
       return `${target} did not answer with a JSON object (${ctx.bodyKind ?? 'unknown'} body): a proxy, WAF or login page answered instead; check tokenUrl.`;
     case 'missing_access_token':
       return 'RFC 6749 §5.1: a successful token response must carry a non-empty access_token.';
+    case 'malformed_access_token':
+      return 'RFC 6750 §2.1: a bearer token is a b64token (letters, digits, -._~+/ and trailing =); this one has control or non-ASCII characters, so it cannot be sent in an Authorization header: a fault of the token endpoint, not of the network.';
     case 'unsupported_token_type':
       return 'the probe (like RFC 6750 clients) uses Bearer tokens; the server issued another token_type (DPoP? MAC?) or none.';
     case 'invalid_expires_in':
@@ -112,6 +115,16 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
       return `${target} answered 403: the token was accepted but the caller is not allowed (an authorization policy, not authentication).`;
     case 'assertion_failed':
       return `the response did not meet the step's expectations${ctx.detail ? `: ${ctx.detail}` : ''}; the API changed, or the expectation is stale.`;
+    case 'accepts_invalid_token':
+      return `SECURITY: ${target} accepted a request it must refuse${ctx.detail ? ` (${ctx.detail})` : ''}: it is not validating bearer tokens (a removed middleware, a disabled gateway rule, alg not pinned). Treat it as an incident.`;
+    case 'dpop_rejected':
+      return `${target} refused the DPoP proof (RFC 9449)${ctx.detail ? `: ${ctx.detail}` : ''}: check the allowed dpop_signing_alg_values, the server's clock (iat), the nonce it asks for, and that htu matches the URL it sees behind proxies.`;
+    case 'token_not_bound':
+      return `the token is not sender-constrained as tokenBinding requires${ctx.detail ? ` (${ctx.detail})` : ''}: enable DPoP (RFC 9449) or certificate-bound tokens (RFC 8705) for this client at the authorization server, or remove tokenBinding.`;
+    case 'token_inactive':
+      return `the authorization server's introspection says the token is not usable${ctx.detail ? ` (${ctx.detail})` : ''} (RFC 7662 §2.2): it was revoked, expired at once, or belongs to another client.`;
+    case 'introspection_failed':
+      return `the introspection endpoint did not answer as RFC 7662 §2.2 requires${ctx.detail ? ` (${ctx.detail})` : ''}: check token.introspection.url (or introspection_endpoint in discovery) and that the client may introspect.`;
     case 'slow_response':
       return `${target} is slower than its degradedMs threshold${ctx.detail ? ` (${ctx.detail})` : ''}; see the phase timings in exchanges.`;
     case 'invalid_config':
@@ -148,7 +161,7 @@ function invalidClientHint(ctx: FailureContext): string {
 
 function oauthErrorHint(ctx: FailureContext): string {
   const error = ctx.oauth?.error ?? '?';
-  const description = ctx.oauth?.error_description ?? '';
+  const description = typeof ctx.oauth?.error_description === 'string' ? ctx.oauth.error_description : '';
   const aadsts = /AADSTS\d+/.exec(description)?.[0];
   if (aadsts || ctx.oauth?.error_codes !== undefined) {
     return `Entra ID error ${aadsts ?? `"${error}"`}: look the AADSTS code up rather than relying on the description text (Microsoft says it changes).`;
@@ -162,6 +175,8 @@ function oauthErrorHint(ctx: FailureContext): string {
 function tlsHint(ctx: FailureContext): string {
   const code = ctx.transport?.errorCode ?? '';
   const host = ctx.host ?? 'the server';
+  if (ctx.wrongScheme === 'http')
+    return `${host} speaks plain HTTP on this port, not TLS: use http:// in the URL (or the server's TLS port).`;
   if (code === 'CERT_HAS_EXPIRED') return `the certificate of ${host} has expired: renew it (see certDaysLeft).`;
   if (code === 'CERT_NOT_YET_VALID')
     return `the certificate of ${host} is not valid yet: check the server's certificate dates and our clock.`;

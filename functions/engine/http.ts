@@ -11,10 +11,18 @@
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
+import {
+  createSecureContext,
+  type DetailedPeerCertificate,
+  rootCertificates,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
 import type { buildConnector as UndiciBuildConnector } from 'undici';
+import type { ProxyRoute } from './proxy.js';
 import { displayUrl } from './redact.js';
 import type { Exchange, ExchangeTimings } from './result.js';
+import { tunnelConnector } from './tunnel.js';
 import type { Clock } from './types.js';
 import { buildConnector, Client } from './undici.js';
 
@@ -41,6 +49,8 @@ export interface HttpRequest {
   tls?: TlsOptions;
   /** Aborts when the run's deadline passes. */
   deadline?: AbortSignal;
+  /** An HTTP CONNECT proxy to tunnel through (./tunnel.ts documents the timings under a proxy). */
+  proxy?: ProxyRoute;
 }
 
 export interface HttpResponse {
@@ -83,30 +93,50 @@ export interface HttpOutcome {
 /** Sends one request on a fresh connection. Resolves for any HTTP status; rejects with `TransportError`. */
 export async function exchange(request: HttpRequest, clock: Clock): Promise<HttpOutcome> {
   const url = new URL(request.url);
-  const started = performance.now();
-  const phases: { lookup?: number; connect?: number; secure?: number; headers?: number } = {};
+  // Built before any phase clock starts: the first context of a process parses every root certificate.
+  let secureContext: SecureContext | undefined;
+  try {
+    secureContext = url.protocol === 'https:' ? secureContextFor(request.tls) : undefined;
+  } catch (error) {
+    // OpenSSL refused the CA or client certificate material: a TLS failure of this exchange, not a crash.
+    throw new TransportError(error instanceof Error ? error.message : String(error), failedBeforeConnect(request), {
+      cause: error,
+    });
+  }
+  const created = performance.now();
+  /**
+   * Phase events. `start` is when undici asks for the connection (our own set-up is done), `firstByte`
+   * when the first response bytes are readable on the socket: before undici parses them, and before
+   * `client.request()` resolves, so neither parsing nor promise hops count as the server's time.
+   */
+  const phases: { start?: number; lookup?: number; connect?: number; secure?: number; firstByte?: number } = {};
   let certDaysLeft: number | undefined;
 
   const recordPeer = (socket: TLSSocket) => {
     try {
-      const cert = socket.getPeerCertificate();
-      const validTo = cert?.valid_to ? Date.parse(cert.valid_to) : Number.NaN;
-      if (!Number.isNaN(validTo)) certDaysLeft = Math.floor((validTo - clock.now()) / 86_400_000);
+      // The fewest days left across the chain the peer presented: a 90-day leaf under an intermediate
+      // that expires in 5 days breaks in 5 days.
+      const days = chainNotAfter(socket.getPeerCertificate(true)).map((notAfter) =>
+        Math.floor((notAfter - clock.now()) / 86_400_000),
+      );
+      if (days.length > 0) certDaysLeft = Math.min(...days);
     } catch {
       // No certificate to read (the handshake failed before it arrived).
     }
   };
 
-  const secureContext = secureContextFor(request.tls);
-  const base = buildConnector({
-    ...(secureContext ? { secureContext } : {}),
-    // Verification still happens, below: Node then completes the handshake and reports the verdict in
-    // `authorized`, so the certificate of a rejected peer (an expired one) can be read for certDaysLeft.
-    rejectUnauthorized: false,
-    maxCachedSessions: 0,
-    timeout: request.timeoutMs,
-  });
+  const base = request.proxy
+    ? tunnelConnector(request.proxy.url, { ...(secureContext ? { secureContext } : {}), timeoutMs: request.timeoutMs })
+    : buildConnector({
+        ...(secureContext ? { secureContext } : {}),
+        // Verification still happens, below: Node then completes the handshake and reports the verdict in
+        // `authorized`, so the certificate of a rejected peer (an expired one) can be read for certDaysLeft.
+        rejectUnauthorized: false,
+        maxCachedSessions: 0,
+        timeout: request.timeoutMs,
+      });
   const connect: UndiciBuildConnector.connector = (options, callback) => {
+    phases.start ??= performance.now();
     // undici's connector returns the socket it creates (not in its types): listen to its phases.
     const socket = (base as unknown as (o: typeof options, cb: typeof callback) => Socket | undefined)(
       options,
@@ -117,8 +147,8 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
         }
         if (options.protocol === 'https:') {
           const tlsSocket = sock as TLSSocket;
-          recordPeer(tlsSocket);
           if (tlsSocket.authorized !== true) {
+            recordPeer(tlsSocket);
             const code = String(tlsSocket.authorizationError ?? 'TLS_PEER_NOT_AUTHORIZED');
             tlsSocket.destroy();
             callback(Object.assign(new Error(`TLS peer verification failed: ${code}`), { code }), null);
@@ -140,6 +170,14 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
     socket.prependOnceListener('secureConnect', () => {
       phases.secure ??= performance.now();
     });
+    socket.prependListener('readable', function onFirstBytes(this: Socket) {
+      if (this.readableLength === 0) return; // end of stream, no byte
+      phases.firstByte ??= performance.now();
+      this.removeListener('readable', onFirstBytes);
+      // The peer certificate is read here, once the response is on its way, not between the
+      // handshake and the request being written.
+      if (options.protocol === 'https:') recordPeer(this as TLSSocket);
+    });
   };
 
   const controller = new AbortController();
@@ -158,14 +196,15 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
 
   const finish = (status: number | null): Exchange => {
     const end = performance.now();
+    const started = phases.start ?? created;
     const timings: ExchangeTimings = { totalMs: round(end - started) };
     if (phases.lookup !== undefined) timings.dnsMs = round(phases.lookup - started);
     if (phases.connect !== undefined) timings.connectMs = round(phases.connect - (phases.lookup ?? started));
     if (phases.secure !== undefined && phases.connect !== undefined) {
       timings.tlsMs = round(phases.secure - phases.connect);
     }
-    if (phases.headers !== undefined) {
-      timings.firstByteMs = round(phases.headers - (phases.secure ?? phases.connect ?? started));
+    if (phases.firstByte !== undefined && status !== null) {
+      timings.firstByteMs = round(phases.firstByte - (phases.secure ?? phases.connect ?? started));
     }
     const result: Exchange = {
       name: request.name,
@@ -187,7 +226,6 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
       body: request.body,
       signal: controller.signal,
     });
-    phases.headers = performance.now();
     status = response.statusCode;
     const { text, truncated } = await readCapped(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     const headers: Record<string, string> = {};
@@ -214,9 +252,18 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
  */
 const secureContexts = new Map<string, SecureContext>();
 const MAX_SECURE_CONTEXTS = 32;
+/**
+ * The context of a probe without `tls.ca` or a client certificate: the system roots (and
+ * NODE_EXTRA_CA_CERTS). Without it, `tls.connect` builds this same context on every connection, the
+ * first one parsing the root store inside the connect phase.
+ */
+let defaultContext: SecureContext | undefined;
 
-export function secureContextFor(tls: TlsOptions | undefined): SecureContext | undefined {
-  if (!tls?.ca?.length && !tls?.cert) return undefined; // Node's default context, cached by Node.
+export function secureContextFor(tls: TlsOptions | undefined): SecureContext {
+  if (!tls?.ca?.length && !tls?.cert) {
+    defaultContext ??= createSecureContext();
+    return defaultContext;
+  }
   // Keyed by a digest, so no PEM (a client key above all) is kept as a map key.
   const key = createHash('sha256')
     .update(JSON.stringify([tls.ca ?? [], tls.cert ?? '', tls.key ?? '']))
@@ -251,6 +298,29 @@ async function readCapped(
     size += chunk.length;
   }
   return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}
+
+/** notAfter (ms) of each certificate in a peer chain, leaf first, stopping at a self-issued one. */
+export function chainNotAfter(leaf: DetailedPeerCertificate | undefined): number[] {
+  const out: number[] = [];
+  const seen = new Set<unknown>();
+  for (let cert = leaf; cert && Object.keys(cert).length > 0 && !seen.has(cert); cert = cert.issuerCertificate) {
+    seen.add(cert);
+    const notAfter = cert.valid_to ? Date.parse(cert.valid_to) : Number.NaN;
+    if (!Number.isNaN(notAfter)) out.push(notAfter);
+    if (seen.size >= 10) break;
+  }
+  return out;
+}
+
+function failedBeforeConnect(request: HttpRequest): Exchange {
+  return {
+    name: request.name,
+    method: request.method,
+    url: displayUrl(request.url),
+    status: null,
+    timings: { totalMs: 0 },
+  };
 }
 
 function round(ms: number): number {

@@ -16,6 +16,8 @@ import type { ResolvedProbe } from '../config/resolve.js';
 import type { ProbeResult } from './result.js';
 import { type EngineDeps, runProbe } from './run.js';
 
+export { boundJson, containResult, RESULT_LIMITS, resultJson } from './contain.js';
+export { metadataUrls } from './discovery.js';
 export {
   emptyRun,
   type FailResultOptions,
@@ -26,7 +28,7 @@ export {
   type RunRecord,
 } from './fail-result.js';
 export { ENGINE_OVERRUN_DETAIL, hintFor, SCHEDULE_EVENT_TARGET } from './hints.js';
-export { redactPatterns } from './redact.js';
+export { redactPatterns, showValue, stripControl } from './redact.js';
 export {
   ALL_CODES,
   CODES_BY_STAGE,
@@ -53,6 +55,7 @@ export {
   type SecretSource,
   systemClock,
 } from './types.js';
+export { prepareTransport } from './warm-up.js';
 
 export interface RunProbesOptions {
   /** How many probes run at once. @default 8 */

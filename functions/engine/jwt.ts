@@ -18,7 +18,7 @@ import { classifyJoseError, parseJsonObject } from './classify.js';
 import type { RunContext } from './context.js';
 import { ProbeFailure } from './failure.js';
 import { jsonEquals } from './json-path.js';
-import { oneLine } from './redact.js';
+import { oneLine, showValue } from './redact.js';
 
 export interface DecodedJwt {
   header: ProtectedHeaderParameters;
@@ -36,6 +36,57 @@ export function decodeUnverified(token: string): DecodedJwt | undefined {
 }
 
 type Jwks = ReturnType<typeof createLocalJWKSet>;
+
+/** A JWKS key that matched the token but could not be used (a bad modulus, a private key): the JWKS is broken. */
+class JwksKeyError extends Error {
+  override name = 'JwksKeyError';
+}
+
+/**
+ * The key lookup, with a key that cannot be imported reported as the JWKS's fault (`jwks_unavailable`),
+ * not the token's: jose throws the import error as it is.
+ */
+function guardKeyImport(jwks: Jwks): Jwks {
+  const guarded = async (...args: Parameters<Jwks>) => {
+    try {
+      return await jwks(...args);
+    } catch (error) {
+      if (
+        error instanceof joseErrors.JWKSNoMatchingKey ||
+        error instanceof joseErrors.JWKSMultipleMatchingKeys ||
+        error instanceof joseErrors.JOSENotSupported ||
+        error instanceof joseErrors.JWSInvalid
+      ) {
+        throw error;
+      }
+      throw new JwksKeyError(`a key in the JWKS cannot be used (${error instanceof Error ? error.name : 'error'})`, {
+        cause: error,
+      });
+    }
+  };
+  return guarded as unknown as Jwks;
+}
+
+/**
+ * Verifies with the JWKS. When several keys match (no `kid` in the token or in the keys), each is tried,
+ * as jose documents for JWKSMultipleMatchingKeys: one that verifies is enough.
+ */
+async function verifyWithJwks(token: string, jwks: Jwks, options: Parameters<typeof jwtVerify>[2]) {
+  try {
+    return await jwtVerify(token, jwks, options);
+  } catch (error) {
+    if (!(error instanceof joseErrors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const key of error as unknown as AsyncIterable<Parameters<typeof jwtVerify>[1] & object>) {
+      try {
+        return await jwtVerify(token, key, options);
+      } catch (inner) {
+        if (inner instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+        throw inner;
+      }
+    }
+    throw new joseErrors.JWSSignatureVerificationFailed();
+  }
+}
 
 async function fetchJwks(ctx: RunContext, jwksUri: string): Promise<Jwks> {
   const { response, exchange } = await ctx.send({
@@ -56,7 +107,7 @@ async function fetchJwks(ctx: RunContext, jwksUri: string): Promise<Jwks> {
   const json = parseJsonObject(response.body);
   if (!json || !Array.isArray(json.keys)) throw fail('is not a JSON object with "keys"');
   try {
-    return createLocalJWKSet(json as never);
+    return guardKeyImport(createLocalJWKSet(json as never));
   } catch (error) {
     throw new ProbeFailure(
       'token_validation',
@@ -93,20 +144,35 @@ export async function verifyAccessToken(ctx: RunContext, token: string, check: J
     ...(check.issuer ? { issuer: check.issuer } : {}),
     ...(config.audience ? { audience: config.audience } : {}),
     ...(config.requireTyp ? { typ: 'at+jwt' } : {}),
+    // RFC 9068 §2.2: exp is REQUIRED in a JWT access token.
+    requiredClaims: ['exp'],
   };
-  const keyId = decoded.header.kid;
+  const keyId = typeof decoded.header.kid === 'string' ? oneLine(decoded.header.kid, 100) : undefined;
   let jwks = await fetchJwks(ctx, check.jwksUri);
   try {
     try {
-      await jwtVerify(token, jwks, options);
+      await verifyWithJwks(token, jwks, options);
     } catch (error) {
       if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
       // The server may have rotated keys since our copy: one refetch, as a caching client would.
       jwks = await fetchJwks(ctx, check.jwksUri);
-      await jwtVerify(token, jwks, options);
+      await verifyWithJwks(token, jwks, options);
     }
   } catch (error) {
     if (error instanceof ProbeFailure) throw error;
+    if (error instanceof JwksKeyError) {
+      throw new ProbeFailure(
+        'token_validation',
+        'jwks_unavailable',
+        `JWKS ${check.jwksUri}: ${error.message}`,
+        {
+          target: 'JWKS',
+          detail: error.message,
+          ...(keyId ? { keyId } : {}),
+        },
+        { cause: error },
+      );
+    }
     const { code, claim } = classifyJoseError(error);
     const detail = describe(ctx.deps.clock.now(), code, claim, decoded, check, error);
     throw new ProbeFailure(
@@ -130,17 +196,17 @@ export async function verifyAccessToken(ctx: RunContext, token: string, check: J
   }
   for (const [name, expected] of Object.entries(config.requiredClaims ?? {})) {
     if (!jsonEquals(decoded.payload[name], expected)) {
-      const detail = `claim "${name}" is ${decoded.payload[name] === undefined ? 'absent' : JSON.stringify(decoded.payload[name])}, required ${JSON.stringify(expected)}`;
+      const detail = `claim "${name}" is ${decoded.payload[name] === undefined ? 'absent' : showValue(decoded.payload[name])}, required ${showValue(expected)}`;
       throw new ProbeFailure('token_validation', 'jwt_claim_invalid', oneLine(`access token: ${detail}`, 300), {
         detail,
       });
     }
   }
-  const typ = decoded.header.typ?.toLowerCase();
+  const typ = typeof decoded.header.typ === 'string' ? decoded.header.typ.toLowerCase() : undefined;
   if (!config.requireTyp && typ !== 'at+jwt' && typ !== 'application/at+jwt') {
     ctx.warn(
       'token_typ_missing',
-      `the JWT header typ is ${decoded.header.typ ? JSON.stringify(decoded.header.typ) : 'absent'}, not "at+jwt" (RFC 9068 §2.1)`,
+      `the JWT header typ is ${decoded.header.typ ? showValue(decoded.header.typ, 60) : 'absent'}, not "at+jwt" (RFC 9068 §2.1)`,
     );
   }
   return decoded;
@@ -157,29 +223,32 @@ function describe(
   const { payload, header } = decoded;
   switch (code) {
     case 'jwt_issuer_mismatch':
-      return `iss ${JSON.stringify(payload.iss)}, expected ${JSON.stringify(check.issuer)}`;
+      return `iss ${showValue(payload.iss)}, expected ${JSON.stringify(check.issuer)}`;
     case 'jwt_audience_mismatch':
-      return `aud ${JSON.stringify(payload.aud ?? null)}, expected ${JSON.stringify(check.config.audience)}`;
+      return `aud ${showValue(payload.aud ?? null)}, expected ${JSON.stringify(check.config.audience)}`;
     case 'jwt_expired':
       return `exp ${isoOf(payload.exp)} is past (now ${new Date(nowMs).toISOString()}, tolerance ${check.config.clockToleranceSec} s)`;
     case 'jwt_not_yet_valid':
       return `${claim ?? 'nbf'} ${isoOf(claim === 'iat' ? payload.iat : payload.nbf)} is in the future (tolerance ${check.config.clockToleranceSec} s)`;
     case 'jwt_signature_invalid':
       if (error instanceof joseErrors.JOSEAlgNotAllowed) {
-        return `alg ${JSON.stringify(header.alg)} is not in the allowed algorithms`;
+        return `alg ${showValue(header.alg, 40)} is not in the allowed algorithms`;
       }
       if (error instanceof joseErrors.JWKSNoMatchingKey) {
-        return `no key in the JWKS matches kid ${JSON.stringify(header.kid ?? null)} / alg ${header.alg}, even after a refetch`;
+        return `no key in the JWKS matches kid ${showValue(header.kid ?? null, 60)} / alg ${showValue(header.alg, 40)}, even after a refetch`;
       }
-      return `the signature does not verify with the JWKS key (kid ${JSON.stringify(header.kid ?? null)})`;
+      return `the signature does not verify with the JWKS key (kid ${showValue(header.kid ?? null, 60)})`;
     case 'jwt_claim_invalid':
-      if (claim === 'typ') return `header typ ${JSON.stringify(header.typ ?? null)}, required "at+jwt"`;
+      if (claim === 'typ') return `header typ ${showValue(header.typ ?? null, 60)}, required "at+jwt"`;
       return `claim ${claim ?? '?'}: ${error instanceof Error ? error.message : 'invalid'}`;
     default:
       return error instanceof Error ? error.message : 'invalid JWT';
   }
 }
 
+/** A NumericDate for a message; one outside what a Date can hold (1e13, -1e13) is shown as the number. */
 function isoOf(seconds: unknown): string {
-  return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : String(seconds);
+  if (typeof seconds !== 'number') return showValue(seconds, 60);
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? `${seconds} (out of range)` : date.toISOString();
 }

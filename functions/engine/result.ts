@@ -43,9 +43,13 @@ export const CODES_BY_STAGE = {
     'server_error',
     'unexpected_status',
     'malformed_response',
+    // RFC 9449: the server refused the DPoP proof (invalid_dpop_proof, or a nonce still wanted after the retry).
+    'dpop_rejected',
   ],
   token_validation: [
     'missing_access_token',
+    // RFC 6750 §2.1: the access_token has characters a bearer token cannot carry (CR, LF, non-ASCII).
+    'malformed_access_token',
     'unsupported_token_type',
     'invalid_expires_in',
     'scope_not_granted',
@@ -57,6 +61,11 @@ export const CODES_BY_STAGE = {
     'jwt_audience_mismatch',
     'jwt_claim_invalid',
     'jwks_unavailable',
+    // RFC 7662 introspection: the server says the token is not active, or the introspection call failed.
+    'token_inactive',
+    'introspection_failed',
+    // tokenBinding: the token is not bound as configured (a Bearer token, or cnf.jkt / cnf.x5t#S256 missing or wrong).
+    'token_not_bound',
   ],
   api: [
     'invalid_token',
@@ -67,6 +76,9 @@ export const CODES_BY_STAGE = {
     'server_error',
     'unexpected_status',
     'assertion_failed',
+    // Fail-open detection (`rejects`): the API accepted a request it must refuse. A security finding.
+    'accepts_invalid_token',
+    'dpop_rejected',
   ],
 } as const satisfies Record<Stage, readonly string[]>;
 

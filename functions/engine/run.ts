@@ -2,20 +2,24 @@
  * One probe run: credentials → discovery → token → token validation → API steps. Every failure of the
  * probed system ends as a result; only a bug becomes `internal_error`.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isInlinePem, type ResolvedProbe } from '../config/resolve.js';
 import { errorCode, errorMessage } from '../guards.js';
+import { containResult } from './contain.js';
 import { type ResolvedDeps, RunContext } from './context.js';
 import { loadCredentials } from './credentials.js';
 import { discover, type ServerMetadata } from './discovery.js';
 import { emptyRun, failResult, internalErrorMessage, type RunRecord, withVerdict } from './fail-result.js';
 import { ProbeFailure } from './failure.js';
 import { hintFor } from './hints.js';
+import { introspectToken } from './introspection.js';
 import { DEGRADED_CODE, type ProbeResult, type TokenSummary } from './result.js';
 import { runSteps } from './steps.js';
 import { requestToken, scopeParam, type TokenResponse } from './token-request.js';
 import { validateToken } from './token-validation.js';
 import { type Clock, type SecretSource, systemClock } from './types.js';
+import { prepareTransport } from './warm-up.js';
 
 export interface EngineDeps {
   /** Where `credentials.secretId` is looked up. */
@@ -24,6 +28,8 @@ export interface EngineDeps {
   clock?: Clock;
   /** Reads a `tls.ca` file. @default fs.readFile(path, 'utf8') */
   readFile?: (path: string) => Promise<string>;
+  /** Proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), used when a probe sets no `proxy`. @default process.env */
+  env?: Record<string, string | undefined>;
 }
 
 const defaultReadFile = (path: string) => readFile(path, 'utf8');
@@ -33,6 +39,7 @@ export function resolveDeps(deps: EngineDeps): ResolvedDeps {
     secrets: deps.secrets,
     clock: deps.clock ?? systemClock,
     readFile: deps.readFile ?? defaultReadFile,
+    env: deps.env ?? process.env,
   };
 }
 
@@ -41,9 +48,12 @@ export function resolveDeps(deps: EngineDeps): ResolvedDeps {
  * code; anything else (a bug, a broken injected dependency) is `internal_error`.
  */
 export async function runProbe(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult> {
+  // Once per process, before the run's clock: see ./warm-up.ts.
+  await prepareTransport();
   const startedMono = performance.now();
   try {
-    return await run(probe, deps);
+    // Bounded and scrubbed value by value: server data never makes a result unserializable.
+    return containResult(await run(probe, deps));
   } catch (error) {
     const run = emptyRun(probe.name, Date.now(), Math.round(performance.now() - startedMono));
     return failResult(run, { stage: null, code: 'internal_error', message: internalErrorMessage(error) });
@@ -68,7 +78,10 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
 
     let metadata: ServerMetadata | undefined;
     const needsJwksFromDiscovery = probe.token?.jwt && !probe.token.jwt.jwksUri;
-    if (probe.issuer && (!probe.tokenUrl || needsJwksFromDiscovery)) metadata = await discover(ctx, probe.issuer);
+    const needsIntrospectionFromDiscovery = probe.token?.introspection && !probe.token.introspection.url;
+    if (probe.issuer && (!probe.tokenUrl || needsJwksFromDiscovery || needsIntrospectionFromDiscovery)) {
+      metadata = await discover(ctx, probe.issuer);
+    }
     const tokenUrl =
       probe.tokenUrl ??
       (probe.clientAuth === 'tls_client_auth' ? metadata?.mtls_endpoint_aliases?.token_endpoint : undefined) ??
@@ -89,10 +102,18 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
     const validated = await validateToken(ctx, response, {
       ...(metadata?.jwks_uri ? { discoveredJwksUri: metadata.jwks_uri } : {}),
       requestedScopes: scope ? scope.split(' ') : [],
+      secret: credentials.secret,
       onSummary: (summary) => {
         token = summary;
       },
     });
+    const discoveredIntrospection = metadata?.introspection_endpoint;
+    await introspectToken(
+      ctx,
+      validated.accessToken,
+      credentials.secret,
+      typeof discoveredIntrospection === 'string' ? discoveredIntrospection : undefined,
+    );
     await runSteps(ctx, validated.accessToken);
 
     return passOrDegraded(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), ctx);
@@ -172,14 +193,29 @@ function baseResult(
   return result;
 }
 
+/** Throws when the PEM text holds no parsable X.509 certificate. */
+function checkCertificate(pem: string): void {
+  new X509Certificate(pem);
+}
+
 /** `tls.ca` is inline PEM or a file path; a file that cannot be read is a config error. */
 async function readCa(probe: ResolvedProbe, deps: ResolvedDeps): Promise<string[] | undefined> {
   const ca = probe.tls?.ca;
   if (!ca) return undefined;
-  if (isInlinePem(ca)) return [ca];
+  if (isInlinePem(ca)) {
+    try {
+      checkCertificate(ca);
+    } catch {
+      throw new ProbeFailure('config', 'invalid_config', 'tls.ca: the inline PEM is not an X.509 certificate', {
+        detail: 'tls.ca must be a PEM certificate (-----BEGIN CERTIFICATE-----)',
+      });
+    }
+    return [ca];
+  }
   try {
     const text = await deps.readFile(ca);
     if (!isInlinePem(text)) throw new Error('no PEM certificate in the file');
+    checkCertificate(text);
     return [text];
   } catch (error) {
     const why = errorCode(error) ?? errorMessage(error) ?? String(error);

@@ -6,12 +6,15 @@
 import type { StepConfig } from '../config/schema.js';
 import { classifyApiStatus, parseBearerChallenge, retryAfterSeconds } from './classify.js';
 import type { RunContext } from './context.js';
+import { authorizationHeaders, isDpopRefusal, usesDpop } from './dpop.js';
 import { ProbeFailure } from './failure.js';
 import type { HttpResponse } from './http.js';
 import { JsonPathError, jsonEquals, resolvePath } from './json-path.js';
-import { oneLine } from './redact.js';
+import { oneLine, showValue } from './redact.js';
+import { checkRejects, type StepRequest } from './rejects.js';
+import { headerProblem } from './request-check.js';
 import type { Exchange } from './result.js';
-import { fill, fillJson, fillUrl, stringifyExtracted, TemplateError } from './template.js';
+import { fill, fillJson, fillUrl, stringifyExtracted, TemplateError, TemplateValueError } from './template.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
@@ -41,6 +44,10 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     headers = Object.fromEntries(
       Object.entries(step.request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), fill(v, vars)]),
     );
+    for (const [name, value] of Object.entries(headers)) {
+      const problem = headerProblem(name, value);
+      if (problem) throw new TemplateValueError(`${problem}, from an extracted value`);
+    }
     const raw = step.request.body;
     if (raw !== undefined) {
       if (typeof raw === 'string') body = fill(raw, vars);
@@ -50,16 +57,20 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
       }
     }
   } catch (error) {
-    if (error instanceof TemplateError) throw assertion(`step "${step.name}": ${error.message}`, error.message);
+    if (error instanceof TemplateError || error instanceof TemplateValueError) {
+      throw assertion(`step "${step.name}": ${error.message}`, error.message);
+    }
     throw error;
   }
-  headers.authorization = `Bearer ${accessToken}`;
   headers.accept ??= 'application/json';
+  const firstRequest: StepRequest = { url, method: step.request.method, headers: { ...headers } };
+  if (body !== undefined) firstRequest.body = body;
 
   let method: string = step.request.method;
   let response: HttpResponse;
   let exchange: Exchange;
   for (let hop = 0; ; hop++) {
+    Object.assign(headers, await authorizationHeaders(ctx, accessToken, { method, url }));
     ({ response, exchange } = await ctx.send({
       stage: 'api',
       target,
@@ -75,7 +86,17 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     const location = response.headers.location;
     if (!step.request.followRedirects || !REDIRECTS.has(response.status) || !location) break;
     if (expectedStatuses(step).includes(response.status)) break;
-    const next = new URL(location, url);
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new ProbeFailure(
+        'api',
+        'unexpected_status',
+        `${target}: ${response.status} redirect with an invalid Location not followed`,
+        { step: step.name, target, exchange, httpStatus: response.status, detail: 'a redirect to an invalid Location' },
+      );
+    }
     if (next.origin !== new URL(url).origin) {
       throw new ProbeFailure(
         'api',
@@ -105,7 +126,10 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
   const statusOk =
     expected.length > 0 ? expected.includes(response.status) : response.status >= 200 && response.status < 300;
   if (!statusOk) {
-    const code = classifyApiStatus(response.status, response.headers);
+    const code =
+      usesDpop(ctx) && isDpopRefusal(undefined, response.headers['www-authenticate'])
+        ? 'dpop_rejected'
+        : classifyApiStatus(response.status, response.headers);
     const challenge = parseBearerChallenge(response.headers['www-authenticate']);
     const retryAfterSec = retryAfterSeconds(response.headers['retry-after'], ctx.deps.clock.now());
     let message = `${target} ${method} ${exchange.url} answered ${response.status}, expected ${expected.length > 0 ? expected.join(' or ') : '2xx'}`;
@@ -139,17 +163,29 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     throw assertion(`${target}: ${detail}`, detail, at);
   }
   const needsJson = (expect?.json?.length ?? 0) > 0 || Object.keys(step.extract ?? {}).length > 0;
-  if (!needsJson) return;
+  if (needsJson) checkJsonExpectations(ctx, step, response, vars, (message, detail) => assertion(message, detail, at));
+  await checkRejects(ctx, step, firstRequest, accessToken);
+}
+
+function checkJsonExpectations(
+  ctx: RunContext,
+  step: StepConfig,
+  response: HttpResponse,
+  vars: Record<string, string>,
+  assertion: (message: string, detail: string) => ProbeFailure,
+): void {
+  const target = `API step "${step.name}"`;
+  const expect = step.expect;
   let json: unknown;
   try {
     json = JSON.parse(response.body);
   } catch {
     const detail = `the body is not JSON${response.truncated ? ' (cut at the size cap)' : ''}, but the step has JSON assertions or extract`;
-    throw assertion(`${target}: ${detail}`, detail, at);
+    throw assertion(`${target}: ${detail}`, detail);
   }
   for (const check of expect?.json ?? []) {
     const problem = checkJson(json, check, (text, max) => ctx.quote(text, max));
-    if (problem) throw assertion(`${target}: ${problem}`, problem, at);
+    if (problem) throw assertion(`${target}: ${problem}`, problem);
   }
   for (const [name, path] of Object.entries(step.extract ?? {})) {
     let resolved: { found: boolean; value?: unknown };
@@ -157,14 +193,19 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
       resolved = resolvePath(json, path);
     } catch (error) {
       if (error instanceof JsonPathError)
-        throw assertion(`${target}: extract ${name}: ${error.message}`, error.message, at);
+        throw assertion(`${target}: extract ${name}: ${error.message}`, error.message);
       throw error;
     }
     if (!resolved.found || resolved.value === null || resolved.value === undefined) {
       const detail = `extract "${name}": nothing at path ${path}`;
-      throw assertion(`${target}: ${detail}`, detail, at);
+      throw assertion(`${target}: ${detail}`, detail);
     }
-    vars[name] = stringifyExtracted(resolved.value);
+    try {
+      vars[name] = stringifyExtracted(resolved.value);
+    } catch {
+      const detail = `extract "${name}": the value at path ${path} is too deeply nested to use`;
+      throw assertion(`${target}: ${detail}`, detail);
+    }
   }
 }
 
@@ -187,7 +228,7 @@ export function checkJson(
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  const shown = (v: unknown) => quote(JSON.stringify(v) ?? 'undefined', 100);
+  const shown = (v: unknown) => quote(showValue(v, 400), 100);
   if (check.exists === true && !resolved.found) return `path ${check.path} does not exist`;
   if (check.exists === false && resolved.found)
     return `path ${check.path} exists (${shown(resolved.value)}), expected absent`;
@@ -199,7 +240,7 @@ export function checkJson(
   }
   if (check.matches !== undefined) {
     if (!resolved.found) return `path ${check.path} does not exist, expected to match /${check.matches}/`;
-    const text = typeof resolved.value === 'string' ? resolved.value : JSON.stringify(resolved.value);
+    const text = typeof resolved.value === 'string' ? resolved.value : showValue(resolved.value, 10_000);
     let pattern: RegExp;
     try {
       pattern = new RegExp(check.matches);

@@ -11,6 +11,11 @@ export class TemplateError extends Error {
   }
 }
 
+/** A filled value that would change the request's structure or cannot be sent; the message names the place, never the value. */
+export class TemplateValueError extends Error {
+  override name = 'TemplateValueError';
+}
+
 /** Fills placeholders; `encode` is applied to each value (URL components are percent-encoded). */
 export function fill(text: string, vars: Record<string, string>, encode: (v: string) => string = (v) => v): string {
   const missing = [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !Object.hasOwn(vars, name));
@@ -18,9 +23,25 @@ export function fill(text: string, vars: Record<string, string>, encode: (v: str
   return text.replace(PLACEHOLDER, (_, name: string) => encode(vars[name]!));
 }
 
-/** Fills a URL: values are percent-encoded so that an extracted id cannot change the URL's structure. */
+/**
+ * Fills a URL: values are percent-encoded (`/`, `?`, `#`, `%` included) so that an extracted id cannot
+ * change the URL's structure. A value that is `.` or `..` would still remove path segments (WHATWG URL
+ * treats `%2e%2e` as `..` too), so a filled URL whose path has a dot segment, or that does not parse, is
+ * refused. Throws TemplateValueError.
+ */
 export function fillUrl(url: string, vars: Record<string, string>): string {
-  return fill(url, vars, encodeURIComponent);
+  const filled = fill(url, vars, encodeURIComponent);
+  if (filled === url) return filled;
+  try {
+    new URL(filled);
+  } catch {
+    throw new TemplateValueError('the URL is not valid once the extracted values are filled in');
+  }
+  const path = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(filled)?.[1] ?? '';
+  if (path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) {
+    throw new TemplateValueError('an extracted value is "." or "..", which would change the request path');
+  }
+  return filled;
 }
 
 /** Fills every string inside a JSON value. */

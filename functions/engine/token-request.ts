@@ -2,9 +2,11 @@
  * The token request (RFC 6749 §4.4) and the classification of its failures (§5.2).
  */
 
+import { RESERVED_TOKEN_PARAMS } from '../config/schema.js';
 import { classifyTokenResponse, retryAfterSeconds } from './classify.js';
 import { authenticateClient, formEncode } from './client-auth.js';
 import type { RunContext } from './context.js';
+import { dpopKey, dpopNonceChallenge, dpopProof, isDpopRefusal, usesDpop } from './dpop.js';
 import { ProbeFailure } from './failure.js';
 import type { HttpResponse } from './http.js';
 import type { Exchange } from './result.js';
@@ -23,22 +25,29 @@ export function scopeParam(scope: string | string[] | undefined): string | undef
 }
 
 /** Form parameters that the probe sets itself; tokenParams cannot override them. */
-const RESERVED = new Set(['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type']);
+const RESERVED = new Set<string>(RESERVED_TOKEN_PARAMS);
 
 export async function requestToken(ctx: RunContext, tokenUrl: string, secret: ClientSecret): Promise<TokenResponse> {
   const { probe } = ctx;
   const method = probe.clientAuth;
-  const auth = await authenticateClient(method, secret, tokenUrl, ctx.deps.clock);
-  ctx.redactor.add(auth.assertion);
-  ctx.redactor.add(auth.headers.authorization);
-
-  const form = new URLSearchParams({ grant_type: 'client_credentials' });
   const scope = scopeParam(probe.scope);
-  if (scope) form.set('scope', scope);
-  for (const [name, value] of Object.entries(probe.tokenParams ?? {})) {
-    if (!RESERVED.has(name)) form.set(name, value);
-  }
-  for (const [name, value] of Object.entries(auth.form)) form.set(name, value);
+  /** Client authentication and, for DPoP, a proof: both fresh for every attempt (RFC 7523 §3 jti, RFC 9449 jti). */
+  const prepare = async (nonce?: string) => {
+    const auth = await authenticateClient(method, secret, tokenUrl, ctx.deps.clock);
+    for (const value of auth.secrets) ctx.redactor.add(value);
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (scope) form.set('scope', scope);
+    for (const [name, value] of Object.entries(probe.tokenParams ?? {})) {
+      if (!RESERVED.has(name)) form.set(name, value);
+    }
+    for (const [name, value] of Object.entries(auth.form)) form.set(name, value);
+    const headers: Record<string, string> = { ...auth.headers };
+    if (usesDpop(ctx)) {
+      const key = await dpopKey(ctx, secret);
+      headers.dpop = await dpopProof(ctx, key, { method: 'POST', url: tokenUrl, ...(nonce ? { nonce } : {}) });
+    }
+    return { auth, form, headers };
+  };
 
   const hintContext = {
     clientAuth: method,
@@ -51,35 +60,48 @@ export async function requestToken(ctx: RunContext, tokenUrl: string, secret: Cl
       : {}),
     ...(scope ? { scopes: scope.split(' ') } : {}),
   };
-  const { response, exchange } = await ctx.send({
-    stage: 'token',
-    target: 'token endpoint',
-    name: 'token',
-    method: 'POST',
-    url: tokenUrl,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-      ...auth.headers,
-    },
-    body: form.toString(),
-    ...(probe.token?.timeoutMs ? { timeoutMs: probe.token.timeoutMs } : {}),
-    ...(probe.token?.degradedMs ? { degradedMs: probe.token.degradedMs } : {}),
-    ...(auth.tls ? { clientCert: auth.tls } : {}),
-    context: hintContext,
-  });
+  const send = async (nonce?: string) => {
+    const { auth, form, headers } = await prepare(nonce);
+    return ctx.send({
+      stage: 'token',
+      target: 'token endpoint',
+      name: 'token',
+      method: 'POST',
+      url: tokenUrl,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        ...headers,
+      },
+      body: form.toString(),
+      ...(probe.token?.timeoutMs ? { timeoutMs: probe.token.timeoutMs } : {}),
+      ...(probe.token?.degradedMs ? { degradedMs: probe.token.degradedMs } : {}),
+      ...(auth.tls ? { clientCert: auth.tls } : {}),
+      context: hintContext,
+    });
+  };
+  let { response, exchange } = await send();
+  // RFC 9449 §8: a server that wants a nonce says so once; a second request carries it.
+  const nonce = usesDpop(ctx) ? dpopNonceChallenge(response) : undefined;
+  if (nonce) ({ response, exchange } = await send(nonce));
   registerTokens(ctx, response);
 
   const classification = classifyTokenResponse(response.status, response.headers, response.body);
   if (!classification) {
     return { body: JSON.parse(response.body) as Record<string, unknown>, headers: response.headers, exchange };
   }
-  const { code, oauth, bodyKind } = classification;
+  const { oauth, bodyKind } = classification;
+  const code =
+    usesDpop(ctx) && isDpopRefusal(oauth?.error, response.headers['www-authenticate'])
+      ? 'dpop_rejected'
+      : classification.code;
   const retryAfterSec = retryAfterSeconds(response.headers['retry-after'], ctx.deps.clock.now());
   let message = `token endpoint answered ${response.status}`;
   if (oauth) {
     message += ` ${ctx.quote(oauth.error, 60)}`;
-    if (oauth.error_description) message += `: ${ctx.quote(String(oauth.error_description))}`;
+    const description = oauth.error_description;
+    if (description)
+      message += `: ${typeof description === 'string' ? ctx.quote(description) : '(error_description is not a string)'}`;
   } else if (bodyKind && bodyKind !== 'json') {
     message += bodyKind === 'empty' ? ' with an empty body' : ` with a ${bodyKind} body, not JSON`;
   } else if (bodyKind === 'json') {

@@ -3,10 +3,20 @@
  * Produces the token summary; the token itself never leaves this module except as the bearer value.
  */
 import type { RunContext } from './context.js';
+import { checkTokenBinding } from './dpop.js';
 import { ProbeFailure } from './failure.js';
-import { decodeUnverified, verifyAccessToken } from './jwt.js';
+import { type DecodedJwt, decodeUnverified, verifyAccessToken } from './jwt.js';
+import { oneLine, showValue } from './redact.js';
+import { describeChar } from './request-check.js';
 import type { TokenSummary } from './result.js';
 import type { TokenResponse } from './token-request.js';
+import type { ClientSecret } from './types.js';
+
+/** Longer than any real token lifetime (about 68 years); beyond it the value is nonsense, not a lifetime. */
+export const MAX_EXPIRES_IN_SEC = 2 ** 31 - 1;
+/** The claims summary copies at most this much of each string, and this many `aud` values. */
+const MAX_CLAIM_CHARS = 200;
+const MAX_AUDIENCES = 10;
 
 export interface ValidatedToken {
   accessToken: string;
@@ -20,6 +30,8 @@ export interface ValidationInputs {
   requestedScopes: string[];
   /** Receives the summary as soon as it is known, so that a later failure still reports it. */
   onSummary: (summary: TokenSummary) => void;
+  /** The client's credentials: the DPoP key and the client certificate that a bound token must name. */
+  secret: ClientSecret;
 }
 
 export async function validateToken(
@@ -29,7 +41,12 @@ export async function validateToken(
 ): Promise<ValidatedToken> {
   const { body, headers } = response;
   const fail = (
-    code: 'missing_access_token' | 'unsupported_token_type' | 'invalid_expires_in' | 'scope_not_granted',
+    code:
+      | 'missing_access_token'
+      | 'malformed_access_token'
+      | 'unsupported_token_type'
+      | 'invalid_expires_in'
+      | 'scope_not_granted',
     message: string,
     detail?: string,
   ) =>
@@ -46,6 +63,18 @@ export async function validateToken(
       `the token response has ${accessToken === undefined ? 'no' : 'an empty or non-string'} access_token`,
     );
   }
+  // RFC 6750 §2.1: the bearer value is a b64token. CR, LF, other controls or non-ASCII cannot even be sent
+  // in the Authorization header: the token is at fault, not the network.
+  const unsendable = /[^\u0021-\u007e]/.exec(accessToken);
+  if (unsendable) {
+    throw fail(
+      'malformed_access_token',
+      `the access_token has a character a bearer token cannot carry (${describeChar(unsendable[0])}; RFC 6750 §2.1 b64token)`,
+    );
+  }
+  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(accessToken)) {
+    ctx.warn('access_token_not_b64token', 'the access_token has characters outside the RFC 6750 §2.1 b64token syntax');
+  }
   const tokenType = typeof body.token_type === 'string' ? body.token_type : null;
   const decoded = decodeUnverified(accessToken);
   const summary: TokenSummary = {
@@ -54,30 +83,21 @@ export async function validateToken(
     scopes: [],
     format: decoded ? 'jwt' : 'opaque',
   };
-  if (decoded) {
-    const { payload, header } = decoded;
-    const claims: NonNullable<TokenSummary['claims']> = {};
-    if (typeof payload.iss === 'string') claims.iss = payload.iss;
-    if (payload.aud !== undefined) claims.aud = payload.aud;
-    if (typeof payload.sub === 'string') claims.sub = payload.sub;
-    if (typeof payload.client_id === 'string') claims.client_id = payload.client_id;
-    if (typeof payload.scope === 'string') claims.scope = payload.scope;
-    if (typeof payload.exp === 'number') claims.exp = payload.exp;
-    if (typeof payload.iat === 'number') claims.iat = payload.iat;
-    if (header.kid) claims.kid = header.kid;
-    if (header.alg) claims.alg = header.alg;
-    if (header.typ) claims.typ = header.typ;
-    summary.claims = claims;
-  }
+  if (decoded) summary.claims = claimsSummary(decoded);
   summary.scopes = grantedScopes(body.scope, decoded?.payload, inputs.requestedScopes);
   inputs.onSummary(summary);
 
-  if (tokenType?.toLowerCase() !== 'bearer') {
+  // DPoP-bound tokens have token_type DPoP (RFC 9449 §5); certificate-bound ones stay Bearer (RFC 8705 §3).
+  if (ctx.probe.tokenBinding === 'dpop') {
+    await checkTokenBinding(ctx, inputs.secret, tokenType, decoded?.payload);
+  } else if (tokenType?.toLowerCase() !== 'bearer') {
     throw fail(
       'unsupported_token_type',
-      `token_type is ${tokenType === null ? 'absent' : JSON.stringify(tokenType)}, expected "Bearer"`,
+      `token_type is ${tokenType === null ? 'absent' : showValue(tokenType, 60)}, expected "Bearer"`,
     );
   }
+
+  if (ctx.probe.tokenBinding === 'mtls') await checkTokenBinding(ctx, inputs.secret, tokenType, decoded?.payload);
 
   const expiresIn = body.expires_in;
   if (expiresIn === undefined || expiresIn === null) {
@@ -90,10 +110,10 @@ export async function validateToken(
     if (typeof expiresIn === 'string' && typeof seconds === 'number') {
       ctx.warn('expires_in_string', 'expires_in is a string; RFC 6749 §5.1 makes it a number');
     }
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 1 || seconds > MAX_EXPIRES_IN_SEC) {
       throw fail(
         'invalid_expires_in',
-        `expires_in is ${JSON.stringify(expiresIn)}, expected a positive number of seconds`,
+        `expires_in is ${showValue(expiresIn, 40)}, expected a number of seconds from 1 to ${MAX_EXPIRES_IN_SEC}`,
       );
     }
     summary.expiresIn = seconds;
@@ -137,6 +157,36 @@ export async function validateToken(
     );
   }
   return { accessToken, summary };
+}
+
+/**
+ * The claims that matter for diagnosis, copied from an unverified token: only the expected types, strings
+ * cut at MAX_CLAIM_CHARS, `aud` at MAX_AUDIENCES strings; anything else (a 6000-deep array) is left out.
+ */
+export function claimsSummary({ header, payload }: DecodedJwt): NonNullable<TokenSummary['claims']> {
+  const text = (value: unknown) => (typeof value === 'string' ? oneLine(value, MAX_CLAIM_CHARS) : undefined);
+  const time = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+  const claims: NonNullable<TokenSummary['claims']> = {};
+  const set = <K extends keyof typeof claims>(key: K, value: (typeof claims)[K] | undefined) => {
+    if (value !== undefined && value !== '') claims[key] = value;
+  };
+  set('iss', text(payload.iss));
+  if (typeof payload.aud === 'string') set('aud', text(payload.aud));
+  else if (Array.isArray(payload.aud) && payload.aud.every((a) => typeof a === 'string')) {
+    set(
+      'aud',
+      payload.aud.slice(0, MAX_AUDIENCES).map((a) => oneLine(a, MAX_CLAIM_CHARS)),
+    );
+  }
+  set('sub', text(payload.sub));
+  set('client_id', text(payload.client_id));
+  set('scope', text(payload.scope));
+  set('exp', time(payload.exp));
+  set('iat', time(payload.iat));
+  set('kid', text(header.kid));
+  set('alg', text(header.alg));
+  set('typ', text(header.typ));
+  return claims;
 }
 
 /** Response `scope`, else the JWT `scope`/`scp`, else (RFC 6749 §3.3) the scopes requested. */

@@ -19,6 +19,12 @@ export interface ClientSecret {
   certificate?: string;
   /** ISO 8601: when the credential itself expires (Entra client secrets do). */
   expires_at?: string;
+  /** RFC 7662: a separate client for the introspection endpoint (resource servers often have their own). */
+  introspection_client_id?: string;
+  introspection_client_secret?: string;
+  /** RFC 9449: a fixed DPoP key (PKCS#8 PEM) instead of a fresh key per run, and its algorithm (default ES256). */
+  dpop_private_key?: string;
+  dpop_algorithm?: string;
 }
 
 export interface SecretLookup {
@@ -32,7 +38,8 @@ export interface SecretLookup {
  * Failures are thrown as `CredentialsError` with a credentials-stage code.
  */
 export interface SecretSource {
-  get(secretId: string, options?: { bypassCache?: boolean }): Promise<SecretLookup>;
+  /** `signal` fires at the run's deadline: a source that does I/O aborts it then. */
+  get(secretId: string, options?: { bypassCache?: boolean; signal?: AbortSignal }): Promise<SecretLookup>;
 }
 
 export type CredentialsErrorCode =

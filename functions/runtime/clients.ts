@@ -1,16 +1,20 @@
 /**
  * AWS SDK clients, created once per Lambda container on first use and reused by every invocation.
- * Each has bounded retries (standard mode, 3 attempts) and socket timeouts, so that a hung endpoint
- * cannot hold the function until its own timeout.
+ *
+ * Two layers bound a call. Per attempt, the request handler: connect within 2 s, and a request that
+ * gets no response within 5 s throws (`throwOnRequestTimeout`; without it smithy only logs a warning).
+ * Per call, the caller's deadline: every `send` gets an `abortSignal` from `callDeadline`, which aborts
+ * the socket, the retry back-off and any further attempt, so the whole call (all attempts) ends by then.
+ * The per-attempt timers stop once response headers arrive, so only the abort signal bounds a response
+ * that trickles: see /work/shared/integrations.md and docs/runtime.md ("Deadlines").
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { clientConfig } from './deadline.js';
 
-/** @default 3 attempts (the first call and two retries) */
-export const MAX_ATTEMPTS = 3;
-const requestHandler = { connectionTimeout: 2_000, requestTimeout: 5_000 };
+export { ATTEMPT_LIMITS, callDeadline, clientConfig, isAbortError, MAX_ATTEMPTS } from './deadline.js';
 
 let secretsManager: SecretsManagerClient | undefined;
 let logs: CloudWatchLogsClient | undefined;
@@ -24,28 +28,28 @@ export function currentRegion(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Secrets Manager in the function's own region, so a replicated secret is read from the local replica. */
 export function secretsManagerClient(): SecretsManagerClient {
-  secretsManager ??= new SecretsManagerClient({ region: currentRegion(), maxAttempts: MAX_ATTEMPTS, requestHandler });
+  secretsManager ??= new SecretsManagerClient(clientConfig(currentRegion()));
   return secretsManager;
 }
 
 export function cloudWatchClient(region = currentRegion()): CloudWatchClient {
   let client = cloudWatch.get(region);
   if (!client) {
-    client = new CloudWatchClient({ region, maxAttempts: MAX_ATTEMPTS, requestHandler });
+    client = new CloudWatchClient(clientConfig(region));
     cloudWatch.set(region, client);
   }
   return client;
 }
 
 export function cloudWatchLogsClient(): CloudWatchLogsClient {
-  logs ??= new CloudWatchLogsClient({ region: currentRegion(), maxAttempts: MAX_ATTEMPTS, requestHandler });
+  logs ??= new CloudWatchLogsClient(clientConfig(currentRegion()));
   return logs;
 }
 
 export function snsClient(region = currentRegion()): SNSClient {
   let client = sns.get(region);
   if (!client) {
-    client = new SNSClient({ region, maxAttempts: MAX_ATTEMPTS, requestHandler });
+    client = new SNSClient(clientConfig(region));
     sns.set(region, client);
   }
   return client;

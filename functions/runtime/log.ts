@@ -5,7 +5,7 @@
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { type ProbeResult, redactPatterns } from '../engine/index.js';
+import { containResult, type ProbeResult, redactPatterns, stripControl } from '../engine/index.js';
 import { parseJsonObject } from '../guards.js';
 
 /** What the runtime modules need from a logger; Powertools' `Logger` satisfies it, and so do test doubles. */
@@ -70,12 +70,28 @@ export function resultLogLine(
 /** Secret shapes (JWTs, private keys, credentials after an auth scheme), by the engine's one set of patterns. */
 export const scrubSecrets = redactPatterns;
 
-/** Writes the per-run line. Results are redacted by the engine; secret shapes are removed once more. */
+/**
+ * Secret shapes and control characters removed from every string inside `value`, value by value: never
+ * from serialized text, where a pattern (a PEM header without its END line) could eat the rest of the
+ * document and leave invalid JSON.
+ */
+export function scrubValues<T>(value: T): T {
+  if (typeof value === 'string') return stripControl(scrubSecrets(value)) as T;
+  if (Array.isArray(value)) return value.map((item) => scrubValues(item)) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValues(v)])) as T;
+  }
+  return value;
+}
+
+/**
+ * Writes the per-run line. Results are redacted by the engine; here they are bounded and scrubbed once
+ * more, value by value (see `containResult`), so that the line is always valid JSON of bounded size.
+ */
 export function logResult(logger: RuntimeLogger, result: ProbeResult, context: ResultLogContext): void {
-  const line = resultLogLine(result, context);
-  const safe = JSON.parse(scrubSecrets(JSON.stringify(line))) as typeof line;
+  const line = resultLogLine(containResult(result), context);
   const level = result.status === 'fail' ? 'warn' : 'info';
-  logger[level](safe.message, safe.fields);
+  logger[level](line.message, line.fields);
 }
 
 /** A result as logged, read back (by the notifier) from a log event's JSON text. */

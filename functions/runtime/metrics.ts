@@ -20,6 +20,8 @@ import {
 import type { MetricsTransport } from '../config/defaults.js';
 import { rateMinutes, runsPerMonth } from '../config/schedule.js';
 import {
+  cadenceIn,
+  DEFAULT_METRICS_PROFILE,
   DIMENSION_CODE,
   DIMENSION_PROBE,
   DIMENSION_REGION,
@@ -29,6 +31,8 @@ import {
   METRIC_PUBLISH_FAILED_EVENT,
   METRICS,
   type MetricDefinition,
+  type MetricsProfile,
+  SECURITY_FINDING_CODE,
 } from '../contract/metric-catalogue.js';
 import type { ProbeResult } from '../engine/index.js';
 import { errorMessage, errorName } from '../guards.js';
@@ -37,7 +41,9 @@ import type { RuntimeLogger } from './log.js';
 /** PutMetricData accepts at most this many datums per call. */
 export const MAX_DATUMS_PER_CALL = 1000;
 /** Exchanges that are not API steps. */
-const NON_STEP_EXCHANGES = new Set(['discovery', 'jwks', 'token']);
+const NON_STEP_EXCHANGES = new Set(['discovery', 'jwks', 'token', 'introspection']);
+/** A fail-open variant's exchange (`<step>:<variant>`): its timing says nothing about the API's latency. */
+const isRejectVariant = (exchange: { name: string }) => exchange.name.includes(':');
 
 export interface MetricOptions {
   /** The run's scheduled time: every datum's timestamp. */
@@ -49,6 +55,8 @@ export interface MetricOptions {
    * falls within the first interval of each GAUGE_INTERVAL_HOURS block. @default 1
    */
   scheduleIntervalMinutes?: number;
+  /** `metrics.profile`: which series go out (see the catalogue's `leanCadence`). @default full */
+  profile?: MetricsProfile;
 }
 
 /** Minutes between two runs of a schedule expression; a cron expression is approximated by its runs per day. */
@@ -65,9 +73,29 @@ export function isGaugeRun(time: Date, intervalMinutes = 1): boolean {
   return time.getTime() % blockMs < Math.max(1, intervalMinutes) * 60_000;
 }
 
-/** The metric data of one run in its own region (dimension `Probe`, plus `Code`/`Step` where catalogued). */
+/** CloudWatch rejects a value outside ±2^360, and a non-zero one closer to zero than 2^-360, or NaN/±Infinity. */
+export const MAX_METRIC_VALUE = 2 ** 360;
+export const MIN_METRIC_MAGNITUDE = 2 ** -360;
+
+/**
+ * A value CloudWatch accepts, or undefined (NaN, ±Infinity): huge values are clamped to ±2^360 and tiny
+ * ones to 0. One bad datum would otherwise make CloudWatch reject the whole PutMetricData call (or the
+ * EMF line), `Success` included.
+ */
+export function metricValue(value: number): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  if (Math.abs(value) > MAX_METRIC_VALUE) return Math.sign(value) * MAX_METRIC_VALUE;
+  if (value !== 0 && Math.abs(value) < MIN_METRIC_MAGNITUDE) return 0;
+  return value;
+}
+
+/**
+ * The metric data of one run in its own region (dimension `Probe`, plus `Code`/`Step` where catalogued),
+ * each metric at its cadence under the profile: `lean` leaves out what no alarm reads.
+ */
 export function buildMetricData(result: ProbeResult, options: MetricOptions): MetricDatum[] {
   const timestamp = options.scheduledTime;
+  const profile = options.profile ?? DEFAULT_METRICS_PROFILE;
   const probe = { Name: DIMENSION_PROBE, Value: result.probe };
   const datum = (definition: MetricDefinition, value: number, extra: Dimension[] = []): MetricDatum => ({
     MetricName: definition.name,
@@ -76,37 +104,60 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
     Value: value,
     Timestamp: timestamp,
   });
+  const gaugeRun = isGaugeRun(timestamp, options.scheduleIntervalMinutes);
+  /** Whether a metric goes out in this run, given its value is `low` (below the expiry threshold). */
+  const due = (definition: MetricDefinition, low = false): boolean => {
+    const cadence = cadenceIn(definition, profile);
+    if (cadence === 'gauge_interval') return gaugeRun || low;
+    if (cadence === 'when_low') return low;
+    return cadence !== null;
+  };
+
   const data: MetricDatum[] = [datum(METRICS.success, result.status === 'fail' ? 0 : 1)];
-  if (result.status === 'degraded') data.push(datum(METRICS.degraded, 1));
+  const push = (definition: MetricDefinition, value: number, extra: Dimension[] = []) => {
+    const safe = metricValue(value);
+    if (safe !== undefined) data.push(datum(definition, safe, extra));
+  };
+  if (result.status === 'degraded' && due(METRICS.degraded)) push(METRICS.degraded, 1);
   if (result.status === 'fail') {
     const code = { Name: DIMENSION_CODE, Value: result.code ?? 'internal_error' };
-    data.push(datum(METRICS.failures, 1, [code]));
-    data.push(datum(METRICS.stageFailures, 1, [{ Name: DIMENSION_STAGE, Value: result.stage ?? 'config' }, code]));
+    if (due(METRICS.failures)) push(METRICS.failures, 1, [code]);
+    if (due(METRICS.stageFailures)) {
+      push(METRICS.stageFailures, 1, [{ Name: DIMENSION_STAGE, Value: result.stage ?? 'config' }, code]);
+    }
+  }
+  // Fail-open checks ran and the API refused every variant: a 0 lets the Security alarm go back to OK
+  // (it keeps its state on missing data, so a probe that stops running never "recovers" it).
+  if (result.code !== SECURITY_FINDING_CODE && result.exchanges.some(isRejectVariant)) {
+    data.push(datum(METRICS.failures, 0, [{ Name: DIMENSION_CODE, Value: SECURITY_FINDING_CODE }]));
   }
   const tokenIssued = tokenIssuance(result);
-  if (tokenIssued !== undefined) data.push(datum(METRICS.tokenSuccess, tokenIssued ? 1 : 0));
+  if (tokenIssued !== undefined && due(METRICS.tokenSuccess)) push(METRICS.tokenSuccess, tokenIssued ? 1 : 0);
   const token = result.exchanges.findLast((e) => e.name === 'token' && e.status !== null);
-  if (token) data.push(datum(METRICS.tokenLatency, round(token.timings.totalMs)));
+  if (token && due(METRICS.tokenLatency)) push(METRICS.tokenLatency, round(token.timings.totalMs));
   for (const exchange of result.exchanges) {
-    if (NON_STEP_EXCHANGES.has(exchange.name) || exchange.status === null) continue;
-    data.push(
-      datum(METRICS.stepLatency, round(exchange.timings.totalMs), [{ Name: DIMENSION_STEP, Value: exchange.name }]),
-    );
+    if (!due(METRICS.stepLatency)) break;
+    if (NON_STEP_EXCHANGES.has(exchange.name) || isRejectVariant(exchange) || exchange.status === null) continue;
+    push(METRICS.stepLatency, round(exchange.timings.totalMs), [{ Name: DIMENSION_STEP, Value: exchange.name }]);
   }
-  data.push(datum(METRICS.totalLatency, round(result.durationMs)));
+  if (due(METRICS.totalLatency)) push(METRICS.totalLatency, round(result.durationMs));
 
-  const gaugeRun = isGaugeRun(timestamp, options.scheduleIntervalMinutes);
   const certDays = result.exchanges.map((e) => e.certDaysLeft).filter((d): d is number => typeof d === 'number');
   if (certDays.length > 0) {
     const fewest = Math.min(...certDays);
-    if (gaugeRun || fewest < options.gaugeThresholdDays) data.push(datum(METRICS.certificateDaysLeft, fewest));
+    if (due(METRICS.certificateDaysLeft, fewest < options.gaugeThresholdDays))
+      push(METRICS.certificateDaysLeft, fewest);
   }
   const credentialDays = result.credentialDaysLeft;
-  if (typeof credentialDays === 'number' && (gaugeRun || credentialDays < options.gaugeThresholdDays)) {
-    data.push(datum(METRICS.credentialDaysLeft, credentialDays));
+  if (
+    typeof credentialDays === 'number' &&
+    due(METRICS.credentialDaysLeft, credentialDays < options.gaugeThresholdDays)
+  ) {
+    push(METRICS.credentialDaysLeft, credentialDays);
   }
   const lifetime = result.token?.expiresIn;
-  if (gaugeRun && typeof lifetime === 'number') data.push(datum(METRICS.tokenLifetime, lifetime));
+  // No threshold: the lifetime gauge goes out only in the gauge run of its block.
+  if (typeof lifetime === 'number' && due(METRICS.tokenLifetime)) push(METRICS.tokenLifetime, lifetime);
   return data;
 }
 
@@ -174,7 +225,8 @@ export function buildEmfObjects(data: readonly MetricDatum[], namespace: string)
   const lines: Line[] = [];
   for (const datum of data) {
     const name = datum.MetricName;
-    if (!name || typeof datum.Value !== 'number' || !Number.isFinite(datum.Value)) continue;
+    const value = typeof datum.Value === 'number' ? metricValue(datum.Value) : undefined;
+    if (!name || value === undefined) continue;
     const unit = datum.Unit ?? 'None';
     const timestamp = datum.Timestamp ? new Date(datum.Timestamp).getTime() : Date.now();
     const dimensions = (datum.Dimensions ?? []).filter(
@@ -186,7 +238,7 @@ export function buildEmfObjects(data: readonly MetricDatum[], namespace: string)
       if (line.timestamp !== timestamp) return false;
       // A metric name is one root member: free, or holding the same value for another dimension set.
       const held = line.values.get(name);
-      if (held && (held.value !== datum.Value || held.unit !== unit)) return false;
+      if (held && (held.value !== value || held.unit !== unit)) return false;
       const directive = line.directives.get(key);
       if (directive?.metrics.has(name)) return false;
       if (directive && directive.metrics.size >= MAX_EMF_METRICS_PER_DIRECTIVE) return false;
@@ -200,7 +252,7 @@ export function buildEmfObjects(data: readonly MetricDatum[], namespace: string)
       lines.push(line);
     }
     for (const d of dimensions) line.dims.set(d.Name, d.Value);
-    line.values.set(name, { value: datum.Value, unit });
+    line.values.set(name, { value, unit });
     let directive = line.directives.get(key);
     if (!directive) {
       directive = { dimensions: names, metrics: new Set() };
@@ -242,6 +294,11 @@ export interface PublishInput {
   transport?: MetricsTransport;
   /** Where EMF lines go (stdout in Lambda, read by CloudWatch Logs). @default process.stdout */
   writeLine?: (line: string) => void;
+  /**
+   * Aborts every PutMetricData call still running when it fires (the run's publishing budget, see
+   * probe-run.ts): an unanswered call is then logged as `metric_publish_failed` in time.
+   */
+  signal?: AbortSignal;
   /** Client of the function's region. */
   client: CloudWatchClient;
   /** Client of the home region; only used when it differs from `region`. */
@@ -314,7 +371,10 @@ async function put(
     const chunk = data.slice(start, start + MAX_DATUMS_PER_CALL);
     outcome.calls += 1;
     try {
-      await client.send(new PutMetricDataCommand({ Namespace: input.namespace, MetricData: chunk }));
+      await client.send(
+        new PutMetricDataCommand({ Namespace: input.namespace, MetricData: chunk }),
+        input.signal ? { abortSignal: input.signal } : {},
+      );
     } catch (error) {
       outcome.failures += 1;
       logFailure(input, region, chunk.length, error);

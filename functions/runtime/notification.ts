@@ -7,12 +7,27 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { type AlarmIdentity, alarmSeverity } from '../contract/alarm-naming.js';
 import { RUNBOOK_FIRST_STEPS, type RunbookFamily, runbookFamily, runbookPath } from '../contract/runbooks.js';
-import { type LoggedResult, scrubSecrets } from './log.js';
+import { stripControl } from '../engine/index.js';
+import { type LoggedResult, scrubSecrets, scrubValues } from './log.js';
 
 /** SNS subjects must be under 100 characters, ASCII, one line. */
 export const MAX_SUBJECT_LENGTH = 99;
 /** Version of the JSON document sent to HTTPS subscribers; bumped only for incompatible changes. */
 export const NOTIFICATION_SCHEMA_VERSION = 1;
+
+/**
+ * The deduplication key of the incident an alarm opens: the same for every message about that alarm
+ * (its ALARM, a retried delivery of it, and its OK), different for every other alarm. Built from the
+ * probe, the severity, the region (`global` for the cross-region alarm) and the alarm kind: without
+ * the kind, a Stopped alarm's OK ("running again") would resolve the incident that the still-failing
+ * Availability alarm of the same probe and region opened. Pager integrations use it as their
+ * dedup key (PagerDuty `dedup_key`, ≤ 255 characters: a probe name is ≤ 64).
+ */
+export function incidentKey(identity: AlarmIdentity): string {
+  const severity = alarmSeverity(identity.kind);
+  if (identity.kind === 'global') return ['oauth-probe', identity.probe, severity, 'global'].join('/');
+  return ['oauth-probe', identity.probe, severity, identity.region ?? 'unknown-region', identity.kind].join('/');
+}
 
 /** The JSON CloudWatch publishes to SNS on an alarm state change (the fields we read). */
 export interface AlarmStateChange {
@@ -84,6 +99,8 @@ export interface Notification {
 
 export interface NotificationDocument {
   version: number;
+  /** `incidentKey(identity)`: one incident per alarm, whatever the number of deliveries. */
+  incidentKey: string;
   kind: AlarmIdentity['kind'];
   severity: 'warning' | 'critical';
   state: string;
@@ -163,8 +180,10 @@ export function buildNotification(input: NotificationInput): Notification {
   const headline = headlineOf(input);
   const latest = input.latest;
   const certDays = latest ? fewestCertDays(latest) : undefined;
+  const key = incidentKey(identity);
   const document: NotificationDocument = {
     version: NOTIFICATION_SCHEMA_VERSION,
+    incidentKey: key,
     kind: identity.kind,
     severity,
     state,
@@ -208,8 +227,9 @@ export function buildNotification(input: NotificationInput): Notification {
     },
     ...(input.links.runbook ? {} : { runbookSteps: firstSteps(input) }),
   };
-  const text = scrubSecrets(plainText(input, document));
-  const json = scrubSecrets(JSON.stringify(document));
+  const text = stripControl(scrubSecrets(plainText(input, document)));
+  // Scrubbed value by value, never as serialized text (a pattern could cut the JSON in two).
+  const json = JSON.stringify(scrubValues(document));
   const message = JSON.stringify({ default: text, email: text, https: json, sqs: json, lambda: json });
   const attributes: Record<string, MessageAttributeValue> = {
     severity: { DataType: 'String', StringValue: severity },
@@ -218,6 +238,7 @@ export function buildNotification(input: NotificationInput): Notification {
     state: { DataType: 'String', StringValue: state },
     region: { DataType: 'String', StringValue: regionLabel },
     kind: { DataType: 'String', StringValue: identity.kind },
+    incidentKey: { DataType: 'String', StringValue: key },
   };
   return { subject, message, attributes, text, document: JSON.parse(json) as NotificationDocument };
 }
@@ -228,6 +249,7 @@ function attributeCode(input: NotificationInput): string {
   if (alarm.NewStateValue !== 'ALARM') return 'recovered';
   if (identity.kind === 'stopped') return 'not_running';
   if (identity.kind === 'expiry') return 'expiring';
+  if (identity.kind === 'security') return 'accepts_invalid_token';
   return latest?.code ?? 'unknown';
 }
 
@@ -250,6 +272,8 @@ function subjectLine(input: NotificationInput): string {
       case 'burnSlow':
       case 'burnTicket':
         return `[OK] ${probe} error budget no longer burning ${burnWhat(identity.kind)} (${region})`;
+      case 'security':
+        return `[OK] ${probe} security: the API refuses invalid tokens again (${region})`;
     }
   }
   switch (identity.kind) {
@@ -282,6 +306,8 @@ function subjectLine(input: NotificationInput): string {
       const code = latest?.status === 'fail' && latest.code ? `: ${latest.stage ?? 'run'} ${latest.code}` : '';
       return `${tag} ${probe} error budget burning ${burnWhat(identity.kind)}${code} (${region})`;
     }
+    case 'security':
+      return `[SECURITY] ${probe}: API accepts invalid tokens (${region})`;
   }
 }
 
@@ -318,6 +344,8 @@ function headlineOf(input: NotificationInput): string {
       case 'burnSlow':
       case 'burnTicket':
         return `${probe}: the SLO error budget is no longer burning ${burnWhat(identity.kind)} in ${region}.`;
+      case 'security':
+        return `${probe}: the API refuses every invalid-token variant again in ${region}.`;
     }
   }
   switch (identity.kind) {
@@ -346,6 +374,8 @@ function headlineOf(input: NotificationInput): string {
       const cause = latest?.status === 'fail' ? `: ${latest.message ?? latest.code ?? 'see the latest result'}` : '.';
       return `${probe} is spending its SLO error budget too fast in ${region} (on course for ${share[identity.kind]})${cause}`;
     }
+    case 'security':
+      return `SECURITY: ${probe}'s API accepted a request it must refuse (seen from ${region})${latest?.code === 'accepts_invalid_token' && latest.message ? `: ${latest.message}` : '.'} It is not validating bearer tokens; treat this as a security incident.`;
   }
 }
 

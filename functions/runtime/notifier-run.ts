@@ -1,7 +1,10 @@
 /**
  * The notifier's handler logic: unwrap the SNS records of the AlarmTopic and hand each alarm state change
  * to `notifyAlarm`. A record that is not an alarm notification is logged and skipped (retrying it cannot
- * help); a failed Publish is rethrown so that Lambda retries the asynchronous invocation.
+ * help). A record whose SNS MessageId this container already published is dropped: Lambda retries a
+ * failed asynchronous invocation with the same event, and SNS may deliver a message twice. A failed
+ * Publish fails the invocation (after the other records were tried), so that Lambda retries it and,
+ * once the retries are spent, sends the event to the notifier's dead-letter queue.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -12,6 +15,10 @@ import { parseJsonObject } from '../guards.js';
 import type { RuntimeLogger } from './log.js';
 import type { AlarmStateChange } from './notification.js';
 import { type NotifierSettings, type NotifyOutcome, notifierSettingsFromEnv, notifyAlarm } from './notifier.js';
+import { RecentKeys } from './recent-keys.js';
+
+/** SNS message ids remembered per container. */
+export const RECENT_MESSAGES_CAPACITY = 512;
 
 export interface NotifierHandlerDeps {
   env: NodeJS.ProcessEnv;
@@ -20,12 +27,17 @@ export interface NotifierHandlerDeps {
   cloudWatch: () => CloudWatchClient;
   sns: (region: string) => SNSClient;
   logger: RuntimeLogger & { addContext?(context: Context): void };
+  /** @default ENRICHMENT_BUDGET_MS of ./notifier.ts */
+  enrichmentBudgetMs?: number;
+  /** One per container. @default a new RecentKeys */
+  published?: RecentKeys;
 }
 
 export function createNotifierHandler(
   deps: NotifierHandlerDeps,
 ): (event: SNSEvent, context?: Partial<Context>) => Promise<NotifyOutcome[]> {
   let settings: NotifierSettings | undefined;
+  const published = deps.published ?? new RecentKeys(RECENT_MESSAGES_CAPACITY);
   return async (event, context) => {
     if (context?.awsRequestId && deps.logger.addContext) deps.logger.addContext(context as Context);
     try {
@@ -37,29 +49,48 @@ export function createNotifierHandler(
       });
       throw error;
     }
+    const remainingMs = () => context?.getRemainingTimeInMillis?.();
     const outcomes: NotifyOutcome[] = [];
+    let failure: unknown;
     for (const record of event?.Records ?? []) {
+      const messageId = record?.Sns?.MessageId;
+      if (messageId && published.has(messageId)) {
+        deps.logger.info('notification already published by this container; duplicate delivery dropped', {
+          event: 'duplicate_delivery',
+          messageId,
+        });
+        outcomes.push({ published: false, reason: 'duplicate delivery' });
+        continue;
+      }
       const alarm = parseAlarmMessage(record?.Sns?.Message);
       if (!alarm) {
         deps.logger.error('SNS message is not a CloudWatch alarm notification; skipped', {
           event: 'notification_skipped',
           reason: 'not an alarm notification',
           topicArn: record?.Sns?.TopicArn,
-          messageId: record?.Sns?.MessageId,
+          messageId,
         });
         outcomes.push({ published: false, reason: 'not an alarm notification' });
         continue;
       }
-      outcomes.push(
-        await notifyAlarm(alarm, {
+      try {
+        const outcome = await notifyAlarm(alarm, {
           settings,
           logs: deps.logs,
           cloudWatch: deps.cloudWatch,
           sns: deps.sns,
           logger: deps.logger,
-        }),
-      );
+          remainingMs,
+          ...(deps.enrichmentBudgetMs !== undefined ? { enrichmentBudgetMs: deps.enrichmentBudgetMs } : {}),
+        });
+        if (outcome.published && messageId) published.add(messageId);
+        outcomes.push(outcome);
+      } catch (error) {
+        failure ??= error;
+        outcomes.push({ published: false, reason: 'publish failed' });
+      }
     }
+    if (failure !== undefined) throw failure;
     return outcomes;
   };
 }

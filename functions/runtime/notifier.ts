@@ -3,8 +3,11 @@
  * one enriched SNS message on the home region's NotificationTopic.
  *
  * Enrichment is best effort: a lookup that fails (logs, metrics) is logged and the message goes out
- * without that part, because an alert with less detail beats no alert. Only the final Publish failing
- * throws, so that Lambda's asynchronous retries try again (a duplicate alert beats a lost one).
+ * without that part, because an alert with less detail beats no alert. All lookups share one small
+ * budget (ENRICHMENT_BUDGET_MS) after which they are aborted, so a hung API delays the alert by at most
+ * that long. Only the final Publish failing (or not answering within its own deadline) throws, so that
+ * Lambda's asynchronous retries try again (a duplicate alert beats a lost one; the incident key keeps
+ * the duplicate in the same incident).
  */
 import {
   type CloudWatchClient,
@@ -15,9 +18,10 @@ import {
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DEFAULT_GLOBAL_FAILURE_REGIONS, DEFAULT_NAMESPACE } from '../config/defaults.js';
-import { parseAlarmName } from '../contract/alarm-naming.js';
+import { NOTIFICATION_PUBLISHED_EVENT, parseAlarmName } from '../contract/alarm-naming.js';
 import { DIMENSION_PROBE, DIMENSION_REGION, METRICS } from '../contract/metric-catalogue.js';
 import { errorName } from '../guards.js';
+import { callDeadline, isAbortError } from './deadline.js';
 import { type LoggedResult, PROBE_RESULT_EVENT, type RuntimeLogger, resultFromLogLine } from './log.js';
 import {
   type AlarmStateChange,
@@ -35,6 +39,12 @@ export const RESULT_LOOKAHEAD_MS = 60_000;
 /** How far back the last good run is looked for. */
 export const LAST_GOOD_LOOKBACK_MS = 24 * 3_600_000;
 const MAX_LOG_PAGES = 5;
+/** Every enrichment lookup together (logs, metrics, all attempts) is aborted after this long. */
+export const ENRICHMENT_BUDGET_MS = 3_000;
+/** The Publish (all attempts) is aborted after this long, or before Lambda's timeout, whichever is first. */
+export const PUBLISH_TIMEOUT_MS = 10_000;
+/** Kept after the Publish deadline for the failure's log line, so the run ends logged before Lambda's timeout. */
+export const FINISH_RESERVE_MS = 1_000;
 
 export interface NotifierSettings {
   notificationTopicArn: string;
@@ -55,6 +65,21 @@ export interface NotifierDeps {
   /** SNS client of the topic's region. */
   sns: (region: string) => SNSClient;
   logger: RuntimeLogger;
+  /** Lambda's remaining time (undefined outside Lambda): bounds the enrichment and the Publish. */
+  remainingMs?: () => number | undefined;
+  /** @default ENRICHMENT_BUDGET_MS */
+  enrichmentBudgetMs?: number;
+}
+
+/** The deadlines of one notification, from Lambda's remaining time when known. */
+export function notifyBudgets(
+  remainingMs: number | undefined,
+  enrichmentBudgetMs = ENRICHMENT_BUDGET_MS,
+): { enrichmentMs: number; publishMs: number } {
+  const left = remainingMs === undefined ? Number.POSITIVE_INFINITY : remainingMs - FINISH_RESERVE_MS;
+  // The Publish keeps at least half of what is left: enrichment never eats the alert's own time.
+  const enrichmentMs = Math.max(1, Math.min(enrichmentBudgetMs, left / 2));
+  return { enrichmentMs, publishMs: Math.max(1, Math.min(PUBLISH_TIMEOUT_MS, left - enrichmentMs)) };
 }
 
 export type NotifyOutcome =
@@ -74,12 +99,14 @@ export async function notifyAlarm(alarm: AlarmStateChange, deps: NotifierDeps): 
   }
   const region = identity.region ?? regionFromArn(alarm.AlarmArn) ?? settings.region;
   const at = parseStateChangeTime(alarm.StateChangeTime);
+  const budgets = notifyBudgets(deps.remainingMs?.(), deps.enrichmentBudgetMs);
+  const enrichment = callDeadline(budgets.enrichmentMs);
 
   const [results, metricFacts] = await Promise.all([
-    findResults(deps, identity.probe, at),
+    findResults(deps, identity.probe, at, enrichment),
     identity.kind === 'global'
-      ? regionalFacts(deps, identity.probe, alarm.Trigger, at)
-      : lastGoodRun(deps, identity.probe, at),
+      ? regionalFacts(deps, identity.probe, alarm.Trigger, at, enrichment)
+      : lastGoodRun(deps, identity.probe, at, enrichment),
   ]);
   const latest = pickResult(results ?? [], identity, alarm.NewStateValue);
   const runbook = runbookFromDescription(alarm.AlarmDescription) ?? latest?.runbookUrl;
@@ -107,17 +134,32 @@ export async function notifyAlarm(alarm: AlarmStateChange, deps: NotifierDeps): 
     },
   });
   const topicRegion = regionFromArn(settings.notificationTopicArn) ?? settings.homeRegion;
-  const output = await deps.sns(topicRegion).send(
-    new PublishCommand({
-      TopicArn: settings.notificationTopicArn,
-      Subject: notification.subject,
-      Message: notification.message,
-      MessageStructure: 'json',
-      MessageAttributes: notification.attributes,
-    }),
-  );
+  let output: { MessageId?: string };
+  try {
+    output = await deps.sns(topicRegion).send(
+      new PublishCommand({
+        TopicArn: settings.notificationTopicArn,
+        Subject: notification.subject,
+        Message: notification.message,
+        MessageStructure: 'json',
+        MessageAttributes: notification.attributes,
+      }),
+      { abortSignal: callDeadline(budgets.publishMs) },
+    );
+  } catch (error) {
+    logger.error('notification publish failed; the invocation fails so that Lambda retries it', {
+      event: 'notification_publish_failed',
+      alarmName: alarm.AlarmName,
+      probe: identity.probe,
+      incidentKey: notification.document.incidentKey,
+      errorName: (error as { name?: string } | null)?.name ?? 'UnknownError',
+      aborted: isAbortError(error),
+    });
+    throw error;
+  }
   logger.info('notification published', {
-    event: 'notification_published',
+    event: NOTIFICATION_PUBLISHED_EVENT,
+    incidentKey: notification.document.incidentKey,
     alarmName: alarm.AlarmName,
     probe: identity.probe,
     kind: identity.kind,
@@ -145,7 +187,12 @@ function skip(logger: RuntimeLogger, alarm: AlarmStateChange, reason: string): N
 }
 
 /** The probe's logged results from RESULT_LOOKBACK_MS before the state change; undefined when the lookup failed. */
-async function findResults(deps: NotifierDeps, probe: string, at: Date): Promise<LoggedResult[] | undefined> {
+async function findResults(
+  deps: NotifierDeps,
+  probe: string,
+  at: Date,
+  abortSignal: AbortSignal,
+): Promise<LoggedResult[] | undefined> {
   const logGroupName = deps.settings.probeLogGroupName;
   if (!logGroupName) return undefined;
   const results: LoggedResult[] = [];
@@ -160,6 +207,7 @@ async function findResults(deps: NotifierDeps, probe: string, at: Date): Promise
           endTime: at.getTime() + RESULT_LOOKAHEAD_MS,
           ...(nextToken ? { nextToken } : {}),
         }),
+        { abortSignal },
       );
       for (const event of output.events ?? []) {
         const result = event.message ? resultFromLogLine(event.message) : undefined;
@@ -191,7 +239,12 @@ export function resultQuery(probe: string): string {
 }
 
 /** Last passing run of the probe in this region: the newest minute whose `Success` Maximum is 1. */
-async function lastGoodRun(deps: NotifierDeps, probe: string, at: Date): Promise<{ lastGood?: string | null }> {
+async function lastGoodRun(
+  deps: NotifierDeps,
+  probe: string,
+  at: Date,
+  abortSignal: AbortSignal,
+): Promise<{ lastGood?: string | null }> {
   try {
     const output = await deps.cloudWatch().send(
       new GetMetricDataCommand({
@@ -200,6 +253,7 @@ async function lastGoodRun(deps: NotifierDeps, probe: string, at: Date): Promise
         ScanBy: 'TimestampDescending',
         MetricDataQueries: [successQuery('s0', deps.settings.namespace, [{ Name: DIMENSION_PROBE, Value: probe }])],
       }),
+      { abortSignal },
     );
     const series = output.MetricDataResults?.find((r) => r.Id === 's0');
     return { lastGood: newestGood(series?.Timestamps, series?.Values) };
@@ -221,6 +275,7 @@ async function regionalFacts(
   probe: string,
   trigger: AlarmTrigger | undefined,
   at: Date,
+  abortSignal: AbortSignal,
 ): Promise<RegionalFacts> {
   const { namespace } = deps.settings;
   try {
@@ -232,6 +287,7 @@ async function regionalFacts(
           MetricName: METRICS.regionalSuccess.name,
           Dimensions: [{ Name: DIMENSION_PROBE, Value: probe }, { Name: DIMENSION_REGION }],
         }),
+        { abortSignal },
       );
       regions = [
         ...new Set(
@@ -254,6 +310,7 @@ async function regionalFacts(
           ]),
         ),
       }),
+      { abortSignal },
     );
     const failing: string[] = [];
     const reporting: string[] = [];
@@ -323,6 +380,7 @@ function enrichmentFailed(logger: RuntimeLogger, operation: string, probe: strin
     operation,
     probe,
     errorName: errorName(error),
+    aborted: isAbortError(error),
   });
 }
 

@@ -7,11 +7,14 @@
  */
 // First, so that V8 is set up before anything compiles (see the module).
 import './v8-settings.js';
-import { runProbe } from '../engine/index.js';
+import { prepareTransport, runProbe } from '../engine/index.js';
 import { cloudWatchClient, secretsManagerClient } from './clients.js';
 import { runtimeLogger } from './log.js';
 import { createProbeRunner, probeSettingsFromEnv } from './probe-run.js';
 import { SecretsManagerSecretSource } from './secrets-manager-source.js';
+
+// In INIT, not in the first invocation: the first run's timings then carry none of it.
+await prepareTransport();
 
 const settings = probeSettingsFromEnv();
 const logger = runtimeLogger();

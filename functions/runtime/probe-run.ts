@@ -21,7 +21,12 @@ import {
   type ProbesConfig,
 } from '../config/schema.js';
 import { PROBE_ENV } from '../contract/environment.js';
-import { hasGlobalAlarm } from '../contract/metric-catalogue.js';
+import {
+  DEFAULT_METRICS_PROFILE,
+  hasGlobalAlarm,
+  METRICS_PROFILES,
+  type MetricsProfile,
+} from '../contract/metric-catalogue.js';
 import {
   type Clock,
   ENGINE_OVERRUN_DETAIL,
@@ -34,9 +39,11 @@ import {
   type SecretSource,
   systemClock,
 } from '../engine/index.js';
+import { callDeadline } from './deadline.js';
 import { logResult, type RuntimeLogger } from './log.js';
 import { buildMetricData, publishMetrics, scheduleIntervalMinutes } from './metrics.js';
 import { probeEventSchema } from './probe-event.js';
+import { RecentKeys } from './recent-keys.js';
 import { DEFAULT_SECRET_CACHE_TTL_SEC } from './secrets-manager-source.js';
 
 /** @default 3000 ms kept for logging and publishing after the engine's deadline. */
@@ -48,6 +55,16 @@ export const MIN_DEADLINE_MS = 1_000;
  * a `timeout` anyway, so that the result is still logged and published before Lambda's timeout.
  */
 export const ENGINE_GRACE_MS = 1_000;
+/**
+ * Publishing the metrics (all PutMetricData calls and their retries) is aborted after this long, or
+ * earlier when Lambda's remaining time minus FINISH_RESERVE_MS runs out: the failure is then logged
+ * (`metric_publish_failed`, counted by a metric filter) before Lambda's timeout.
+ * @default 5000 ms
+ */
+export const PUBLISH_TIMEOUT_MS = 5_000;
+/** Kept after the publishing deadline for the failure's log line and the handler's return. */
+export const FINISH_RESERVE_MS = 500;
+export { RecentKeys };
 /** Scheduled events remembered per container to drop duplicate deliveries. */
 export const RECENT_EVENTS_CAPACITY = 512;
 
@@ -59,6 +76,8 @@ export interface ProbeSettings {
   secretCacheTtlSec: number;
   /** Regional metrics by PutMetricData or EMF log lines. @default putMetricData */
   metricsTransport: MetricsTransport;
+  /** Which series are published (config `metrics.profile`). @default full */
+  metricsProfile: MetricsProfile;
   /** A probe with at least this many regions has a global alarm, so its Success copy is published. @default 2 */
   globalFailureRegions: number;
 }
@@ -72,6 +91,7 @@ export function probeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Prob
     deadlineMarginMs: positiveNumber(env[PROBE_ENV.deadlineMarginMs], DEFAULT_DEADLINE_MARGIN_MS),
     secretCacheTtlSec: positiveNumber(env[PROBE_ENV.secretCacheTtlSec], DEFAULT_SECRET_CACHE_TTL_SEC, true),
     metricsTransport: metricsTransport(env[PROBE_ENV.metricsTransport]),
+    metricsProfile: metricsProfile(env[PROBE_ENV.metricsProfile]),
     globalFailureRegions: Math.max(
       1,
       Math.floor(positiveNumber(env[PROBE_ENV.globalFailureRegions], DEFAULT_GLOBAL_FAILURE_REGIONS)),
@@ -84,6 +104,13 @@ function metricsTransport(raw: string | undefined): MetricsTransport {
   return (METRICS_TRANSPORTS as readonly string[]).includes(value ?? '')
     ? (value as MetricsTransport)
     : DEFAULT_METRICS_TRANSPORT;
+}
+
+function metricsProfile(raw: string | undefined): MetricsProfile {
+  const value = raw?.trim();
+  return (METRICS_PROFILES as readonly string[]).includes(value ?? '')
+    ? (value as MetricsProfile)
+    : DEFAULT_METRICS_PROFILE;
 }
 
 function positiveNumber(raw: string | undefined, fallback: number, allowZero = false): number {
@@ -127,7 +154,8 @@ export function createProbeRunner(
   return async (event, context) => {
     if (context && deps.logger.addContext && context.awsRequestId) deps.logger.addContext(context as Context);
     const parsed = probeEventSchema.safeParse(event);
-    if (!parsed.success) return invalidEvent(event, parsed.error, deps, clock);
+    const remainingMs = () => context?.getRemainingTimeInMillis?.();
+    if (!parsed.success) return invalidEvent(event, parsed.error, deps, clock, remainingMs);
     const { probe: config, scheduledTime: rawScheduled, executionId } = parsed.data;
 
     // A scheduledTime that is not a date (a placeholder the schedule did not fill) would make every run
@@ -172,20 +200,32 @@ export function createProbeRunner(
         frames: error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 12).join('\n') : undefined,
       });
     }
-    const published = await finish(result, scheduledTime, probe, config.regions, deps, executionId, config.runbookUrl);
+    const published = await finish(result, scheduledTime, probe, config.regions, deps, remainingMs, {
+      executionId,
+      runbookUrl: config.runbookUrl,
+    });
     return { outcome: 'ran', result, published };
   };
 }
 
-/** Logs, then publishes (the log line is in place before the metric that may raise an alarm). Never throws. */
+/** How long publishing may take, given Lambda's remaining time (undefined outside Lambda). */
+export function publishBudgetMs(remainingMs: number | undefined): number {
+  if (remainingMs === undefined) return PUBLISH_TIMEOUT_MS;
+  return Math.max(1, Math.min(PUBLISH_TIMEOUT_MS, remainingMs - FINISH_RESERVE_MS));
+}
+
+/**
+ * Logs, then publishes (the log line is in place before the metric that may raise an alarm), within
+ * `publishBudgetMs`. Never throws.
+ */
 async function finish(
   result: ProbeResult,
   scheduledTime: Date,
   probe: ResolvedProbe | undefined,
   regions: readonly string[] | undefined,
   deps: ProbeRunDeps,
-  executionId: string | undefined,
-  runbookUrl: string | undefined,
+  remainingMs: () => number | undefined,
+  { executionId, runbookUrl }: { executionId?: string | undefined; runbookUrl?: string | undefined },
 ): Promise<boolean> {
   const { logger, settings } = deps;
   try {
@@ -203,6 +243,7 @@ async function finish(
       scheduledTime,
       gaugeThresholdDays: probe?.alarms.expiryDaysThreshold ?? 14,
       scheduleIntervalMinutes: probe ? scheduleIntervalMinutes(probe.schedule) : 1,
+      profile: settings.metricsProfile,
     });
     const outcome = await publishMetrics({
       result,
@@ -215,6 +256,7 @@ async function finish(
       // the event is too broken to name the regions, publish it rather than blind that alarm.
       regionalCopy: regions ? hasGlobalAlarm({ regions }, settings.globalFailureRegions) : true,
       transport: settings.metricsTransport,
+      signal: callDeadline(publishBudgetMs(remainingMs())),
       client: deps.cloudWatch(),
       homeClient: deps.homeCloudWatch,
       logger,
@@ -240,6 +282,7 @@ async function invalidEvent(
   error: z.ZodError,
   deps: ProbeRunDeps,
   clock: Clock,
+  remainingMs: () => number | undefined,
 ): Promise<ProbeRunOutput> {
   const problems = error.issues.map((issue) => `${['event', ...issue.path].join('.')}: ${issue.message}`);
   const raw = (event && typeof event === 'object' ? event : {}) as {
@@ -268,7 +311,7 @@ async function invalidEvent(
     const regions =
       Array.isArray(listed) && listed.length > 0 && listed.every((r) => typeof r === 'string') ? listed : undefined;
     const when = scheduledDate(scheduled, clock, deps.logger, name);
-    await finish(result, when, undefined, regions, deps, undefined, undefined);
+    await finish(result, when, undefined, regions, deps, remainingMs, {});
   }
   return { outcome: 'invalid_event', problems };
 }
@@ -312,28 +355,4 @@ function scheduledDate(raw: string | undefined, clock: Clock, logger: RuntimeLog
     });
   }
   return new Date(clock.now());
-}
-
-/** A bounded set with least-recently-added eviction. */
-export class RecentKeys {
-  readonly #keys = new Set<string>();
-  constructor(readonly capacity: number) {}
-
-  has(key: string): boolean {
-    return this.#keys.has(key);
-  }
-
-  add(key: string): void {
-    this.#keys.delete(key);
-    this.#keys.add(key);
-    while (this.#keys.size > this.capacity) {
-      const oldest = this.#keys.values().next().value;
-      if (oldest === undefined) break;
-      this.#keys.delete(oldest);
-    }
-  }
-
-  get size(): number {
-    return this.#keys.size;
-  }
 }

@@ -13,10 +13,17 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { localSecretId } from '../contract/secret-ids.js';
 import { type Clock, CredentialsError, type SecretLookup, type SecretSource, systemClock } from '../engine/index.js';
 import { parseSecretString } from '../secrets/parse.js';
+import { callDeadline } from './clients.js';
 import type { RuntimeLogger } from './log.js';
 
 /** @default 300 seconds */
 export const DEFAULT_SECRET_CACHE_TTL_SEC = 300;
+/**
+ * One GetSecretValue (all its attempts) is aborted after this long, or earlier when the run's deadline
+ * passes: a stale cached copy, or a `secret_unavailable` verdict, is then logged in time.
+ * @default 5000 ms
+ */
+export const SECRET_CALL_TIMEOUT_MS = 5_000;
 
 export interface SecretsManagerSourceOptions {
   client: SecretsManagerClient;
@@ -26,6 +33,8 @@ export interface SecretsManagerSourceOptions {
   ttlSec?: number;
   clock?: Clock;
   logger?: Pick<RuntimeLogger, 'warn'>;
+  /** @default SECRET_CALL_TIMEOUT_MS */
+  callTimeoutMs?: number;
 }
 
 interface CacheEntry {
@@ -52,6 +61,7 @@ export class SecretsManagerSecretSource implements SecretSource {
   readonly #ttlMs: number;
   readonly #clock: Clock;
   readonly #logger: Pick<RuntimeLogger, 'warn'> | undefined;
+  readonly #callTimeoutMs: number;
   readonly #cache = new Map<string, CacheEntry>();
 
   constructor(options: SecretsManagerSourceOptions) {
@@ -60,16 +70,17 @@ export class SecretsManagerSecretSource implements SecretSource {
     this.#ttlMs = (options.ttlSec ?? DEFAULT_SECRET_CACHE_TTL_SEC) * 1000;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger;
+    this.#callTimeoutMs = options.callTimeoutMs ?? SECRET_CALL_TIMEOUT_MS;
   }
 
-  async get(secretId: string, options: { bypassCache?: boolean } = {}): Promise<SecretLookup> {
+  async get(secretId: string, options: { bypassCache?: boolean; signal?: AbortSignal } = {}): Promise<SecretLookup> {
     const cached = this.#cache.get(secretId);
     if (cached && !options.bypassCache && this.#clock.now() - cached.fetchedAt < this.#ttlMs) {
       return { secret: cached.lookup, fromCache: true };
     }
     let text: string;
     try {
-      text = await this.#fetch(secretId);
+      text = await this.#fetch(secretId, callDeadline(this.#callTimeoutMs, options.signal));
     } catch (error) {
       const failure = classifySecretsManagerError(error, secretId);
       if (failure.transient && cached) {
@@ -89,9 +100,10 @@ export class SecretsManagerSecretSource implements SecretSource {
     return { secret, fromCache: false };
   }
 
-  async #fetch(secretId: string): Promise<string> {
+  async #fetch(secretId: string, abortSignal: AbortSignal): Promise<string> {
     const output = await this.#client.send(
       new GetSecretValueCommand({ SecretId: localSecretId(secretId, this.#region) }),
+      { abortSignal },
     );
     if (typeof output.SecretString === 'string') return output.SecretString;
     throw new CredentialsError(

@@ -7,6 +7,10 @@ import { type ClientSecret, CredentialsError } from '../engine/index.js';
 import { isRecord, parseJsonObject } from '../guards.js';
 
 const STRING_FIELDS = [
+  'dpop_private_key',
+  'dpop_algorithm',
+  'introspection_client_id',
+  'introspection_client_secret',
   'client_id',
   'client_secret',
   'private_key',

@@ -10,24 +10,30 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ALARM_PREFIX } from '../../functions/contract/index.js';
-import { ALARM_TOPIC_NAME } from '../names.js';
+import { alarmPrefix } from '../../functions/contract/index.js';
+import { alarmTopicName } from '../names.js';
+
+export interface AlarmTopicProps {
+  /** Config `name`. @default "oauth-probe" */
+  readonly deployment?: string;
+}
 
 export class AlarmTopic extends Construct {
   readonly key: kms.Key;
   readonly topic: sns.Topic;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
-    // Only our alarms (named by alarmName, all starting with the prefix) of this account and region.
+    const topicName = alarmTopicName(props.deployment);
+    // Only this deployment's alarms (named by alarmName, all starting with its prefix) of this account and region.
     const fromOurAlarms = {
       StringEquals: { 'aws:SourceAccount': stack.account },
       ArnLike: {
         'aws:SourceArn': stack.formatArn({
           service: 'cloudwatch',
           resource: 'alarm',
-          resourceName: `${ALARM_PREFIX}-*`,
+          resourceName: `${alarmPrefix(props.deployment)}*`,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       },
@@ -43,7 +49,7 @@ export class AlarmTopic extends Construct {
     // topic refers to the key).
     const topicArn = stack.formatArn({
       service: 'sns',
-      resource: ALARM_TOPIC_NAME,
+      resource: topicName,
       arnFormat: ArnFormat.NO_RESOURCE_NAME,
     });
     this.key.addToResourcePolicy(
@@ -60,7 +66,7 @@ export class AlarmTopic extends Construct {
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', {
-      topicName: ALARM_TOPIC_NAME,
+      topicName,
       displayName: 'oauth-probe alarms',
       masterKey: this.key,
       enforceSSL: true,

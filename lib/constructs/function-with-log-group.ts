@@ -1,17 +1,17 @@
 /**
  * Every Lambda function of oauth-probe, with the settings we never want to repeat or forget (after
  * Powertools' `FunctionWithLogGroup`): nodejs24.x on arm64, local esbuild bundling from the shared
- * BUNDLE_SETTINGS, an explicit log group with a retention, its own role without managed policies,
- * no async retries and a short maximum event age.
+ * BUNDLE_SETTINGS, an explicit log group with a retention, its own role without managed policies, and
+ * by default no async retries and a short maximum event age (right for a probe run; the notifier
+ * overrides both and adds an on-failure destination, see notifier-delivery.ts).
  */
-import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUNDLE_SETTINGS, PROJECT_ROOT } from '../bundling.js';
+import { BUNDLE_SETTINGS, BUNDLING_ROOTS } from '../bundling.js';
 
 export interface FunctionWithLogGroupProps
   extends Omit<nodejs.NodejsFunctionProps, 'runtime' | 'architecture' | 'logGroup' | 'role' | 'bundling'> {
@@ -68,8 +68,7 @@ export class FunctionWithLogGroup extends nodejs.NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       logGroup,
       role,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      ...BUNDLING_ROOTS,
       environment: {
         // Stack traces point at the TypeScript source (the bundle is minified).
         NODE_OPTIONS: '--enable-source-maps',

@@ -9,11 +9,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { ProbesConfig } from '../../functions/config/schema.js';
-import { NOTIFICATION_KEY_ALIAS, NOTIFICATION_TOPIC_NAME, SEVERITY_ATTRIBUTE } from '../names.js';
+import { notificationKeyAlias, notificationTopicName, SEVERITY_ATTRIBUTE } from '../names.js';
 
 export interface NotificationTopicProps {
   /** `notifications` of probes.json. @default no subscriptions */
-  notifications?: ProbesConfig['notifications'];
+  readonly notifications?: ProbesConfig['notifications'];
+  /** Config `name`. @default "oauth-probe" */
+  readonly deployment?: string;
 }
 
 export class NotificationTopic extends Construct {
@@ -25,13 +27,13 @@ export class NotificationTopic extends Construct {
     // The alias is how notifiers in other regions are allowed to use this key without knowing its id.
     this.key = new kms.Key(this, 'Key', {
       description: 'Encrypts the oauth-probe notification topic',
-      alias: NOTIFICATION_KEY_ALIAS,
+      alias: notificationKeyAlias(props.deployment),
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
     this.topic = new sns.Topic(this, 'Topic', {
-      topicName: NOTIFICATION_TOPIC_NAME,
+      topicName: notificationTopicName(props.deployment),
       displayName: 'oauth-probe',
       masterKey: this.key,
       enforceSSL: true,

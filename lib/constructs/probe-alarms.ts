@@ -3,8 +3,10 @@
  * in the home region. Names come from the one naming function (`alarmName`), actions are wired by
  * `notifySns` (ALARM and OK).
  *
- * Missing data: only the Stopped alarm breaches on it. Every other alarm treats a missing datapoint as
- * "nothing to say", so a probe that stops running raises exactly one alarm, the one that says so.
+ * Missing data: only the Stopped alarm owns silence (missing = breaching). Every other alarm ignores a
+ * missing datapoint and keeps its state: a failing probe that stops reporting stays in ALARM (no false
+ * "[OK] recovered") and a passing one stays OK, while the Stopped alarm says that runs are missing.
+ * The state machine is in docs/runtime.md ("Alarm states").
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -13,14 +15,18 @@ import { Construct } from 'constructs';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
 import {
   alarmName,
+  DEFAULT_METRICS_PROFILE,
+  DIMENSION_CODE,
   DIMENSION_PROBE,
   DIMENSION_REGION,
   DIMENSION_STEP,
   GAUGE_INTERVAL_HOURS,
   METRICS,
+  type MetricsProfile,
+  SECURITY_FINDING_CODE,
 } from '../../functions/contract/index.js';
 import { alarmDescription } from '../alarm-description.js';
-import { LATENCY_PERIOD, runPeriod } from '../periods.js';
+import { LATENCY_PERIOD, runPeriod, scheduleIntervalMinutes } from '../periods.js';
 import { notifySns } from './alarm-topic.js';
 
 /** Days-left value given to a gauge with no datapoint in the period, so MIN() ignores it. */
@@ -92,9 +98,25 @@ export function probeMetric(
 
 export interface RegionalProbeAlarmsProps {
   probe: ResolvedProbe;
+  /** Config `name`, part of every alarm name. @default "oauth-probe" */
+  deployment?: string;
   namespace: string;
   /** ALARM and OK actions go here. */
   topic: sns.ITopic;
+  /** `metrics.profile`: the alarms read only series it publishes. @default full */
+  profile?: MetricsProfile;
+}
+
+/**
+ * Degraded runs in one LATENCY_PERIOD that put the p95 above degradedMs: more than 5 % of the runs the
+ * schedule makes in the period (nearest rank), at least 1. The lean profile's latency alarm counts these
+ * instead of reading p95 latency series it does not publish: the same question, "is p95 above the
+ * threshold?", asked of the verdicts the engine already gave (a run is degraded when the token request
+ * or a step took longer than its degradedMs).
+ */
+export function degradedRunsForP95(schedule: string): number {
+  const runs = Math.max(1, Math.floor(LATENCY_PERIOD.toMinutes() / scheduleIntervalMinutes(schedule)));
+  return runs - Math.ceil(0.95 * runs) + 1;
 }
 
 export class RegionalProbeAlarms extends Construct {
@@ -102,10 +124,13 @@ export class RegionalProbeAlarms extends Construct {
   readonly latency?: cloudwatch.Alarm;
   readonly expiry: cloudwatch.Alarm;
   readonly stopped: cloudwatch.Alarm;
+  /** Only for probes with fail-open checks (`steps[].rejects`). */
+  readonly security?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: RegionalProbeAlarmsProps) {
     super(scope, id);
     const { probe, namespace, topic } = props;
+    const lean = (props.profile ?? DEFAULT_METRICS_PROFILE) === 'lean';
     const region = Stack.of(this).region;
     const period = runPeriod(probe.schedule);
     const a = probe.alarms;
@@ -114,7 +139,7 @@ export class RegionalProbeAlarms extends Construct {
       probeMetric(namespace, name, probe.name, region, statistic, p);
 
     this.availability = new cloudwatch.Alarm(this, 'Availability', {
-      alarmName: alarmName({ probe: probe.name, kind: 'availability', region }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'availability', region }),
       alarmDescription: describe(
         `${a.datapointsToAlarm} of the last ${a.evaluationPeriods} runs failed (token request, token validation or an API step).`,
         'the latest failure code in the notification or the probe log (event "probe_result"); the token endpoint status page; whether the client secret or certificate was rotated.',
@@ -124,13 +149,30 @@ export class RegionalProbeAlarms extends Construct {
       threshold: 1,
       evaluationPeriods: a.evaluationPeriods,
       datapointsToAlarm: a.datapointsToAlarm,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
 
     const targets = latencyTargets(probe, namespace, region);
-    if (targets.length > 0) {
+    if (targets.length > 0 && lean) {
+      const degradedRuns = degradedRunsForP95(probe.schedule);
       this.latency = new cloudwatch.Alarm(this, 'Latency', {
-        alarmName: alarmName({ probe: probe.name, kind: 'latency', region }),
+        alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'latency', region }),
+        alarmDescription: describe(
+          `${degradedRuns} or more degraded runs in 5 minutes (p95 latency of ${targets.map((t) => `${t.label} (> ${t.thresholdMs} ms)`).join(', ')} above its degraded threshold) for ${a.latencyEvaluationPeriods} x 5 minutes.`,
+          'the latest degraded run in the probe log (event "probe_result": which request, how slow); one region: network path; all regions: the provider; the provider status page.',
+        ),
+        metric: metric(METRICS.degraded.name, 'Sum', LATENCY_PERIOD),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: degradedRuns,
+        evaluationPeriods: a.latencyEvaluationPeriods,
+        datapointsToAlarm: a.latencyEvaluationPeriods,
+        // Degraded is published only by a degraded run: no datapoint is no degraded run.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    } else if (targets.length > 0) {
+      this.latency = new cloudwatch.Alarm(this, 'Latency', {
+        alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'latency', region }),
         alarmDescription: describe(
           `p95 latency of ${targets.map((t) => `${t.label} (> ${t.thresholdMs} ms)`).join(', ')} above its degraded threshold for ${a.latencyEvaluationPeriods} x 5 minutes.`,
           'the TokenLatency and StepLatency graphs on the dashboard by region (one region: network path; all regions: the provider); the provider status page.',
@@ -140,13 +182,14 @@ export class RegionalProbeAlarms extends Construct {
         threshold: sameThreshold(targets) ?? 1,
         evaluationPeriods: a.latencyEvaluationPeriods,
         datapointsToAlarm: a.latencyEvaluationPeriods,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
       });
     }
 
     const gaugePeriod = Duration.hours(GAUGE_INTERVAL_HOURS);
     this.expiry = new cloudwatch.Alarm(this, 'Expiry', {
-      alarmName: alarmName({ probe: probe.name, kind: 'expiry', region }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'expiry', region }),
       alarmDescription: describe(
         `a TLS certificate (token endpoint or API) or the client credential expires in fewer than ${a.expiryDaysThreshold} days.`,
         'CertificateDaysLeft and CredentialDaysLeft on the dashboard; renew the certificate or rotate the client secret and update the Secrets Manager secret (and its replicas).',
@@ -164,12 +207,13 @@ export class RegionalProbeAlarms extends Construct {
       threshold: a.expiryDaysThreshold,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
-      // Gauges are published once per block: a period without one says nothing.
-      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+      // Full: gauges are published once per block, so a period without one says nothing. Lean: they are
+      // published only while below the threshold, so a period without one means nothing expires soon.
+      treatMissingData: lean ? cloudwatch.TreatMissingData.NOT_BREACHING : cloudwatch.TreatMissingData.IGNORE,
     });
 
     this.stopped = new cloudwatch.Alarm(this, 'Stopped', {
-      alarmName: alarmName({ probe: probe.name, kind: 'stopped', region }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'stopped', region }),
       alarmDescription: describe(
         `no run reported for ${a.missingRunsPeriods} consecutive schedule periods: the probe is not running, so its other alarms are blind.`,
         'the EventBridge Scheduler schedule (enabled?), the probe function errors and throttles, and MetricPublishFailures (metrics not put).',
@@ -183,11 +227,38 @@ export class RegionalProbeAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
 
+    if (probe.steps.some((step) => (step.rejects?.length ?? 0) > 0)) {
+      this.security = new cloudwatch.Alarm(this, 'Security', {
+        alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'security', region }),
+        alarmDescription: describe(
+          'the API accepted a request it must refuse (steps[].rejects: missing, garbage, tampered or unsigned token): it is not validating bearer tokens. A security finding, critical from one region.',
+          'the exchanges named "<step>:<variant>" in the latest probe result; the API gateway or middleware that validates tokens (removed, disabled, alg not pinned); recent deployments of the API.',
+        ),
+        metric: new cloudwatch.Metric({
+          namespace,
+          metricName: METRICS.failures.name,
+          dimensionsMap: { [DIMENSION_PROBE]: probe.name, [DIMENSION_CODE]: SECURITY_FINDING_CODE },
+          statistic: 'Maximum',
+          period,
+          region,
+        }),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: 1,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        // Each run with fail-open checks publishes 0 or 1; silence belongs to the Stopped alarm, so a probe
+        // that stops running keeps this alarm where it was instead of sending a false "[OK]".
+        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+      });
+    }
+
     for (const alarm of this.all) notifySns(alarm, topic);
   }
 
   get all(): cloudwatch.Alarm[] {
-    return [this.availability, this.latency, this.expiry, this.stopped].filter((x): x is cloudwatch.Alarm => !!x);
+    return [this.availability, this.latency, this.expiry, this.stopped, this.security].filter(
+      (x): x is cloudwatch.Alarm => !!x,
+    );
   }
 }
 
@@ -234,6 +305,8 @@ function sameThreshold(targets: LatencyTarget[]): number | undefined {
 
 export interface GlobalProbeAlarmProps {
   probe: ResolvedProbe;
+  /** Config `name`, part of the alarm name. @default "oauth-probe" */
+  deployment?: string;
   namespace: string;
   /** Regions failing at once that make it global. */
   globalFailureRegions: number;
@@ -268,7 +341,7 @@ export class GlobalProbeAlarm extends Construct {
     });
     const a = probe.alarms;
     this.alarm = new cloudwatch.Alarm(this, 'Global', {
-      alarmName: alarmName({ probe: probe.name, kind: 'global' }),
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'global' }),
       alarmDescription: alarmDescription({
         probe,
         meaning: `failing from ${globalFailureRegions} or more of its ${probe.regions.length} regions (${probe.regions.join(', ')}) at once, in ${a.datapointsToAlarm} of the last ${a.evaluationPeriods} periods: the provider or the API is down for everyone, not one network path. Critical.`,
@@ -285,7 +358,8 @@ export class GlobalProbeAlarm extends Construct {
       threshold: globalFailureRegions,
       evaluationPeriods: a.evaluationPeriods,
       datapointsToAlarm: a.datapointsToAlarm,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
     notifySns(this.alarm, topic);
   }

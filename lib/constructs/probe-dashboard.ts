@@ -1,8 +1,10 @@
 /**
- * The dashboards in the home region: Executive, On-call and Debug (./dashboards/pages.ts), each split
- * into pages of PROBES_PER_PAGE probes so that any number of probes deploys within CloudWatch's
- * per-dashboard limits. The On-call family keeps the name `OAuthProbe` (the one notifications link to);
- * the others are `OAuthProbe-Executive` and `OAuthProbe-Debug`; pages beyond the first get `-2`, `-3`...
+ * The dashboards of one dashboard group of the plan (functions/config/limits.ts `dashboardGroups`: at
+ * most DASHBOARD_LAYOUT.probesPerDashboard probes, within the widget and body budgets): On-call,
+ * Executive and Debug (./dashboards/pages.ts). The On-call page keeps the deployment's dashboard name
+ * (`OAuthProbe`, `OAuthProbe-2`, ...: `dashboardName(deployment, index)`, the one notifications link
+ * to); the others are `OAuthProbe-Executive` and `OAuthProbe-Debug` (`-2`, `-3`... for further groups),
+ * with the deployment's name in place of `OAuthProbe` for a named deployment.
  *
  * Raw aws-cloudwatch rather than cdk-monitoring-constructs: its monitors are built around AWS resources
  * in the stack's own region, while these pages are custom metrics from several regions queried by SEARCH
@@ -13,57 +15,87 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
-import { type AlarmKind, alarmName, BURN_KINDS, hasGlobalAlarm } from '../../functions/contract/index.js';
-import { alarmArn, DASHBOARD_NAME } from '../names.js';
-import { chunk, FULL, HEIGHT, MAX_ALARMS_PER_WIDGET, PROBES_PER_PAGE, pageName } from './dashboards/layout.js';
+import {
+  type AlarmKind,
+  alarmName,
+  BURN_KINDS,
+  DEFAULT_DEPLOYMENT_NAME,
+  deploymentDashboardName,
+  hasGlobalAlarm,
+  type MetricsProfile,
+} from '../../functions/contract/index.js';
+import { alarmArn, dashboardName } from '../names.js';
+import { chunk, FULL, HEIGHT, MAX_ALARMS_PER_WIDGET, pageName } from './dashboards/layout.js';
 import { DebugPage, ExecutivePage, OnCallPage, type PageInput } from './dashboards/pages.js';
 import { latencyTargets } from './probe-alarms.js';
 
 export interface ProbeDashboardProps {
+  /** The group's probes (the plan keeps them within DASHBOARD_LAYOUT.probesPerDashboard). */
   probes: ResolvedProbe[];
+  /** Config `name`: dashboard and alarm names. @default "oauth-probe" */
+  deployment?: string;
+  /** Index of the group in the plan (0: the first, `OAuthProbe`). @default 0 */
+  index?: number;
+  /** Number of groups in the plan, for the "page i of n" titles. @default 1 */
+  groups?: number;
+  /** Name of the On-call dashboard. @default dashboardName(deployment, index) */
+  dashboardName?: string;
   namespace: string;
   globalFailureRegions: number;
+  /** `metrics.profile`: the pages graph only what it publishes. @default full */
+  profile?: MetricsProfile;
   /** Probe log group names by region, where this stack knows them (its own region). */
   logGroups?: ReadonlyMap<string, string>;
 }
 
-export const EXECUTIVE_DASHBOARD_NAME = `${DASHBOARD_NAME}-Executive`;
-export const DEBUG_DASHBOARD_NAME = `${DASHBOARD_NAME}-Debug`;
+/** `OAuthProbe-Executive` (default deployment), `staging-Executive`; `-2`, ... for further groups. */
+export function executiveDashboardName(deployment = DEFAULT_DEPLOYMENT_NAME, index = 0): string {
+  return pageName(deploymentDashboardName(deployment, 'Executive'), index);
+}
+
+/** `OAuthProbe-Debug` (default deployment), `staging-Debug`; `-2`, ... for further groups. */
+export function debugDashboardName(deployment = DEFAULT_DEPLOYMENT_NAME, index = 0): string {
+  return pageName(deploymentDashboardName(deployment, 'Debug'), index);
+}
 
 export class ProbeDashboard extends Construct {
-  /** The first On-call page (`OAuthProbe`), linked from notifications. */
+  /** The group's On-call page (`OAuthProbe` for the first group), linked from notifications. */
   readonly dashboard: cloudwatch.Dashboard;
+  /** On-call, Executive, Debug. */
   readonly dashboards: cloudwatch.Dashboard[] = [];
+  private readonly deployment: string;
 
   constructor(scope: Construct, id: string, props: ProbeDashboardProps) {
     super(scope, id);
-    const pages = chunk(props.probes, PROBES_PER_PAGE);
-    pages.forEach((probes, index) => {
-      const input: Omit<PageInput, 'title'> = {
-        namespace: props.namespace,
-        probes,
-        regions: [...new Set(probes.flatMap((p) => p.regions))],
-        first: index === 0,
-        logGroups: props.logGroups,
-      };
-      const of = pages.length > 1 ? ` (page ${index + 1} of ${pages.length})` : '';
-      this.page(
-        pageName(DASHBOARD_NAME, index),
-        new OnCallPage({
-          ...input,
-          title: `oauth-probe On-call${of}`,
-          alarmWidgets: this.createAlarmWidgets(probes, props.globalFailureRegions),
-        }).widgets(),
-      );
-      this.page(
-        pageName(EXECUTIVE_DASHBOARD_NAME, index),
-        new ExecutivePage({ ...input, title: `oauth-probe Executive${of}` }).widgets(),
-      );
-      this.page(
-        pageName(DEBUG_DASHBOARD_NAME, index),
-        new DebugPage({ ...input, title: `oauth-probe Debug${of}` }).widgets(),
-      );
-    });
+    const { probes } = props;
+    const index = props.index ?? 0;
+    const groups = props.groups ?? 1;
+    this.deployment = props.deployment ?? DEFAULT_DEPLOYMENT_NAME;
+    const input: Omit<PageInput, 'title'> = {
+      namespace: props.namespace,
+      probes,
+      regions: [...new Set(probes.flatMap((p) => p.regions))],
+      first: index === 0,
+      profile: props.profile ?? 'full',
+      logGroups: props.logGroups,
+    };
+    const of = groups > 1 ? ` (page ${index + 1} of ${groups})` : '';
+    this.page(
+      props.dashboardName ?? dashboardName(this.deployment, index),
+      new OnCallPage({
+        ...input,
+        title: `oauth-probe On-call${of}`,
+        alarmWidgets: this.createAlarmWidgets(probes, props.globalFailureRegions),
+      }).widgets(),
+    );
+    this.page(
+      executiveDashboardName(this.deployment, index),
+      new ExecutivePage({ ...input, title: `oauth-probe Executive${of}` }).widgets(),
+    );
+    this.page(
+      debugDashboardName(this.deployment, index),
+      new DebugPage({ ...input, title: `oauth-probe Debug${of}` }).widgets(),
+    );
     this.dashboard = this.dashboards[0]!;
   }
 
@@ -109,11 +141,18 @@ export class ProbeDashboard extends Construct {
     const stack = Stack.of(this);
     const kinds: AlarmKind[] = [...BURN_KINDS, 'availability', 'stopped', 'expiry'];
     if (latencyTargets(probe, '', stack.region).length > 0) kinds.push('latency');
+    if (probe.steps.some((step) => (step.rejects?.length ?? 0) > 0)) kinds.push('security');
     const names = probe.regions.flatMap((region) =>
-      kinds.map((kind) => ({ region, name: alarmName({ probe: probe.name, kind, region }) })),
+      kinds.map((kind) => ({
+        region,
+        name: alarmName({ deployment: this.deployment, probe: probe.name, kind, region }),
+      })),
     );
     if (hasGlobalAlarm(probe, globalFailureRegions)) {
-      names.unshift({ region: stack.region, name: alarmName({ probe: probe.name, kind: 'global' }) });
+      names.unshift({
+        region: stack.region,
+        name: alarmName({ deployment: this.deployment, probe: probe.name, kind: 'global' }),
+      });
     }
     return names.map(({ region, name }) =>
       cloudwatch.Alarm.fromAlarmArn(this, `Ref-${name}`, alarmArn(stack, region, name)),

@@ -11,16 +11,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
-import { type ProbeEvent, SCHEDULER_CONTEXT } from '../../functions/contract/index.js';
+import { probeEvent } from '../../functions/contract/index.js';
 
 /** The Scheduler target input of a probe: the contract of functions/contract/environment.ts. */
-export function probeEvent(probe: ResolvedProbe): ProbeEvent {
-  return {
-    probe,
-    scheduledTime: SCHEDULER_CONTEXT.scheduledTime,
-    executionId: SCHEDULER_CONTEXT.executionId,
-  };
-}
+export { probeEvent };
 
 class InvokeProbeFunction implements scheduler.IScheduleTarget {
   constructor(

@@ -33,6 +33,8 @@ import { scheduleIntervalMinutes } from '../periods.js';
 
 export interface ProbeSloAlarmsProps {
   probe: ResolvedProbe;
+  /** Config `name` of the deployment: part of every alarm name. */
+  deployment: string;
   namespace: string;
   /** ALARM and OK actions of the composites go here. */
   topic: sns.ITopic;
@@ -54,7 +56,7 @@ export class ProbeSloAlarms extends Construct {
     );
     for (const pair of pairs) {
       const kind = pair.policy.kind;
-      const identity = { probe: probe.name, kind, region };
+      const identity = { deployment: props.deployment, probe: probe.name, kind, region };
       const long = this.windowAlarm(props, pair, pair.long, burnWindowAlarmName(identity, 'long'));
       const short = this.windowAlarm(props, pair, pair.short, burnWindowAlarmName(identity, 'short'));
       const composite = new cloudwatch.CompositeAlarm(this, `${kind}`, {
@@ -96,7 +98,7 @@ export class ProbeSloAlarms extends Construct {
     const id = `${pair.policy.kind}-${window.window}`;
     return new cloudwatch.Alarm(this, id, {
       alarmName: name,
-      alarmDescription: `Burn rate of the "${props.probe.name}" SLO (${props.probe.slo.objective} % over ${props.probe.slo.window}) over ${durationLabel(window.windowMinutes)}; no actions: the ${alarmName({ probe: props.probe.name, kind: pair.policy.kind, region: Stack.of(this).region })} composite notifies.`,
+      alarmDescription: `Burn rate of the "${props.probe.name}" SLO (${props.probe.slo.objective} % over ${props.probe.slo.window}) over ${durationLabel(window.windowMinutes)}; no actions: the ${alarmName({ deployment: props.deployment, probe: props.probe.name, kind: pair.policy.kind, region: Stack.of(this).region })} composite notifies.`,
       metric: new cloudwatch.MathExpression({
         expression: burnExpression(props.probe.slo.objective, window.minFailedRuns),
         usingMetrics: { n: success('SampleCount'), s: success('Sum') },

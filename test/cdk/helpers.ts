@@ -1,15 +1,16 @@
 /**
  * Synthesizes the CDK app for tests: bundling skipped (context `aws:cdk:bundling-stacks: []`), cdk-nag
- * applied exactly as bin/app.ts does, one synth per config shared by the tests of a file.
+ * applied exactly as bin/app.ts does, one synth per config shared by the tests of a file. A region's
+ * template is its stack's with the resources of its nested shard and dashboard stacks merged in.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnResource, NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../functions/config/load.js';
 import type { ProbesConfig, ProbesConfigInput } from '../../functions/config/schema.js';
-import { type BuildOptions, buildOAuthProbeApp } from '../../lib/app.js';
+import { addOAuthProbeStacks, type OAuthProbeStacksProps } from '../../lib/app.js';
 import { applyNag } from '../../lib/nag.js';
 import type { OAuthProbeStack } from '../../lib/oauth-probe-stack.js';
 
@@ -34,6 +35,8 @@ export function validConfig(input: ProbesConfigInput): ProbesConfig {
   return result.config;
 }
 
+export type BuildOptions = Omit<OAuthProbeStacksProps, 'config'>;
+
 export function synthesize(
   input: ProbesConfigInput | ProbesConfig,
   options: BuildOptions & { bundle?: boolean } = {},
@@ -45,10 +48,10 @@ export function synthesize(
     context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
   });
   const { bundle: _bundle, ...build } = options;
-  const { stacks } = buildOAuthProbeApp(app, config, { baseDir: PROJECT_ROOT, ...build });
+  const { stacks } = addOAuthProbeStacks(app, { config: config as ProbesConfigInput, baseDir: PROJECT_ROOT, ...build });
   applyNag(app);
   const assembly = app.synth();
-  const templates = new Map([...stacks].map(([region, stack]) => [region, Template.fromStack(stack)]));
+  const templates = new Map([...stacks].map(([region, stack]) => [region, mergedTemplate(stack)]));
   const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
     pluginReports: { violations?: unknown[] }[];
   };
@@ -64,6 +67,41 @@ export function synthesize(
       return template;
     },
   };
+}
+
+/**
+ * A stack's template with the resources of its nested stacks (shards, dashboards) added, their
+ * parameters replaced by what the parent passes (so a shard's alarm action reads `Ref: AlarmTopic...`
+ * as if the alarm were in the parent).
+ */
+export function mergedTemplate(stack: Stack): Template {
+  const json = Template.fromStack(stack).toJSON() as {
+    Resources: Record<string, { Properties?: Record<string, unknown> }>;
+  };
+  const nested = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack);
+  for (const child of nested) {
+    const resourceId = stack.getLogicalId(child.nestedStackResource as CfnResource);
+    const parameters = (json.Resources[resourceId]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
+    const substitute = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(substitute);
+      if (value && typeof value === 'object') {
+        const ref = (value as { Ref?: unknown }).Ref;
+        if (typeof ref === 'string' && Object.keys(value).length === 1 && ref in parameters) return parameters[ref];
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+      }
+      return value;
+    };
+    const resources = (Template.fromStack(child).toJSON() as { Resources?: Record<string, unknown> }).Resources;
+    for (const [id, resource] of Object.entries(resources ?? {}))
+      json.Resources[`${child.node.id}/${id}`] = substitute(resource) as never;
+  }
+  return Template.fromJSON(json);
+}
+
+/** Templates of a stack and each of its nested stacks, by construct path. */
+export function stackTemplates(stack: Stack): Map<string, Template> {
+  const nested = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack);
+  return new Map([stack, ...nested].map((s) => [s.node.path, Template.fromStack(s)]));
 }
 
 /** The template as JSON with asset hashes masked, for snapshots that survive handler changes. */

@@ -63,6 +63,7 @@ beforeAll(() => {
 const alarmNames = (region: string) =>
   resourcesOf(synth.template(region), 'AWS::CloudWatch::Alarm')
     .map(([, p]) => p.AlarmName as string)
+    .filter((name) => !name.startsWith('OAuthProbe-Notifier-'))
     .sort();
 
 describe('a three-region, three-probe deployment', () => {
@@ -81,7 +82,8 @@ describe('a three-region, three-probe deployment', () => {
       expect(count(template, 'AWS::Logs::MetricFilter')).toBe(1);
       expect(count(template, 'AWS::SNS::Topic')).toBe(home ? 2 : 1);
       expect(count(template, 'AWS::KMS::Key')).toBe(home ? 2 : 1);
-      expect(count(template, 'AWS::IAM::Role')).toBe(3);
+      // Elsewhere, one more: EventBridge forwards the notifier alarms to the home event bus.
+      expect(count(template, 'AWS::IAM::Role')).toBe(home ? 3 : 4);
       expect(count(template, 'AWS::CloudWatch::Dashboard')).toBe(home ? 3 : 0);
     },
   );
@@ -244,8 +246,11 @@ describe('a home region that runs no probe', () => {
     expect(count(home, 'AWS::Scheduler::Schedule')).toBe(0);
     expect(count(home, 'AWS::CloudWatch::Dashboard')).toBe(3);
     expect(count(home, 'AWS::SNS::Topic')).toBe(2);
-    // alpha runs from one region: no global alarm.
-    expect(count(home, 'AWS::CloudWatch::Alarm')).toBe(0);
+    // alpha runs from one region: no global alarm; only the notifier's own two.
+    expect(resourcesOf(home, 'AWS::CloudWatch::Alarm').map(([, p]) => p.AlarmName)).toEqual([
+      'OAuthProbe-Notifier-us-west-2-Errors',
+      'OAuthProbe-Notifier-us-west-2-DeadLetters',
+    ]);
     expect(only.violations).toEqual([]);
   });
 });

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../functions/config/load.js';
-import { resolveProbe, resolveProbes } from '../../functions/config/resolve.js';
+import { quotaProblems } from '../../functions/config/limits.js';
+import { ConfigError, resolveForDeployment } from '../../functions/config/load.js';
+import { resolveDeployment, resolveProbe, resolveProbes } from '../../functions/config/resolve.js';
 import { alarmDescription, MAX_DESCRIPTION_LENGTH } from '../../lib/alarm-description.js';
-import { cloudWatchLimitProblems, resolveForDeployment } from '../../lib/app.js';
 import { acknowledge, applyNag } from '../../lib/nag.js';
 import { secretArn } from '../../lib/oauth-probe-stack.js';
 import { scheduleIntervalMinutes } from '../../lib/periods.js';
@@ -110,10 +110,13 @@ describe('resolveForDeployment', () => {
   });
 });
 
-describe('cloudWatchLimitProblems', () => {
+describe('quotaProblems: evaluation range', () => {
   const limits = (input: Parameters<typeof validConfig>[0]) => {
     const config = validConfig(input);
-    return cloudWatchLimitProblems(config, resolveProbes(config), 2);
+    return quotaProblems(config, resolveProbes(config), resolveDeployment(config)).map(({ path, message }) => ({
+      path,
+      message,
+    }));
   };
 
   it('accepts 48 periods of 30 minutes (one day) and rejects 49, naming the field and the largest value', () => {
@@ -124,7 +127,10 @@ describe('cloudWatchLimitProblems', () => {
 
     expect(at(48)).toEqual([]);
     expect(at(49)).toEqual([
-      { path: 'probes[0].alarms.evaluationPeriods', message: expect.stringContaining('use at most 48') },
+      {
+        path: 'probes[0].alarms.evaluationPeriods',
+        message: expect.stringContaining('use at most 48 evaluationPeriods'),
+      },
     ]);
   });
 

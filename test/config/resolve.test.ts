@@ -81,12 +81,19 @@ describe('resolveDeployment', () => {
     });
 
     expect(resolveDeployment(cfg)).toEqual({
+      name: 'oauth-probe',
       homeRegion: 'eu-west-1',
       regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'],
       namespace: 'OAuthProbe',
       globalFailureRegions: 2,
       metricsTransport: 'putMetricData',
+      metricsProfile: 'full',
+      shards: 64,
+      tags: {},
+      terminationProtection: undefined,
+      vpc: {},
     });
+    expect(resolveDeployment({ ...cfg, name: 'staging' }).namespace).toBe('OAuthProbe/staging');
     expect(resolveDeployment({ ...cfg, metrics: { transport: 'emf' } }).metricsTransport).toBe('emf');
   });
 });

@@ -482,6 +482,15 @@ describe('token validation', () => {
     expect(result).toMatchObject({ stage: 'token_validation', code: 'missing_access_token' });
   });
 
+  it('reports malformed_access_token, not a connection error, for a token with CRLF (RFC 6750 §2.1)', async () => {
+    mutate((body) => ({ ...body, access_token: `${body.access_token}\r\nX-Injected: 1` }));
+
+    const result = await run(basic({ token: {} }));
+
+    expect(result).toMatchObject({ stage: 'token_validation', code: 'malformed_access_token' });
+    expect(result.message).toContain('CR');
+  });
+
   it('reports unsupported_token_type for a DPoP token', async () => {
     mutate((body) => ({ ...body, token_type: 'DPoP' }));
 
@@ -857,6 +866,74 @@ describe('robustness', () => {
 
     expect(result).toMatchObject({ status: 'fail', code: 'internal_error', stage: null });
     expect(result.message).toContain('clock broke');
+  });
+});
+
+describe('fail-open detection and introspection (issue "beyond every peer")', () => {
+  it('reports accepts_invalid_token at the api stage when the API serves a request without a token', async () => {
+    env.resourceServer.injectFault({ kind: 'fail_open', accepts: 'anything' });
+    const probe = basic();
+
+    const result = await run({ ...probe, steps: [{ ...probe.steps[0]!, rejects: ['missing_token'] }] });
+
+    expect(result).toMatchObject({ status: 'fail', stage: 'api', code: 'accepts_invalid_token', httpStatus: 200 });
+  });
+
+  it('reports token_not_bound at token_validation when a DPoP probe gets a Bearer token', async () => {
+    env.authServer.injectFault({
+      kind: 'mutate_token_response',
+      mutate: (body) => ({ ...body, token_type: 'Bearer' }),
+    });
+
+    const result = await run(basic({ tokenBinding: 'dpop' }));
+
+    expect(result).toMatchObject({ stage: 'token_validation', code: 'token_not_bound' });
+  });
+
+  it('reports dpop_rejected at the token stage for invalid_dpop_proof', async () => {
+    env.authServer.injectFault({ kind: 'respond', status: 400, body: '{"error":"invalid_dpop_proof"}' });
+
+    const result = await run(basic({ tokenBinding: 'dpop' }));
+
+    expect(result).toMatchObject({ stage: 'token', code: 'dpop_rejected', httpStatus: 400 });
+  });
+
+  describe('with opaque tokens', () => {
+    let opaque: Awaited<ReturnType<typeof startAuthorizationServer>>;
+    const secret = { client_id: 'opaque', client_secret: 'opaque client secret' };
+    beforeAll(async () => {
+      opaque = await startAuthorizationServer({
+        audience: 'https://api.oauth-probe.test',
+        accessTokenFormat: 'opaque',
+        clients: [
+          { clientId: 'opaque', authMethod: 'client_secret_basic', clientSecret: secret.client_secret, scopes: [] },
+        ],
+      });
+    });
+    afterAll(() => opaque?.close());
+    const probe = (introspection: Record<string, unknown>) => ({
+      name: 'opaque',
+      issuer: opaque.issuer,
+      credentials: { secretId: 'o' },
+      token: { introspection },
+    });
+
+    it('reports token_inactive at token_validation when introspection says active: false', async () => {
+      opaque.injectFault({ kind: 'mutate_introspection', mutate: () => ({ active: false }) });
+
+      const result = await run(probe({}), { secrets: new TestSecretSource({ o: secret }) });
+      opaque.clearFaults();
+
+      expect(result).toMatchObject({ stage: 'token_validation', code: 'token_inactive' });
+    });
+
+    it('reports introspection_failed with the status when the introspection endpoint answers 404', async () => {
+      const result = await run(probe({ url: `${opaque.issuer}/no-such-endpoint` }), {
+        secrets: new TestSecretSource({ o: secret }),
+      });
+
+      expect(result).toMatchObject({ stage: 'token_validation', code: 'introspection_failed', httpStatus: 404 });
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exchange, secureContextFor } from '../../functions/engine/http.js';
-import { runProbe } from '../../functions/engine/index.js';
+import { prepareTransport, runProbe } from '../../functions/engine/index.js';
 import { systemClock } from '../../functions/engine/types.js';
 import {
   createCertificateAuthority,
@@ -89,10 +89,37 @@ describe('exchange timings and limits', () => {
   });
 });
 
+describe('prepareTransport', () => {
+  it('warms the HTTP path once per process, and no warm-up exchange shows in a result', async () => {
+    const first = prepareTransport();
+
+    expect(prepareTransport()).toBe(first);
+    await expect(first).resolves.toBeUndefined();
+    const server = await startInlineServer((_req, res) => res.end('ok'));
+    try {
+      const result = await runProbe(
+        resolved({
+          name: 'warm',
+          tokenUrl: `${server.url}/token`,
+          credentials: { secretId: 's' },
+        }),
+        { secrets: new TestSecretSource({ s: { client_id: 'c', client_secret: 'x' } }) },
+      );
+      expect(result.exchanges.map((e) => e.name)).toEqual(['token']);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('secureContextFor', () => {
-  it('uses the default context when neither a CA nor a client certificate is given', () => {
-    expect(secureContextFor(undefined)).toBeUndefined();
-    expect(secureContextFor({})).toBeUndefined();
+  it('shares one default context (system roots) when neither a CA nor a client certificate is given', async () => {
+    const pki = await createTestPki();
+
+    const defaultContext = secureContextFor(undefined);
+
+    expect(secureContextFor({})).toBe(defaultContext);
+    expect(secureContextFor({ ca: [pki.ca.cert] })).not.toBe(defaultContext);
   });
 
   it('builds a context once per CA set and client identity, and another for a different one', async () => {

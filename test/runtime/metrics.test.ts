@@ -1,7 +1,12 @@
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { hasGlobalAlarm, METRIC_PUBLISH_FAILED_EVENT } from '../../functions/contract/metric-catalogue.js';
+import {
+  hasGlobalAlarm,
+  METRIC_PUBLISH_FAILED_EVENT,
+  METRICS,
+  publishes,
+} from '../../functions/contract/metric-catalogue.js';
 import type { ProbeResult } from '../../functions/engine/index.js';
 import {
   buildEmfObjects,
@@ -106,6 +111,48 @@ describe('buildMetricData', () => {
   it('publishes nothing by Code or Degraded while healthy (when_nonzero)', () => {
     expect(names(buildMetricData(passResult(), options))).not.toContain('Failures');
     expect(names(buildMetricData(passResult(), options))).not.toContain('Degraded');
+  });
+
+  describe('the lean profile', () => {
+    const lean = { ...options, profile: 'lean' as const };
+    const gaugeRun = { ...lean, scheduledTime: new Date('2026-11-22T06:00:00Z') };
+
+    it('publishes only Success for a healthy run, even in the gauge run of a block', () => {
+      expect(names(buildMetricData(passResult(), lean))).toEqual(['Success']);
+      expect(names(buildMetricData(passResult(), gaugeRun))).toEqual(['Success']);
+    });
+
+    it('adds Degraded for a degraded run (the lean latency alarm counts it), and Failures by Code for a failed one', () => {
+      expect(names(buildMetricData(degradedResult(), lean))).toEqual(['Success', 'Degraded']);
+      // Failures by Code, and by Stage and Code: both only in a failed run, no series while healthy.
+      expect(names(buildMetricData(failResult(), lean))).toEqual(['Success', 'Failures', 'Failures']);
+    });
+
+    it('publishes the days-left gauges only while below the expiry threshold', () => {
+      const data = buildMetricData(passResult(), { ...lean, gaugeThresholdDays: 60 });
+
+      expect(names(data)).toEqual(['Success', 'CertificateDaysLeft']);
+      expect(data[1]).toMatchObject({ Value: 45 });
+      expect(names(buildMetricData(passResult(), { ...lean, gaugeThresholdDays: 365 }))).toEqual([
+        'Success',
+        'CertificateDaysLeft',
+        'CredentialDaysLeft',
+      ]);
+    });
+
+    it('publishes only catalogued series that the lean profile lists', () => {
+      const published = new Set(
+        Object.values(METRICS)
+          .filter((m) => publishes('lean', m))
+          .map((m) => m.name),
+      );
+      const results = [passResult(), degradedResult(), failResult()];
+      for (const result of results) {
+        for (const name of names(buildMetricData(result, { ...gaugeRun, gaugeThresholdDays: 365 }))) {
+          expect(published).toContain(name);
+        }
+      }
+    });
   });
 
   describe('gauges (days left, token lifetime)', () => {

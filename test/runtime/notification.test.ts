@@ -4,6 +4,7 @@ import { RUNBOOK_FIRST_STEPS } from '../../functions/contract/runbooks.js';
 import type { LoggedResult } from '../../functions/runtime/log.js';
 import {
   buildNotification,
+  incidentKey,
   MAX_SUBJECT_LENGTH,
   type NotificationInput,
   pickResult,
@@ -54,6 +55,7 @@ describe('buildNotification', () => {
         state: 'ALARM',
         region: 'eu-west-1',
         kind: 'availability',
+        incidentKey: 'oauth-probe/billing-api/warning/eu-west-1/availability',
       });
       for (const text of [
         'billing-api is failing in eu-west-1: token endpoint answered 401 invalid_client',
@@ -77,6 +79,7 @@ describe('buildNotification', () => {
 
       expect(n.document).toEqual({
         version: 1,
+        incidentKey: 'oauth-probe/billing-api/warning/eu-west-1/availability',
         kind: 'availability',
         severity: 'warning',
         state: 'ALARM',
@@ -203,6 +206,7 @@ describe('buildNotification', () => {
         state: 'ALARM',
         region: 'global',
         kind: 'global',
+        incidentKey: 'oauth-probe/billing-api/critical/global',
       });
       expect(n.document).toMatchObject({
         severity: 'critical',
@@ -260,6 +264,7 @@ describe('every alarm kind, ALARM and OK', () => {
     'burnFast',
     'burnSlow',
     'burnTicket',
+    'security',
   ];
   const prefixes: Record<AlarmKind, string> = {
     availability: '[FAIL] ',
@@ -270,6 +275,7 @@ describe('every alarm kind, ALARM and OK', () => {
     burnFast: '[CRITICAL] ',
     burnSlow: '[CRITICAL] ',
     burnTicket: '[SLO] ',
+    security: '[SECURITY] ',
   };
   const cases = kinds.flatMap((kind) => (['ALARM', 'OK'] as const).map((state) => [kind, state] as const));
 
@@ -311,6 +317,7 @@ describe('severity', () => {
     ['burnFast', 'critical'],
     ['burnSlow', 'critical'],
     ['burnTicket', 'warning'],
+    ['security', 'critical'],
   ] as const)('%s alarms are %s', (kind, severity) => {
     expect(alarmSeverity(kind)).toBe(severity);
     expect(buildNotification(input(kind, 'ALARM')).attributes.severity?.StringValue).toBe(severity);
@@ -368,5 +375,44 @@ describe('runbook first steps', () => {
   it('a Stopped alarm without a result points at the stopped runbook', () => {
     const n = buildNotification(input('stopped', 'ALARM', { links: { ...links, runbook: undefined } }));
     expect(n.document.runbookSteps?.path).toBe('docs/runbooks/stopped.md');
+  });
+});
+
+describe('incidentKey', () => {
+  it('is one key per alarm: the same for its ALARM and OK, different for every other alarm', () => {
+    const kinds: AlarmKind[] = ['availability', 'latency', 'expiry', 'stopped', 'global'];
+    const keys = new Set<string>();
+    for (const probe of ['billing-api', 'orders']) {
+      for (const region of ['eu-west-1', 'us-east-1']) {
+        for (const kind of kinds) {
+          const build = (state: 'ALARM' | 'OK') => {
+            const change = alarmChange(kind, state, { region, probe });
+            return buildNotification({
+              ...input(kind, state),
+              alarm: change,
+              identity: parseAlarmName(change.AlarmName)!,
+            });
+          };
+          const alarm = build('ALARM');
+          const ok = build('OK');
+          expect(ok.document.incidentKey).toBe(alarm.document.incidentKey);
+          expect(alarm.attributes.incidentKey?.StringValue).toBe(alarm.document.incidentKey);
+          keys.add(alarm.document.incidentKey);
+        }
+      }
+    }
+    // 2 probes × (4 regional kinds × 2 regions + 1 global)
+    expect(keys.size).toBe(18);
+  });
+
+  it('names probe, severity and region (global for the cross-region alarm) and fits a PagerDuty dedup_key', () => {
+    const long = 'p'.repeat(64);
+    expect(incidentKey({ probe: 'billing-api', kind: 'global' })).toBe('oauth-probe/billing-api/critical/global');
+    expect(incidentKey({ probe: 'billing-api', kind: 'stopped', region: 'eu-west-1' })).toBe(
+      'oauth-probe/billing-api/warning/eu-west-1/stopped',
+    );
+    expect(incidentKey({ probe: long, kind: 'availability', region: 'ap-southeast-2' }).length).toBeLessThanOrEqual(
+      255,
+    );
   });
 });

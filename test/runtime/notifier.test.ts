@@ -369,6 +369,42 @@ describe('notifier handler', () => {
     expect(snsMock.commandCalls(PublishCommand)[0]!.args[0].input.TopicArn).toBe(TOPIC);
   });
 
+  it('drops a redelivery of a message it already published (same SNS MessageId), in the same container', async () => {
+    const handler = handlerWith(env);
+    const event = snsEvent(JSON.stringify(alarmChange('availability', 'ALARM')));
+
+    const first = await handler(event);
+    const again = await handler(event);
+
+    expect(first).toMatchObject([{ published: true }]);
+    expect(again).toEqual([{ published: false, reason: 'duplicate delivery' }]);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it("a failed Publish fails the invocation, and Lambda's retry of the same message publishes it with the same incident key", async () => {
+    const handler = handlerWith(env);
+    const event = snsEvent(JSON.stringify(alarmChange('availability', 'ALARM')));
+    snsMock
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('slow down'), { name: 'Throttling' }))
+      .resolves({ MessageId: 'm-3' });
+
+    await expect(handler(event)).rejects.toThrow('slow down');
+    const retried = await handler(event);
+
+    expect(retried).toMatchObject([{ published: true }]);
+    const keys = snsMock
+      .commandCalls(PublishCommand)
+      .map((call) => call.args[0].input.MessageAttributes?.incidentKey?.StringValue);
+    expect(keys).toEqual([
+      'oauth-probe/billing-api/warning/eu-west-1/availability',
+      'oauth-probe/billing-api/warning/eu-west-1/availability',
+    ]);
+    expect(logged.some(([, fields]) => (fields as { event?: string })?.event === 'notification_publish_failed')).toBe(
+      true,
+    );
+  });
+
   it('logs and skips a message that is not an alarm notification', async () => {
     const outcomes = await handlerWith(env)(snsEvent('hello'));
 

@@ -66,6 +66,7 @@ function runner(run: (probe: ResolvedProbe) => Promise<ProbeResult>, overrides: 
       deadlineMarginMs: 3000,
       secretCacheTtlSec: 300,
       metricsTransport: 'putMetricData',
+      metricsProfile: 'full',
       globalFailureRegions: 2,
     },
     runProbe: async (probe) => {
@@ -199,6 +200,8 @@ describe('probe runner', () => {
     expect(puts()[0]!.MetricData!.map((d) => [d.MetricName, d.Value])).toEqual([
       ['Success', 0],
       ['Failures', 1],
+      // The same failure by stage (config) and code, for the dashboards' failures-by-stage graphs.
+      ['Failures', 1],
       ['TotalLatency', 0],
     ]);
   });
@@ -240,6 +243,7 @@ describe('probe runner', () => {
       deadlineMarginMs: 3000,
       secretCacheTtlSec: 300,
       metricsTransport,
+      metricsProfile: 'full' as const,
       globalFailureRegions,
     });
 
@@ -323,6 +327,7 @@ describe('probeSettingsFromEnv', () => {
       deadlineMarginMs: 3000,
       secretCacheTtlSec: 300,
       metricsTransport: 'putMetricData',
+      metricsProfile: 'full',
       globalFailureRegions: 2,
     });
     expect(
@@ -333,6 +338,7 @@ describe('probeSettingsFromEnv', () => {
         DEADLINE_MARGIN_MS: '5000',
         SECRET_CACHE_TTL_SEC: '0',
         METRICS_TRANSPORT: 'emf',
+        METRICS_PROFILE: 'lean',
         GLOBAL_FAILURE_REGIONS: '3',
       }),
     ).toEqual({
@@ -342,13 +348,19 @@ describe('probeSettingsFromEnv', () => {
       deadlineMarginMs: 5000,
       secretCacheTtlSec: 0,
       metricsTransport: 'emf',
+      metricsProfile: 'lean',
       globalFailureRegions: 3,
     });
   });
 
   it('falls back to putMetricData and 2 for values outside the contract', () => {
     expect(
-      probeSettingsFromEnv({ AWS_REGION: 'eu-west-1', METRICS_TRANSPORT: 'xray', GLOBAL_FAILURE_REGIONS: '0' }),
-    ).toMatchObject({ metricsTransport: 'putMetricData', globalFailureRegions: 2 });
+      probeSettingsFromEnv({
+        AWS_REGION: 'eu-west-1',
+        METRICS_TRANSPORT: 'xray',
+        METRICS_PROFILE: 'tiny',
+        GLOBAL_FAILURE_REGIONS: '0',
+      }),
+    ).toMatchObject({ metricsTransport: 'putMetricData', metricsProfile: 'full', globalFailureRegions: 2 });
   });
 });

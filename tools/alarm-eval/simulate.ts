@@ -36,7 +36,11 @@ export function alarmsFromTemplate(template: { Resources: Record<string, CfnReso
   const names = new Map<string, string>();
   for (const [id, resource] of Object.entries(resources)) {
     const name = resource.Properties?.AlarmName;
-    if (typeof name === 'string') names.set(id, name);
+    if (typeof name === 'string') {
+      names.set(id, name);
+      // A merged template keys a nested stack's resources `<nested>/<id>`; its references keep `<id>`.
+      names.set(id.slice(id.lastIndexOf('/') + 1), name);
+    }
   }
   const resolve = (value: unknown): string => {
     if (typeof value === 'string') return value;

@@ -69,6 +69,8 @@ export function formatCostReport(estimate: CostEstimate, options: CostFormatOpti
   );
   out.push('');
 
+  out.push(...profilesSection(estimate, p.bold));
+
   out.push(p.bold('By item'));
   const itemRows = (Object.entries(estimate.total.byItem) as [CostItem, number][])
     .sort((a, b) => b[1] - a[1])
@@ -109,4 +111,30 @@ export function formatCostReport(estimate: CostEstimate, options: CostFormatOpti
   out.push(p.bold('Assumptions'));
   for (const assumption of estimate.assumptions) out.push(`  - ${assumption}`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The deployment under each `metrics.profile`, side by side: each probe-region's own cost (its lines,
+ * no shared dashboard or keys) and the total. The configured profile is marked.
+ */
+function profilesSection(estimate: CostEstimate, bold: (text: string) => string): string[] {
+  const profiles = estimate.metrics.profiles;
+  if (profiles.length === 0) return [];
+  const header = [
+    '  probe-region',
+    ...profiles.map(
+      (pc) => `${pc.profile}${pc.profile === estimate.metrics.profile ? ' (configured)' : ''} [${pc.transport}]`,
+    ),
+  ];
+  const rows = profiles[0]!.probeRegions.map((pr, i) => [
+    `  ${pr.probe} ${pr.region}`,
+    ...profiles.map((pc) => formatUsd(pc.probeRegions[i]!.monthlyUsd)),
+  ]);
+  rows.push(['  total (shared included)', ...profiles.map((pc) => formatUsd(pc.monthlyUsd))]);
+  return [
+    bold('Metrics profiles (config metrics.profile), per month'),
+    ...table([header, ...rows], ['l', ...profiles.map(() => 'r' as const)]),
+    '  lean keeps every alarm (availability, stopped, expiry, latency, global, SLO on Success) with the fewest series.',
+    '',
+  ];
 }

@@ -62,7 +62,11 @@ function whereText(result: ProbeResult, p: Palette): string {
   return parts.join(p.dim(' · '));
 }
 
-/** The verdict line plus, when not passing or when verbose, the details and the waterfall. */
+/**
+ * The verdict line plus, when not passing or when verbose, the details and the waterfall. Results come
+ * contained from the engine (`containResult`): server text arrives without escape sequences (clear
+ * screen, window title, OSC 52 clipboard writes) or other control characters, and bounded in size.
+ */
 export function formatResult(result: ProbeResult, options: FormatOptions): string {
   const lines = [formatResultLine(result, options)];
   if (result.status !== 'pass' || options.verbose) lines.push(...formatDetails(result, options));

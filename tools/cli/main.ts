@@ -4,34 +4,54 @@
  * probe is a result (exit 1); anything else is a bug, reported as `internal error` with exit 70.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../functions/config/load.js';
 import type { Command } from './command.js';
-import { costCommand } from './commands/cost.js';
-import { demoCommand } from './commands/demo.js';
-import { runCommand } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
-import { sloReportCommand } from './commands/slo-report.js';
-import { validateCommand } from './commands/validate.js';
-import { configUsageError } from './config.js';
 import { EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 
-export const COMMANDS: readonly Command[] = [
-  runCommand,
-  validateCommand,
-  schemaCommand,
-  costCommand,
-  sloReportCommand,
-  demoCommand,
-];
+/**
+ * The commands, in the order of the help, each loaded on first use: a command's module pulls in zod,
+ * the engine or the AWS SDK, and `oauth-probe --version` or one command should not pay for the others.
+ */
+const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  schema: async () => (await import('./commands/schema.js')).schemaCommand,
+  cost: async () => (await import('./commands/cost.js')).costCommand,
+  'slo-report': async () => (await import('./commands/slo-report.js')).sloReportCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
+  preflight: async () => (await import('./commands/preflight.js')).preflightCommand,
+  'alert-test': async () => (await import('./commands/alert-test.js')).alertTestCommand(),
+};
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMAND_LOADERS);
+
+export async function loadCommands(): Promise<Command[]> {
+  return Promise.all(COMMAND_NAMES.map((name) => COMMAND_LOADERS[name]!()));
 }
 
-export function globalHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+/**
+ * The package's version. This module runs from tools/cli/ (sources, tests) and from dist/tools/cli/
+ * (the compiled CLI), so the package.json is two or three levels up.
+ */
+export function version(): string {
+  for (const path of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
+      if (pkg.name === 'oauth-probe') return pkg.version;
+    } catch {
+      // not at this level; try the next one
+    }
+  }
+  return 'unknown';
+}
+
+export async function globalHelp(): Promise<string> {
+  const commands = await loadCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return `oauth-probe ${version()}: synthetic monitor for OAuth 2.0 client-credentials flows
 
 Runs the flow the way a dependent service does (token endpoint, token validation, protected API)
@@ -40,7 +60,7 @@ and says where it broke: a verdict (pass, degraded, fail), the stage, a stable c
 Usage: oauth-probe <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Options:
   -h, --help      show help (oauth-probe <command> --help for a command's options and examples)
@@ -51,6 +71,7 @@ Examples:
   npx oauth-probe validate --config probes.json
   npx oauth-probe run --config probes.json --secrets local-secrets.json
   npx oauth-probe cost --config probes.json
+  npx oauth-probe alert-test                             # after cdk deploy: one alarm per region, end to end
 
 Exit codes: 0 ok (degraded included), 1 a probe failed, 2 bad usage or config, 70 internal error.
 `;
@@ -61,7 +82,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   try {
     return await dispatch(argv, io);
   } catch (error) {
-    return report(error, io);
+    return await report(error, io);
   }
 }
 
@@ -69,32 +90,37 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     const topic = first === 'help' ? rest[0] : undefined;
-    const command = topic ? findCommand(topic) : undefined;
+    const command = topic ? await findCommand(topic) : undefined;
     if (first === undefined) {
       // No command is a usage error: the help goes to stderr so that stdout stays empty.
-      io.stderr.write(globalHelp());
+      io.stderr.write(await globalHelp());
       return EXIT.usage;
     }
-    io.stdout.write(command ? command.help : globalHelp());
+    io.stdout.write(command ? command.help : await globalHelp());
     return EXIT.ok;
   }
   if (first === '-v' || first === '--version') {
     io.stdout.write(`${version()}\n`);
     return EXIT.ok;
   }
-  return findCommand(first).run(rest, io);
+  return (await findCommand(first)).run(rest, io);
 }
 
-function findCommand(name: string): Command {
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command) return command;
-  const known = COMMANDS.map((c) => c.name).join(', ');
+async function findCommand(name: string): Promise<Command> {
+  const load = Object.hasOwn(COMMAND_LOADERS, name) ? COMMAND_LOADERS[name] : undefined;
+  if (load) return load();
+  const known = COMMAND_NAMES.join(', ');
   if (name.startsWith('-'))
     throw new UsageError(`unknown option ${name}: give a command first (${known}); see 'oauth-probe --help'`);
   throw new UsageError(`unknown command '${name}' (commands: ${known}); see 'oauth-probe --help'`);
 }
 
-function report(error: unknown, io: Io): number {
+async function report(error: unknown, io: Io): Promise<number> {
+  // Loaded here, not at the top: the config modules bring zod, which `--version` does not need.
+  const [{ ConfigError }, { configUsageError }] = await Promise.all([
+    import('../../functions/config/load.js'),
+    import('./config.js'),
+  ]);
   const usage = error instanceof ConfigError ? configUsageError(error.source ?? 'config', error.problems) : error;
   if (usage instanceof UsageError) {
     io.stderr.write(`oauth-probe: ${usage.message}\n`);

@@ -19,10 +19,18 @@
  * - log ingestion of the one result line per run, SNS for alarm notifications, one dashboard.
  */
 
+import { dashboardGroups } from '../../functions/config/limits.js';
 import { type ResolvedProbe, resolveDeployment, resolveProbes } from '../../functions/config/resolve.js';
 import { runsPerMonth } from '../../functions/config/schedule.js';
 import type { MetricsTransport, ProbesConfig } from '../../functions/config/schema.js';
-import { GAUGE_INTERVAL_HOURS, hasGlobalAlarm, METRICS } from '../../functions/contract/metric-catalogue.js';
+import {
+  cadenceIn,
+  GAUGE_INTERVAL_HOURS,
+  hasGlobalAlarm,
+  METRICS,
+  METRICS_PROFILES,
+  type MetricsProfile,
+} from '../../functions/contract/metric-catalogue.js';
 import { BURN_POLICIES } from '../../functions/contract/slo.js';
 import { PRICES, type Price, type PriceKey } from './prices.js';
 
@@ -178,22 +186,52 @@ export interface CostEstimate {
   prices: Price[];
   settings: CostAssumptions;
   metrics: {
-    /** `metrics.transport` of the config. */
+    /** `metrics.transport` of the config (resolved: `emf` by default under the lean profile). */
     transport: MetricsTransport;
+    /** `metrics.profile` of the config. */
+    profile: MetricsProfile;
     /** Under `putMetricData`: how much less the same deployment costs per month with `emf`. */
     emfSavingUsd?: number;
+    /**
+     * The same deployment under each profile, side by side (each with the config's transport, or the
+     * profile's default transport when the config sets none).
+     */
+    profiles: ProfileCost[];
   };
+}
+
+export interface ProfileCost {
+  profile: MetricsProfile;
+  transport: MetricsTransport;
+  monthlyUsd: number;
+  perProbeRegionUsd: number;
+  /** Each probe-region's own lines (no shared dashboard or keys). */
+  probeRegions: { probe: string; region: string; monthlyUsd: number }[];
 }
 
 /** Estimates the monthly cost of deploying `config`. */
 export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssumptions> = {}): CostEstimate {
-  // Three dashboards per page of probes (lib/constructs/dashboards/layout.ts, PROBES_PER_PAGE = 25).
-  const pages = Math.max(1, Math.ceil(config.probes.length / 25));
-  const a: CostAssumptions = { ...DEFAULT_COST_ASSUMPTIONS, dashboards: 3 * pages, ...overrides };
-  const transport = resolveDeployment(config).metricsTransport;
-  const estimate = estimateWith(config, a, transport);
+  const deployment = resolveDeployment(config);
+  const { metricsTransport: transport, metricsProfile: profile } = deployment;
+  // Executive, On-call and Debug per dashboard group of the plan (functions/config/limits.ts).
+  const groups = dashboardGroups(resolveProbes(config), deployment.globalFailureRegions).length;
+  const a: CostAssumptions = { ...DEFAULT_COST_ASSUMPTIONS, dashboards: 3 * groups, ...overrides };
+  const estimate = estimateWith(config, a, transport, profile);
+  estimate.metrics.profiles = METRICS_PROFILES.map((p) => {
+    const t = resolveDeployment({ ...config, metrics: { ...config.metrics, profile: p } }).metricsTransport;
+    const e = p === profile && t === transport ? estimate : estimateWith(config, a, t, p);
+    return {
+      profile: p,
+      transport: t,
+      monthlyUsd: e.total.monthlyUsd,
+      perProbeRegionUsd: e.total.perProbeRegionUsd,
+      probeRegions: e.probes.flatMap((pc) =>
+        pc.regions.map((r) => ({ probe: r.probe, region: r.region, monthlyUsd: r.monthlyUsd })),
+      ),
+    };
+  });
   if (transport === 'putMetricData') {
-    const emfSavingUsd = estimate.total.monthlyUsd - estimateWith(config, a, 'emf').total.monthlyUsd;
+    const emfSavingUsd = estimate.total.monthlyUsd - estimateWith(config, a, 'emf', profile).total.monthlyUsd;
     estimate.metrics.emfSavingUsd = emfSavingUsd;
     estimate.assumptions.unshift(
       `Metrics transport: putMetricData (config metrics.transport). With "emf" this deployment would cost ${usd(emfSavingUsd)} a month less (${usd(emfSavingUsd / Math.max(1, estimate.total.probeRegions))} per probe-region): no PutMetricData call for the regional metrics, EMF log lines ingested instead; same metrics, same alarms.`,
@@ -206,12 +244,17 @@ export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssump
   return estimate;
 }
 
-function estimateWith(config: ProbesConfig, a: CostAssumptions, transport: MetricsTransport): CostEstimate {
+function estimateWith(
+  config: ProbesConfig,
+  a: CostAssumptions,
+  transport: MetricsTransport,
+  profile: MetricsProfile,
+): CostEstimate {
   const deployment = resolveDeployment(config);
   const probes = resolveProbes(config).map((probe): ProbeCost => {
     const copy = hasGlobalAlarm(probe, deployment.globalFailureRegions);
     const regions = probe.regions.map((region) =>
-      probeRegionCost(probe, region, { home: region === deployment.homeRegion, copy, transport }, a),
+      probeRegionCost(probe, region, { home: region === deployment.homeRegion, copy, transport, profile }, a),
     );
     const global = globalLines(probe, deployment.globalFailureRegions);
     const monthlyUsd = sum(regions.map((r) => r.monthlyUsd)) + sum(global.map((l) => l.monthlyUsd));
@@ -254,10 +297,10 @@ function estimateWith(config: ProbesConfig, a: CostAssumptions, transport: Metri
       perProbeRegionUsd: probeRegions > 0 ? monthlyUsd / probeRegions : 0,
       byItem,
     },
-    assumptions: describeAssumptions(a, transport),
+    assumptions: describeAssumptions(a, transport, profile),
     prices: Object.values(PRICES),
     settings: a,
-    metrics: { transport },
+    metrics: { transport, profile, profiles: [] },
   };
 }
 
@@ -277,6 +320,7 @@ interface RegionContext {
   /** The probe publishes the Success copy by Region (it has a global alarm). */
   copy: boolean;
   transport: MetricsTransport;
+  profile: MetricsProfile;
 }
 
 /** What the priced lines of one probe in one region are computed from. */
@@ -340,8 +384,8 @@ const REGION_LINES: readonly PricedLine[] = [
     item: 'custom_metrics',
     unit: 'metric-months',
     prices: ['customMetricMonth'],
-    quantity: (f) => metricSeries(f.probe, f.a, f.copy).metricMonths,
-    basis: (f) => metricSeries(f.probe, f.a, f.copy).basis,
+    quantity: (f) => metricSeries(f.probe, f.a, f.copy, f.profile).metricMonths,
+    basis: (f) => metricSeries(f.probe, f.a, f.copy, f.profile).basis,
   },
   {
     item: 'put_metric_data',
@@ -365,8 +409,8 @@ const REGION_LINES: readonly PricedLine[] = [
     item: 'alarms',
     unit: 'alarm metrics',
     prices: ['alarmStandardMonth'],
-    quantity: (f) => regionalAlarmMetrics(f.probe).count,
-    basis: (f) => regionalAlarmMetrics(f.probe).basis,
+    quantity: (f) => regionalAlarmMetrics(f.probe, f.profile).count,
+    basis: (f) => regionalAlarmMetrics(f.probe, f.profile).basis,
   },
   // SLO burn rate (lib/constructs/slo-alarms.ts): per BURN_POLICIES row a long and a short window alarm,
   // each metric math over Success SampleCount and Sum, and one composite; they read Success only.
@@ -487,34 +531,44 @@ function emfLinesPerRun(probe: ResolvedProbe): number {
   return Math.max(1, probe.steps.length);
 }
 
-/** Metric-months of one probe in one region, per the metric catalogue. */
+/** Metric-months of one probe in one region, per the metric catalogue and the profile's cadences. */
 function metricSeries(
   probe: ResolvedProbe,
   a: CostAssumptions,
   copy: boolean,
+  profile: MetricsProfile,
 ): { metricMonths: number; basis: string } {
   const usesTls = [probe.tokenUrl, probe.issuer, ...probe.steps.map((s) => s.request.url)].some((u) =>
     u?.startsWith('https://'),
   );
-  let full = 0;
+  const full: string[] = [];
   let gaugeSeries = 0;
   let whenNonzero = 0;
   for (const metric of Object.values(METRICS)) {
     if (metric === METRICS.certificateDaysLeft && !usesTls) continue;
     if (metric === METRICS.regionalSuccess && !copy) continue;
+    const cadence = cadenceIn(metric, profile);
     const copies = metric === METRICS.stepLatency ? probe.steps.length : 1;
-    if (metric.cadence === 'every_run') full += copies;
-    else if (metric.cadence === 'gauge_interval') gaugeSeries += copies;
+    const label = metric === METRICS.regionalSuccess ? 'Success by Region' : metric.name;
+    if (cadence === 'every_run') {
+      for (let i = 0; i < copies; i++) full.push(label);
+    } else if (cadence === 'gauge_interval') gaugeSeries += copies;
     // Failures has one series per code; while unhealthy, count one code at a time.
-    else whenNonzero += copies;
+    else if (cadence === 'when_nonzero') whenNonzero += copies;
+    // `when_low` (lean gauges): only while a certificate or credential is about to expire; not counted.
   }
   const gaugeFraction = 1 / GAUGE_INTERVAL_HOURS;
   const unhealthyFraction = Math.min(1, a.unhealthyHoursPerMonth / HOURS_PER_MONTH);
-  const metricMonths = full + gaugeSeries * gaugeFraction + whenNonzero * unhealthyFraction;
+  const metricMonths = full.length + gaugeSeries * gaugeFraction + whenNonzero * unhealthyFraction;
+  const names = [...new Set(full)].map((n) => {
+    const count = full.filter((f) => f === n).length;
+    return count > 1 ? `${count} × ${n}` : n;
+  });
   const basis =
-    `${full} series every run (Success, TokenSuccess, TokenLatency, TotalLatency, ${probe.steps.length} × StepLatency${copy ? ', Success by Region' : ''})` +
-    ` + ${gaugeSeries} gauges × 1/${GAUGE_INTERVAL_HOURS} of the hours` +
-    ` + ${whenNonzero} failure series × ${a.unhealthyHoursPerMonth} unhealthy hours`;
+    `${full.length} series every run (${names.join(', ')})` +
+    (gaugeSeries > 0 ? ` + ${gaugeSeries} gauges × 1/${GAUGE_INTERVAL_HOURS} of the hours` : '') +
+    ` + ${whenNonzero} failure series × ${a.unhealthyHoursPerMonth} unhealthy hours` +
+    (profile === 'lean' ? ' (lean profile: days-left gauges only while below the expiry threshold)' : '');
   return { metricMonths, basis };
 }
 
@@ -526,7 +580,7 @@ const MAX_LATENCY_TARGETS = 9;
  * (CertificateDaysLeft and CredentialDaysLeft), and latency over the token request and every step that
  * has a degraded threshold.
  */
-function regionalAlarmMetrics(probe: ResolvedProbe): { count: number; basis: string } {
+function regionalAlarmMetrics(probe: ResolvedProbe, profile: MetricsProfile): { count: number; basis: string } {
   const parts: [string, number][] = [
     ['availability', 1],
     ['stopped', 1],
@@ -534,8 +588,10 @@ function regionalAlarmMetrics(probe: ResolvedProbe): { count: number; basis: str
   ];
   const tokenTarget = (probe.token?.degradedMs ?? probe.degradedMs) !== undefined ? 1 : 0;
   const stepTargets = probe.steps.filter((step) => (step.degradedMs ?? probe.degradedMs) !== undefined).length;
-  const latency = Math.min(MAX_LATENCY_TARGETS, tokenTarget + stepTargets);
-  if (latency > 0) parts.push(['latency', latency]);
+  const targets = Math.min(MAX_LATENCY_TARGETS, tokenTarget + stepTargets);
+  // Lean: one metric (degraded runs) stands for every target's p95.
+  const latency = profile === 'lean' ? Math.min(1, targets) : targets;
+  if (latency > 0) parts.push([profile === 'lean' ? 'latency (degraded runs)' : 'latency', latency]);
   return {
     count: sum(parts.map(([, n]) => n)),
     basis: parts.map(([kind, n]) => `${kind} ${n}`).join(', '),
@@ -557,8 +613,11 @@ function globalLines(probe: ResolvedProbe, globalFailureRegions: number): CostLi
   ];
 }
 
-function describeAssumptions(a: CostAssumptions, transport: MetricsTransport): string[] {
+function describeAssumptions(a: CostAssumptions, transport: MetricsTransport, profile: MetricsProfile): string[] {
   return [
+    profile === 'lean'
+      ? 'Metrics profile: lean (config metrics.profile): Success every run; Degraded and Failures only in unhealthy hours; days-left gauges only while below the expiry threshold; no latency or lifetime series. The latency alarm counts degraded runs (one metric).'
+      : 'Metrics profile: full (config metrics.profile): every metric of the catalogue. "lean" keeps every alarm with fewer series; see the profiles side by side.',
     'Prices: us-east-1 list prices in USD with the dates shown; other regions differ. Check them against the live AWS pricing pages before relying on this estimate.',
     'A month is 30 days (a 1-minute schedule is 43,200 runs). No free tier is applied (Lambda, Scheduler 14M, dashboards, canary runs).',
     `Lambda: arm64, ${a.memoryMb} MB; billed ${a.baseDurationMs} ms per run plus ${a.perRequestMs} ms per HTTP request (fresh connection to an internet endpoint: DNS, TCP, TLS, server time). Replace with measured durations for your providers.`,

@@ -7,7 +7,7 @@
  * before oidc-provider sees the request; only the two `mutate_*` faults need the real response, and those
  * run as provider middleware.
  */
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -33,6 +33,10 @@ export const DEFAULT_ACCESS_TOKEN_TTL_SEC = 300;
 export const TOKEN_PATH = '/token';
 export const JWKS_PATH = '/jwks';
 export const DISCOVERY_PATH = '/.well-known/openid-configuration';
+/** RFC 8414 §3's well-known path (for an issuer without a path component): oidc-provider serves the same document. */
+export const RFC8414_PATH = '/.well-known/oauth-authorization-server';
+/** oidc-provider's default route for RFC 7662 introspection. */
+export const INTROSPECTION_PATH = '/token/introspection';
 
 /**
  * ES256 by default: a P-256 key takes under a millisecond where an RSA key takes 100-600 ms on a small
@@ -109,6 +113,9 @@ interface ProviderSettings {
   tls: boolean;
   adapter: (name: string) => Adapter;
   faults: readonly AuthorizationServerFault[];
+  accessTokenFormat: 'jwt' | 'opaque';
+  requireDpopNonce: boolean;
+  certificateBoundAccessTokens: boolean;
 }
 
 /**
@@ -136,8 +143,11 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     signingAlg: options.signingAlg ?? DEFAULT_SIGNING_ALG,
     tls: Boolean(options.tls),
     // Stored grants and replay-detection entries (jti of client assertions) survive a key rotation.
-    adapter: memoryAdapter(clients),
+    adapter: memoryAdapter(clients, options.certificateBoundAccessTokens === true),
     faults: state.faults,
+    accessTokenFormat: options.accessTokenFormat ?? 'jwt',
+    requireDpopNonce: options.requireDpopNonce === true,
+    certificateBoundAccessTokens: options.certificateBoundAccessTokens === true,
   };
   // oidc-provider fixes its keystore at construction: a new provider replaces the old one in place.
   const newHandler = async () =>
@@ -288,21 +298,28 @@ function respondFault(
   return true;
 }
 
-/** `mutate_token_response` / `mutate_discovery`: the provider's real JSON answer, changed by the test. */
+/** `mutate_token_response` / `mutate_discovery` / `mutate_introspection`: the provider's real JSON answer, changed by the test. */
 function mutateFault(
-  fault: FaultOf<'mutate_token_response'> | FaultOf<'mutate_discovery'>,
+  fault: FaultOf<'mutate_token_response'> | FaultOf<'mutate_discovery'> | FaultOf<'mutate_introspection'>,
   path: string,
   body: Record<string, unknown>,
 ): Record<string, unknown> {
-  const target = fault.kind === 'mutate_token_response' ? TOKEN_PATH : DISCOVERY_PATH;
-  return path === target ? fault.mutate(body) : body;
+  const targets = {
+    mutate_token_response: [TOKEN_PATH],
+    mutate_discovery: [DISCOVERY_PATH, RFC8414_PATH],
+    mutate_introspection: [INTROSPECTION_PATH],
+  }[fault.kind];
+  return targets.includes(path) ? fault.mutate(body) : body;
 }
 
 /**
  * oidc-provider's storage, in memory. Clients are read from the registry at every request, so secret
  * and scope changes apply at once; everything else lives in one table per model.
  */
-function memoryAdapter(clients: Map<string, LocalClientRegistration>): (name: string) => Adapter {
+function memoryAdapter(
+  clients: Map<string, LocalClientRegistration>,
+  certificateBound: boolean,
+): (name: string) => Adapter {
   const storage = new Map<string, Map<string, { payload: AdapterPayload; expiresAt: number }>>();
   // A function, not an arrow: oidc-provider calls it with `new`.
   return function adapterFor(name: string): Adapter {
@@ -317,7 +334,7 @@ function memoryAdapter(clients: Map<string, LocalClientRegistration>): (name: st
       ...table,
       async find(id) {
         const client = clients.get(id);
-        return client ? clientMetadata(client) : undefined;
+        return client ? clientMetadata(client, certificateBound) : undefined;
       },
     };
   };
@@ -360,7 +377,7 @@ function tableAdapter(rows: Map<string, { payload: AdapterPayload; expiresAt: nu
   };
 }
 
-function clientMetadata(client: LocalClientRegistration): AdapterPayload {
+function clientMetadata(client: LocalClientRegistration, certificateBound: boolean): AdapterPayload {
   return {
     client_id: client.clientId,
     grant_types: ['client_credentials'],
@@ -372,6 +389,9 @@ function clientMetadata(client: LocalClientRegistration): AdapterPayload {
     ...(client.clientSecret !== undefined ? { client_secret: client.clientSecret } : {}),
     ...(client.jwks ? { jwks: client.jwks } : {}),
     ...(client.authMethod === 'tls_client_auth' ? { tls_client_auth_subject_dn: client.tlsSubjectDn } : {}),
+    ...(client.authMethod === 'tls_client_auth' && certificateBound
+      ? { tls_client_certificate_bound_access_tokens: true }
+      : {}),
   };
 }
 
@@ -399,7 +419,11 @@ function buildProvider(
       clientCredentials: { enabled: true },
       devInteractions: { enabled: false },
       resourceIndicators: resourceIndicators(settings, errors),
-      mTLS: mutualTls(settings.tls),
+      mTLS: mutualTls(settings.tls, settings.certificateBoundAccessTokens),
+      // Any authenticated client may introspect here (a resource server usually has its own client).
+      introspection: { enabled: true, allowedPolicy: async () => true },
+      // DPoP is on by default in oidc-provider; a nonce is demanded only when asked for (RFC 9449 §8).
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => settings.requireDpopNonce },
     },
   });
   // oidc-provider answers (and, with DEBUG=oidc-provider:*, logs) its own errors; what still reaches Koa's
@@ -410,7 +434,11 @@ function buildProvider(
     if (ctx.status !== 200 || !isRecord(original)) return;
     let body: Record<string, unknown> = original;
     for (const fault of settings.faults) {
-      if (fault.kind === 'mutate_token_response' || fault.kind === 'mutate_discovery') {
+      if (
+        fault.kind === 'mutate_token_response' ||
+        fault.kind === 'mutate_discovery' ||
+        fault.kind === 'mutate_introspection'
+      ) {
         body = mutateFault(fault, ctx.path, body);
       }
     }
@@ -434,7 +462,7 @@ function resourceIndicators(settings: ProviderSettings, errors: OidcProviderModu
       return {
         scope: settings.scopes.join(' '),
         audience: settings.audience,
-        accessTokenFormat: 'jwt' as const,
+        accessTokenFormat: settings.accessTokenFormat,
         accessTokenTTL: settings.ttlSec,
         jwt: { sign: { alg: settings.signingAlg } },
       };
@@ -443,11 +471,11 @@ function resourceIndicators(settings: ProviderSettings, errors: OidcProviderModu
 }
 
 /** tls_client_auth (RFC 8705 §2.1): the subject DN of the client certificate identifies the client. */
-function mutualTls(enabled: boolean) {
+function mutualTls(enabled: boolean, certificateBoundAccessTokens: boolean) {
   return {
     enabled,
     tlsClientAuth: enabled,
-    certificateBoundAccessTokens: false,
+    certificateBoundAccessTokens,
     getCertificate: (ctx: KoaContextWithOIDC) => peerCertificate(ctx.socket)?.toString(),
     certificateAuthorized: (ctx: KoaContextWithOIDC) => (ctx.socket as TLSSocket).authorized === true,
     certificateSubjectMatches: (ctx: KoaContextWithOIDC, property: string, expected: string) =>

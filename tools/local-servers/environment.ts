@@ -10,7 +10,12 @@ import { startAuthorizationServer } from './authorization-server.js';
 import { createTestPki, type TestPki } from './certificates.js';
 import { type ClientKey, generateClientKey } from './client-keys.js';
 import { startResourceServer } from './resource-server.js';
-import type { LocalAuthorizationServer, LocalClientRegistration, LocalResourceServer } from './types.js';
+import type {
+  AuthorizationServerOptions,
+  LocalAuthorizationServer,
+  LocalClientRegistration,
+  LocalResourceServer,
+} from './types.js';
 
 /** The audience (RFC 8707 resource) of the local API, as the tokens carry it in `aud`. */
 export const LOCAL_AUDIENCE = 'https://api.oauth-probe.test';
@@ -28,6 +33,8 @@ export interface LocalEnvironmentOptions {
   https?: boolean;
   /** Access token lifetime, seconds. @default 300 */
   accessTokenTtlSec?: number;
+  /** Sender-constrained token settings of the authorization server (DPoP nonce, certificate-bound tokens). */
+  authServer?: Pick<AuthorizationServerOptions, 'requireDpopNonce' | 'certificateBoundAccessTokens'>;
 }
 
 export interface LocalEnvironment {
@@ -76,6 +83,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     clients: localClients(credentials),
     ...(options.accessTokenTtlSec !== undefined ? { accessTokenTtlSec: options.accessTokenTtlSec } : {}),
     ...(tls ? { tls: { ...tls, clientCa: tls.ca } } : {}),
+    ...options.authServer,
   });
   let resourceServer: LocalResourceServer;
   try {

@@ -2,13 +2,18 @@
  * The local protected API: validates bearer tokens with jose against the authorization server's JWKS and
  * answers per RFC 6750 §3.1. Routes are documented on `LocalResourceServer` in ./types.ts.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import {
+  calculateJwkThumbprint,
   createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
+  decodeJwt,
+  decodeProtectedHeader,
+  EmbeddedJWK,
   type FetchImplementation,
   type JSONWebKeySet,
   type JWTPayload,
@@ -41,9 +46,11 @@ interface Reply {
 class BearerError extends Error {
   constructor(
     readonly status: 401 | 403,
-    readonly code: 'invalid_token' | 'insufficient_scope' | undefined,
+    readonly code: 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | undefined,
     readonly description?: string,
     readonly scope?: string,
+    /** The challenge's scheme: `DPoP` for proof failures (RFC 9449 §7.1). */
+    readonly scheme: 'Bearer' | 'DPoP' = 'Bearer',
   ) {
     super(description ?? 'no bearer token');
   }
@@ -306,13 +313,19 @@ function createInvoice(rawBody: string): Reply {
 }
 
 async function authorize(state: ApiState, req: http.IncomingMessage, scope: string): Promise<void> {
+  const failOpen = state.faults.find((fault) => fault.kind === 'fail_open')?.accepts;
+  if (failOpen === 'anything') return;
   const header = req.headers.authorization;
   if (!header) throw new BearerError(401, undefined);
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+  const match = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
   if (!match) throw new BearerError(401, 'invalid_token', 'the Authorization header is not a Bearer token');
+  const token = match[2]!;
+  if (failOpen && acceptsWithoutVerifying(failOpen, token)) return;
+  // RFC 9449 §7.1: a DPoP-scheme request carries a proof of the key the token is bound to.
+  const proofKey = /^dpop$/i.test(match[1]!) ? await verifyDpopProof(req, token) : undefined;
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(match[1]!, await state.keys.current(), {
+    ({ payload } = await jwtVerify(token, await state.keys.current(), {
       issuer: state.options.issuer,
       audience: state.options.audience,
       clockTolerance: 5,
@@ -321,12 +334,57 @@ async function authorize(state: ApiState, req: http.IncomingMessage, scope: stri
     if (isKeySourceFailure(error)) throw new KeySourceError({ cause: error });
     throw new BearerError(401, 'invalid_token', describeJoseError(error));
   }
+  const jkt = (payload.cnf as { jkt?: unknown } | undefined)?.jkt;
+  if (jkt !== undefined && jkt !== proofKey) {
+    throw new BearerError(
+      401,
+      'invalid_token',
+      proofKey
+        ? 'the DPoP proof key is not the one the token is bound to'
+        : 'a DPoP-bound token must be presented with the DPoP scheme and a proof',
+    );
+  }
   const granted = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []);
   const required = [scope, ...requireScopeFault(state.faults)];
   const missing = required.filter((candidate) => !granted.has(candidate));
   if (missing.length > 0) {
     throw new BearerError(403, 'insufficient_scope', `the token lacks scope ${missing.join(' ')}`, required.join(' '));
   }
+}
+
+/**
+ * Verifies the DPoP proof of a request (RFC 9449 §4.3) and returns the JWK thumbprint of its key.
+ * A bad proof is `invalid_dpop_proof` in a DPoP challenge (§7.1).
+ */
+async function verifyDpopProof(req: http.IncomingMessage, token: string): Promise<string> {
+  const proof = req.headers.dpop;
+  const refuse = (why: string) => new BearerError(401, 'invalid_dpop_proof', why, undefined, 'DPoP');
+  if (typeof proof !== 'string') throw refuse('no DPoP proof');
+  let verified: Awaited<ReturnType<typeof jwtVerify>>;
+  try {
+    verified = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', maxTokenAge: 60, clockTolerance: 5 });
+  } catch (error) {
+    throw refuse(`the proof does not verify (${describeJoseError(error)})`);
+  }
+  const { payload, protectedHeader } = verified;
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const htu = `${secure ? 'https' : 'http'}://${req.headers.host}${(req.url ?? '/').split('?')[0]}`;
+  if (payload.htm !== req.method) throw refuse('htm does not match the request method');
+  if (payload.htu !== htu) throw refuse('htu does not match the request URL');
+  if (payload.ath !== createHash('sha256').update(token).digest('base64url'))
+    throw refuse('ath does not match the token');
+  return calculateJwkThumbprint(protectedHeader.jwk!, 'sha256');
+}
+
+/** The broken validation of a `fail_open` fault: whether it lets this token through unverified. */
+function acceptsWithoutVerifying(mode: 'any_bearer' | 'unverified_signature' | 'alg_none', token: string): boolean {
+  if (mode === 'any_bearer') return true;
+  try {
+    decodeJwt(token);
+  } catch {
+    return false;
+  }
+  return mode === 'unverified_signature' || decodeProtectedHeader(token).alg === 'none';
 }
 
 function challenge(error: BearerError): Reply {
@@ -337,7 +395,7 @@ function challenge(error: BearerError): Reply {
   const body: Json = error.code
     ? { error: error.code, ...(error.description ? { error_description: error.description } : {}) }
     : { error: 'unauthorized' };
-  return { status: error.status, headers: { 'www-authenticate': `Bearer ${params.join(', ')}` }, body };
+  return { status: error.status, headers: { 'www-authenticate': `${error.scheme} ${params.join(', ')}` }, body };
 }
 
 function describeJoseError(error: unknown): string {

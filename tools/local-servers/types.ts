@@ -46,6 +46,12 @@ export interface AuthorizationServerOptions {
    * @default the clients' scopes plus "billing:read" and "billing:write"
    */
   scopes?: string[];
+  /** RFC 9449 §8: answer token requests without a DPoP nonce with `use_dpop_nonce`. @default false */
+  requireDpopNonce?: boolean;
+  /** RFC 8705 §3: bind the tls_client_auth clients' tokens to their certificate (`cnf["x5t#S256"]`). @default false */
+  certificateBoundAccessTokens?: boolean;
+  /** `opaque` issues reference tokens (for RFC 7662 introspection at /token/introspection). @default "jwt" */
+  accessTokenFormat?: 'jwt' | 'opaque';
   /** Algorithm of the access-token signing key (a fresh key per server and per rotation). @default "ES256" */
   signingAlg?: SigningAlgorithm;
 }
@@ -69,6 +75,8 @@ export type AuthorizationServerFault =
   | { kind: 'mutate_token_response'; mutate: (body: Record<string, unknown>) => Record<string, unknown> }
   /** Change the discovery document (e.g. a different issuer). */
   | { kind: 'mutate_discovery'; mutate: (body: Record<string, unknown>) => Record<string, unknown> }
+  /** Change the RFC 7662 introspection response (e.g. `active: false`). */
+  | { kind: 'mutate_introspection'; mutate: (body: Record<string, unknown>) => Record<string, unknown> }
   /** Accept the connection and never answer. */
   | { kind: 'hang'; path?: 'token' | 'all' }
   /** Destroy the socket as soon as a request arrives. */
@@ -117,7 +125,14 @@ export type ResourceServerFault =
   /** Require this extra scope on every route (insufficient_scope for clients without it). */
   | { kind: 'require_scope'; scope: string }
   /** Close the listening port: connection refused. `clearFaults()` opens it again on the same port. */
-  | { kind: 'down' };
+  | { kind: 'down' }
+  /**
+   * Stop validating tokens, as a broken deployment would (for fail-open detection, `steps[].rejects`):
+   * `anything` serves every request, even without a token; `any_bearer` any bearer token at all;
+   * `unverified_signature` any JWT that decodes (the signature is not checked); `alg_none` also accepts
+   * unsigned JWTs (`alg: none`) while still verifying signed ones.
+   */
+  | { kind: 'fail_open'; accepts: 'anything' | 'any_bearer' | 'unverified_signature' | 'alg_none' };
 
 /**
  * A small protected API that validates bearer tokens with jose and answers per RFC 6750 §3.1:

@@ -6,6 +6,8 @@
  * on regions and SLO classes only, and its body grows with the page's probe names only.
  */
 
+import { DASHBOARD_LAYOUT } from '../../../functions/config/limits.js';
+
 /** CloudWatch: a dashboard body holds 0 to 500 widgets. */
 export const MAX_WIDGETS_PER_DASHBOARD = 500;
 /** CloudWatch: an alarm-status widget lists 1 to 100 alarm ARNs. */
@@ -13,7 +15,7 @@ export const MAX_ALARMS_PER_WIDGET = 100;
 /** Our budget for one dashboard body, far below the API's, checked at synth. */
 export const MAX_DASHBOARD_BODY_BYTES = 256 * 1024;
 /** Probes per dashboard page: a SEARCH per widget returns at most this many series per region. */
-export const PROBES_PER_PAGE = 25;
+export const PROBES_PER_PAGE = DASHBOARD_LAYOUT.probesPerDashboard;
 
 export const FULL = 24;
 export const HALF = 12;

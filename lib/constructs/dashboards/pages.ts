@@ -20,7 +20,10 @@ import {
   errorBudget,
   METRIC_PUBLISH_FAILURES_METRIC,
   METRICS,
+  type MetricDefinition,
+  type MetricsProfile,
   PROBE_RESULT_LOG_EVENT,
+  publishes,
 } from '../../../functions/contract/index.js';
 import { FULL, HALF, HEIGHT, THIRD } from './layout.js';
 import { burnRate, insights, type QueryContext, search } from './queries.js';
@@ -32,6 +35,8 @@ export interface PageInput {
   regions: readonly string[];
   /** True on the first page of a family: fleet-wide summaries go there once. */
   first: boolean;
+  /** `metrics.profile`: graphs only the series it publishes. @default full */
+  profile?: MetricsProfile;
   /** Probe log group names by region, where known to this stack (Logs Insights widget). */
   logGroups?: ReadonlyMap<string, string>;
   /** Alarm-status widgets of the page (built by the caller, already split at 100 alarms). */
@@ -70,6 +75,11 @@ abstract class Page {
     this.ctx = { namespace: input.namespace, probes: input.probes.map((p) => p.name) };
   }
   abstract widgets(): cloudwatch.IWidget[];
+
+  /** True when the deployment's metrics profile publishes `metric` (the page graphs nothing else). */
+  protected published(metric: MetricDefinition): boolean {
+    return publishes(this.input.profile ?? 'full', metric);
+  }
 
   protected header(markdown: string): cloudwatch.IWidget {
     return new cloudwatch.TextWidget({ markdown: `# ${this.input.title}\n${markdown}`, width: FULL, height: 2 });
@@ -248,12 +258,16 @@ export class OnCallPage extends Page {
 
   createSuccessWidgets(): cloudwatch.IWidget[] {
     const axis = { leftYAxis: { min: 0, max: 1, showUnits: false } };
+    const success = this.perRegion(
+      'Success (1 = pass)',
+      (region) => [
+        search(this.ctx, region, { metric: METRICS.success.name, statistic: 'Average', period: FIVE_MINUTES }),
+      ],
+      axis,
+    );
+    if (!this.published(METRICS.tokenSuccess)) return success;
     return [
-      ...this.perRegion(
-        'Success (1 = pass)',
-        (region) => [search(this.ctx, region, { metric: 'Success', statistic: 'Average', period: FIVE_MINUTES })],
-        axis,
-      ),
+      ...success,
       ...this.perRegion(
         'Token issuance (1 = token issued)',
         (region) => [
@@ -269,6 +283,12 @@ export class OnCallPage extends Page {
       ['p50', 'p95', 'p99'].map((statistic) =>
         search(this.ctx, region, { metric, dimensions, statistic, period: FIVE_MINUTES, label: statistic }),
       );
+    if (!this.published(METRICS.tokenLatency)) {
+      // Lean publishes no latency series: the degraded runs are what its latency alarm counts.
+      return this.perRegion('Degraded runs (slower than degradedMs)', (region) => [
+        search(this.ctx, region, { metric: METRICS.degraded.name, statistic: 'Sum', period: FIVE_MINUTES }),
+      ]);
+    }
     return [
       ...this.perRegion('Token latency p50/p95/p99 (ms)', percentiles(METRICS.tokenLatency.name, [])),
       ...this.perRegion('Step latency p50/p95/p99 (ms)', percentiles(METRICS.stepLatency.name, [DIMENSION_STEP])),
@@ -350,7 +370,9 @@ export class DebugPage extends Page {
     return [
       ...this.perRegion('Certificate days left', gauge(METRICS.certificateDaysLeft.name, 'certificate')),
       ...this.perRegion('Credential days left', gauge(METRICS.credentialDaysLeft.name, 'credential')),
-      ...this.perRegion('Token lifetime (s)', gauge(METRICS.tokenLifetime.name, 'expires_in')),
+      ...(this.published(METRICS.tokenLifetime)
+        ? this.perRegion('Token lifetime (s)', gauge(METRICS.tokenLifetime.name, 'expires_in'))
+        : []),
     ];
   }
 

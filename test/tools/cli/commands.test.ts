@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ANSI, REPO, runCli, type Workspace, workspace } from './helpers.js';
 
-const COMMANDS = ['run', 'validate', 'schema', 'cost', 'slo-report', 'demo'];
+const COMMANDS = ['run', 'validate', 'schema', 'cost', 'slo-report', 'demo', 'init', 'preflight'];
 
 let ws: Workspace;
 beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('oauth-probe (global)', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      "oauth-probe: unknown command 'deploy' (commands: run, validate, schema, cost, slo-report, demo); see 'oauth-probe --help'\n",
+      "oauth-probe: unknown command 'deploy' (commands: run, validate, schema, cost, slo-report, demo, init, preflight, alert-test); see 'oauth-probe --help'\n",
     );
   });
 

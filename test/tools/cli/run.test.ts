@@ -106,6 +106,31 @@ describe('oauth-probe run', () => {
     expect(stdout).not.toMatch(ANSI);
   });
 
+  it('writes JUnit XML with --reporter junit: one test case per probe, the failure with stage, code and hint', async () => {
+    const { code, stdout, stderr } = await run('--secrets', 'local-secrets.json', '--reporter', 'junit');
+
+    expect(code).toBe(1);
+    expect(
+      stdout.startsWith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oauth-probe" tests="3" failures="1"',
+      ),
+    ).toBe(true);
+    expect([...stdout.matchAll(/<testcase name="([^"]+)"/g)].map((m) => m[1])).toEqual(['good', 'keyed', 'bad']);
+    expect(stdout).toMatch(/<failure message="token invalid_client: [^"]+" type="invalid_client">/);
+    expect(stdout).not.toMatch(ANSI);
+    expect(stdout).not.toContain(WRONG_SECRET);
+    expect(stderr).toBe('');
+  });
+
+  it('exits 2 for an unknown reporter and for --json with another reporter', async () => {
+    const unknown = await run('--secrets', 'local-secrets.json', '--reporter', 'tap');
+    const both = await run('--secrets', 'local-secrets.json', '--json', '--reporter', 'junit');
+
+    expect([unknown.code, both.code]).toEqual([2, 2]);
+    expect(unknown.stderr).toBe("oauth-probe: --reporter must be one of text, json, junit, got 'tap'\n");
+    expect(both.stderr).toBe('oauth-probe: --json and --reporter junit contradict: give one\n');
+  });
+
   it('exits 2 for an unknown --probe, listing the probes the config has', async () => {
     const { code, stdout, stderr } = await run('--secrets', 'local-secrets.json', '--probe', 'nope');
 
@@ -157,10 +182,12 @@ describe('oauth-probe run', () => {
   describe('never prints a secret', () => {
     it('keeps client secrets, private keys and access tokens out of stdout and stderr, human and JSON', async () => {
       // Arrange: every way of running, passing and failing.
-      const variants = [[], ['--verbose'], ['--json'], ['--json', '--verbose']].flatMap((extra) => [
-        ['--secrets', 'local-secrets.json', ...extra],
-        ['--secrets', 'local-secrets.json', '--probe', 'good', ...extra],
-      ]);
+      const variants = [[], ['--verbose'], ['--json'], ['--json', '--verbose'], ['--reporter', 'junit']].flatMap(
+        (extra) => [
+          ['--secrets', 'local-secrets.json', ...extra],
+          ['--secrets', 'local-secrets.json', '--probe', 'good', ...extra],
+        ],
+      );
       const outcomes: CliOutcome[] = await Promise.all(variants.map((args) => run(...args)));
       const secrets = [
         WRONG_SECRET,
@@ -175,7 +202,7 @@ describe('oauth-probe run', () => {
       const text = outcomes.map((o) => `${o.stdout}\n${o.stderr}`).join('\n');
 
       // Assert
-      expect(outcomes.map((o) => o.code)).toEqual([1, 0, 1, 0, 1, 0, 1, 0]);
+      expect(outcomes.map((o) => o.code)).toEqual([1, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
       for (const secret of secrets) expect(text).not.toContain(secret);
       // No JWT (access token or client assertion): header.payload.signature, base64url.
       expect(text).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);

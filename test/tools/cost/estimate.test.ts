@@ -176,7 +176,8 @@ describe('estimateCost', () => {
       expect(put.metrics.emfSavingUsd).toBeCloseTo(0.432 - 0.0205994, 6);
       expect(put.metrics.emfSavingUsd).toBeCloseTo(put.total.monthlyUsd - emf.total.monthlyUsd, 10);
       expect(put.assumptions[0]).toMatch(/^Metrics transport: putMetricData .*"emf" .* \$0\.41 a month less/);
-      expect(emf.metrics).toEqual({ transport: 'emf' });
+      expect(emf.metrics).toMatchObject({ transport: 'emf', profile: 'full' });
+      expect(emf.metrics.emfSavingUsd).toBeUndefined();
       expect(emf.assumptions[0]).toMatch(/^Metrics transport: emf/);
     });
 
@@ -223,6 +224,56 @@ describe('estimateCost', () => {
     expect(estimateCost(two).probes[0]!.global[0]!.monthlyUsd).toBeCloseTo(0.2, 10);
     expect(estimateCost(one).probes[0]!.global[0]!.monthlyUsd).toBeCloseTo(0.1, 10);
     expect(estimateCost(short).probes[1]!.global).toEqual([]);
+  });
+
+  it('prices a token-only 1-minute probe at <= $1.50 per probe-region under the lean profile before its SLO alarms ($2.70), and shows both profiles', () => {
+    const cfg = config({
+      regions: ['us-east-1'],
+      defaults: { degradedMs: 1500 },
+      metrics: { profile: 'lean' },
+      probes: [probe({ steps: [] })],
+    });
+
+    const estimate = estimateCost(cfg);
+
+    const region = estimate.probes[0]!.regions[0]!;
+    expect(estimate.metrics).toMatchObject({ profile: 'lean', transport: 'emf' });
+    // Success only while healthy; alarms: availability, stopped, expiry (2), latency (degraded runs).
+    expect(line(region, 'custom_metrics')!.quantity).toBe(1);
+    const sloUsd = region.lines
+      .filter((l) => l.basis.startsWith('SLO burn rate'))
+      .reduce((sum, l) => sum + l.monthlyUsd, 0);
+    // The SLO burn-rate alarms on top: 6 window alarms x 2 metrics x $0.10 and 3 composites x $0.50.
+    expect(sloUsd).toBeCloseTo(2.7, 10);
+    expect(region.lines.find((l) => l.item === 'alarms' && !l.basis.startsWith('SLO'))!.quantity).toBe(5);
+    expect(region.monthlyUsd - sloUsd).toBeLessThanOrEqual(1.5);
+    const [full, lean] = estimate.metrics.profiles;
+    expect(full).toMatchObject({ profile: 'full', transport: 'putMetricData' });
+    expect(lean).toMatchObject({ profile: 'lean', transport: 'emf' });
+    expect(lean!.probeRegions[0]!.monthlyUsd).toBeCloseTo(region.monthlyUsd, 10);
+    expect(full!.probeRegions[0]!.monthlyUsd).toBeGreaterThan(lean!.probeRegions[0]!.monthlyUsd);
+  });
+
+  it('keeps the configured transport under lean, and counts one latency alarm metric however many steps', () => {
+    const cfg = config({
+      regions: ['us-east-1'],
+      defaults: { degradedMs: 1500 },
+      metrics: { profile: 'lean', transport: 'putMetricData' },
+      probes: [
+        probe({
+          steps: [
+            { name: 'a', request: { url: 'https://api.example.com/a' } },
+            { name: 'b', request: { url: 'https://api.example.com/b' } },
+          ],
+        }),
+      ],
+    });
+
+    const region = estimateCost(cfg).probes[0]!.regions[0]!;
+
+    expect(line(region, 'put_metric_data')!.quantity).toBe(43_200);
+    expect(line(region, 'custom_metrics')!.quantity).toBe(1);
+    expect(line(region, 'alarms')!.quantity).toBe(5);
   });
 
   it('calls Secrets Manager once per cache TTL on a warm container, every run when runs are further apart', () => {

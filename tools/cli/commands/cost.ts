@@ -1,4 +1,5 @@
 /** `oauth-probe cost`: what the configured deployment costs per month, next to Synthetics canaries. */
+import { capacityReport, formatCapacity } from '../../cost/capacity.js';
 import { estimateCost } from '../../cost/estimate.js';
 import { parseCommandArgs } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
@@ -24,7 +25,9 @@ Estimates what deploying probes.json costs per month, per probe and region and i
 (compute, requests, INIT), EventBridge Scheduler, custom metrics, PutMetricData, alarms, Secrets
 Manager, SNS, log ingestion and the dashboard, side by side with the same checks as CloudWatch
 Synthetics canaries ($0.0012 per run). Prints the prices it assumes with their dates, and every
-assumption. Prices change: check them against the live AWS pricing pages.
+assumption. Then the capacity the fleet needs at its busiest minute (every schedule of a region
+firing together): Lambda concurrency, Scheduler invocations, PutMetricData and GetSecretValue rates,
+against the default account quotas. Prices change: check them against the live AWS pricing pages.
 
 Options:
   -c, --config FILE   probes.json to price (default: ${DEFAULT_CONFIG})
@@ -48,8 +51,9 @@ Exit codes: 0 estimated, 2 bad usage or config.
     const file = (values.config as string | undefined) ?? DEFAULT_CONFIG;
     const { config } = await loadConfigForCli(file, io.cwd);
     const estimate = estimateCost(config);
+    const capacity = capacityReport(config);
     if (values.json) {
-      io.stdout.write(`${JSON.stringify(estimate, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ ...estimate, capacity }, null, 2)}\n`);
       return EXIT.ok;
     }
     io.stdout.write(
@@ -59,6 +63,7 @@ Exit codes: 0 estimated, 2 bad usage or config.
         source: file,
       }),
     );
+    io.stdout.write(`\n${formatCapacity(capacity)}`);
     return EXIT.ok;
   },
 };

@@ -3,7 +3,7 @@ import type { DemoView } from '../../demo/run.js';
 import { parseCommandArgs } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { formatResult, formatResultLine } from '../format.js';
 import type { Io } from '../io.js';
 
@@ -53,7 +53,7 @@ not diagnosed as expected (--ci), 2 bad usage.
       return EXIT.ok;
     }
     const ci = values.ci === true;
-    const { runDemo } = await import('../../demo/run.js');
+    const { runDemo } = await loadDemo();
     const asExpected = await runDemo({ loop: values.loop === true, ci }, demoView(io, ci));
     return asExpected ? EXIT.ok : EXIT.probeFailed;
   },
@@ -70,4 +70,19 @@ function demoView(io: Io, ci: boolean): DemoView {
         ? formatResult(result, { palette: p, nameWidth })
         : `${formatResultLine(result, { palette: p, nameWidth })}\n`,
   };
+}
+
+/**
+ * The demo runs oidc-provider and a test PKI, which are devDependencies: the installed package ships
+ * without them (and without the demo's modules), so there the demo is a usage error saying where it runs.
+ */
+async function loadDemo(): Promise<typeof import('../../demo/run.js')> {
+  try {
+    return await import('../../demo/run.js');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new UsageError(
+      'the demo needs the development dependencies (oidc-provider): run it from a clone of the repository (npm ci && npm start)',
+    );
+  }
 }

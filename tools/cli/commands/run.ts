@@ -1,26 +1,35 @@
 /**
  * `oauth-probe run`: run probes once from this machine and say where each one broke.
- * `--json` prints exactly one JSON array of results on stdout and nothing else.
+ * `--json` prints exactly one JSON array of results on stdout and nothing else; `--reporter junit` JUnit XML.
+ * `--remote --region R` runs them on the deployed probe function of R instead (./aws/remote-run.ts).
  */
-import { resolveProbes } from '../../../functions/config/resolve.js';
+import { type ResolvedProbe, resolveProbes } from '../../../functions/config/resolve.js';
 import type { ProbeResult } from '../../../functions/engine/index.js';
 import { parseCommandArgs, positiveInt } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
-import { formatResult, formatSummary } from '../format.js';
+import { type FormatOptions, formatResult, formatSummary } from '../format.js';
+import type { Io } from '../io.js';
+import { formatJunit } from '../junit.js';
 import { Progress } from '../progress.js';
 import { chooseSecretSource } from '../secrets.js';
 
 /** @default 4 probes at once */
 export const DEFAULT_CLI_CONCURRENCY = 4;
 
+const REPORTERS = ['text', 'json', 'junit'] as const;
+type Reporter = (typeof REPORTERS)[number];
+
 const options = {
   config: { type: 'string', short: 'c' },
   secrets: { type: 'string', short: 's' },
   probe: { type: 'string', short: 'p', multiple: true },
   json: { type: 'boolean' },
+  reporter: { type: 'string' },
+  remote: { type: 'boolean' },
+  region: { type: 'string', short: 'r' },
   verbose: { type: 'boolean', short: 'V' },
   concurrency: { type: 'string' },
   ...HELP_OPTION,
@@ -28,13 +37,18 @@ const options = {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Run the probes once from here and report where each one broke',
+  summary: 'Run the probes once from here (or on the deployed function) and report where each one broke',
   options,
-  help: `Usage: oauth-probe run [--config probes.json] [--secrets FILE] [--probe NAME]... [--json] [--verbose]
+  help: `Usage: oauth-probe run [--config probes.json] [--secrets FILE] [--probe NAME]... [--json | --reporter junit]
+       oauth-probe run --remote --region REGION [--probe NAME]... [--json | --reporter junit]
 
 Runs every probe (or those named with --probe) once from this machine: token endpoint, token
 validation, protected API. Prints one line per probe; for anything not passing, the stage, step,
 code, hint, HTTP status, warnings and a timing waterfall of every request.
+
+With --remote, the probe function deployed in --region runs the probes instead (a synchronous invoke
+with the probe's schedule input, built from this config), and the CLI prints its results the same way.
+That run is a real one: it publishes metrics and logs like a scheduled run.
 
 Options:
   -c, --config FILE      probes.json to use (default: ${DEFAULT_CONFIG})
@@ -43,6 +57,10 @@ Options:
                          AWS_REGION), secrets are read from AWS Secrets Manager
   -p, --probe NAME       run only this probe (repeat for several)
       --json             print exactly one JSON array of results on stdout, nothing else
+      --reporter NAME    text (default), json (= --json) or junit: JUnit XML on stdout, one test case
+                         per probe, failure message = stage, code and hint
+      --remote           run on the deployed probe function instead (needs AWS credentials)
+  -r, --region REGION    with --remote: the region whose function runs the probes
   -V, --verbose          details and every request's timings for every probe, passing ones too
       --concurrency N    probes run at once (default: ${DEFAULT_CLI_CONCURRENCY})
   -h, --help             show this help
@@ -53,7 +71,9 @@ Secrets file:
 Examples:
   npx oauth-probe run --secrets local-secrets.json
   npx oauth-probe run -c probes.json -s local-secrets.json --probe billing-api --verbose
+  npx oauth-probe run -s local-secrets.json --reporter junit > oauth-probe-junit.xml
   AWS_PROFILE=ops AWS_REGION=eu-west-1 npx oauth-probe run --json | jq '.[] | {probe, status, code}'
+  AWS_PROFILE=ops npx oauth-probe run --remote --region eu-west-1 --probe billing-api
 
 Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage or config.
 `,
@@ -63,6 +83,8 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
       io.stdout.write(this.help);
       return EXIT.ok;
     }
+    const reporter = chooseReporter(values.json === true, values.reporter as string | undefined);
+    const remote = remoteRegion(values);
     const concurrency = positiveInt(
       'concurrency',
       values.concurrency as string | undefined,
@@ -70,48 +92,131 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
       64,
     );
     const { config, baseDir } = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
-    let probes = resolveProbes(config, { baseDir });
-    const wanted = (values.probe as string[] | undefined) ?? [];
-    if (wanted.length > 0) {
-      const known = probes.map((p) => p.name);
-      const unknown = wanted.filter((name) => !known.includes(name));
-      if (unknown.length > 0) {
-        throw new UsageError(
-          `unknown probe${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: the config has ${known.join(', ')}`,
-        );
-      }
-      probes = probes.filter((p) => wanted.includes(p.name));
-    }
-    const { source } = await chooseSecretSource(values.secrets as string | undefined, io.env, io.cwd);
+    // A remote run sends the probe as the schedule does, with `tls.ca` files read and inlined.
+    const all = resolveProbes(config, { baseDir, inlineFiles: remote !== undefined });
+    const probes = selectProbes(all, (values.probe as string[] | undefined) ?? [], remote);
 
-    const json = values.json === true;
-    const colours = palette(!json && colourEnabled(io.stdout, io.env));
+    const colours = palette(reporter === 'text' && colourEnabled(io.stdout, io.env));
     const nameWidth = Math.max(...probes.map((p) => p.name.length));
-    // The engine (undici, jose) is loaded only when probes are about to run: usage errors stay fast.
-    const { runProbes } = await import('../../../functions/engine/index.js');
+    const onResult = (result: ProbeResult) => {
+      if (reporter !== 'text') return;
+      const text = formatResultSafely(result, { palette: colours, verbose: values.verbose === true, nameWidth });
+      progress.around(() => io.stdout.write(text));
+    };
     const progress = new Progress(io.stderr, probes.length);
     const started = performance.now();
+    const startedAt = new Date().toISOString();
     progress.start();
     let results: ProbeResult[];
     try {
-      results = await runProbes(
-        probes,
-        { secrets: source },
-        {
-          concurrency,
-          onResult: (result) => {
+      results = remote
+        ? await runOnDeployedFunction(probes, remote, config, concurrency, (r) => {
             progress.tick();
-            if (json) return;
-            const text = formatResult(result, { palette: colours, verbose: values.verbose === true, nameWidth });
-            progress.around(() => io.stdout.write(text));
-          },
-        },
-      );
+            onResult(r);
+          })
+        : await runHere(probes, values.secrets as string | undefined, io, concurrency, (r) => {
+            progress.tick();
+            onResult(r);
+          });
     } finally {
       progress.stop();
     }
-    if (json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-    else io.stdout.write(`\n${formatSummary(results, performance.now() - started, colours)}`);
+    const durationMs = performance.now() - started;
+    if (reporter === 'json') {
+      // Each result serialized on its own (bounded, see resultJson): one probe's data never costs the others'.
+      const { resultJson } = await import('../../../functions/engine/index.js');
+      io.stdout.write(
+        `${JSON.stringify(
+          results.map((r) => JSON.parse(resultJson(r)) as unknown),
+          null,
+          2,
+        )}\n`,
+      );
+    } else if (reporter === 'junit') io.stdout.write(formatJunit(results, { durationMs, timestamp: startedAt }));
+    else io.stdout.write(`\n${formatSummary(results, durationMs, colours)}`);
     return results.some((r) => r.status === 'fail') ? EXIT.probeFailed : EXIT.ok;
   },
 };
+
+/** A result that cannot be formatted (a bug) is reported on its own line; the other probes still print. */
+function formatResultSafely(result: ProbeResult, options: FormatOptions): string {
+  try {
+    return formatResult(result, options);
+  } catch (error) {
+    return `FAIL      ${String(result.probe)}  internal_error: the result could not be printed (${error instanceof Error ? error.name : 'error'})\n`;
+  }
+}
+
+function chooseReporter(json: boolean, reporter: string | undefined): Reporter {
+  if (reporter === undefined) return json ? 'json' : 'text';
+  if (!(REPORTERS as readonly string[]).includes(reporter)) {
+    throw new UsageError(`--reporter must be one of ${REPORTERS.join(', ')}, got '${reporter}'`);
+  }
+  if (json && reporter !== 'json') throw new UsageError(`--json and --reporter ${reporter} contradict: give one`);
+  return reporter as Reporter;
+}
+
+/** The region of a `--remote` run, or undefined for a local one; the flags that do not fit are errors. */
+function remoteRegion(values: Record<string, unknown>): string | undefined {
+  const region = values.region as string | undefined;
+  if (values.remote !== true) {
+    if (region !== undefined) throw new UsageError('--region goes with --remote (a local run runs from here)');
+    return undefined;
+  }
+  if (!region) throw new UsageError('--remote needs --region REGION: the region whose probe function runs the probes');
+  if (values.secrets !== undefined) {
+    throw new UsageError('--remote and --secrets contradict: the deployed function reads its own secrets');
+  }
+  return region;
+}
+
+/** The probes to run: those named with --probe (all by default), and with --remote those of that region. */
+function selectProbes(all: ResolvedProbe[], wanted: string[], region: string | undefined): ResolvedProbe[] {
+  const known = all.map((p) => p.name);
+  const unknown = wanted.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown probe${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: the config has ${known.join(', ')}`,
+    );
+  }
+  const named = wanted.length > 0 ? all.filter((p) => wanted.includes(p.name)) : all;
+  if (region === undefined) return named;
+  const here = named.filter((p) => p.regions.includes(region));
+  const elsewhere = named.filter((p) => !p.regions.includes(region)).map((p) => p.name);
+  if (wanted.length > 0 && elsewhere.length > 0) {
+    throw new UsageError(
+      `probe ${elsewhere.map((n) => `"${n}"`).join(', ')} does not run in ${region} (see its regions)`,
+    );
+  }
+  if (here.length === 0) throw new UsageError(`no probe of the config runs in ${region}`);
+  return here;
+}
+
+async function runHere(
+  probes: ResolvedProbe[],
+  secretsFile: string | undefined,
+  io: Io,
+  concurrency: number,
+  onResult: (result: ProbeResult) => void,
+): Promise<ProbeResult[]> {
+  const { source } = await chooseSecretSource(secretsFile, io.env, io.cwd);
+  // The engine (undici, jose) is loaded only when probes are about to run: usage errors stay fast.
+  const { runProbes } = await import('../../../functions/engine/index.js');
+  return runProbes(probes, { secrets: source }, { concurrency, onResult });
+}
+
+async function runOnDeployedFunction(
+  probes: ResolvedProbe[],
+  region: string,
+  config: object,
+  concurrency: number,
+  onResult: (result: ProbeResult) => void,
+): Promise<ProbeResult[]> {
+  // The AWS SDK is loaded only for a remote run.
+  const [{ runRemote }, { deploymentName, deploymentStackName }] = await Promise.all([
+    import('../aws/remote-run.js'),
+    import('../aws/deployment.js'),
+  ]);
+  const stackName = deploymentStackName(region, deploymentName(config));
+  return runRemote(probes, { region, stackName }, { concurrency, onResult });
+}

@@ -2,12 +2,13 @@
  * `oauth-probe validate`: the schema and the deployment rules (schedules, thresholds, regions, files),
  * every problem with its path and what to do; a short summary of what would be deployed when valid.
  */
-import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
+import { ConfigError, checkDeployment } from '../../../functions/config/load.js';
 import { runsPerMonth } from '../../../functions/config/schedule.js';
+import { deploymentStackName } from '../../../functions/contract/index.js';
 import { parseCommandArgs } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
-import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
+import { configUsageError, DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
 
 const options = { config: { type: 'string', short: 'c' }, ...HELP_OPTION } as const;
@@ -18,8 +19,11 @@ export const validateCommand: Command = {
   options,
   help: `Usage: oauth-probe validate [--config probes.json]
 
-Checks probes.json against the schema and the deployment rules (schedules, thresholds, regions,
-files) and lists every problem with its path and a suggested fix. When it is valid, prints what
+Checks probes.json against the schema, the deployment rules (schedules, thresholds, regions,
+files) and every AWS quota the deployment could hit (CloudFormation resources and template size per
+stack, CloudWatch evaluation range, metrics per alarm and dashboard limits, Scheduler input size,
+Lambda environment and IAM policy size): the same check, with the same messages, as \`cdk synth\`.
+Lists every problem with its path, the figure, the limit and a suggested fix. When it is valid, prints what
 would be deployed: probes, regions, schedules.
 
 Options:
@@ -51,9 +55,16 @@ Exit codes: 0 valid, 2 not valid (or the file is missing).
       }
       throw error;
     }
+    // The AWS quotas, exactly as `cdk synth` checks them (functions/config/limits.ts): same lines.
+    let checked: ReturnType<typeof checkDeployment>;
+    try {
+      checked = checkDeployment(loaded.config, loaded.baseDir, file);
+    } catch (error) {
+      if (error instanceof ConfigError) throw configUsageError(file, error.problems);
+      throw error;
+    }
+    const { probes, deployment } = checked;
     const p = palette(colourEnabled(io.stdout, io.env));
-    const probes = resolveProbes(loaded.config, { baseDir: loaded.baseDir });
-    const deployment = resolveDeployment(loaded.config);
     const probeRegions = probes.reduce((n, probe) => n + probe.regions.length, 0);
     const nameWidth = Math.max(...probes.map((probe) => probe.name.length));
     const scheduleWidth = Math.max(...probes.map((probe) => probe.schedule.length));
@@ -66,6 +77,7 @@ Exit codes: 0 valid, 2 not valid (or the file is missing).
       regions.push(`${deployment.homeRegion} (home, dashboard only)`);
     const lines = [
       `${p.green('✓')} ${file} is valid: ${probes.length} probe${probes.length === 1 ? '' : 's'}, ${probeRegions} probe-region${probeRegions === 1 ? '' : 's'}`,
+      `  deployment ${deployment.name}: stacks ${deploymentStackName(deployment.name, deployment.homeRegion)}, ...`,
       `  regions    ${regions.join(', ')}`,
       `  namespace  ${deployment.namespace}, global alarm from ${deployment.globalFailureRegions} failing regions`,
       '',

@@ -1,0 +1,133 @@
+/**
+ * Alerts that always arrive, as the templates say it: the notifier retries and dead-letters, its own
+ * failures alarm straight to the notification topic (home) or through EventBridge to it (other
+ * regions), and only the Stopped alarm turns silence into a verdict.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../functions/config/load.js';
+import { PROJECT_ROOT, resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
+
+let synth: SynthesizedApp;
+const HOME = 'eu-west-1';
+const OTHER = 'us-east-1';
+
+beforeAll(() => {
+  synth = synthesize(parseConfigText(readFileSync(join(PROJECT_ROOT, 'probes.json'), 'utf8')));
+});
+
+const notificationTopic = { Ref: Match.stringLikeRegexp('^NotificationTopic') };
+
+describe('notifier delivery', () => {
+  it.each([HOME, OTHER])(
+    '%s: the notifier retries twice, keeps an event for 6 hours, then dead-letters it',
+    (region) => {
+      const template = synth.template(region);
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: Match.stringLikeRegexp('^NotifierFunction') },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 3600,
+        DestinationConfig: {
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifierDeliveryDeadLetterQueue'), 'Arn'] },
+          },
+        },
+      });
+      const [config] = resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').filter(([, p]) =>
+        (p.FunctionName as { Ref: string }).Ref.startsWith('NotifierFunction'),
+      );
+      expect(config![1].MaximumRetryAttempts).toBeGreaterThanOrEqual(2);
+      expect(config![1].MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(3600);
+    },
+  );
+
+  it.each([HOME, OTHER])(
+    '%s: the dead-letter queue is encrypted (SSE-SQS), TLS-only and keeps messages 14 days',
+    (region) => {
+      const template = synth.template(region);
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 86400,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    },
+  );
+
+  it('home: the alarms on notifier errors and dead letters go straight to the notification topic', () => {
+    const template = synth.template(HOME);
+    for (const [name, metric] of [
+      [`OAuthProbe-Notifier-${HOME}-Errors`, 'Errors'],
+      [`OAuthProbe-Notifier-${HOME}-DeadLetters`, 'ApproximateNumberOfMessagesVisible'],
+    ]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: name,
+        MetricName: metric,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [notificationTopic],
+        OKActions: [notificationTopic],
+      });
+    }
+    // CloudWatch and EventBridge may use the topic's key, and CloudWatch may publish the notifier alarms.
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AlarmsAndEventsPublishToEncryptedNotificationTopic',
+            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('other regions: the notifier alarms are forwarded to the home event bus, never to the alarm topic', () => {
+    const template = synth.template(OTHER);
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([, p]) =>
+      String(p.AlarmName).startsWith('OAuthProbe-Notifier-'),
+    );
+    expect(alarms.map(([, p]) => p.AlarmName).sort()).toEqual([
+      `OAuthProbe-Notifier-${OTHER}-DeadLetters`,
+      `OAuthProbe-Notifier-${OTHER}-Errors`,
+    ]);
+    for (const [, alarm] of alarms) expect(alarm.AlarmActions).toBeUndefined();
+    const [rule] = resourcesOf(template, 'AWS::Events::Rule');
+    expect(rule![1]).toMatchObject({
+      EventPattern: { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
+    });
+    expect(JSON.stringify(rule![1].Targets)).toContain(`:events:${HOME}:`);
+    // And the home stack publishes them (other regions only: its own alarms act directly).
+    synth.template(HOME).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        region: [{ 'anything-but': HOME }],
+        detail: { alarmName: [{ prefix: 'OAuthProbe-Notifier-' }] },
+      },
+      Targets: [Match.objectLike({ Arn: notificationTopic })],
+    });
+  });
+});
+
+describe('alarm states: only the Stopped alarm owns silence', () => {
+  it('no probe alarm turns missing data into OK; only Stopped turns it into ALARM', () => {
+    for (const template of synth.templates.values()) {
+      for (const [, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
+        const name = String(alarm.AlarmName);
+        const kind = name.split('-').at(-1);
+        if (name.startsWith('OAuthProbe-Notifier-')) {
+          // No invocation = no error; an idle queue's silence keeps the state.
+          expect(alarm.TreatMissingData).toBe(kind === 'Errors' ? 'notBreaching' : 'ignore');
+          continue;
+        }
+        expect(alarm.TreatMissingData, name).toBe(kind === 'Stopped' ? 'breaching' : 'ignore');
+      }
+    }
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * Every AWS call the two handlers make, with the REAL SDK clients pointed at 127.0.0.1 endpoints that
+ * never answer, answer 500, or throttle: the probe still logs its verdict (and `metric_publish_failed`
+ * when CloudWatch is the broken one), the notifier still publishes (or, when Publish itself is broken,
+ * fails in time so that Lambda retries) — before the simulated Lambda timeout, in every case.
+ *
+ * Only the outcome of the race against the timeout is asserted, never a duration.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveProbe } from '../../functions/config/resolve.js';
+import type { ProbesConfig } from '../../functions/config/schema.js';
+import { NOTIFIER_ENV } from '../../functions/contract/environment.js';
+import { runProbe } from '../../functions/engine/index.js';
+import { clientConfig } from '../../functions/runtime/clients.js';
+import type { RuntimeLogger } from '../../functions/runtime/log.js';
+import { createNotifierHandler } from '../../functions/runtime/notifier-run.js';
+import { createProbeRunner, type ProbeSettings } from '../../functions/runtime/probe-run.js';
+import { SecretsManagerSecretSource } from '../../functions/runtime/secrets-manager-source.js';
+import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
+import { alarmChange } from './alarm-fixtures.js';
+import { type FakeAws, startFakeAws } from './fake-aws.js';
+import {
+  beforeLambdaTimeout,
+  FAKE_CREDENTIALS,
+  HOSTILE_MODES,
+  type HostileAws,
+  type HostileMode,
+  lambdaContext,
+  startHostileAws,
+} from './hostile-aws.js';
+
+const REGION = 'eu-west-1';
+const SECRET_ID = 'oauth-probe/billing';
+/** The simulated Lambda timeouts: short, so that a hang costs seconds, not minutes. */
+const PROBE_TIMEOUT_MS = 4_000;
+const NOTIFIER_TIMEOUT_MS = 4_000;
+
+let env: LocalEnvironment;
+let fake: FakeAws;
+const hostile = new Map<HostileMode, HostileAws>();
+
+beforeAll(async () => {
+  env = await startLocalEnvironment();
+  fake = await startFakeAws({ secrets: { [SECRET_ID]: JSON.stringify(env.secrets['local/basic']) } });
+  for (const mode of HOSTILE_MODES) hostile.set(mode, await startHostileAws(mode));
+});
+
+afterAll(async () => {
+  for (const server of hostile.values()) await server.close();
+  await fake?.close();
+  await env?.close();
+});
+
+interface Logged {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+function captureLogger(): RuntimeLogger & { lines: Logged[] } {
+  const lines: Logged[] = [];
+  const at =
+    (level: Logged['level']) =>
+    (message: string, ...extra: Record<string, unknown>[]) =>
+      lines.push({ level, message, fields: Object.assign({}, ...extra) });
+  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+const events = (logger: { lines: Logged[] }, event: string) => logger.lines.filter((l) => l.fields.event === event);
+
+function endpointOf(target: 'fake' | HostileMode): string {
+  return target === 'fake' ? fake.url : hostile.get(target)!.url;
+}
+
+const client = <T>(Client: new (config: object) => T, target: 'fake' | HostileMode, region = REGION): T =>
+  new Client({ ...clientConfig(region), endpoint: endpointOf(target), credentials: FAKE_CREDENTIALS });
+
+describe('probe handler: the verdict is logged before the Lambda timeout', () => {
+  const settings: ProbeSettings = {
+    region: REGION,
+    homeRegion: REGION,
+    namespace: 'OAuthProbe',
+    deadlineMarginMs: 1_500,
+    secretCacheTtlSec: 300,
+    metricsTransport: 'putMetricData',
+    metricsProfile: 'full',
+    globalFailureRegions: 2,
+  };
+
+  function runner(targets: { secrets: 'fake' | HostileMode; cloudWatch: 'fake' | HostileMode }) {
+    const logger = captureLogger();
+    const cloudWatch = client(CloudWatchClient, targets.cloudWatch);
+    const handler = createProbeRunner({
+      settings,
+      runProbe,
+      logger,
+      secrets: () =>
+        new SecretsManagerSecretSource({
+          client: client(SecretsManagerClient, targets.secrets),
+          region: REGION,
+          logger,
+        }),
+      cloudWatch: () => cloudWatch,
+      homeCloudWatch: () => cloudWatch,
+    });
+    return { handler, logger };
+  }
+
+  const event = () => {
+    const config = env.probe('client_secret_basic', { name: 'billing-api', credentials: { secretId: SECRET_ID } });
+    return {
+      probe: resolveProbe({ probes: [config] } as ProbesConfig, config),
+      scheduledTime: new Date().toISOString(),
+    };
+  };
+
+  it.each(HOSTILE_MODES)(
+    'CloudWatch PutMetricData %s: result line logged, metric_publish_failed logged',
+    async (mode) => {
+      const { handler, logger } = runner({ secrets: 'fake', cloudWatch: mode });
+
+      const run = await beforeLambdaTimeout(handler(event(), lambdaContext(PROBE_TIMEOUT_MS)), PROBE_TIMEOUT_MS);
+
+      expect(run.outcome).toBe('finished');
+      expect(run.outcome === 'finished' && run.value).toMatchObject({ outcome: 'ran', published: false });
+      expect(events(logger, 'probe_result')).toHaveLength(1);
+      expect(events(logger, 'probe_result')[0]!.fields).toMatchObject({ probe: 'billing-api', status: 'pass' });
+      const failed = events(logger, 'metric_publish_failed');
+      expect(failed).toHaveLength(1);
+      expect(failed[0]!.fields.errorName).toEqual(
+        mode === 'hang' ? expect.stringMatching(/AbortError|TimeoutError/) : expect.any(String),
+      );
+      expect(hostile.get(mode)!.requests).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(HOSTILE_MODES)(
+    'Secrets Manager GetSecretValue %s: credentials-stage verdict logged and published',
+    async (mode) => {
+      const { handler, logger } = runner({ secrets: mode, cloudWatch: 'fake' });
+      const before = fake.requests.filter((r) => r.operation.endsWith('PutMetricData')).length;
+
+      const run = await beforeLambdaTimeout(handler(event(), lambdaContext(PROBE_TIMEOUT_MS)), PROBE_TIMEOUT_MS);
+
+      expect(run.outcome).toBe('finished');
+      expect(run.outcome === 'finished' && run.value).toMatchObject({
+        outcome: 'ran',
+        published: true,
+        result: { status: 'fail', stage: 'credentials' },
+      });
+      const result = events(logger, 'probe_result');
+      expect(result).toHaveLength(1);
+      expect(result[0]!.fields.code).toEqual(mode === 'hang' ? 'timeout' : 'secret_unavailable');
+      expect(fake.requests.filter((r) => r.operation.endsWith('PutMetricData')).length).toBe(before + 1);
+    },
+  );
+});
+
+describe('Secrets Manager source: its own call deadline, even without a run deadline', () => {
+  it('aborts a GetSecretValue that never answers and reports secret_unavailable', async () => {
+    const secrets = new SecretsManagerSecretSource({
+      client: client(SecretsManagerClient, 'hang'),
+      region: REGION,
+      callTimeoutMs: 300,
+    });
+
+    const lookup = await beforeLambdaTimeout(secrets.get(SECRET_ID), PROBE_TIMEOUT_MS);
+
+    expect(lookup.outcome).toBe('failed');
+    expect(lookup.outcome === 'failed' && lookup.error).toMatchObject({ code: 'secret_unavailable' });
+  });
+});
+
+describe('notifier: the alert is published before the Lambda timeout', () => {
+  const envVars = {
+    AWS_REGION: REGION,
+    [NOTIFIER_ENV.notificationTopicArn]: `arn:aws:sns:${REGION}:123456789012:oauth-probe-notifications`,
+    [NOTIFIER_ENV.probeLogGroupName]: '/aws/lambda/oauth-probe-probe',
+    [NOTIFIER_ENV.namespace]: 'OAuthProbe',
+    [NOTIFIER_ENV.homeRegion]: REGION,
+  };
+
+  function notifier(targets: {
+    logs: 'fake' | HostileMode;
+    cloudWatch: 'fake' | HostileMode;
+    sns: 'fake' | HostileMode;
+  }) {
+    const logger = captureLogger();
+    const logs = client(CloudWatchLogsClient, targets.logs);
+    const cloudWatch = client(CloudWatchClient, targets.cloudWatch);
+    const handler = createNotifierHandler({
+      env: envVars,
+      envNames: NOTIFIER_ENV,
+      logs: () => logs,
+      cloudWatch: () => cloudWatch,
+      sns: (region) => client(SNSClient, targets.sns, region),
+      logger,
+      enrichmentBudgetMs: 1_000,
+    });
+    return { handler, logger };
+  }
+
+  let sequence = 0;
+  const snsEvent = (): SNSEvent => {
+    sequence += 1;
+    return {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: 'arn:aws:sns:eu-west-1:123456789012:oauth-probe-alarms:sub',
+          Sns: {
+            Type: 'Notification',
+            MessageId: `message-${sequence}`,
+            TopicArn: 'arn:aws:sns:eu-west-1:123456789012:oauth-probe-alarms',
+            Subject: null as unknown as string,
+            Message: JSON.stringify(alarmChange('availability', 'ALARM')),
+            Timestamp: new Date().toISOString(),
+            SignatureVersion: '1',
+            Signature: '',
+            SigningCertUrl: '',
+            UnsubscribeUrl: '',
+            MessageAttributes: {},
+          },
+        },
+      ],
+    };
+  };
+
+  const published = () => fake.requests.filter((r) => r.operation === 'sns.Publish').length;
+
+  it.each(HOSTILE_MODES)('Logs FilterLogEvents %s: published without the latest result', async (mode) => {
+    const { handler, logger } = notifier({ logs: mode, cloudWatch: 'fake', sns: 'fake' });
+    const before = published();
+
+    const run = await beforeLambdaTimeout(handler(snsEvent(), lambdaContext(NOTIFIER_TIMEOUT_MS)), NOTIFIER_TIMEOUT_MS);
+
+    expect(run.outcome).toBe('finished');
+    expect(published()).toBe(before + 1);
+    expect(events(logger, 'notification_published')).toHaveLength(1);
+    expect(events(logger, 'notification_enrichment_failed').map((l) => l.fields.operation)).toEqual([
+      'FilterLogEvents',
+    ]);
+  });
+
+  it.each(HOSTILE_MODES)('CloudWatch GetMetricData %s: published without the last good run', async (mode) => {
+    const { handler, logger } = notifier({ logs: 'fake', cloudWatch: mode, sns: 'fake' });
+    const before = published();
+
+    const run = await beforeLambdaTimeout(handler(snsEvent(), lambdaContext(NOTIFIER_TIMEOUT_MS)), NOTIFIER_TIMEOUT_MS);
+
+    expect(run.outcome).toBe('finished');
+    expect(published()).toBe(before + 1);
+    expect(events(logger, 'notification_enrichment_failed').map((l) => l.fields.operation)).toEqual(['GetMetricData']);
+  });
+
+  it('every enrichment call hanging at once still publishes', async () => {
+    const { handler, logger } = notifier({ logs: 'hang', cloudWatch: 'hang', sns: 'fake' });
+    const before = published();
+
+    const run = await beforeLambdaTimeout(handler(snsEvent(), lambdaContext(NOTIFIER_TIMEOUT_MS)), NOTIFIER_TIMEOUT_MS);
+
+    expect(run.outcome).toBe('finished');
+    expect(published()).toBe(before + 1);
+    expect(events(logger, 'notification_enrichment_failed').every((l) => l.fields.aborted === true)).toBe(true);
+  });
+
+  it.each(HOSTILE_MODES)(
+    'SNS Publish %s: the invocation fails in time (Lambda retries it), failure logged',
+    async (mode) => {
+      const { handler, logger } = notifier({ logs: 'fake', cloudWatch: 'fake', sns: mode });
+
+      const run = await beforeLambdaTimeout(
+        handler(snsEvent(), lambdaContext(NOTIFIER_TIMEOUT_MS)),
+        NOTIFIER_TIMEOUT_MS,
+      );
+
+      expect(run.outcome).toBe('failed');
+      expect(events(logger, 'notification_publish_failed')).toHaveLength(1);
+      expect(events(logger, 'notification_published')).toHaveLength(0);
+    },
+  );
+});

@@ -1,0 +1,123 @@
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
+  FilterLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type AlertTestDeps, alertTestCommand } from '../../../tools/cli/commands/alert-test.js';
+import type { Io } from '../../../tools/cli/io.js';
+import { main } from '../../../tools/cli/main.js';
+import { REPO } from './helpers.js';
+
+const cw = mockClient(CloudWatchClient);
+const logs = mockClient(CloudWatchLogsClient);
+const T0 = Date.parse('2026-12-01T20:00:00Z');
+
+let clock: number;
+let out: string;
+let err: string;
+const io = (): Io => ({
+  stdout: { write: (t: string) => (out += t) },
+  stderr: { write: (t: string) => (err += t) },
+  env: {},
+  cwd: REPO,
+});
+const deps = (): AlertTestDeps => ({
+  cloudWatch: (region) => new CloudWatchClient({ region }),
+  logs: (region) => new CloudWatchLogsClient({ region }),
+  now: () => clock,
+  sleep: async (ms) => {
+    clock += ms;
+  },
+});
+const run = (...argv: string[]) => alertTestCommand(deps()).run(argv, io());
+
+beforeEach(() => {
+  cw.reset();
+  logs.reset();
+  clock = T0;
+  out = '';
+  err = '';
+  cw.on(SetAlarmStateCommand).resolves({});
+  logs.on(DescribeLogGroupsCommand).resolves({
+    logGroups: [{ logGroupName: 'OAuthProbe-eu-west-1-NotifierFunctionLogGroupAB12-xyz' }],
+  });
+});
+
+describe('oauth-probe alert-test', () => {
+  it('pushes one alarm per deployed region to ALARM, waits for the published line, sets it back to OK', async () => {
+    // The notifier's line appears on the second look, 3 s after the alarm was set.
+    logs
+      .on(FilterLogEventsCommand)
+      .resolvesOnce({ events: [] })
+      .resolves({ events: [{ timestamp: T0 + 3_000, message: '{"event":"notification_published"}' }] });
+
+    const code = await run();
+
+    expect(code).toBe(0);
+    const states = cw
+      .commandCalls(SetAlarmStateCommand)
+      .map((c) => [c.args[0].input.AlarmName, c.args[0].input.StateValue]);
+    expect(states).toEqual([
+      ['OAuthProbe-billing-api-eu-west-1-Availability', 'ALARM'],
+      ['OAuthProbe-billing-api-eu-west-1-Availability', 'OK'],
+      ['OAuthProbe-billing-api-us-east-1-Availability', 'ALARM'],
+      ['OAuthProbe-billing-api-us-east-1-Availability', 'OK'],
+    ]);
+    expect(logs.commandCalls(FilterLogEventsCommand)[0]!.args[0].input.filterPattern).toBe(
+      '{ ($.event = "notification_published") && ($.alarmName = "OAuthProbe-billing-api-eu-west-1-Availability") }',
+    );
+    expect(out).toContain('✓ eu-west-1  notification left after 3.0 s');
+    expect(out).toContain('alert path works in 2 regions');
+    // Every call carried an abort signal.
+    for (const call of [...cw.calls(), ...logs.calls()]) {
+      expect(((call.args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal).toBeInstanceOf(
+        AbortSignal,
+      );
+    }
+  });
+
+  it('exits 1 and names what to check when the notification never leaves, and still resets the alarm', async () => {
+    logs.on(FilterLogEventsCommand).resolves({ events: [] });
+
+    const code = await run('--region', 'us-east-1', '--wait', '30');
+
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /✗ us-east-1 {2}no notification within 30 s: read OAuthProbe-eu-west-1-NotifierFunctionLogGroup\S+ for notification_publish_failed/,
+    );
+    expect(cw.commandCalls(SetAlarmStateCommand).map((c) => c.args[0].input.StateValue)).toEqual(['ALARM', 'OK']);
+  });
+
+  it('exits 1 when SetAlarmState is denied', async () => {
+    cw.on(SetAlarmStateCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+
+    const code = await run('--probe', 'partner-sync');
+
+    expect(code).toBe(1);
+    expect(out).toContain('SetAlarmState on OAuthProbe-partner-sync-eu-west-1-Availability failed (AccessDenied)');
+  });
+
+  it('exits 1 when the notifier is not deployed in the region', async () => {
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+
+    expect(await run('--region', 'eu-west-1')).toBe(1);
+    expect(out).toContain('no notifier log group');
+    expect(cw.commandCalls(SetAlarmStateCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    [['--region', 'ap-south-1'], '--region ap-south-1: no probe runs there (deployed regions: eu-west-1, us-east-1)'],
+    [['--probe', 'nope'], '--probe nope: no such probe'],
+    [['--probe', 'partner-sync', '--region', 'us-east-1'], '--probe partner-sync does not run in us-east-1'],
+    [['--wait', 'soon'], '--wait must be a number of seconds'],
+  ])('%j is a usage error (exit 2) naming the flag', async (argv, message) => {
+    const code = await main(['alert-test', ...argv], io());
+
+    expect(code).toBe(2);
+    expect(err).toContain(message);
+    expect(cw.calls()).toHaveLength(0);
+  });
+});

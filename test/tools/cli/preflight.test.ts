@@ -1,0 +1,150 @@
+/** `oauth-probe preflight` with Secrets Manager, SSM and CloudFormation mocked per region (aws-sdk-client-mock). */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../../tools/cli/main.js';
+import { type Workspace, workspace } from './helpers.js';
+import { memoryIo } from './memory-io.js';
+
+const secretsManager = mockClient(SecretsManagerClient);
+const ssm = mockClient(SSMClient);
+const cloudFormation = mockClient(CloudFormationClient);
+
+const SECRET_VALUE = 'preflight-secret-Vb7Qx1';
+const notFound = (name: string, message: string) => Object.assign(new Error(message), { name });
+const regionOf = async (getClient: () => { config: { region: unknown } }) => {
+  const region = getClient().config.region;
+  return typeof region === 'function' ? await region() : region;
+};
+
+/** Per region: the secrets that exist (value), the bootstrapped regions, the stacks that exist. */
+function world(options: {
+  secrets: Record<string, Record<string, string>>;
+  bootstrapped: string[];
+  stacks: Record<string, string>;
+}) {
+  secretsManager.on(GetSecretValueCommand).callsFake(async (input, getClient) => {
+    const value = options.secrets[await regionOf(getClient)]?.[input.SecretId];
+    if (value === undefined)
+      throw notFound('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    return { SecretString: value };
+  });
+  ssm.on(GetParameterCommand).callsFake(async (_input, getClient) => {
+    if (!options.bootstrapped.includes(await regionOf(getClient))) throw notFound('ParameterNotFound', '');
+    return { Parameter: { Value: '27' } };
+  });
+  cloudFormation.on(DescribeStacksCommand).callsFake(async (input, getClient) => {
+    const region = await regionOf(getClient);
+    if (options.stacks[region] !== input.StackName) {
+      throw notFound('ValidationError', `Stack with id ${input.StackName} does not exist`);
+    }
+    return { Stacks: [{ StackName: input.StackName, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }] };
+  });
+}
+
+const good = JSON.stringify({ client_id: 'billing', client_secret: SECRET_VALUE });
+
+describe('oauth-probe preflight', () => {
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    ws = await workspace();
+    await ws.write('probes.json', {
+      homeRegion: 'eu-west-1',
+      regions: ['eu-west-1', 'us-east-1'],
+      probes: [
+        {
+          name: 'billing',
+          tokenUrl: 'https://auth.example.com/token',
+          credentials: { secretId: 'oauth-probe/billing' },
+        },
+      ],
+    });
+  });
+
+  beforeEach(() => {
+    secretsManager.reset();
+    ssm.reset();
+    cloudFormation.reset();
+  });
+
+  const preflight = async (...args: string[]) => {
+    const io = memoryIo(ws.dir);
+    const code = await main(['preflight', ...args], io);
+    return { code, stdout: io.out(), stderr: io.err() };
+  };
+
+  it('exits 0 when secrets and replicas parse, regions are bootstrapped and nothing is left over', async () => {
+    world({
+      secrets: { 'eu-west-1': { 'oauth-probe/billing': good }, 'us-east-1': { 'oauth-probe/billing': good } },
+      bootstrapped: ['eu-west-1', 'us-east-1'],
+      stacks: { 'eu-west-1': 'OAuthProbe-eu-west-1', 'us-east-1': 'OAuthProbe-us-east-1' },
+    });
+
+    const { code, stdout } = await preflight();
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('  ok    secret oauth-probe/billing of probe billing in us-east-1: exists and parses');
+    expect(stdout).toContain('  ok    eu-west-1: CDK bootstrap version 27');
+    expect(stdout).toContain('ready to deploy');
+    // Every call carried an abort deadline.
+    for (const call of [...secretsManager.calls(), ...ssm.calls(), ...cloudFormation.calls()]) {
+      expect(((call.args as unknown[])[1] as { abortSignal?: AbortSignal })?.abortSignal).toBeInstanceOf(AbortSignal);
+    }
+  });
+
+  it('exits 1 naming a missing replica, a malformed secret, an unbootstrapped region and a left-over stack', async () => {
+    world({
+      secrets: { 'eu-west-1': { 'oauth-probe/billing': JSON.stringify({ client_secret: SECRET_VALUE }) } },
+      bootstrapped: ['eu-west-1'],
+      stacks: { 'ap-south-1': 'OAuthProbe-ap-south-1' },
+    });
+
+    const { code, stdout } = await preflight();
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'FAIL  secret oauth-probe/billing of probe billing in us-east-1: not found (create it, or replicate it to us-east-1: aws secretsmanager replicate-secret-to-regions --secret-id oauth-probe/billing --add-replica-regions Region=us-east-1)',
+    );
+    expect(stdout).toContain(
+      'FAIL  secret oauth-probe/billing of probe billing in eu-west-1: secret "oauth-probe/billing"',
+    );
+    expect(stdout).toContain('FAIL  us-east-1: not CDK-bootstrapped (run: npx cdk bootstrap aws://ACCOUNT/us-east-1)');
+    expect(stdout).toContain(
+      'FAIL  ap-south-1: stack OAuthProbe-ap-south-1 (UPDATE_COMPLETE) belongs to this deployment but the config has no probe there; it keeps probing. Delete it: aws cloudformation delete-stack --region ap-south-1 --stack-name OAuthProbe-ap-south-1',
+    );
+    expect(stdout).toContain('4 problems found');
+    expect(stdout).not.toContain(SECRET_VALUE);
+  });
+
+  it('searches --scan-region too, and never the configured regions, for left-over stacks', async () => {
+    world({
+      secrets: { 'eu-west-1': { 'oauth-probe/billing': good }, 'us-east-1': { 'oauth-probe/billing': good } },
+      bootstrapped: ['eu-west-1', 'us-east-1'],
+      stacks: { 'me-central-1': 'OAuthProbe-me-central-1' },
+    });
+
+    const { code, stdout } = await preflight('--scan-region', 'me-central-1');
+
+    expect(code).toBe(1);
+    expect(stdout).toContain('stack OAuthProbe-me-central-1 (UPDATE_COMPLETE) belongs to this deployment');
+    const scanned = cloudFormation.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input.StackName);
+    expect(scanned).toContain('OAuthProbe-me-central-1');
+    expect(scanned).not.toContain('OAuthProbe-eu-west-1');
+  });
+
+  it('exits 2 without AWS credentials, before any call', async () => {
+    const io = memoryIo(ws.dir, {});
+    delete (io.env as Record<string, string | undefined>).AWS_ACCESS_KEY_ID;
+
+    const code = await main(['preflight'], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      'oauth-probe: preflight reads your AWS account: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and friends)\n',
+    );
+    expect(secretsManager.calls()).toHaveLength(0);
+  });
+});

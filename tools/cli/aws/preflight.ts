@@ -1,0 +1,144 @@
+/**
+ * The checks of `oauth-probe preflight`, each one AWS call with a deadline that aborts it:
+ * - every probe's secret can be read and parsed in every region the probe runs in (a replica, for
+ *   regions other than the secret's own: the function reads the copy in its region),
+ * - every region of the deployment is CDK-bootstrapped (the bootstrap version SSM parameter),
+ * - no stack of this deployment is left in a region the config no longer has (CDK never deletes a
+ *   stack that left the app; it would keep probing and alarming).
+ * Findings name the secret, region or stack and the fix; secret values are never part of them.
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { ResolvedProbe } from '../../../functions/config/resolve.js';
+import { parseSecretString } from '../../../functions/secrets/parse.js';
+import { AWS_CALL_DEADLINE_MS, awsErrorText } from './deployment.js';
+
+/** CDK's default bootstrap qualifier and the parameter that says a region is bootstrapped. */
+export const BOOTSTRAP_VERSION_PARAMETER = '/cdk-bootstrap/hnb659fds/version';
+
+/**
+ * Regions searched for left-over stacks: those enabled by default in every account (opt-in regions
+ * are left out; add them with --scan-region).
+ */
+export const DEFAULT_SCAN_REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'sa-east-1',
+] as const;
+
+export interface Finding {
+  ok: boolean;
+  /** One line: what was checked and, when not ok, the fix. */
+  text: string;
+}
+
+const deadline = () => ({ abortSignal: AbortSignal.timeout(AWS_CALL_DEADLINE_MS) });
+const notFound = (error: unknown) =>
+  /NotFound|does not exist/i.test(`${(error as Error).name} ${(error as Error).message}`);
+
+export async function checkSecret(
+  client: SecretsManagerClient,
+  probe: ResolvedProbe,
+  region: string,
+): Promise<Finding> {
+  const { secretId } = probe.credentials;
+  const what = `secret ${secretId} of probe ${probe.name} in ${region}`;
+  let text: string | undefined;
+  try {
+    text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }), deadline())).SecretString;
+  } catch (error) {
+    if (notFound(error)) {
+      return {
+        ok: false,
+        text: `${what}: not found (create it, or replicate it to ${region}: aws secretsmanager replicate-secret-to-regions --secret-id ${secretId} --add-replica-regions Region=${region})`,
+      };
+    }
+    return { ok: false, text: `${what}: cannot be read (${awsErrorText(error)})` };
+  }
+  try {
+    parseSecretString(text ?? '', secretId);
+  } catch (error) {
+    // The parser's messages name fields, never values.
+    return { ok: false, text: `${what}: ${(error as Error).message}` };
+  }
+  return { ok: true, text: `${what}: exists and parses` };
+}
+
+export async function checkBootstrap(client: SSMClient, region: string): Promise<Finding> {
+  try {
+    const { Parameter } = await client.send(new GetParameterCommand({ Name: BOOTSTRAP_VERSION_PARAMETER }), deadline());
+    return { ok: true, text: `${region}: CDK bootstrap version ${Parameter?.Value ?? '?'}` };
+  } catch (error) {
+    if (notFound(error)) {
+      return { ok: false, text: `${region}: not CDK-bootstrapped (run: npx cdk bootstrap aws://ACCOUNT/${region})` };
+    }
+    return { ok: false, text: `${region}: cannot read ${BOOTSTRAP_VERSION_PARAMETER} (${awsErrorText(error)})` };
+  }
+}
+
+/** A finding only when the stack exists (or the region cannot be read): silence means nothing left over. */
+export async function checkLeftOverStack(
+  client: CloudFormationClient,
+  region: string,
+  stackName: string,
+): Promise<Finding | undefined> {
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }), deadline());
+    const status = Stacks?.[0]?.StackStatus;
+    if (!status || status === 'DELETE_COMPLETE') return undefined;
+    return {
+      ok: false,
+      text: `${region}: stack ${stackName} (${status}) belongs to this deployment but the config has no probe there; it keeps probing. Delete it: aws cloudformation delete-stack --region ${region} --stack-name ${stackName}`,
+    };
+  } catch (error) {
+    if (notFound(error)) return undefined;
+    return { ok: false, text: `${region}: cannot look for stack ${stackName} (${awsErrorText(error)})` };
+  }
+}
+
+export interface PreflightPlan {
+  probes: readonly ResolvedProbe[];
+  /** Regions of the deployment (probe regions and the home region). */
+  regions: readonly string[];
+  /** Regions to search for left-over stacks. */
+  scanRegions: readonly string[];
+  stackName: (region: string) => string;
+}
+
+export interface PreflightReport {
+  secrets: Finding[];
+  bootstrap: Finding[];
+  leftOver: Finding[];
+}
+
+export async function runPreflight(plan: PreflightPlan): Promise<PreflightReport> {
+  const secrets = plan.probes.flatMap((probe) =>
+    probe.regions.map((region) => checkSecret(new SecretsManagerClient({ region, maxAttempts: 3 }), probe, region)),
+  );
+  const bootstrap = plan.regions.map((region) => checkBootstrap(new SSMClient({ region, maxAttempts: 3 }), region));
+  const leftOver = plan.scanRegions
+    .filter((region) => !plan.regions.includes(region))
+    .map((region) =>
+      checkLeftOverStack(new CloudFormationClient({ region, maxAttempts: 3 }), region, plan.stackName(region)),
+    );
+  return {
+    secrets: await Promise.all(secrets),
+    bootstrap: await Promise.all(bootstrap),
+    leftOver: (await Promise.all(leftOver)).filter((f): f is Finding => f !== undefined),
+  };
+}
