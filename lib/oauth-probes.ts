@@ -217,13 +217,19 @@ export class OAuthProbes extends Construct {
       // The first dashboard stays in the region's stack (where it always was); a large fleet's further
       // dashboards each get a nested stack, so no template carries more than one big body.
       const scope = group.index === 0 ? this : new NestedStack(this, `Dashboard${group.index + 1}Stack`);
+      // On-call, Executive and Debug of the group: the On-call page keeps `dashboardName(name, index)`.
       const dashboard = new ProbeDashboard(scope, group.index === 0 ? 'Dashboard' : `Dashboard${group.index + 1}`, {
         probes: group.probes,
         deployment: deployment.name,
+        index: group.index,
+        groups: plan.dashboards.length,
         dashboardName: dashboardName(deployment.name, group.index),
         namespace: deployment.namespace,
         globalFailureRegions: deployment.globalFailureRegions,
         profile: deployment.metricsProfile,
+        ...(this.probeFunction
+          ? { logGroups: new Map([[homeRegion, this.probeFunction.functionLogGroup.logGroupName]]) }
+          : {}),
       });
       this.dashboards.push(dashboard);
     }

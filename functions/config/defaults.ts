@@ -45,13 +45,22 @@ export const DEFAULT_GLOBAL_FAILURE_REGIONS = 2;
 export const METRICS_TRANSPORTS = ['putMetricData', 'emf'] as const;
 export type MetricsTransport = (typeof METRICS_TRANSPORTS)[number];
 export const DEFAULT_METRICS_TRANSPORT: MetricsTransport = 'putMetricData';
+
+/** `slo.objective` in percent. @default 99.9 */
+export const DEFAULT_SLO_OBJECTIVE = 99.9;
+/** `slo.window` in days. @default 30 */
+export const DEFAULT_SLO_WINDOW_DAYS = 30;
+/** The SLO window CloudWatch can serve: at least a week, at most the 30 days the burn-rate table is written for. */
+export const SLO_WINDOW_DAYS = { min: 7, max: 30 } as const;
 /**
- * @default 32 shard stacks per region: 1,000 probes put about 31 in each (the fullest under 50, about
- * 250 resources), half of CloudFormation's 500 resources a stack; fewer shards would leave no room for
- * more alarms per probe, more would add nested stacks (synth time, deploy time) for small fleets. See
+ * @default 64 shard stacks per region: a probe-region is about 14 resources (schedule, 4 alarms, 6 SLO
+ * window alarms and 3 burn composites, the global alarm at home), so 1,000 probes put about 16 in each
+ * shard (the fullest about 25, some 350 resources) under the 400-resource budget (80 % of
+ * CloudFormation's 500). 32 shards held the fleet before the SLO alarms (9 per probe-region); fewer would
+ * overflow at 1,000 probes, more would add nested stacks (synth time, deploy time) for small fleets. See
  * functions/config/limits.ts and docs/scaling.md.
  */
-export const DEFAULT_SHARDS = 32;
+export const DEFAULT_SHARDS = 64;
 /** A region's stack holds one resource per shard (the nested stack) besides its own. */
 export const MAX_SHARDS = 200;
 

@@ -13,6 +13,7 @@
  */
 import { NOTIFIER_ENV, PROBE_ENV, probeEvent } from '../contract/environment.js';
 import { hasGlobalAlarm } from '../contract/metric-catalogue.js';
+import { BURN_POLICIES } from '../contract/slo.js';
 import type { ConfigProblem } from './load.js';
 import type { DeploymentSettings, ResolvedProbe } from './resolve.js';
 import { scheduleIntervalMinutes } from './schedule.js';
@@ -95,14 +96,36 @@ export function shardOf(probeName: string, shards: number): number {
 /** A probe's resources in one region's shard: its schedule and alarms (and the global alarm at home). */
 export function probeResources(probe: ResolvedProbe, region: string, isHome: boolean, globalFailureRegions: number) {
   let resources = 0;
-  if (probe.regions.includes(region)) resources += 1 + regionalAlarmCount(probe);
+  if (probe.regions.includes(region)) resources += 1 + regionalAlarmCount(probe) + SLO_ALARMS.total;
   if (isHome && hasGlobalAlarm(probe, globalFailureRegions)) resources += 1;
   return resources;
 }
 
-/** Availability, expiry, stopped, and latency when a degraded threshold applies. */
+/**
+ * The SLO burn-rate alarms of a probe in each of its regions (lib/constructs/slo-alarms.ts): per burn
+ * policy two metric-math window alarms (long, short) without actions and one composite that notifies.
+ */
+export const SLO_ALARMS = {
+  windows: 2 * BURN_POLICIES.length,
+  composites: BURN_POLICIES.length,
+  total: 3 * BURN_POLICIES.length,
+} as const;
+
+/** Alarms of a probe in one region that notify (the dashboard's alarm widgets list them): composites too. */
+export function notifyingAlarmCount(probe: ResolvedProbe): number {
+  return regionalAlarmCount(probe) + SLO_ALARMS.composites;
+}
+
+/**
+ * Availability, expiry, stopped, latency when a degraded threshold applies, and security when a step
+ * has fail-open checks (`rejects`).
+ */
 export function regionalAlarmCount(probe: ResolvedProbe): number {
-  return 3 + (hasLatencyThreshold(probe) ? 1 : 0);
+  return 3 + (hasLatencyThreshold(probe) ? 1 : 0) + (hasSecurityAlarm(probe) ? 1 : 0);
+}
+
+function hasSecurityAlarm(probe: ResolvedProbe): boolean {
+  return probe.steps.some((step) => (step.rejects?.length ?? 0) > 0);
 }
 
 function hasLatencyThreshold(probe: ResolvedProbe): boolean {
@@ -128,6 +151,9 @@ export function probeTemplateBytes(
     bytes += 900 + input.length + (input.match(/["\\]/g)?.length ?? 0);
     bytes += 3 * (1400 + describe);
     if (hasLatencyThreshold(probe)) bytes += 1600 + describe + 900 * (1 + probe.steps.length);
+    if (hasSecurityAlarm(probe)) bytes += 1600 + describe;
+    // SLO: window alarms (metric math, a fixed description) and composites (alarm rule, full description).
+    bytes += SLO_ALARMS.windows * 1_700 + SLO_ALARMS.composites * (2_000 + describe);
   }
   if (isHome && hasGlobalAlarm(probe, globalFailureRegions)) bytes += 1400 + describe + 450 * probe.regions.length;
   return bytes;
@@ -176,11 +202,15 @@ const SHARED_RESOURCES = 40;
 const HOME_RESOURCES = 10;
 
 /**
- * How today's dashboard (lib/constructs/probe-dashboard.ts) grows with its probes: fixed rows plus
- * rows per probe, and alarm-status widgets of at most 100 alarms each. A dashboard layout that changes
- * these must change this plan; test/cdk/fleet.test.ts compares it with the real bodies.
+ * How the dashboards (lib/constructs/probe-dashboard.ts: On-call, Executive and Debug per group of
+ * probes) grow with their probes: fixed rows plus rows per probe, and alarm-status widgets of at most
+ * 100 alarms each; the estimate bounds the largest of the three (On-call). A group holds at most
+ * `probesPerDashboard` probes: a widget's SEARCH returns at most that many series per region on the
+ * pages' charts. A dashboard layout that changes these must change this plan; test/cdk/fleet.test.ts
+ * compares it with the real bodies.
  */
 export const DASHBOARD_LAYOUT = {
+  probesPerDashboard: 25,
   fixedWidgets: 8,
   widgetsPerProbe: 7,
   bytesPerWidget: 700,
@@ -190,7 +220,7 @@ export const DASHBOARD_LAYOUT = {
 
 function dashboardCost(probes: ResolvedProbe[], globalFailureRegions: number) {
   const alarms = probes.reduce(
-    (n, p) => n + p.regions.length * regionalAlarmCount(p) + (hasGlobalAlarm(p, globalFailureRegions) ? 1 : 0),
+    (n, p) => n + p.regions.length * notifyingAlarmCount(p) + (hasGlobalAlarm(p, globalFailureRegions) ? 1 : 0),
     0,
   );
   const probeRegions = probes.reduce((n, p) => n + p.regions.length, 0);
@@ -214,7 +244,11 @@ export function dashboardGroups(probes: ResolvedProbe[], globalFailureRegions: n
   let current: ResolvedProbe[] = [];
   const fits = (candidate: ResolvedProbe[]) => {
     const cost = dashboardCost(candidate, globalFailureRegions);
-    return cost.widgets <= QUOTAS.widgetsPerDashboard && cost.bodyBytes <= BUDGETS.dashboardBodyBytes;
+    return (
+      candidate.length <= DASHBOARD_LAYOUT.probesPerDashboard &&
+      cost.widgets <= QUOTAS.widgetsPerDashboard &&
+      cost.bodyBytes <= BUDGETS.dashboardBodyBytes
+    );
   };
   const close = () => {
     if (current.length === 0) return;

@@ -13,10 +13,12 @@ import {
   DEFAULT_METRICS_TRANSPORT,
   DEFAULT_SCHEDULE,
   DEFAULT_SHARDS,
+  DEFAULT_SLO_OBJECTIVE,
+  DEFAULT_SLO_WINDOW_DAYS,
   DEFAULT_TIMEOUT_MS,
   type MetricsTransport,
 } from './defaults.js';
-import type { AlarmSettings, ProbeConfig, ProbesConfig } from './schema.js';
+import type { AlarmSettings, ProbeConfig, ProbesConfig, SloSettings } from './schema.js';
 
 /** @default the regions when none are configured */
 export const DEFAULT_REGIONS = ['us-east-1'];
@@ -37,7 +39,19 @@ export type ResolvedProbe = ProbeConfig & {
   schedule: string;
   regions: string[];
   alarms: Required<AlarmSettings>;
+  slo: ResolvedSlo;
 };
+
+/**
+ * `slo` with its defaults applied (objective in percent, window as `"30d"`). Still a valid `slo` of the
+ * probe schema, since the resolved probe travels in the schedule's event.
+ */
+export type ResolvedSlo = Required<SloSettings>;
+
+/** `"30d"` → 30. */
+export function sloWindowDays(slo: ResolvedSlo): number {
+  return Number.parseInt(slo.window, 10);
+}
 
 export interface ResolveOptions {
   /** Folder that relative `tls.ca` paths are resolved against (the folder of probes.json). */
@@ -58,6 +72,7 @@ export function resolveProbe(config: ProbesConfig, probe: ProbeConfig, options: 
     schedule: probe.schedule ?? config.defaults?.schedule ?? DEFAULT_SCHEDULE,
     regions: probe.regions ?? config.regions ?? DEFAULT_REGIONS,
     alarms: { ...DEFAULT_ALARMS, ...stripUndefined(config.alarms), ...stripUndefined(probe.alarms) },
+    slo: resolveSlo(config, probe),
   };
   if (degradedMs !== undefined) resolved.degradedMs = degradedMs;
   const proxy = probe.proxy ?? config.defaults?.proxy;
@@ -110,6 +125,13 @@ export function resolveDeployment(config: ProbesConfig): DeploymentSettings {
     terminationProtection: config.terminationProtection,
     vpc: config.vpc ?? {},
   };
+}
+
+/** probe `slo` → top-level `slo` → 99.9 % over 30 days, field by field. */
+export function resolveSlo(config: ProbesConfig, probe: ProbeConfig): ResolvedSlo {
+  const objective = probe.slo?.objective ?? config.slo?.objective ?? DEFAULT_SLO_OBJECTIVE;
+  const window = probe.slo?.window ?? config.slo?.window ?? `${DEFAULT_SLO_WINDOW_DAYS}d`;
+  return { objective, window };
 }
 
 /** True when `value` is PEM text rather than a file path. */

@@ -19,6 +19,7 @@ import {
   METRICS_TRANSPORTS,
   PAGE_RULES,
   REJECT_VARIANTS,
+  SLO_WINDOW_DAYS,
 } from './defaults.js';
 
 export * from './defaults.js';
@@ -327,6 +328,30 @@ export const probeNotifySchema = z
   })
   .strict();
 
+/** `"30d"`: the SLO window in whole days, 7 to 30 (see SLO_WINDOW_DAYS in ./defaults.ts). */
+const sloWindow = z
+  .string()
+  .regex(/^\d{1,2}d$/, { message: 'write the window in whole days, e.g. "30d" (7 to 30 days)' })
+  .refine(
+    (value) => {
+      const days = Number.parseInt(value, 10);
+      return days >= SLO_WINDOW_DAYS.min && days <= SLO_WINDOW_DAYS.max;
+    },
+    { message: `the window must be ${SLO_WINDOW_DAYS.min} to ${SLO_WINDOW_DAYS.max} days, e.g. "30d"` },
+  );
+
+export const sloSchema = z
+  .object({
+    objective: z
+      .number()
+      .gt(0, { message: 'objective is a percentage of successful runs, e.g. 99.9' })
+      .lt(100, { message: 'objective must be below 100 (an objective of 100 % leaves no error budget)' })
+      .optional()
+      .describe('Share of runs that must succeed over the window, in percent (e.g. 99.9). @default 99.9'),
+    window: sloWindow.optional().describe('Rolling SLO window in whole days, "7d" to "30d". @default "30d"'),
+  })
+  .strict();
+
 export const probeSchema = z
   .object({
     name: probeName,
@@ -404,8 +429,15 @@ export const probeSchema = z
       .optional()
       .describe('Regions this probe runs from. @default the top-level `regions`'),
     schedule: scheduleExpression.optional(),
-    runbookUrl: httpsOrHttpUrl('runbookUrl').optional().describe('Linked from alarm descriptions and notifications.'),
+    runbookUrl: httpsOrHttpUrl('runbookUrl')
+      .optional()
+      .describe(
+        'Linked from alarm descriptions and notifications. @default none: the notification carries the first steps of the matching runbook in docs/runbooks/ (`validate` warns when a probe that can page has none)',
+      ),
     alarms: alarmSettingsSchema.optional().describe('Per-probe overrides of the top-level `alarms`.'),
+    slo: sloSchema
+      .optional()
+      .describe('Per-probe override of the top-level `slo` (objective and window of the success-rate SLO).'),
     tags: tagsSchema(
       "Tags on this probe's own resources (its alarms; added to the top-level `tags`, a probe value wins). EventBridge Scheduler schedules take no tags.",
     ).optional(),
@@ -754,6 +786,11 @@ export const configSchema = z
       .optional()
       .describe('Metric publishing.'),
     alarms: alarmSettingsSchema.optional().describe('Alarm settings for every probe.'),
+    slo: sloSchema
+      .optional()
+      .describe(
+        'Service level objective of every probe: the share of successful runs over a rolling window, with burn-rate pages and tickets. @default { "objective": 99.9, "window": "30d" }',
+      ),
     notifications: z
       .object({
         targets: z
@@ -807,6 +844,7 @@ export type JsonPathAssertion = z.output<typeof jsonPathAssertionSchema>;
 export type TokenConfig = z.output<typeof tokenSchema>;
 export type JwtValidationConfig = z.output<typeof jwtValidationSchema>;
 export type AlarmSettings = z.output<typeof alarmSettingsSchema>;
+export type SloSettings = z.output<typeof sloSchema>;
 
 export type NotificationTarget = z.output<typeof notificationTargetSchema>;
 export type MaintenanceWindow = z.output<typeof maintenanceWindowSchema>;

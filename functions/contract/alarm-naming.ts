@@ -20,12 +20,22 @@ export const ALARM_KINDS = {
   stopped: 'Stopped',
   /** Failing from `globalFailureRegions` or more regions at once (home region). Critical. */
   global: 'Global',
+  /** SLO burn: 2 % of the error budget in 1 h (and burning over the last 5 min). Composite; critical (page). */
+  burnFast: 'BurnFast',
+  /** SLO burn: 5 % of the error budget in 6 h (and over the last 30 min). Composite; critical (page). */
+  burnSlow: 'BurnSlow',
+  /** SLO burn: 10 % of the error budget in 3 d (and over the last 6 h). Composite; warning (ticket). */
+  burnTicket: 'BurnTicket',
   /**
    * The API accepted a token it must refuse (`steps[].rejects`, code accepts_invalid_token). Critical from
    * a single region: a security hole is not a regional blip.
    */
   security: 'Security',
 } as const;
+
+/** The burn-rate composites; each has two metric-alarm children named by `burnWindowAlarmName`. */
+export const BURN_KINDS = ['burnFast', 'burnSlow', 'burnTicket'] as const;
+export type BurnKind = (typeof BURN_KINDS)[number];
 
 export type AlarmKind = keyof typeof ALARM_KINDS;
 
@@ -45,6 +55,14 @@ export interface AlarmIdentity {
 export function alarmName(identity: AlarmIdentity): string {
   const region = identity.kind === 'global' || !identity.region ? '' : `-${identity.region}`;
   return `${alarmPrefix(identity.deployment)}${identity.probe}${region}-${ALARM_KINDS[identity.kind]}`;
+}
+
+/**
+ * A burn composite's child: `OAuthProbe-billing-api-eu-west-1-BurnFast-Long`. The children carry no
+ * actions (the composite notifies), so they need not parse back.
+ */
+export function burnWindowAlarmName(identity: AlarmIdentity & { kind: BurnKind }, window: 'long' | 'short'): string {
+  return `${alarmName(identity)}-${window === 'long' ? 'Long' : 'Short'}`;
 }
 
 /** `<name>.` prefix of a named deployment: names have no dot, so the first dot ends it. */
@@ -81,9 +99,14 @@ function parseRest(rest: string): AlarmIdentity | undefined {
   return probe ? { probe, kind, region: region[1]! } : undefined;
 }
 
-/** Severity of a notification: one region is a ticket, many regions at once (or a security finding) is a page. */
+/**
+ * Severity of a notification: one region failing is a ticket; many regions at once, a security finding,
+ * or an SLO error budget burning fast is a page.
+ */
 export function alarmSeverity(kind: AlarmKind): 'warning' | 'critical' {
-  return kind === 'global' || kind === 'security' ? 'critical' : 'warning';
+  return kind === 'global' || kind === 'security' || kind === 'burnFast' || kind === 'burnSlow'
+    ? 'critical'
+    : 'warning';
 }
 
 /** The two alarms that watch the notifier itself (they go straight to the notification topic). */

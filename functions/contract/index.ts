@@ -9,3 +9,4 @@ export * from './environment.js';
 export * from './metric-catalogue.js';
 export * from './notification-routes.js';
 export * from './secret-ids.js';
+export * from './slo.js';

@@ -13,6 +13,8 @@ export const DIMENSION_PROBE = 'Probe';
 export const DIMENSION_REGION = 'Region';
 export const DIMENSION_STEP = 'Step';
 export const DIMENSION_CODE = 'Code';
+/** Where a failed run broke: credentials, discovery, token, token_validation, api (the result's `stage`). */
+export const DIMENSION_STAGE = 'Stage';
 /**
  * The `Code` of a security finding (fail-open detection, `steps[].rejects`): probes with such checks
  * publish `Failures` with this code on every run that sent them (0 or 1), for the per-region Security alarm.
@@ -77,6 +79,27 @@ export const METRICS = {
     cadence: 'when_nonzero',
     leanCadence: 'when_nonzero',
     description: '1 per failed run, by result code (invalid_client, timeout, ...); not published while healthy.',
+  },
+  stageFailures: {
+    name: 'Failures',
+    unit: 'Count',
+    dimensions: [DIMENSION_PROBE, DIMENSION_STAGE, DIMENSION_CODE],
+    cadence: 'when_nonzero',
+    // Lean keeps it: no series while healthy, and the on-call page splits token-endpoint from API failures.
+    leanCadence: 'when_nonzero',
+    description:
+      'The same 1 per failed run with the stage as well (token vs api, ...), so timeout, server_error and rate_limited at the token endpoint and at the API tell apart; not published while healthy.',
+  },
+  tokenSuccess: {
+    name: 'TokenSuccess',
+    unit: 'Count',
+    dimensions: [DIMENSION_PROBE],
+    cadence: 'every_run',
+    // Not under lean: one more series per probe-region every run, and no alarm reads it (the SLO burn
+    // alarms read Success); the token-issuance SLI is a full-profile chart.
+    leanCadence: null,
+    description:
+      'Token-issuance SLI: 1 when the token endpoint issued a token (whatever happened next), 0 when the run failed at discovery or the token request; not published when the run stopped before (credentials). Average = token issuance success rate.',
   },
   tokenLatency: {
     name: 'TokenLatency',
@@ -162,4 +185,6 @@ export function hasGlobalAlarm(probe: { regions: readonly string[] }, globalFail
  * count its own failures.
  */
 export const METRIC_PUBLISH_FAILED_EVENT = 'metric_publish_failed';
+/** `event` of the one JSON line each probe run logs (the whole result at top level); dashboards query it. */
+export const PROBE_RESULT_LOG_EVENT = 'probe_result';
 export const METRIC_PUBLISH_FAILURES_METRIC = 'MetricPublishFailures';

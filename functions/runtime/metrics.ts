@@ -25,6 +25,7 @@ import {
   DIMENSION_CODE,
   DIMENSION_PROBE,
   DIMENSION_REGION,
+  DIMENSION_STAGE,
   DIMENSION_STEP,
   GAUGE_INTERVAL_HOURS,
   METRIC_PUBLISH_FAILED_EVENT,
@@ -118,14 +119,20 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
     if (safe !== undefined) data.push(datum(definition, safe, extra));
   };
   if (result.status === 'degraded' && due(METRICS.degraded)) push(METRICS.degraded, 1);
-  if (result.status === 'fail' && due(METRICS.failures)) {
-    push(METRICS.failures, 1, [{ Name: DIMENSION_CODE, Value: result.code ?? 'internal_error' }]);
+  if (result.status === 'fail') {
+    const code = { Name: DIMENSION_CODE, Value: result.code ?? 'internal_error' };
+    if (due(METRICS.failures)) push(METRICS.failures, 1, [code]);
+    if (due(METRICS.stageFailures)) {
+      push(METRICS.stageFailures, 1, [{ Name: DIMENSION_STAGE, Value: result.stage ?? 'config' }, code]);
+    }
   }
   // Fail-open checks ran and the API refused every variant: a 0 lets the Security alarm go back to OK
   // (it keeps its state on missing data, so a probe that stops running never "recovers" it).
   if (result.code !== SECURITY_FINDING_CODE && result.exchanges.some(isRejectVariant)) {
     data.push(datum(METRICS.failures, 0, [{ Name: DIMENSION_CODE, Value: SECURITY_FINDING_CODE }]));
   }
+  const tokenIssued = tokenIssuance(result);
+  if (tokenIssued !== undefined && due(METRICS.tokenSuccess)) push(METRICS.tokenSuccess, tokenIssued ? 1 : 0);
   const token = result.exchanges.findLast((e) => e.name === 'token' && e.status !== null);
   if (token && due(METRICS.tokenLatency)) push(METRICS.tokenLatency, round(token.timings.totalMs));
   for (const exchange of result.exchanges) {
@@ -152,6 +159,18 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
   // No threshold: the lifetime gauge goes out only in the gauge run of its block.
   if (typeof lifetime === 'number' && due(METRICS.tokenLifetime)) push(METRICS.tokenLifetime, lifetime);
   return data;
+}
+
+/**
+ * The token-issuance SLI of a run: true when a token was issued, false when the run failed at discovery
+ * or the token request (transport failures there included), undefined when it never reached the token
+ * endpoint (credentials, config), so that a broken secret does not count against the provider.
+ */
+export function tokenIssuance(result: ProbeResult): boolean | undefined {
+  if (result.status !== 'fail' || result.token !== null) return true;
+  if (result.stage === 'token_validation' || result.stage === 'api') return true;
+  if (result.stage === 'discovery' || result.stage === 'token') return false;
+  return undefined;
 }
 
 /** The copy of `Success` that goes to the home region with a `Region` dimension, for the global alarm. */

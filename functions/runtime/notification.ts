@@ -7,6 +7,7 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { type AlarmIdentity, alarmSeverity } from '../contract/alarm-naming.js';
 import { TARGETS_ATTRIBUTE } from '../contract/notification-routes.js';
+import { RUNBOOK_FIRST_STEPS, type RunbookFamily, runbookFamily, runbookPath } from '../contract/runbooks.js';
 import { stripControl } from '../engine/index.js';
 import { type LoggedResult, scrubSecrets, scrubValues } from './log.js';
 
@@ -157,6 +158,8 @@ export interface NotificationDocument {
   } | null;
   lastGoodRun: string | null;
   links: { dashboard: string | null; logs: string | null; alarm: string | null; runbook: string | null };
+  /** Without a runbook link: the matching runbook of docs/runbooks/ and its first checks, in the message. */
+  runbookSteps?: { family: RunbookFamily; path: string; steps: readonly string[] };
 }
 
 /** The runbook URL the CDK writes into the alarm description as `Runbook: <url>`. */
@@ -183,7 +186,7 @@ export function pickResult(
     const wanted =
       identity.kind === 'latency'
         ? (r: LoggedResult) => r.status === 'degraded'
-        : identity.kind === 'availability' || identity.kind === 'global'
+        : identity.kind === 'availability' || identity.kind === 'global' || isBurn(identity.kind)
           ? (r: LoggedResult) => r.status === 'fail'
           : undefined;
     const hit = wanted ? newest.find(wanted) : undefined;
@@ -253,6 +256,7 @@ export function buildNotification(input: NotificationInput): Notification {
       alarm: input.links.alarm ?? null,
       runbook: input.links.runbook ?? null,
     },
+    ...(input.links.runbook ? {} : { runbookSteps: firstSteps(input) }),
   };
   const text = stripControl(scrubSecrets(plainText(input, document)));
   // Scrubbed value by value, never as serialized text (a pattern could cut the JSON in two).
@@ -298,6 +302,10 @@ function subjectLine(input: NotificationInput): string {
         return `[OK] ${probe} running again (${region})`;
       case 'global':
         return `[OK] ${probe} recovered: fewer than ${input.globalFailureRegions ?? 2} regions failing`;
+      case 'burnFast':
+      case 'burnSlow':
+      case 'burnTicket':
+        return `[OK] ${probe} error budget no longer burning ${burnWhat(identity.kind)} (${region})`;
       case 'security':
         return `[OK] ${probe} security: the API refuses invalid tokens again (${region})`;
     }
@@ -333,9 +341,30 @@ function subjectLine(input: NotificationInput): string {
           : '';
       return `${tag} ${probe} failing in ${count} regions${cause}${others}`;
     }
+    case 'burnFast':
+    case 'burnSlow':
+    case 'burnTicket': {
+      const tag = identity.kind === 'burnTicket' ? '[SLO]' : '[CRITICAL]';
+      const code = latest?.status === 'fail' && latest.code ? `: ${latest.stage ?? 'run'} ${latest.code}` : '';
+      return `${tag} ${probe} error budget burning ${burnWhat(identity.kind)}${code} (${region})`;
+    }
     case 'security':
       return `[SECURITY] ${probe}: API accepts invalid tokens (${region})`;
   }
+}
+
+function isBurn(kind: AlarmIdentity['kind']): kind is 'burnFast' | 'burnSlow' | 'burnTicket' {
+  return kind === 'burnFast' || kind === 'burnSlow' || kind === 'burnTicket';
+}
+
+function burnWhat(kind: 'burnFast' | 'burnSlow' | 'burnTicket'): string {
+  return kind === 'burnFast' ? 'fast' : kind === 'burnSlow' ? 'steadily' : 'slowly';
+}
+
+/** The matching runbook's first checks, for a probe with no runbookUrl. */
+function firstSteps(input: NotificationInput): NotificationDocument['runbookSteps'] {
+  const family = runbookFamily({ kind: input.identity.kind, stage: input.latest?.stage, code: input.latest?.code });
+  return { family, path: runbookPath(family), steps: RUNBOOK_FIRST_STEPS[family] };
 }
 
 function headlineOf(input: NotificationInput): string {
@@ -353,6 +382,10 @@ function headlineOf(input: NotificationInput): string {
         return `${probe} latency is back under its threshold in ${region}.`;
       case 'availability':
         return `${probe} is passing again in ${region}.`;
+      case 'burnFast':
+      case 'burnSlow':
+      case 'burnTicket':
+        return `${probe}: the SLO error budget is no longer burning ${burnWhat(identity.kind)} in ${region}.`;
       case 'security':
         return `${probe}: the API refuses every invalid-token variant again in ${region}.`;
     }
@@ -375,6 +408,13 @@ function headlineOf(input: NotificationInput): string {
       return failing.length
         ? `${probe} is failing in ${failing.length} regions at once: ${failing.join(', ')}.`
         : `${probe} is failing in ${input.globalFailureRegions ?? 2} or more regions at once.`;
+    }
+    case 'burnFast':
+    case 'burnSlow':
+    case 'burnTicket': {
+      const share = { burnFast: '2 % in an hour', burnSlow: '5 % in six hours', burnTicket: '10 % in three days' };
+      const cause = latest?.status === 'fail' ? `: ${latest.message ?? latest.code ?? 'see the latest result'}` : '.';
+      return `${probe} is spending its SLO error budget too fast in ${region} (on course for ${share[identity.kind]})${cause}`;
     }
     case 'security':
       return `SECURITY: ${probe}'s API accepted a request it must refuse (seen from ${region})${latest?.code === 'accepts_invalid_token' && latest.message ? `: ${latest.message}` : '.'} It is not validating bearer tokens; treat this as a security incident.`;
@@ -442,6 +482,10 @@ function plainText(input: NotificationInput, doc: NotificationDocument): string 
   row('Logs', doc.links.logs);
   row('Alarm link', doc.links.alarm);
   row('Runbook', doc.links.runbook);
+  if (doc.runbookSteps) {
+    lines.push('', `First checks (${doc.runbookSteps.path}):`);
+    lines.push(...doc.runbookSteps.steps.map((step, index) => `${index + 1}. ${step}`));
+  }
   return `${lines
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

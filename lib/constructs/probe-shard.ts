@@ -18,6 +18,7 @@ import type { ResolvedProbe } from '../../functions/config/resolve.js';
 import { alarmName, hasGlobalAlarm, type MetricsProfile } from '../../functions/contract/index.js';
 import { GlobalProbeAlarm, RegionalProbeAlarms } from './probe-alarms.js';
 import { ProbeSchedule } from './probe-schedule.js';
+import { ProbeSloAlarms } from './slo-alarms.js';
 
 /** Tags given to a probe's own resources win over the deployment's tags on them. */
 const PROBE_TAG_PRIORITY = 200;
@@ -72,6 +73,8 @@ export class ProbeShard extends NestedStack {
         ...(alarms.security ? (['security'] as const) : []),
       ] as const;
       for (const kind of kinds) names.push(alarmName({ deployment, probe: probe.name, kind, region }));
+      // SLO burn rate reads Success, which every metrics profile publishes every run.
+      owned.push(new ProbeSloAlarms(this, `Slo-${probe.name}`, { probe, deployment, namespace, topic }));
     }
     if (props.isHome && hasGlobalAlarm(probe, props.globalFailureRegions)) {
       owned.push(

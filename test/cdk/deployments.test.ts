@@ -61,7 +61,7 @@ describe('deployment name', () => {
     const names = physicalNames(standard);
     expect(names.stacks).toEqual([`OAuthProbe-${EU}`, `OAuthProbe-${US}`]);
     expect(names.topics.sort()).toEqual(['oauth-probe-alarms', 'oauth-probe-alarms', 'oauth-probe-notifications']);
-    expect(names.dashboards).toEqual(['OAuthProbe']);
+    expect(names.dashboards.sort()).toEqual(['OAuthProbe', 'OAuthProbe-Debug', 'OAuthProbe-Executive']);
     expect(names.aliases).toEqual(['alias/oauth-probe-notifications']);
     expect(names.alarms).toContain(`OAuthProbe-billing-api-${EU}-Availability`);
     expect(names.alarms).toContain('OAuthProbe-billing-api-Global');
@@ -71,7 +71,7 @@ describe('deployment name', () => {
     const a = physicalNames(standard);
     const b = physicalNames(staging);
     expect(b.stacks).toEqual([`staging-${EU}`, `staging-${US}`]);
-    expect(b.dashboards).toEqual(['staging']);
+    expect(b.dashboards.sort()).toEqual(['staging', 'staging-Debug', 'staging-Executive']);
     expect(b.aliases).toEqual(['alias/staging-notifications']);
     for (const kind of ['stacks', 'alarms', 'topics', 'dashboards', 'aliases'] as const) {
       expect(a[kind].length, kind).toBeGreaterThan(0);
@@ -87,8 +87,9 @@ describe('deployment name', () => {
     const alarms = physicalNames(staging).alarms;
     expect(alarms).toContain(`staging.orders-${US}-Availability`);
     for (const name of alarms) {
-      // The notifier's own alarms are not probe alarms (parseAlarmName ignores them) but carry the prefix.
-      if (name.startsWith('staging.Notifier-')) continue;
+      // The notifier's own alarms are not probe alarms (parseAlarmName ignores them) but carry the prefix;
+      // SLO window alarms (-Long, -Short) carry no actions and need not parse back.
+      if (name.startsWith('staging.Notifier-') || /-(Long|Short)$/.test(name)) continue;
       expect(parseAlarmName(name)?.deployment, name).toBe('staging');
     }
   });
@@ -114,7 +115,8 @@ describe('tags, protection and private networks', () => {
     const orders = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([, p]) =>
       String(p.AlarmName).startsWith('staging.orders-'),
     );
-    expect(orders).toHaveLength(4);
+    // availability, stopped, expiry, global and the 6 SLO window alarms (the composites are CompositeAlarm).
+    expect(orders).toHaveLength(10);
     for (const [, props] of orders) {
       expect(props.Tags).toEqual(expect.arrayContaining([{ Key: 'team', Value: 'orders' }]));
     }

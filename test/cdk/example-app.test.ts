@@ -321,13 +321,38 @@ describe('regional alarms of billing-api', () => {
     });
   });
 
-  it('sends ALARM and OK of every probe alarm to the AlarmTopic of its region', () => {
+  it('sends ALARM and OK of every alarm to the AlarmTopic of its region; SLO window alarms act only through their composite', () => {
     for (const template of synth.templates.values()) {
       for (const [, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
         if (String(alarm.AlarmName).startsWith('OAuthProbe-Notifier-')) continue;
+        if (/-Burn(Fast|Slow|Ticket)-(Long|Short)$/.test(String(alarm.AlarmName))) {
+          expect(alarm.AlarmActions).toBeUndefined();
+          continue;
+        }
+        expect(alarm).toMatchObject({ AlarmActions: [alarmTopicRef], OKActions: [alarmTopicRef] });
+      }
+      const composites = resourcesOf(template, 'AWS::CloudWatch::CompositeAlarm');
+      expect(composites.length).toBeGreaterThan(0);
+      for (const [, alarm] of composites) {
         expect(alarm).toMatchObject({ AlarmActions: [alarmTopicRef], OKActions: [alarmTopicRef] });
       }
     }
+  });
+
+  it('has the SLO burn-rate pairs of billing-api (99.9 % / 30 d, every minute) with the scaled factors', () => {
+    const alarms = resourcesOf(synth.template(HOME), 'AWS::CloudWatch::Alarm').map(([, p]) => p);
+    const byName = (suffix: string) => alarms.find((a) => a.AlarmName === `OAuthProbe-billing-api-${HOME}-${suffix}`)!;
+    expect(byName('BurnFast-Long')).toMatchObject({
+      Threshold: 14.4,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'ignore',
+    });
+    expect(byName('BurnFast-Short')).toMatchObject({ Threshold: 14.4, EvaluationPeriods: 1 });
+    expect(byName('BurnSlow-Long')).toMatchObject({ Threshold: 6 });
+    expect(byName('BurnTicket-Long')).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+    const partner = alarms.find((a) => a.AlarmName === `OAuthProbe-partner-sync-${HOME}-BurnFast-Long`)!;
+    // 99.5 % over 7 d: 0.02 × 7 d ÷ 1 h = 3.36.
+    expect(partner).toMatchObject({ Threshold: 3.36 });
   });
 });
 
@@ -613,22 +638,23 @@ describe('notifier', () => {
 });
 
 describe('dashboard', () => {
-  it('exists in the home region only', () => {
-    synth.template(HOME).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  it('exists in the home region only: Executive, On-call (OAuthProbe) and Debug', () => {
+    synth.template(HOME).resourceCountIs('AWS::CloudWatch::Dashboard', 3);
     synth.template(OTHER).resourceCountIs('AWS::CloudWatch::Dashboard', 0);
   });
 
-  it('has the three rows and cross-region widgets with a region on each metric', () => {
-    const [, dashboard] = resourcesOf(synth.template(HOME), 'AWS::CloudWatch::Dashboard')[0]!;
-    expect(dashboard.DashboardName).toBe('OAuthProbe');
-    const body = JSON.stringify(synth.stacks.get(HOME)!.resolve(dashboard.DashboardBody));
-    for (const text of ['Executive', 'On-call', 'Debug', 'Availability over the time range', 'Regions failing now']) {
+  it('has the three families and cross-region widgets with a region on each query', () => {
+    const dashboards = resourcesOf(synth.template(HOME), 'AWS::CloudWatch::Dashboard');
+    expect(dashboards.map(([, d]) => d.DashboardName).sort()).toEqual([
+      'OAuthProbe',
+      'OAuthProbe-Debug',
+      'OAuthProbe-Executive',
+    ]);
+    const body = dashboards.map(([, d]) => JSON.stringify(synth.stacks.get(HOME)!.resolve(d.DashboardBody))).join('');
+    for (const text of ['Executive', 'On-call', 'Debug', 'SLO attainment', 'Probes failing now', 'Burn rate']) {
       expect(body).toContain(text);
     }
-    expect(body).toContain('billing-api: failures by code');
-    expect(body).toContain(
-      `SEARCH('{OAuthProbe,Probe,Code} MetricName=\\\\\\"Failures\\\\\\" Probe=\\\\\\"billing-api\\\\\\"', 'Sum', 300)`,
-    );
+    expect(body).toContain('Failures by stage and code');
     expect(body).toContain(`\\"region\\":\\"${OTHER}\\"`);
     expect(body).toContain('TokenLatency');
     expect(body).toContain('CredentialDaysLeft');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SHARDS } from '../../functions/config/defaults.js';
 import { BUDGETS, QUOTAS } from '../../functions/config/limits.js';
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
 import { addOAuthProbeStacks, type OAuthProbeApp } from '../../lib/app.js';
@@ -30,7 +31,7 @@ describe('1,000 probes x 3 regions', () => {
   it('spreads each region over its shards, within the resource budget', () => {
     for (const region of built.prepared.plan.regions) {
       expect(region.probes).toHaveLength(1000);
-      expect(region.shards.length).toBe(32);
+      expect(region.shards.length).toBe(DEFAULT_SHARDS);
       expect(region.shards.reduce((n, s) => n + s.probes.length, 0)).toBe(1000);
     }
     const largest = figures.reduce((a, b) => (b.resources > a.resources ? b : a));
@@ -40,7 +41,7 @@ describe('1,000 probes x 3 regions', () => {
   });
 
   it('keeps every template within CloudFormation’s quotas with headroom', () => {
-    expect(figures.length).toBeGreaterThan(3 * 32);
+    expect(figures.length).toBeGreaterThan(3 * DEFAULT_SHARDS);
     for (const f of figures) {
       expect(f.resources, f.file).toBeLessThanOrEqual(BUDGETS.stackResources);
       expect(f.bytes, f.file).toBeLessThanOrEqual(BUDGETS.templateBytes);

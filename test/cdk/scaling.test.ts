@@ -84,7 +84,7 @@ describe('a three-region, three-probe deployment', () => {
       expect(count(template, 'AWS::KMS::Key')).toBe(home ? 2 : 1);
       // Elsewhere, one more: EventBridge forwards the notifier alarms to the home event bus.
       expect(count(template, 'AWS::IAM::Role')).toBe(home ? 3 : 4);
-      expect(count(template, 'AWS::CloudWatch::Dashboard')).toBe(home ? 1 : 0);
+      expect(count(template, 'AWS::CloudWatch::Dashboard')).toBe(home ? 3 : 0);
     },
   );
 
@@ -100,9 +100,13 @@ describe('a three-region, three-probe deployment', () => {
 
   it('creates the regional alarms per probe and region, and global alarms in the home region for multi-region probes', () => {
     const regional = (probe: string, region: string, latency = true) =>
-      ['Availability', 'Expiry', ...(latency ? ['Latency'] : []), 'Stopped'].map(
-        (kind) => `OAuthProbe-${probe}-${region}-${kind}`,
-      );
+      [
+        'Availability',
+        'Expiry',
+        ...(latency ? ['Latency'] : []),
+        'Stopped',
+        ...['BurnFast', 'BurnSlow', 'BurnTicket'].flatMap((burn) => [`${burn}-Long`, `${burn}-Short`]),
+      ].map((kind) => `OAuthProbe-${probe}-${region}-${kind}`);
     expect(alarmNames(EU)).toEqual(
       [...regional('alpha', EU), ...regional('beta', EU), 'OAuthProbe-alpha-Global', 'OAuthProbe-beta-Global'].sort(),
     );
@@ -240,7 +244,7 @@ describe('a home region that runs no probe', () => {
     expect([...only.stacks.keys()]).toEqual(['us-west-2', EU]);
     expect(count(home, 'AWS::Lambda::Function')).toBe(1);
     expect(count(home, 'AWS::Scheduler::Schedule')).toBe(0);
-    expect(count(home, 'AWS::CloudWatch::Dashboard')).toBe(1);
+    expect(count(home, 'AWS::CloudWatch::Dashboard')).toBe(3);
     expect(count(home, 'AWS::SNS::Topic')).toBe(2);
     // alpha runs from one region: no global alarm; only the notifier's own two.
     expect(resourcesOf(home, 'AWS::CloudWatch::Alarm').map(([, p]) => p.AlarmName)).toEqual([

@@ -88,7 +88,7 @@ describe('resolveDeployment', () => {
       globalFailureRegions: 2,
       metricsTransport: 'putMetricData',
       metricsProfile: 'full',
-      shards: 32,
+      shards: 64,
       tags: {},
       terminationProtection: undefined,
       vpc: {},

@@ -28,6 +28,7 @@ describe('buildMetricData', () => {
 
     expect(data).toEqual([
       { MetricName: 'Success', Dimensions: [probe], Unit: 'Count', Value: 1, Timestamp: T },
+      { MetricName: 'TokenSuccess', Dimensions: [probe], Unit: 'Count', Value: 1, Timestamp: T },
       { MetricName: 'TokenLatency', Dimensions: [probe], Unit: 'Milliseconds', Value: 180.4, Timestamp: T },
       {
         MetricName: 'StepLatency',
@@ -60,6 +61,14 @@ describe('buildMetricData', () => {
         Value: 1,
         Timestamp: T,
       },
+      {
+        MetricName: 'Failures',
+        Dimensions: [probe, { Name: 'Stage', Value: 'token' }, { Name: 'Code', Value: 'invalid_client' }],
+        Unit: 'Count',
+        Value: 1,
+        Timestamp: T,
+      },
+      { MetricName: 'TokenSuccess', Dimensions: [probe], Unit: 'Count', Value: 0, Timestamp: T },
       { MetricName: 'TokenLatency', Dimensions: [probe], Unit: 'Milliseconds', Value: 95, Timestamp: T },
       { MetricName: 'TotalLatency', Dimensions: [probe], Unit: 'Milliseconds', Value: 230, Timestamp: T },
     ]);
@@ -75,7 +84,28 @@ describe('buildMetricData', () => {
       ],
     });
 
-    expect(names(buildMetricData(result, options))).toEqual(['Success', 'Failures', 'TotalLatency']);
+    expect(names(buildMetricData(result, options))).toEqual([
+      'Success',
+      'Failures',
+      'Failures',
+      'TokenSuccess',
+      'TotalLatency',
+    ]);
+  });
+
+  it('tells the token endpoint from the API: Stage on Failures, TokenSuccess 1 when the API failed after a token', () => {
+    const api = failResult({ stage: 'api', step: 'list-invoices', code: 'rate_limited', httpStatus: 429 });
+    const data = buildMetricData(api, options);
+    expect(data).toContainEqual({
+      MetricName: 'Failures',
+      Dimensions: [probe, { Name: 'Stage', Value: 'api' }, { Name: 'Code', Value: 'rate_limited' }],
+      Unit: 'Count',
+      Value: 1,
+      Timestamp: T,
+    });
+    expect(data.find((d) => d.MetricName === 'TokenSuccess')?.Value).toBe(1);
+    const credentials = failResult({ stage: 'credentials', code: 'secret_not_found', token: null, exchanges: [] });
+    expect(names(buildMetricData(credentials, options))).not.toContain('TokenSuccess');
   });
 
   it('publishes nothing by Code or Degraded while healthy (when_nonzero)', () => {
@@ -94,7 +124,8 @@ describe('buildMetricData', () => {
 
     it('adds Degraded for a degraded run (the lean latency alarm counts it), and Failures by Code for a failed one', () => {
       expect(names(buildMetricData(degradedResult(), lean))).toEqual(['Success', 'Degraded']);
-      expect(names(buildMetricData(failResult(), lean))).toEqual(['Success', 'Failures']);
+      // Failures by Code, and by Stage and Code: both only in a failed run, no series while healthy.
+      expect(names(buildMetricData(failResult(), lean))).toEqual(['Success', 'Failures', 'Failures']);
     });
 
     it('publishes the days-left gauges only while below the expiry threshold', () => {
@@ -423,6 +454,7 @@ describe('EMF transport', () => {
               Dimensions: [['Probe']],
               Metrics: [
                 { Name: 'Success', Unit: 'Count' },
+                { Name: 'TokenSuccess', Unit: 'Count' },
                 { Name: 'TokenLatency', Unit: 'Milliseconds' },
                 { Name: 'TotalLatency', Unit: 'Milliseconds' },
               ],
@@ -437,6 +469,7 @@ describe('EMF transport', () => {
         Probe: 'billing-api',
         Step: 'list-invoices',
         Success: 1,
+        TokenSuccess: 1,
         TokenLatency: 180.4,
         StepLatency: 150,
         TotalLatency: 412,
@@ -460,6 +493,7 @@ describe('EMF transport', () => {
       Metrics: [
         { Name: 'Success', Unit: 'Count' },
         { Name: 'Degraded', Unit: 'Count' },
+        { Name: 'TokenSuccess', Unit: 'Count' },
         { Name: 'TokenLatency', Unit: 'Milliseconds' },
         { Name: 'TotalLatency', Unit: 'Milliseconds' },
       ],
@@ -480,6 +514,7 @@ describe('EMF transport', () => {
               Dimensions: [['Probe']],
               Metrics: [
                 { Name: 'Success', Unit: 'Count' },
+                { Name: 'TokenSuccess', Unit: 'Count' },
                 { Name: 'TokenLatency', Unit: 'Milliseconds' },
                 { Name: 'TotalLatency', Unit: 'Milliseconds' },
               ],
@@ -489,12 +524,19 @@ describe('EMF transport', () => {
               Dimensions: [['Probe', 'Code']],
               Metrics: [{ Name: 'Failures', Unit: 'Count' }],
             },
+            {
+              Namespace: 'OAuthProbe',
+              Dimensions: [['Probe', 'Stage', 'Code']],
+              Metrics: [{ Name: 'Failures', Unit: 'Count' }],
+            },
           ],
         },
         Probe: 'billing-api',
         Code: 'invalid_client',
+        Stage: 'token',
         Success: 0,
         Failures: 1,
+        TokenSuccess: 0,
         TokenLatency: 95,
         TotalLatency: 230,
       },

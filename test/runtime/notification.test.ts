@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AlarmKind, alarmSeverity, parseAlarmName } from '../../functions/contract/alarm-naming.js';
+import { RUNBOOK_FIRST_STEPS } from '../../functions/contract/runbooks.js';
 import type { LoggedResult } from '../../functions/runtime/log.js';
 import {
   buildNotification,
@@ -256,13 +257,26 @@ describe('buildNotification', () => {
 });
 
 describe('every alarm kind, ALARM and OK', () => {
-  const kinds: AlarmKind[] = ['availability', 'latency', 'expiry', 'stopped', 'global', 'security'];
+  const kinds: AlarmKind[] = [
+    'availability',
+    'latency',
+    'expiry',
+    'stopped',
+    'global',
+    'burnFast',
+    'burnSlow',
+    'burnTicket',
+    'security',
+  ];
   const prefixes: Record<AlarmKind, string> = {
     availability: '[FAIL] ',
     latency: '[SLOW] ',
     expiry: '[EXPIRING] ',
     stopped: '[STOPPED] ',
     global: '[CRITICAL] ',
+    burnFast: '[CRITICAL] ',
+    burnSlow: '[CRITICAL] ',
+    burnTicket: '[SLO] ',
     security: '[SECURITY] ',
   };
   const cases = kinds.flatMap((kind) => (['ALARM', 'OK'] as const).map((state) => [kind, state] as const));
@@ -302,6 +316,9 @@ describe('severity', () => {
     ['expiry', 'warning'],
     ['stopped', 'warning'],
     ['global', 'critical'],
+    ['burnFast', 'critical'],
+    ['burnSlow', 'critical'],
+    ['burnTicket', 'warning'],
     ['security', 'critical'],
   ] as const)('%s alarms are %s', (kind, severity) => {
     expect(alarmSeverity(kind)).toBe(severity);
@@ -335,6 +352,31 @@ describe('runbookFromDescription', () => {
     );
     expect(runbookFromDescription('no link here')).toBeUndefined();
     expect(runbookFromDescription(null)).toBeUndefined();
+  });
+});
+
+describe('runbook first steps', () => {
+  it('without a runbook link, the message carries the matching runbook and its first checks', () => {
+    const n = buildNotification(
+      input('burnFast', 'ALARM', { latest: logged(), links: { ...links, runbook: undefined } }),
+    );
+    expect(n.document.links.runbook).toBeNull();
+    expect(n.document.runbookSteps?.family).toBe('token');
+    expect(n.document.runbookSteps?.path).toBe('docs/runbooks/token.md');
+    expect(n.text).toContain('First checks (docs/runbooks/token.md):');
+    expect(n.text).toContain(`1. ${RUNBOOK_FIRST_STEPS.token[0]}`);
+    expect(n.subject).toBe('[CRITICAL] billing-api error budget burning fast: token invalid_client (eu-west-1)');
+  });
+
+  it('with a runbook link, the link alone', () => {
+    const n = buildNotification(input('burnSlow', 'ALARM', { latest: logged() }));
+    expect(n.document.runbookSteps).toBeUndefined();
+    expect(n.text).not.toContain('First checks');
+  });
+
+  it('a Stopped alarm without a result points at the stopped runbook', () => {
+    const n = buildNotification(input('stopped', 'ALARM', { links: { ...links, runbook: undefined } }));
+    expect(n.document.runbookSteps?.path).toBe('docs/runbooks/stopped.md');
   });
 });
 

@@ -183,6 +183,7 @@ describe('probe handler against the local authorization server', () => {
       data.MetricData!.map((d) => [d.MetricName, d.Dimensions!.map((x) => `${x.Name}=${x.Value}`).join(','), d.Unit]),
     ).toEqual([
       ['Success', 'Probe=billing-api', 'Count'],
+      ['TokenSuccess', 'Probe=billing-api', 'Count'],
       ['TokenLatency', 'Probe=billing-api', 'Milliseconds'],
       ['StepLatency', 'Probe=billing-api,Step=list-invoices', 'Milliseconds'],
       ['StepLatency', 'Probe=billing-api,Step=get-invoice', 'Milliseconds'],
@@ -226,6 +227,8 @@ describe('probe handler against the local authorization server', () => {
     ).toEqual([
       ['Success', 'billing-api', 0],
       ['Failures', 'billing-api,invalid_client', 1],
+      ['Failures', 'billing-api,token,invalid_client', 1],
+      ['TokenSuccess', 'billing-api', 0],
       ['TokenLatency', 'billing-api', expect.any(Number)],
       ['TotalLatency', 'billing-api', expect.any(Number)],
     ]);

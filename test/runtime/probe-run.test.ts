@@ -200,6 +200,8 @@ describe('probe runner', () => {
     expect(puts()[0]!.MetricData!.map((d) => [d.MetricName, d.Value])).toEqual([
       ['Success', 0],
       ['Failures', 1],
+      // The same failure by stage (config) and code, for the dashboards' failures-by-stage graphs.
+      ['Failures', 1],
       ['TotalLatency', 0],
     ]);
   });

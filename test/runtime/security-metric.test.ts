@@ -10,8 +10,13 @@ const variantExchange = (name: string, status: number) => ({
   status,
   timings: { totalMs: 9 },
 });
+/** The series the Security alarm reads: Failures {Probe, Code} (the {Probe, Stage, Code} copy is for dashboards). */
 const securityData = (data: ReturnType<typeof buildMetricData>) =>
-  data.filter((d) => d.Dimensions?.some((x) => x.Name === 'Code' && x.Value === 'accepts_invalid_token'));
+  data.filter(
+    (d) =>
+      d.Dimensions?.some((x) => x.Name === 'Code' && x.Value === 'accepts_invalid_token') &&
+      !d.Dimensions.some((x) => x.Name === 'Stage'),
+  );
 
 describe('buildMetricData with fail-open checks (steps[].rejects)', () => {
   it('publishes Failures{Code=accepts_invalid_token} = 0 on a run whose variants were all refused, so the Security alarm can go back to OK', () => {

@@ -17,6 +17,7 @@ const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   validate: async () => (await import('./commands/validate.js')).validateCommand,
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
   cost: async () => (await import('./commands/cost.js')).costCommand,
+  'slo-report': async () => (await import('./commands/slo-report.js')).sloReportCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   local: async () => (await import('./commands/local.js')).localCommand,
   init: async () => (await import('./commands/init.js')).initCommand,

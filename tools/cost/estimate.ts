@@ -19,6 +19,7 @@
  * - log ingestion of the one result line per run, SNS for alarm notifications, one dashboard.
  */
 
+import { dashboardGroups } from '../../functions/config/limits.js';
 import { type ResolvedProbe, resolveDeployment, resolveProbes } from '../../functions/config/resolve.js';
 import { runsPerMonth } from '../../functions/config/schedule.js';
 import type { MetricsTransport, ProbesConfig } from '../../functions/config/schema.js';
@@ -30,6 +31,7 @@ import {
   METRICS_PROFILES,
   type MetricsProfile,
 } from '../../functions/contract/metric-catalogue.js';
+import { BURN_POLICIES } from '../../functions/contract/slo.js';
 import { PRICES, type Price, type PriceKey } from './prices.js';
 
 /** Hours in the 30-day month that `runsPerMonth` counts in. */
@@ -89,7 +91,7 @@ export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
   emfBytesPerLine: 1024,
   unhealthyHoursPerMonth: 0,
   notificationsPerProbeRegion: 4,
-  dashboards: 1,
+  dashboards: 3,
 };
 
 export type CostItem =
@@ -209,8 +211,11 @@ export interface ProfileCost {
 
 /** Estimates the monthly cost of deploying `config`. */
 export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssumptions> = {}): CostEstimate {
-  const a: CostAssumptions = { ...DEFAULT_COST_ASSUMPTIONS, ...overrides };
-  const { metricsTransport: transport, metricsProfile: profile } = resolveDeployment(config);
+  const deployment = resolveDeployment(config);
+  const { metricsTransport: transport, metricsProfile: profile } = deployment;
+  // Executive, On-call and Debug per dashboard group of the plan (functions/config/limits.ts).
+  const groups = dashboardGroups(resolveProbes(config), deployment.globalFailureRegions).length;
+  const a: CostAssumptions = { ...DEFAULT_COST_ASSUMPTIONS, dashboards: 3 * groups, ...overrides };
   const estimate = estimateWith(config, a, transport, profile);
   estimate.metrics.profiles = METRICS_PROFILES.map((p) => {
     const t = resolveDeployment({ ...config, metrics: { ...config.metrics, profile: p } }).metricsTransport;
@@ -267,7 +272,7 @@ function estimateWith(
       a.dashboards,
       'dashboard',
       ['dashboardMonth'],
-      'one dashboard in the home region; the first 3 per account are free',
+      'Executive, On-call and Debug dashboards in the home region (per 25 probes); the first 3 per account are free',
     ),
     pricedLine(
       'kms_keys',
@@ -406,6 +411,22 @@ const REGION_LINES: readonly PricedLine[] = [
     prices: ['alarmStandardMonth'],
     quantity: (f) => regionalAlarmMetrics(f.probe, f.profile).count,
     basis: (f) => regionalAlarmMetrics(f.probe, f.profile).basis,
+  },
+  // SLO burn rate (lib/constructs/slo-alarms.ts): per BURN_POLICIES row a long and a short window alarm,
+  // each metric math over Success SampleCount and Sum, and one composite; they read Success only.
+  {
+    item: 'alarms',
+    unit: 'alarm metrics',
+    prices: ['alarmStandardMonth'],
+    quantity: () => BURN_POLICIES.length * 2 * 2,
+    basis: () => `SLO burn rate: ${BURN_POLICIES.length * 2} window alarms × 2 metrics (Success SampleCount, Sum)`,
+  },
+  {
+    item: 'alarms',
+    unit: 'composite alarms',
+    prices: ['alarmCompositeMonth'],
+    quantity: () => BURN_POLICIES.length,
+    basis: () => 'SLO burn rate: fast page, slow page and ticket composites',
   },
   {
     item: 'secrets_manager_api',
@@ -606,7 +627,7 @@ function describeAssumptions(a: CostAssumptions, transport: MetricsTransport, pr
       ? `Metrics as EMF log lines: one per run (plus one per API step beyond the first), ${a.emfBytesPerLine} bytes each, billed as log ingestion; PutMetricData only for the Success copy from regions other than the home region. Extracted metrics cost the same as put ones.`
       : 'PutMetricData: one call per run, plus one per run to the home region from each other region for the Success copy.',
     'The Success copy by Region (one series in the home region per probe-region) exists only for a probe running in at least globalFailureRegions regions: the global alarm it feeds exists only then.',
-    'Alarms: standard resolution, billed per metric evaluated (metric math included): availability, stopped, expiry (2 gauges), latency (token + each step, only with degradedMs), and a global alarm per probe running in at least globalFailureRegions regions.',
+    'Alarms: standard resolution, billed per metric evaluated (metric math included): availability, stopped, expiry (2 gauges), latency (token + each step, only with degradedMs), SLO burn rate (6 window alarms × 2 metrics, 3 composites at $0.50), and a global alarm per probe running in at least globalFailureRegions regions.',
     `Secrets Manager: one GetSecretValue per ${a.secretCacheTtlSec} s per warm container and per cold start; a replica of the secret (billed as a secret) in every region a probe runs from.`,
     `Logs: ${a.logBytesPerRun} bytes ingested per run; storage and retention not counted.`,
     `SNS: ${a.notificationsPerProbeRegion} alarm notifications per probe and region per month, by email; the notifier function's few invocations are not counted.`,

@@ -116,6 +116,16 @@ export const PRICES = {
     'https://aws.amazon.com/cloudwatch/pricing/',
   ),
   // undated
+  alarmCompositeMonth: price(
+    'alarmCompositeMonth',
+    0.5,
+    1,
+    'composite alarm-month',
+    'undated',
+    'CloudWatch composite alarm',
+    'https://aws.amazon.com/cloudwatch/pricing/',
+  ),
+  // undated
   dashboardMonth: price(
     'dashboardMonth',
     3,

@@ -49,9 +49,9 @@ describe('estimateCost', () => {
 
     const region = estimateCost(cfg).probes[0]!.regions[0]!;
 
-    // Success, TokenLatency, TotalLatency, 1 × StepLatency, Success by Region; 3 gauges (HTTPS: certificate too).
-    expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(5 + 3 / 6, 10);
-    expect(line(region, 'custom_metrics')!.monthlyUsd).toBeCloseTo(5.5 * 0.3, 10);
+    // Success, TokenSuccess, TokenLatency, TotalLatency, 1 × StepLatency, Success by Region; 3 gauges (HTTPS: certificate too).
+    expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(6 + 3 / 6, 10);
+    expect(line(region, 'custom_metrics')!.monthlyUsd).toBeCloseTo(6.5 * 0.3, 10);
   });
 
   it('adds one StepLatency series per step and no certificate gauge without TLS', () => {
@@ -60,8 +60,8 @@ describe('estimateCost', () => {
 
     const region = estimateCost(cfg).probes[0]!.regions[0]!;
 
-    // Success, TokenLatency, TotalLatency, 3 × StepLatency (one region: no Success by Region); 2 gauges.
-    expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(6 + 2 / 6, 10);
+    // Success, TokenSuccess, TokenLatency, TotalLatency, 3 × StepLatency (one region: no Success by Region); 2 gauges.
+    expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(7 + 2 / 6, 10);
   });
 
   it('charges failure series only for the unhealthy hours assumed', () => {
@@ -70,11 +70,20 @@ describe('estimateCost', () => {
     const healthy = estimateCost(cfg).probes[0]!.regions[0]!;
     const unhealthy = estimateCost(cfg, { unhealthyHoursPerMonth: 72 }).probes[0]!.regions[0]!;
 
-    // Failures (one code at a time) and Degraded, each for 72 of 720 hours.
+    // Failures by Code and by Stage (one code at a time) and Degraded, each for 72 of 720 hours.
     expect(line(unhealthy, 'custom_metrics')!.quantity - line(healthy, 'custom_metrics')!.quantity).toBeCloseTo(
-      0.2,
+      0.3,
       10,
     );
+  });
+
+  it('prices the SLO burn-rate alarms: 6 window alarms of 2 metrics and 3 composites per probe-region', () => {
+    const region = estimateCost(config({ probes: [probe()] })).probes[0]!.regions[0]!;
+    const slo = region.lines.filter((l) => l.item === 'alarms' && l.basis.startsWith('SLO burn rate'));
+    expect(slo.map((l) => [l.quantity, l.unit, l.monthlyUsd])).toEqual([
+      [12, 'alarm metrics', expect.closeTo(1.2, 10)],
+      [3, 'composite alarms', expect.closeTo(1.5, 10)],
+    ]);
   });
 
   it('doubles PutMetricData outside the home region (the Success copy sent home)', () => {
@@ -103,8 +112,8 @@ describe('estimateCost', () => {
     it('at regions = globalFailureRegions: the copy series in both regions and the extra call from the other', () => {
       const [home, other] = two(2).regions;
 
-      expect(line(home!, 'custom_metrics')!.quantity).toBeCloseTo(5.5, 10);
-      expect(line(other!, 'custom_metrics')!.quantity).toBeCloseTo(5.5, 10);
+      expect(line(home!, 'custom_metrics')!.quantity).toBeCloseTo(6.5, 10);
+      expect(line(other!, 'custom_metrics')!.quantity).toBeCloseTo(6.5, 10);
       expect(line(other!, 'put_metric_data')!.quantity).toBe(86_400);
     });
 
@@ -113,8 +122,8 @@ describe('estimateCost', () => {
       const at = two(2);
       const [home, other] = below.regions;
 
-      expect(line(home!, 'custom_metrics')!.quantity).toBeCloseTo(4.5, 10);
-      expect(line(other!, 'custom_metrics')!.quantity).toBeCloseTo(4.5, 10);
+      expect(line(home!, 'custom_metrics')!.quantity).toBeCloseTo(5.5, 10);
+      expect(line(other!, 'custom_metrics')!.quantity).toBeCloseTo(5.5, 10);
       expect(line(home!, 'put_metric_data')!.quantity).toBe(43_200);
       expect(line(other!, 'put_metric_data')!.quantity).toBe(43_200);
       expect(below.global).toEqual([]);
@@ -126,9 +135,9 @@ describe('estimateCost', () => {
       const region = estimateCost(config({ regions: ['us-east-1'], probes: [probe({ steps: [] })] })).probes[0]!
         .regions[0]!;
 
-      // Success, TokenLatency, TotalLatency + 3 gauges / 6
-      expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(3.5, 10);
-      expect(region.monthlyUsd).toBeCloseTo(2.448842, 5);
+      // Success, TokenSuccess, TokenLatency, TotalLatency + 3 gauges / 6
+      expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(4.5, 10);
+      expect(region.monthlyUsd).toBeCloseTo(5.448842, 5);
     });
   });
 
@@ -148,14 +157,14 @@ describe('estimateCost', () => {
       expect(line(region, 'emf_logs')!.quantity).toBeCloseTo((43_200 * 1024) / 1024 ** 3, 12);
       expect(line(region, 'emf_logs')!.monthlyUsd).toBeCloseTo(0.0205994, 6);
       // Same metric series either way: EMF-extracted metrics are custom metrics.
-      expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(3.5, 10);
+      expect(line(region, 'custom_metrics')!.quantity).toBeCloseTo(4.5, 10);
     });
 
     it('figures for one probe at 1 minute in one region: token only and token + step + JWT + degradedMs', () => {
-      expect(at1Minute(probe({ steps: [] })).probes[0]!.monthlyUsd).toBeCloseTo(2.448842, 5);
-      expect(at1Minute(probe({ steps: [] }), 'emf').probes[0]!.monthlyUsd).toBeCloseTo(2.037441, 5);
-      expect(at1Minute(jwtProbe).probes[0]!.monthlyUsd).toBeCloseTo(3.020842, 5);
-      expect(at1Minute(jwtProbe, 'emf').probes[0]!.monthlyUsd).toBeCloseTo(2.609441, 5);
+      expect(at1Minute(probe({ steps: [] })).probes[0]!.monthlyUsd).toBeCloseTo(5.448842, 5);
+      expect(at1Minute(probe({ steps: [] }), 'emf').probes[0]!.monthlyUsd).toBeCloseTo(5.037441, 5);
+      expect(at1Minute(jwtProbe).probes[0]!.monthlyUsd).toBeCloseTo(6.020842, 5);
+      expect(at1Minute(jwtProbe, 'emf').probes[0]!.monthlyUsd).toBeCloseTo(5.609441, 5);
     });
 
     it('names the transport and, under putMetricData, what emf would save', () => {
@@ -217,7 +226,7 @@ describe('estimateCost', () => {
     expect(estimateCost(short).probes[1]!.global).toEqual([]);
   });
 
-  it('prices a token-only 1-minute probe at <= $1.50 per probe-region under the lean profile, and shows both profiles', () => {
+  it('prices a token-only 1-minute probe at <= $1.50 per probe-region under the lean profile before its SLO alarms ($2.70), and shows both profiles', () => {
     const cfg = config({
       regions: ['us-east-1'],
       defaults: { degradedMs: 1500 },
@@ -231,8 +240,13 @@ describe('estimateCost', () => {
     expect(estimate.metrics).toMatchObject({ profile: 'lean', transport: 'emf' });
     // Success only while healthy; alarms: availability, stopped, expiry (2), latency (degraded runs).
     expect(line(region, 'custom_metrics')!.quantity).toBe(1);
-    expect(line(region, 'alarms')!.quantity).toBe(5);
-    expect(region.monthlyUsd).toBeLessThanOrEqual(1.5);
+    const sloUsd = region.lines
+      .filter((l) => l.basis.startsWith('SLO burn rate'))
+      .reduce((sum, l) => sum + l.monthlyUsd, 0);
+    // The SLO burn-rate alarms on top: 6 window alarms x 2 metrics x $0.10 and 3 composites x $0.50.
+    expect(sloUsd).toBeCloseTo(2.7, 10);
+    expect(region.lines.find((l) => l.item === 'alarms' && !l.basis.startsWith('SLO'))!.quantity).toBe(5);
+    expect(region.monthlyUsd - sloUsd).toBeLessThanOrEqual(1.5);
     const [full, lean] = estimate.metrics.profiles;
     expect(full).toMatchObject({ profile: 'full', transport: 'putMetricData' });
     expect(lean).toMatchObject({ profile: 'lean', transport: 'emf' });

@@ -92,6 +92,22 @@ Exit codes: 0 valid, 2 not valid (or the file is missing).
       }),
     ];
     io.stdout.write(`${lines.join('\n')}\n`);
+    for (const warning of runbookWarnings(loaded.config.probes)) io.stderr.write(`${p.yellow('!')} ${warning}\n`);
     return EXIT.ok;
   },
 };
+
+/**
+ * Every probe can page (its SLO burn-rate alarms, and the global alarm when it runs from enough
+ * regions): one without `runbookUrl` gets only the first checks of the shipped runbook in its pages.
+ * A warning, not an error: the config is deployable.
+ */
+export function runbookWarnings(probes: readonly { name: string; runbookUrl?: string }[]): string[] {
+  return probes.flatMap((probe, index) =>
+    probe.runbookUrl
+      ? []
+      : [
+          `warning: probes[${index}] "${probe.name}" can page (SLO burn-rate alarms) but has no runbookUrl: its pages will carry only the first checks of docs/runbooks/; set "runbookUrl" to your team's runbook`,
+        ],
+  );
+}

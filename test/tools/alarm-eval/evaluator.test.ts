@@ -1,0 +1,149 @@
+/**
+ * The alarm evaluator against the CloudWatch documentation's own examples:
+ * - "Configuring how CloudWatch alarms treat missing data" (alarms-and-missing-data): the table for an
+ *   alarm with 3 evaluation periods and 3 datapoints to alarm, read over an evaluation range of 5
+ *   datapoints (0 = not breaching, X = breaching, - = missing; oldest first as the table prints them);
+ * - "Evaluating an alarm": M of N, e.g. 3 out of 5;
+ * - "Using metric math" functions: FILL, IF (with and without a false value), MIN/MAX of arrays,
+ *   arithmetic, and a division by zero leaving no datapoint.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  evaluateMetricAlarm,
+  evaluateNode,
+  evaluateRule,
+  judge,
+  type MetricAlarmDefinition,
+  parseExpression,
+  statistic,
+} from '../../../tools/alarm-eval/evaluator.js';
+
+const flags = (row: string): (boolean | undefined)[] =>
+  row
+    .split(' ')
+    .reverse()
+    .map((cell) => (cell === 'X' ? true : cell === '0' ? false : undefined));
+const threeOfThree = (treat: MetricAlarmDefinition['TreatMissingData']) => ({
+  EvaluationPeriods: 3,
+  DatapointsToAlarm: 3,
+  TreatMissingData: treat,
+});
+
+describe('missing data: the documentation table (3 of 3, 5 datapoints read)', () => {
+  // Rows whose outcome follows from "CloudWatch reads more datapoints than N and judges the newest N
+  // present; only when fewer than N are present does the treatment fill the gap".
+  it.each([
+    ['0 - X - X', 'OK', 'OK', 'OK', 'OK'],
+    ['0 - - - -', 'OK', 'OK', 'OK', 'OK'],
+    ['- - - - -', 'INSUFFICIENT_DATA', 'retain', 'ALARM', 'OK'],
+    ['0 X X - X', 'ALARM', 'ALARM', 'ALARM', 'ALARM'],
+  ] as const)(
+    '%s → missing %s, ignore %s, breaching %s, notBreaching %s',
+    (row, missing, ignore, breaching, notBreaching) => {
+      const previous = 'ALARM';
+      expect(judge(threeOfThree('missing'), flags(row), previous)).toBe(missing);
+      expect(judge(threeOfThree('ignore'), flags(row), previous)).toBe(ignore === 'retain' ? previous : ignore);
+      expect(judge(threeOfThree('ignore'), flags(row), 'OK')).toBe(ignore === 'retain' ? 'OK' : ignore);
+      expect(judge(threeOfThree('breaching'), flags(row), previous)).toBe(breaching);
+      expect(judge(threeOfThree('notBreaching'), flags(row), previous)).toBe(notBreaching);
+    },
+  );
+});
+
+describe('M of N', () => {
+  it('3 out of 5 datapoints breaching alarms; 2 out of 5 does not', () => {
+    const alarm = { EvaluationPeriods: 5, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching' as const };
+    expect(judge(alarm, [true, false, true, false, true], 'OK')).toBe('ALARM');
+    expect(judge(alarm, [true, false, false, false, true], 'ALARM')).toBe('OK');
+    // Only the newest N count.
+    expect(judge(alarm, [false, false, false, true, true, true, true], 'OK')).toBe('OK');
+  });
+});
+
+describe('metric math', () => {
+  const value = (expression: string, values: Record<string, number | undefined>) =>
+    evaluateNode(parseExpression(expression), (id) => values[id]);
+
+  it('FILL replaces a missing datapoint, and only a missing one', () => {
+    expect(value('FILL(m1, 0)', { m1: undefined })).toBe(0);
+    expect(value('FILL(m1, 0)', { m1: 7 })).toBe(7);
+  });
+
+  it('IF with and without a false value', () => {
+    expect(value('IF(m1 > 100, 1, 0)', { m1: 150 })).toBe(1);
+    expect(value('IF(m1 > 100, 1, 0)', { m1: 50 })).toBe(0);
+    expect(value('IF(m1 > 100, m1)', { m1: 50 })).toBeUndefined();
+    expect(value('IF(m1 AND m2, 1, 0)', { m1: 1, m2: 0 })).toBe(0);
+    expect(value('IF(m1 > 1 || m2 > 1, 1, 0)', { m1: 0, m2: 2 })).toBe(1);
+  });
+
+  it('arithmetic with precedence, unary minus, and no datapoint for a missing input or a division by zero', () => {
+    expect(value('(m1 - m2) / m2 * 100', { m1: 150, m2: 100 })).toBe(50);
+    expect(value('m1 + m2 * 2', { m1: 1, m2: 3 })).toBe(7);
+    expect(value('-m1 + 5', { m1: 2 })).toBe(3);
+    expect(value('m1 + m2', { m1: 1, m2: undefined })).toBeUndefined();
+    expect(value('m1 / m2', { m1: 1, m2: 0 })).toBeUndefined();
+  });
+
+  it('MIN and MAX over an array of series skip missing ones', () => {
+    expect(value('MIN([a, b])', { a: 4, b: 9 })).toBe(4);
+    expect(value('MAX([a, b, c])', { a: 4, b: undefined, c: 9 })).toBe(9);
+    expect(value('MAX([a, b])', { a: undefined, b: undefined })).toBeUndefined();
+  });
+
+  it('the burn expression of the contract: burn rate above the failed-run floor, 0 below it', () => {
+    const burn = 'IF((n - s) >= 2, (n - s) / n / 0.001, 0)';
+    expect(value(burn, { n: 60, s: 59 })).toBe(0);
+    expect(value(burn, { n: 60, s: 58 })).toBeCloseTo(33.33, 2);
+    expect(value(burn, { n: undefined, s: undefined })).toBeUndefined();
+  });
+
+  it('rejects what it does not model', () => {
+    expect(() => parseExpression("SEARCH('x', 'Sum', 60)")).toThrow();
+    expect(() => value('RUNNING_SUM(m1)', { m1: 1 })).toThrow(/not modelled/);
+  });
+});
+
+describe('statistics and sliding windows', () => {
+  const series = new Map<number, number[]>([
+    [0, [1]],
+    [1, [0]],
+    [2, [1]],
+    [3, [1, 0]],
+  ]);
+  it('aggregates the samples of [from, to)', () => {
+    expect(statistic(series, 'SampleCount', 0, 4)).toBe(5);
+    expect(statistic(series, 'Sum', 1, 4)).toBe(2);
+    expect(statistic(series, 'Average', 0, 2)).toBe(0.5);
+    expect(statistic(series, 'Minimum', 2, 3)).toBe(1);
+    expect(statistic(series, 'Sum', 5, 9)).toBeUndefined();
+  });
+
+  it('a metric alarm judges the window that ends at the evaluation minute', () => {
+    const alarm: MetricAlarmDefinition = {
+      AlarmName: 'a',
+      MetricName: 'Success',
+      Statistic: 'Minimum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'ignore',
+    };
+    const source = () => series;
+    expect(evaluateMetricAlarm(alarm, source, 1, 'OK')).toBe('OK'); // minute 0: 1
+    expect(evaluateMetricAlarm(alarm, source, 2, 'OK')).toBe('ALARM'); // minute 1: 0
+    expect(evaluateMetricAlarm(alarm, source, 3, 'ALARM')).toBe('OK');
+    expect(evaluateMetricAlarm(alarm, source, 20, 'ALARM')).toBe('ALARM'); // nothing: ignore keeps it
+  });
+});
+
+describe('composite rules', () => {
+  const states = (name: string) => (({ a: 'ALARM', b: 'OK', c: 'INSUFFICIENT_DATA' }) as const)[name as 'a'];
+  it('ALARM/OK/INSUFFICIENT_DATA with AND, OR, NOT and parentheses', () => {
+    expect(evaluateRule('(ALARM("a") AND ALARM("b"))', states)).toBe(false);
+    expect(evaluateRule('ALARM("a") AND OK("b")', states)).toBe(true);
+    expect(evaluateRule('ALARM("b") OR INSUFFICIENT_DATA("c")', states)).toBe(true);
+    expect(evaluateRule('ALARM("a") AND NOT (ALARM("b") OR OK("b"))', states)).toBe(false);
+  });
+});
