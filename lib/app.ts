@@ -44,7 +44,8 @@ export interface OAuthProbeApp {
 export function addOAuthProbeStacks(app: App, props: OAuthProbeStacksProps): OAuthProbeApp {
   const prepared = prepareDeployment(props.config, { baseDir: props.baseDir, name: props.name, source: props.source });
   const { deployment, plan } = prepared;
-  const account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT;
+  // An empty CDK_DEFAULT_ACCOUNT (a shell that exports it blank) means unset, not the account "".
+  const account = props.account ?? (process.env.CDK_DEFAULT_ACCOUNT || undefined);
   const stacks = new Map<string, OAuthProbeStack>();
   for (const { region, isHome } of plan.regions) {
     const stack = new OAuthProbeStack(app, stackName(region, deployment.name), {
