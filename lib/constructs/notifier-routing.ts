@@ -3,12 +3,12 @@
  * native channels need: read the channel secrets (home region), read the global alarms' states (home
  * region) for one incident per cause, publish to the Chatbot topics.
  */
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../functions/config/load.js';
 import { channelSecretIds, type RoutingPlan } from '../../functions/config/routing.js';
-import { ALARM_PREFIX, NOTIFIER_ENV } from '../../functions/contract/index.js';
+import { ALARM_PREFIX, NOTIFIER_ENV, type NotificationRoutes } from '../../functions/contract/index.js';
 import { acknowledge, nagResource } from '../nag.js';
 import type { FunctionWithLogGroup } from './function-with-log-group.js';
 
@@ -28,8 +28,18 @@ export class NotifierRouting extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const { plan, notifier, homeRegion } = props;
-    this.routesJson = stack.toJsonString(plan.routes);
-    const size = JSON.stringify(plan.routes).length;
+    // A fleet's per-probe authorization servers (used only to group incidents) can outgrow Lambda's
+    // 4 KB environment: routing is what must fit, so grouping is given up first, with a warning.
+    let routes = plan.routes;
+    if (JSON.stringify(routes).length > MAX_ROUTES_BYTES) {
+      routes = withoutAuthServers(routes);
+      Annotations.of(this).addWarningV2(
+        'oauth-probe:routing-without-grouping',
+        'the routing table is too large for the notifier environment with per-probe authorization servers: incidents are not grouped by authorization server',
+      );
+    }
+    this.routesJson = stack.toJsonString(routes);
+    const size = JSON.stringify(routes).length;
     if (size > MAX_ROUTES_BYTES) {
       throw new ConfigError([
         {
@@ -41,7 +51,7 @@ export class NotifierRouting extends Construct {
     notifier.addEnvironment(NOTIFIER_ENV.notifyRoutes, this.routesJson);
     const role = notifier.executionRole;
 
-    const secrets = channelSecretIds(plan.routes).map((id) => homeSecretArn(stack, homeRegion, id));
+    const secrets = channelSecretIds(routes).map((id) => homeSecretArn(stack, homeRegion, id));
     if (secrets.length > 0) {
       role.addToPolicy(
         new iam.PolicyStatement({
@@ -96,4 +106,13 @@ export function homeSecretArn(stack: Stack, homeRegion: string, secretId: string
     resourceName: `${secretId}-??????`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
+}
+
+/** The routes without the per-probe `authServer` (incident grouping), keeping probes that still differ. */
+function withoutAuthServers(routes: NotificationRoutes): NotificationRoutes {
+  const probes: NotificationRoutes['probes'] = {};
+  for (const [name, { authServer: _dropped, ...rest }] of Object.entries(routes.probes)) {
+    if (Object.keys(rest).length > 0) probes[name] = rest;
+  }
+  return { ...routes, probes };
 }
