@@ -18,6 +18,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_TRANSPORT } from '../functions/config/defaults.js';
+import { kmsKeyArnIn } from '../functions/config/kms.js';
 import { type RegionPlan, secretPolicyChars } from '../functions/config/limits.js';
 import { ConfigError } from '../functions/config/load.js';
 import { type RoutingPlan, routingPlan } from '../functions/config/routing.js';
@@ -280,7 +281,15 @@ export class OAuthProbes extends Construct {
         resources: secretArns,
       }),
     );
-    const keyArns = [...new Set(probes.flatMap((p) => (p.credentials.kmsKeyArn ? [p.credentials.kmsKeyArn] : [])))];
+    // Each replica of a secret is encrypted with a key of its own region (functions/config/kms.ts).
+    const keyArns = [
+      ...new Set(
+        probes.flatMap((p) => {
+          const key = kmsKeyArnIn(p.credentials, regionPlan.region);
+          return key ? [key] : [];
+        }),
+      ),
+    ];
     if (keyArns.length > 0) {
       fn.executionRole.addToPolicy(
         new iam.PolicyStatement({

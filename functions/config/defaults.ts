@@ -80,3 +80,9 @@ export type PageRule = (typeof PAGE_RULES)[number];
 export const DEFAULT_PAGE_RULE: PageRule = 'global';
 /** @default the PagerDuty Events API v2 endpoint (US service region). */
 export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+/**
+ * The exchanges the probe makes and names itself. A step of such a name would be taken for them (its
+ * latency published as TokenLatency, or left out of StepLatency), so the schema reserves them.
+ */
+export const BUILT_IN_EXCHANGE_NAMES = ['token', 'jwks', 'discovery', 'introspection'] as const;

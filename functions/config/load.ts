@@ -6,8 +6,19 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { errorCode } from '../guards.js';
+import { describeJsonFault } from '../json-errors.js';
+import { unknownRegionProblem } from './aws-regions.js';
+import { caProblem } from './ca.js';
+import { kmsProblems } from './kms.js';
 import { quotaProblems } from './limits.js';
-import { type DeploymentSettings, type ResolvedProbe, resolveDeployment, resolveProbe } from './resolve.js';
+import {
+  caFilePath,
+  DEFAULT_REGIONS,
+  type DeploymentSettings,
+  type ResolvedProbe,
+  resolveDeployment,
+  resolveProbe,
+} from './resolve.js';
 import { scheduleProblem } from './schedule.js';
 import { configSchema, DEFAULT_TIMEOUT_MS, type ProbesConfig } from './schema.js';
 
@@ -145,11 +156,19 @@ function deploymentProblems(config: ProbesConfig): ConfigProblem[] {
     }
   };
   checkAlarms(config.alarms, 'alarms');
+  problems.push(...regionProblems(config));
   const allRegions = new Set<string>(config.regions ?? []);
   config.probes.forEach((probe, index) => {
     checkSchedule(probe.schedule, `probes[${index}].schedule`);
     checkAlarms(probe.alarms, `probes[${index}].alarms`);
     for (const region of probe.regions ?? []) allRegions.add(region);
+    problems.push(
+      ...kmsProblems(
+        probe.credentials,
+        probe.regions ?? config.regions ?? DEFAULT_REGIONS,
+        `probes[${index}].credentials`,
+      ),
+    );
     const timeout = probe.timeoutMs ?? config.defaults?.timeoutMs;
     const degraded = probe.degradedMs ?? config.defaults?.degradedMs;
     if (probe.deadlineMs !== undefined && probe.deadlineMs < (timeout ?? DEFAULT_TIMEOUT_MS)) {
@@ -186,6 +205,23 @@ function deploymentProblems(config: ProbesConfig): ConfigProblem[] {
   return problems;
 }
 
+/** Every region code in the config that AWS does not have (as far as ./aws-regions.ts knows). */
+function regionProblems(config: ProbesConfig): ConfigProblem[] {
+  const named: [string, string][] = [];
+  if (config.homeRegion) named.push(['homeRegion', config.homeRegion]);
+  for (const [i, region] of (config.regions ?? []).entries()) named.push([`regions[${i}]`, region]);
+  for (const region of Object.keys(config.vpc ?? {})) named.push([formatPath(['vpc', region]), region]);
+  config.probes.forEach((probe, index) => {
+    for (const [i, region] of (probe.regions ?? []).entries()) named.push([`probes[${index}].regions[${i}]`, region]);
+    for (const region of Object.keys(probe.credentials.kmsKeyArns ?? {}))
+      named.push([formatPath(['probes', index, 'credentials', 'kmsKeyArns', region]), region]);
+  });
+  return named.flatMap(([path, region]) => {
+    const message = unknownRegionProblem(region, config.additionalRegions);
+    return message ? [{ path, message }] : [];
+  });
+}
+
 /** Reads and validates a probes.json file. Throws `ConfigError` listing every problem. */
 export async function loadConfigFile(path: string): Promise<ProbesConfig> {
   let text: string;
@@ -207,25 +243,21 @@ export function parseConfigText(text: string, source = 'probes.json'): ProbesCon
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(
-      [{ path: '(root)', message: `not valid JSON: ${describeJsonError(error as Error, text)}` }],
-      source,
-    );
+  } catch {
+    throw new ConfigError([{ path: '(root)', message: `not valid JSON: ${describeJsonFault(text)}` }], source);
   }
   const result = parseConfig(raw);
   if (!result.ok) throw new ConfigError(result.problems, source);
   return result.config;
 }
 
-/** Node's JSON errors give a character position (or nothing); people want a line and a column. */
-function describeJsonError(error: Error, text: string): string {
-  const position = /position (\d+)/.exec(error.message);
-  if (!position) return error.message;
-  const before = text.slice(0, Number(position[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `${error.message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+/** `tls.ca` values that are no usable CA certificate: a directory, an unreadable file, not PEM. */
+export function caProblems(config: ProbesConfig, baseDir: string | undefined): ConfigProblem[] {
+  return config.probes.flatMap((probe, index) => {
+    const ca = probe.tls?.ca;
+    const message = ca ? caProblem(ca, caFilePath(ca, baseDir)) : undefined;
+    return message ? [{ path: `probes[${index}].tls.ca`, message }] : [];
+  });
 }
 
 /**
@@ -233,7 +265,8 @@ function describeJsonError(error: Error, text: string): string {
  * `tls.ca` file reported as a config problem at its path (all of them at once) instead of a stack trace.
  */
 export function resolveForDeployment(config: ProbesConfig, baseDir?: string, source?: string): ResolvedProbe[] {
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = caProblems(config, baseDir);
+  if (problems.length > 0) throw new ConfigError(problems, source);
   const probes = config.probes.flatMap((probe, index) => {
     try {
       return [resolveProbe(config, probe, { baseDir, inlineFiles: true })];

@@ -139,9 +139,15 @@ export function isInlinePem(value: string): boolean {
   return value.includes('-----BEGIN ');
 }
 
+/** The file a `tls.ca` value names (relative to `baseDir`), or undefined when it is inline PEM. */
+export function caFilePath(ca: string, baseDir: string | undefined): string | undefined {
+  if (isInlinePem(ca)) return undefined;
+  return isAbsolute(ca) || !baseDir ? ca : resolvePath(baseDir, ca);
+}
+
 function resolveCa(ca: string, options: ResolveOptions): string {
-  if (isInlinePem(ca)) return ca;
-  const path = isAbsolute(ca) || !options.baseDir ? ca : resolvePath(options.baseDir, ca);
+  const path = caFilePath(ca, options.baseDir);
+  if (path === undefined) return ca;
   return options.inlineFiles ? readFileSync(path, 'utf8') : path;
 }
 

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { DEFAULT_DEPLOYMENT_NAME, deploymentNameProblem } from '../contract/deployment-name.js';
 import { METRICS_PROFILES } from '../contract/metric-catalogue.js';
 import {
+  BUILT_IN_EXCHANGE_NAMES,
   CLIENT_AUTH_METHODS,
   DEFAULT_CLOCK_TOLERANCE_SEC,
   DEFAULT_SHARDS,
@@ -33,7 +34,7 @@ const probeName = z
   .describe('Unique name of the probe; used as the CloudWatch `Probe` dimension and in alarm names.');
 
 /** The exchanges the probe names itself: a step of that name would be published as them (TokenLatency). */
-export const RESERVED_STEP_NAMES = ['token', 'jwks', 'discovery'] as const;
+export const RESERVED_STEP_NAMES = BUILT_IN_EXCHANGE_NAMES;
 
 const stepName = z
   .string()
@@ -41,7 +42,7 @@ const stepName = z
     message: 'use 1-64 letters, digits, ".", "-" or "_" (it becomes a metric dimension)',
   })
   .refine((name) => !(RESERVED_STEP_NAMES as readonly string[]).includes(name.toLowerCase()), {
-    message: `"token", "jwks" and "discovery" are the probe's own exchanges: choose another step name`,
+    message: `${RESERVED_STEP_NAMES.map((n) => `"${n}"`).join(', ')} are the probe's own exchanges: choose another step name`,
   })
   .describe('Name of the step, unique within the probe; used as the `Step` metric dimension.');
 
@@ -88,9 +89,18 @@ export const RESERVED_TOKEN_PARAMS = [
 
 const positiveMs = (what: string) => z.number().int().positive().max(900_000).describe(what);
 
+/**
+ * The shape of a region code (`eu-west-1`, `us-gov-west-1`, `eusc-de-east-1`). Whether AWS has such a
+ * region is checked against ./aws-regions.ts with the whole config (it honours `additionalRegions`).
+ */
 const awsRegion = z
   .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { message: 'must be an AWS region code such as eu-west-1' });
+  .regex(/^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/, { message: 'must be an AWS region code such as eu-west-1' });
+
+/** A KMS key ARN; its region is checked against the regions the probe runs in by ./kms.ts. */
+const kmsKeyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, {
+  message: 'must be a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID',
+});
 
 /** `rate(N unit)` or `cron(...)`, as EventBridge Scheduler takes them. Checked in depth by ./schedule.ts. */
 const scheduleExpression = z
@@ -366,14 +376,16 @@ export const probeSchema = z
           .string()
           .min(1)
           .describe('Secrets Manager secret name or ARN (or a key of the --secrets file locally).'),
-        kmsKeyArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, {
-            message: 'must be a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID',
-          })
+        kmsKeyArn: kmsKeyArn
           .optional()
           .describe(
-            'The customer-managed KMS key that encrypts the secret, if any: the probe may use it only through Secrets Manager.',
+            'The customer-managed KMS key that encrypts the secret, if any: the probe may use it only through Secrets Manager. A multi-Region key (key/mrk-...) stands for its replica in each region the probe runs in (same key id, that region in the ARN); a single-Region key only for its own region: a probe running elsewhere reads a replica secret encrypted with another key, so give that key in `kmsKeyArns`.',
+          ),
+        kmsKeyArns: z
+          .record(awsRegion, kmsKeyArn)
+          .optional()
+          .describe(
+            'Per region, the KMS key that encrypts the replica of the secret there, e.g. { "eu-west-1": "arn:aws:kms:eu-west-1:...:key/...", "us-east-1": "arn:aws:kms:us-east-1:...:key/..." }. A region listed here wins over `kmsKeyArn`; a region in neither (nor covered by a multi-Region `kmsKeyArn`) gets no KMS grant: its replica uses the AWS managed key.',
           ),
       })
       .strict(),
@@ -748,6 +760,12 @@ export const configSchema = z
       .strict()
       .optional()
       .describe('Defaults for every probe; a probe value wins.'),
+    additionalRegions: z
+      .array(awsRegion)
+      .optional()
+      .describe(
+        'Region codes AWS launched after this release of oauth-probe: accepted in `regions`, `homeRegion`, probe `regions`, `vpc` and `credentials.kmsKeyArns` although oauth-probe does not know them yet. @default none',
+      ),
     homeRegion: awsRegion
       .optional()
       .describe('Region of the dashboard and global alarms. @default the first of `regions`'),

@@ -4,6 +4,7 @@
  * `ProbeFailure` with the right code, and notes the first exchange slower than its threshold.
  */
 import type { ResolvedProbe } from '../config/resolve.js';
+import { isCleartextRemote } from '../config/transport.js';
 import { classifyTransport, type TransportClassification } from './classify.js';
 import { type FailureContext, ProbeFailure } from './failure.js';
 import { exchange, type HttpRequest, type HttpResponse, type TlsOptions, TransportError } from './http.js';
@@ -184,16 +185,8 @@ export function isSlow(totalMs: number, thresholdMs: number): boolean {
   return totalMs > thresholdMs;
 }
 
-/** http:// to anything but the loopback interface. */
-export function isCleartextRemote(url: string): boolean {
-  try {
-    const { protocol, hostname } = new URL(url);
-    if (protocol !== 'http:') return false;
-    return !(hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname));
-  } catch {
-    return false;
-  }
-}
+/** http:// to anything but the loopback interface (re-exported for the engine's tests). */
+export { isCleartextRemote };
 
 export function hostOf(url: string): string {
   try {

@@ -104,6 +104,9 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
     case 'jwt_claim_invalid':
       return 'compare token.jwt.requiredClaims and requireTyp with what the provider issues (Keycloak and PingFederate send no typ at+jwt).';
     case 'jwks_unavailable':
+      // Fetched, but the key that matches the token is broken (detail says how): the provider's JWKS is at fault.
+      if (ctx.target === 'JWKS' && ctx.detail)
+        return `the JWKS was fetched, but its key for this token is unusable (${ctx.detail}): the provider publishes a broken key; raise it with the provider.`;
       return 'the signing keys could not be fetched: check token.jwt.jwksUri (or the jwks_uri from discovery) and that it returns {"keys": [...]}.';
     case 'invalid_token':
       return `${target} rejected the token (RFC 6750 §3.1 invalid_token): it may expect another issuer or audience, or hold a stale JWKS after a key rotation.`;

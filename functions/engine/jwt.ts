@@ -69,24 +69,48 @@ function guardKeyImport(jwks: Jwks): Jwks {
 
 /**
  * Verifies with the JWKS. When several keys match (no `kid` in the token or in the keys), each is tried,
- * as jose documents for JWKSMultipleMatchingKeys: one that verifies is enough.
+ * as jose documents for JWKSMultipleMatchingKeys: one that verifies is enough. A key that matched but
+ * cannot verify anything (an RSA modulus that is no base64url or under 2048 bits, a wrong key type) is
+ * the JWKS's fault: jose throws those as plain TypeErrors (or WebCrypto DOMExceptions), never as a
+ * JOSEError, which is what it throws for the token.
  */
 async function verifyWithJwks(token: string, jwks: Jwks, options: Parameters<typeof jwtVerify>[2]) {
   try {
     return await jwtVerify(token, jwks, options);
   } catch (error) {
-    if (!(error instanceof joseErrors.JWKSMultipleMatchingKeys)) throw error;
+    if (!(error instanceof joseErrors.JWKSMultipleMatchingKeys)) throw keyFault(error) ?? error;
+    let unusable: JwksKeyError | undefined;
+    let signatureFailed = false;
     for await (const key of error as unknown as AsyncIterable<Parameters<typeof jwtVerify>[1] & object>) {
       try {
         return await jwtVerify(token, key, options);
       } catch (inner) {
-        if (inner instanceof joseErrors.JWSSignatureVerificationFailed) continue;
-        throw inner;
+        if (inner instanceof joseErrors.JWSSignatureVerificationFailed) {
+          signatureFailed = true;
+          continue;
+        }
+        const fault = keyFault(inner);
+        if (!fault) throw inner;
+        unusable ??= fault;
       }
     }
-    throw new joseErrors.JWSSignatureVerificationFailed();
+    // A usable key that did not verify: the signature is what is wrong; every key unusable: the JWKS is.
+    throw unusable && !signatureFailed ? unusable : new joseErrors.JWSSignatureVerificationFailed();
   }
 }
+
+/** The key's fault, as a JwksKeyError, for an error jose raised while verifying; undefined for the token's. */
+function keyFault(error: unknown): JwksKeyError | undefined {
+  if (error instanceof joseErrors.JOSEError || error instanceof JwksKeyError || error instanceof ProbeFailure)
+    return undefined;
+  const name = error instanceof Error ? error.name : '';
+  if (!(error instanceof TypeError) && !WEBCRYPTO_KEY_ERRORS.has(name)) return undefined;
+  const why = error instanceof Error ? oneLine(error.message, 160) : name;
+  return new JwksKeyError(why, { cause: error });
+}
+
+/** DOMException names WebCrypto gives a key it cannot import or use. */
+const WEBCRYPTO_KEY_ERRORS = new Set(['DataError', 'InvalidAccessError', 'NotSupportedError']);
 
 async function fetchJwks(ctx: RunContext, jwksUri: string): Promise<Jwks> {
   const { response, exchange } = await ctx.send({
@@ -164,7 +188,7 @@ export async function verifyAccessToken(ctx: RunContext, token: string, check: J
       throw new ProbeFailure(
         'token_validation',
         'jwks_unavailable',
-        `JWKS ${check.jwksUri}: ${error.message}`,
+        `JWKS ${check.jwksUri}: the key that matches the token cannot be used: ${error.message}`,
         {
           target: 'JWKS',
           detail: error.message,

@@ -9,6 +9,8 @@
  * `%20`, lower-case hex, JSON string escapes, `\uXXXX` escapes).
  */
 
+import { stripControl } from '../control-chars.js';
+
 const REDACTED = '[redacted]';
 /** Shorter values are too likely to occur by chance (and too weak to be a real secret). */
 const MIN_SECRET_LENGTH = 6;
@@ -107,28 +109,7 @@ export function redactPatterns(text: string): string {
   );
 }
 
-// Built from strings: the characters are spelled as escapes, which a regex literal's lint rejects.
-const ESC = '\\u001b';
-const ESCAPE_SEQUENCE = new RegExp(
-  [
-    `${ESC}\\[[0-?]*[ -/]*[@-~]`, // CSI: colours, cursor moves, clear screen
-    `${ESC}\\][^\\u0007\\u001b]*(?:\\u0007|${ESC}\\\\)?`, // OSC: window title, OSC 52 clipboard, links
-    `${ESC}[@-Z\\\\-_]?`, // other two-byte escapes (and a lone ESC)
-    '\\u009b[0-?]*[ -/]*[@-~]', // C1 CSI
-  ].join('|'),
-  'g',
-);
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters being removed
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Server text made safe for a terminal, a log line or a notification: ANSI/OSC escape sequences (clear
- * screen, window title, OSC 52 clipboard writes), other C0/C1 controls and bidi overrides removed; tab,
- * CR and LF are kept (callers that want one line flatten them).
- */
-export function stripControl(text: string): string {
-  return text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
-}
+export { stripControl };
 
 /** A URL for display: userinfo removed, everything else kept. Invalid URLs are returned redacted of userinfo-like text. */
 export function displayUrl(raw: string): string {

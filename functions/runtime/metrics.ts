@@ -17,7 +17,7 @@ import {
   PutMetricDataCommand,
   type StandardUnit,
 } from '@aws-sdk/client-cloudwatch';
-import type { MetricsTransport } from '../config/defaults.js';
+import { BUILT_IN_EXCHANGE_NAMES, type MetricsTransport } from '../config/defaults.js';
 import { rateMinutes, runsPerMonth } from '../config/schedule.js';
 import {
   cadenceIn,
@@ -41,7 +41,7 @@ import type { RuntimeLogger } from './log.js';
 /** PutMetricData accepts at most this many datums per call. */
 export const MAX_DATUMS_PER_CALL = 1000;
 /** Exchanges that are not API steps. */
-const NON_STEP_EXCHANGES = new Set(['discovery', 'jwks', 'token', 'introspection']);
+const NON_STEP_EXCHANGES = new Set<string>(BUILT_IN_EXCHANGE_NAMES);
 /** A fail-open variant's exchange (`<step>:<variant>`): its timing says nothing about the API's latency. */
 const isRejectVariant = (exchange: { name: string }) => exchange.name.includes(':');
 

@@ -151,7 +151,7 @@ export function classifySecretsManagerError(
       error: new CredentialsError(
         'secret_access_denied',
         kms
-          ? `secret "${secretId}" cannot be decrypted (${name}): allow the probe function kms:Decrypt on the secret's key (credentials.kmsKeyArn)`
+          ? `secret "${secretId}" cannot be decrypted (${name}): allow the probe function kms:Decrypt on the key of the secret's replica in this region (credentials.kmsKeyArn, or credentials.kmsKeyArns for a key per region)`
           : `the probe function may not read secret "${secretId}" (${name}): allow secretsmanager:GetSecretValue on it`,
         cause,
       ),

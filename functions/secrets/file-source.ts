@@ -10,7 +10,9 @@
 import { readFile } from 'node:fs/promises';
 import { CredentialsError, type SecretLookup, type SecretSource } from '../engine/index.js';
 import { errorCode, parseJsonObject } from '../guards.js';
-import { parseSecretObject } from './parse.js';
+import { describeJsonFault } from '../json-errors.js';
+import { nearMiss } from '../near-miss.js';
+import { fieldList, kindOf, parseSecretObject } from './parse.js';
 
 export class FileSecretSource implements SecretSource {
   #entries: Promise<Record<string, unknown>> | undefined;
@@ -31,10 +33,7 @@ export class FileSecretSource implements SecretSource {
   async get(secretId: string): Promise<SecretLookup> {
     const entries = await this.#load();
     if (!Object.hasOwn(entries, secretId)) {
-      throw new CredentialsError(
-        'secret_not_found',
-        `no entry "${secretId}" in the secrets file ${this.display}: add one, keyed by credentials.secretId`,
-      );
+      throw new CredentialsError('secret_not_found', missingEntryMessage(entries, secretId, this.display));
     }
     return { secret: parseSecretObject(entries[secretId], secretId), fromCache: false };
   }
@@ -61,11 +60,22 @@ export async function readSecretsFile(path: string, display = path): Promise<Rec
   }
   const parsed = parseJsonObject(text);
   if (parsed.ok) return parsed.value;
-  // The parser's message quotes the text near the error, which may be a secret: never pass it on.
+  // The parser's message quotes the text near the error, which may be a secret: only where, never what.
   throw new CredentialsError(
     'secret_malformed',
     parsed.reason === 'syntax'
-      ? `secrets file ${display} is not valid JSON`
-      : `secrets file ${display} must be a JSON object keyed by secretId: { "<secretId>": { "client_id": "...", ... } }`,
+      ? `secrets file ${display} is not valid JSON: ${describeJsonFault(text)}`
+      : `secrets file ${display} must be a JSON object keyed by secretId, not ${kindOf(JSON.parse(text))}: { "<secretId>": { "client_id": "...", ... } }`,
   );
+}
+
+/** No entry for `secretId`: a near-miss of it, or a file that holds one secret unkeyed, or the keys there are. */
+function missingEntryMessage(entries: Record<string, unknown>, secretId: string, display: string): string {
+  const base = `no entry "${secretId}" in the secrets file ${display}`;
+  const meant = nearMiss(secretId, Object.keys(entries));
+  if (meant) return `${base}: did you mean "${meant}"? The key must equal credentials.secretId`;
+  if (typeof entries.client_id === 'string') {
+    return `${base}: the file looks like one secret (it has "client_id" at the top level); key each secret by its credentials.secretId: { "${secretId}": { "client_id": "...", ... } }`;
+  }
+  return `${base} (entries found: ${fieldList(entries)}): add one, keyed by credentials.secretId`;
 }

@@ -36,6 +36,8 @@ const config: ProbesConfigInput = {
       credentials: {
         secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:beta-AbCdEf',
         kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        // The replica in us-east-1 is encrypted with a key of its own region.
+        kmsKeyArns: { [US]: 'arn:aws:kms:us-east-1:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab' },
       },
       degradedMs: 1000,
       token: { degradedMs: 800 },

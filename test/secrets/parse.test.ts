@@ -32,7 +32,7 @@ describe('parseSecretString', () => {
     );
 
     expect(error.code).toBe('secret_malformed');
-    expect(error.message).toBe('secret "oauth-probe/billing" is missing "client_id"');
+    expect(error.message).toBe('secret "oauth-probe/billing" is missing "client_id" (fields found: "client_secret")');
   });
 
   it('does not echo unparsable text', () => {

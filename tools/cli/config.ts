@@ -2,10 +2,8 @@
  * Loading probes.json for a command: every problem becomes one `path: message` line of a `UsageError`
  * (exit 2), including `tls.ca` files that do not exist, so that a bad config is never a failed run.
  */
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, type ConfigProblem, loadConfigFile } from '../../functions/config/load.js';
-import { isInlinePem } from '../../functions/config/resolve.js';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, type ConfigProblem, caProblems, loadConfigFile } from '../../functions/config/load.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
 import { UsageError } from './errors.js';
 
@@ -47,19 +45,7 @@ export function configUsageError(source: string, problems: ConfigProblem[]): Usa
   );
 }
 
-/** `tls.ca` paths that do not point at a file (relative to probes.json). */
+/** `tls.ca` values that are no usable CA certificate (missing, a directory, unreadable, not PEM), relative to probes.json. */
 export function fileProblems(config: ProbesConfig, baseDir: string): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  config.probes.forEach((probe, index) => {
-    const ca = probe.tls?.ca;
-    if (!ca || isInlinePem(ca)) return;
-    const path = isAbsolute(ca) ? ca : resolve(baseDir, ca);
-    if (!existsSync(path)) {
-      problems.push({
-        path: `probes[${index}].tls.ca`,
-        message: `file not found: ${path} (a PEM file path relative to probes.json, or inline PEM text)`,
-      });
-    }
-  });
-  return problems;
+  return caProblems(config, baseDir);
 }

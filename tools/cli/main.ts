@@ -4,6 +4,7 @@
  * probe is a result (exit 1); anything else is a bug, reported as `internal error` with exit 70.
  */
 import { readFileSync } from 'node:fs';
+import { stripControl } from '../../functions/control-chars.js';
 import type { Command } from './command.js';
 import { EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
@@ -128,12 +129,13 @@ async function report(error: unknown, io: Io): Promise<number> {
   ]);
   const usage = error instanceof ConfigError ? configUsageError(error.source ?? 'config', error.problems) : error;
   if (usage instanceof UsageError) {
-    io.stderr.write(`oauth-probe: ${usage.message}\n`);
-    for (const line of usage.details) io.stderr.write(`${line}\n`);
+    // Messages may quote a server or AWS (an error text, a name): no escape sequence reaches the terminal.
+    io.stderr.write(`oauth-probe: ${stripControl(usage.message)}\n`);
+    for (const line of usage.details) io.stderr.write(`${stripControl(line)}\n`);
     return usage.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`oauth-probe: internal error: ${message.split('\n')[0]}\n`);
+  io.stderr.write(`oauth-probe: internal error: ${stripControl(message.split('\n')[0] ?? '')}\n`);
   if (io.env.OAUTH_PROBE_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return EXIT.internal;
 }

@@ -446,7 +446,8 @@ const REGION_LINES: readonly PricedLine[] = [
     item: 'kms_requests',
     unit: 'requests',
     prices: ['kmsRequest'],
-    applies: (f) => Boolean(f.probe.credentials.kmsKeyArn),
+    // A customer key in any region (kmsKeyArns may name only some): counted for every region, an upper bound.
+    applies: (f) => Boolean(f.probe.credentials.kmsKeyArn ?? Object.keys(f.probe.credentials.kmsKeyArns ?? {}).length),
     quantity: (f) => f.secretCalls,
     basis: () => '1 Decrypt per GetSecretValue at $0.03 per 10,000 (the key itself is yours, not counted)',
   },

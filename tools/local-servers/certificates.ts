@@ -70,6 +70,30 @@ export async function createCertificateAuthority(commonName = 'oauth-probe local
 }
 
 /**
+ * An intermediate CA signed by `issuer`, valid for `validDays` from now: with a server certificate under
+ * it, the chain a server presents expires before its leaf does (the case certDaysLeft must catch).
+ */
+export async function createIntermediateCertificateAuthority(
+  issuer: CertificateAndKey,
+  validDays: number,
+  commonName = 'oauth-probe local test intermediate CA',
+): Promise<CertificateAndKey> {
+  const now = Date.now();
+  const pems = await generate([{ name: 'commonName', value: commonName }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now - DAY_MS),
+    notAfterDate: new Date(now + validDays * DAY_MS),
+    ca: { key: issuer.key, cert: issuer.cert },
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+  });
+  return { cert: pems.cert, key: pems.private };
+}
+
+/**
  * A server certificate for 127.0.0.1 and localhost signed by `ca`.
  * `notAfter` may be in the past: that is how the expired-certificate (`tls_error`) case is built.
  */

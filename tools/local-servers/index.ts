@@ -13,6 +13,7 @@ export {
   createCertificateAuthority,
   createClientCert,
   createExpiredServerCert,
+  createIntermediateCertificateAuthority,
   createServerCert,
   createTestPki,
   type TestPki,

@@ -12,7 +12,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ResolvedProbe } from '../../../functions/config/resolve.js';
 import type { ProbeEvent } from '../../../functions/contract/index.js';
-import type { ProbeResult } from '../../../functions/engine/index.js';
+import { containResult, type ProbeResult, stripControl } from '../../../functions/engine/index.js';
 import type { ProbeRunOutput } from '../../../functions/runtime/probe-run.js';
 import { UsageError } from '../errors.js';
 import { AWS_CALL_DEADLINE_MS, awsErrorText, PROBE_FUNCTION_OUTPUT, quietAwsSdk } from './deployment.js';
@@ -80,14 +80,17 @@ export async function invokeProbe(
   if (response.FunctionError) {
     // The handler never throws by design; this is a crash or a timeout of the function itself.
     const message = (safeJson(text) as { errorMessage?: string } | undefined)?.errorMessage ?? response.FunctionError;
-    throw new UsageError(`${where} failed for probe "${probe.name}": ${String(message).split('\n')[0]}`);
+    throw new UsageError(
+      `${where} failed for probe "${probe.name}": ${stripControl(String(message).split('\n')[0] ?? '')}`,
+    );
   }
   const output = safeJson(text) as ProbeRunOutput | undefined;
-  if (output?.outcome === 'ran') return output.result;
+  // Bounded and without control characters, as a local result: the payload is printed to a terminal.
+  if (output?.outcome === 'ran') return containResult(output.result);
   if (output?.outcome === 'invalid_event') {
     throw new UsageError(
       `${where} rejected probe "${probe.name}" (the deployed version reads the config differently; redeploy):`,
-      output.problems,
+      (Array.isArray(output.problems) ? output.problems : []).map((line) => stripControl(String(line)).slice(0, 500)),
     );
   }
   throw new UsageError(`${where} answered something other than a probe result for "${probe.name}"`);

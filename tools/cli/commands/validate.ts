@@ -4,6 +4,7 @@
  */
 import { ConfigError, checkDeployment } from '../../../functions/config/load.js';
 import { runsPerMonth } from '../../../functions/config/schedule.js';
+import { cleartextUrls } from '../../../functions/config/transport.js';
 import { deploymentStackName } from '../../../functions/contract/index.js';
 import { parseCommandArgs } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
@@ -24,7 +25,8 @@ files) and every AWS quota the deployment could hit (CloudFormation resources an
 stack, CloudWatch evaluation range, metrics per alarm and dashboard limits, Scheduler input size,
 Lambda environment and IAM policy size): the same check, with the same messages, as \`cdk synth\`.
 Lists every problem with its path, the figure, the limit and a suggested fix. When it is valid, prints what
-would be deployed: probes, regions, schedules.
+would be deployed: probes, regions, schedules. Warnings (plain http:// to a non-loopback host where TLS
+is required, a probe that can page without runbookUrl) go to stderr and do not change the exit code.
 
 Options:
   -c, --config FILE   probes.json to check (default: ${DEFAULT_CONFIG})
@@ -92,10 +94,25 @@ Exit codes: 0 valid, 2 not valid (or the file is missing).
       }),
     ];
     io.stdout.write(`${lines.join('\n')}\n`);
-    for (const warning of runbookWarnings(loaded.config.probes)) io.stderr.write(`${p.yellow('!')} ${warning}\n`);
+    for (const warning of [...cleartextWarnings(loaded.config.probes), ...runbookWarnings(loaded.config.probes)])
+      io.stderr.write(`${p.yellow('!')} ${warning}\n`);
     return EXIT.ok;
   },
 };
+
+/**
+ * Plain http:// to a remote host where TLS is required (token, discovery, JWKS, introspection, steps):
+ * a run flags it as `insecure_transport`; validate says so before anything runs. A warning: loopback and
+ * lab setups are legitimate, and the config is deployable.
+ */
+export function cleartextWarnings(probes: readonly Parameters<typeof cleartextUrls>[0][]): string[] {
+  return probes.flatMap((probe, index) =>
+    cleartextUrls(probe).map(
+      ([path, risk]) =>
+        `warning: probes[${index}].${path} is plain http:// to a non-loopback host: anyone on the network path can ${risk}; use https://`,
+    ),
+  );
+}
 
 /**
  * Every probe can page (its SLO burn-rate alarms, and the global alarm when it runs from enough
