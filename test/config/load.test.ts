@@ -147,7 +147,9 @@ describe('loadConfigFile', () => {
     const error = await loadConfigFile(path).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems[0]!.message).toBe('not valid JSON: line 1, column 15: expected a value or \']\'');
+    expect((error as ConfigError).problems[0]!.message).toBe(
+      "not valid JSON: line 1, column 15: expected a value or ']'",
+    );
   });
 
   it('throws a ConfigError whose message lists the problems', () => {
