@@ -14,7 +14,15 @@ import { oneLine, showValue } from './redact.js';
 import { checkRejects, type StepRequest } from './rejects.js';
 import { headerProblem } from './request-check.js';
 import type { Exchange } from './result.js';
-import { fill, fillJson, fillUrl, stringifyExtracted, TemplateError, TemplateValueError } from './template.js';
+import {
+  fill,
+  fillBody,
+  fillJson,
+  fillUrl,
+  stringifyExtracted,
+  TemplateError,
+  TemplateValueError,
+} from './template.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
@@ -50,7 +58,7 @@ async function runStep(ctx: RunContext, step: StepConfig, accessToken: string, v
     }
     const raw = step.request.body;
     if (raw !== undefined) {
-      if (typeof raw === 'string') body = fill(raw, vars);
+      if (typeof raw === 'string') body = fillBody(raw, vars, headers['content-type']);
       else {
         body = JSON.stringify(fillJson(raw, vars));
         headers['content-type'] ??= 'application/json';

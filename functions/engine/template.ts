@@ -44,6 +44,28 @@ export function fillUrl(url: string, vars: Record<string, string>): string {
   return filled;
 }
 
+/**
+ * Fills a string body so that a value stays one value of the body's format: form-encoded in an
+ * `application/x-www-form-urlencoded` body (a `&admin=1` in an id adds no field), JSON-string-escaped in
+ * a JSON one (a `"` in an id ends no string); other content types get the value as it is.
+ */
+export function fillBody(body: string, vars: Record<string, string>, contentType: string | undefined): string {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') return fill(body, vars, formComponent);
+  if (type === 'application/json' || type.endsWith('+json')) return fill(body, vars, jsonStringContent);
+  return fill(body, vars);
+}
+
+/** application/x-www-form-urlencoded, as URLSearchParams writes it. */
+function formComponent(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+/** The inside of a JSON string literal holding `value`. */
+function jsonStringContent(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
 /** Fills every string inside a JSON value. */
 export function fillJson(value: unknown, vars: Record<string, string>): unknown {
   if (typeof value === 'string') return fill(value, vars);

@@ -53,6 +53,9 @@ function signedJwt(header: Record<string, unknown>, claimsJson: string): string 
 const claims = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 's', exp: Math.floor(Date.now() / 1000) + 600, ...extra });
 
+/** A value that would add a field to a form body, or end a JSON string and add a member. */
+const INJECTION = 'a&admin=1","admin":true,"x":"';
+
 /** Values the first API step hands to the second: none may change the second's path. */
 const EXTRACTED: Record<string, string> = {
   dotdot: '..',
@@ -113,7 +116,10 @@ describe('diagnosis of hostile server and secret input, through the CLI', () => 
         return json(400, { error: 'invalid_scope', error_description: `scope refused ${ESCAPES} really` });
       if (kind === 'token') return json(200, tokens[name ?? ''] ?? tokens.ok);
       if (kind === 'jwks') return json(200, jwks[name ?? '']);
-      if (kind === 'first') return json(200, { id: name === 'crlf' ? 'a\r\nb' : EXTRACTED[name ?? ''] });
+      if (kind === 'first') {
+        const id = name === 'crlf' ? 'a\r\nb' : name === 'inject' ? INJECTION : EXTRACTED[name ?? ''];
+        return json(200, { id });
+      }
       apiPaths.push(path);
       return json(200, { ok: true });
     };
@@ -173,6 +179,26 @@ describe('diagnosis of hostile server and secret input, through the CLI', () => 
           steps: extractSteps(name),
         })),
         { ...base, name: 'extracted-crlf-header', tokenUrl: token('ok'), steps: extractSteps('crlf', true) },
+        ...[
+          ['form', 'application/x-www-form-urlencoded', 'id={{id}}&role=user'],
+          ['json', 'application/json', '{"id":"{{id}}","role":"user"}'],
+        ].map(([format, contentType, body]) => ({
+          ...base,
+          name: `body-${format}`,
+          tokenUrl: token('ok'),
+          steps: [
+            { name: 'first', request: { url: `${plain.url}/first/inject` }, extract: { id: 'id' } },
+            {
+              name: 'second',
+              request: {
+                method: 'POST',
+                url: `${plain.url}/items/${format}/details`,
+                headers: { 'content-type': contentType },
+                body,
+              },
+            },
+          ],
+        })),
         ...['crlf', 'nonascii'].map((name) => ({
           ...base,
           name: `token-${name}`,
@@ -252,6 +278,16 @@ describe('diagnosis of hostile server and secret input, through the CLI', () => 
     expect(apiPaths.some((p) => /^\/items\/(\.|%2e){1,2}\/details$/i.test(p))).toBe(false);
   });
 
+  it('never lets an extracted value add a field to a form or JSON string body', () => {
+    expect(outcome('body-form')).toBe('pass null:null');
+    expect(outcome('body-json')).toBe('pass null:null');
+    const bodyOf = (path: string) => plain.requests.find((r) => r.url === path)!.body;
+    const form = new URLSearchParams(bodyOf('/items/form/details'));
+    expect([...form.keys()]).toEqual(['id', 'role']);
+    expect(form.get('id')).toBe(INJECTION);
+    expect(JSON.parse(bodyOf('/items/json/details'))).toEqual({ id: INJECTION, role: 'user' });
+  });
+
   it('blames a CRLF or non-ASCII token, and a CRLF extracted value, on themselves, not on the network', () => {
     for (const name of ['token-crlf', 'token-nonascii', 'extracted-crlf-header']) {
       expect(results[name]!.status, name).toBe('fail');
@@ -274,7 +310,7 @@ describe('diagnosis of hostile server and secret input, through the CLI', () => 
     expect(jsonRun.code).toBe(1);
     expect(results['deep-aud']!.code).not.toBe('internal_error');
     expect(outcome('healthy')).toBe('pass null:null');
-    expect(Object.keys(results)).toHaveLength(19);
+    expect(Object.keys(results)).toHaveLength(21);
   });
 
   it('blames a client certificate that does not match its key on the secret', () => {
