@@ -28,7 +28,7 @@ const EXPECTED: Record<State, string> = {
   key: 'a double-quoted property name',
   'key-or-close': "a double-quoted property name or '}'",
   colon: "':'",
-  'comma-or-close': "',' or a closing bracket",
+  'comma-or-close': "',' or a closing bracket", // the bracket of the open container, see expectedIn
   end: 'the end of the text',
 };
 
@@ -41,11 +41,13 @@ export function findJsonFault(text: string): JsonFault | undefined {
   let state: State = 'value';
   const fault = (at: number, expected: string): JsonFault => ({ ...lineAndColumn(text, at), expected });
   const afterValue = (): State => (stack.length === 0 ? 'end' : 'comma-or-close');
+  const expectedIn = (at: State): string =>
+    at === 'comma-or-close' ? (stack.at(-1) === '{' ? "',' or '}'" : "',' or ']'") : EXPECTED[at];
   for (;;) {
     WHITESPACE.lastIndex = i;
     WHITESPACE.test(text);
     i = WHITESPACE.lastIndex;
-    if (i >= text.length) return state === 'end' ? undefined : fault(i, `${EXPECTED[state]} (the text ends early)`);
+    if (i >= text.length) return state === 'end' ? undefined : fault(i, `${expectedIn(state)} (the text ends early)`);
     const c = text[i];
     if (state === 'end') return fault(i, EXPECTED.end);
     if ((state === 'value-or-close' && c === ']') || (state === 'key-or-close' && c === '}')) {
@@ -83,7 +85,7 @@ export function findJsonFault(text: string): JsonFault | undefined {
         i++;
         state = afterValue();
       } else {
-        return fault(i, top === '{' ? "',' or '}'" : "',' or ']'");
+        return fault(i, expectedIn(state));
       }
     }
   }

@@ -306,7 +306,7 @@ describe('estimateCost', () => {
   });
 
   it('counts KMS requests only for secrets under a customer key', () => {
-    const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abcd-1234';
+    const kmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/abcd-1234';
     const plain = estimateCost(config({ probes: [probe()] })).probes[0]!.regions[0]!;
     const kms = estimateCost(config({ probes: [probe({ credentials: { secretId: 'b', kmsKeyArn } })] })).probes[0]!
       .regions[0]!;
