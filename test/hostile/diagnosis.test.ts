@@ -7,8 +7,9 @@
  * certificate that does not match its key.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { connect, type Socket } from 'node:net';
 import { exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,6 +54,14 @@ function signedJwt(header: Record<string, unknown>, claimsJson: string): string 
 const claims = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 's', exp: Math.floor(Date.now() / 1000) + 600, ...extra });
 
+/** Discovery metadata of the wrong type or shape, by issuer path (`/iss/<case>`). */
+const METADATA: Record<string, Record<string, unknown>> = {
+  ok: {},
+  'endpoint-not-url': { token_endpoint: 'not a url' },
+  'grant-types-number': { grant_types_supported: 5 },
+  'auth-methods-object': { token_endpoint_auth_methods_supported: {} },
+};
+
 /** A value that would add a field to a form body, or end a JSON string and add a member. */
 const INJECTION = 'a&admin=1","admin":true,"x":"';
 
@@ -64,8 +73,49 @@ const EXTRACTED: Record<string, string> = {
   dotslash: '../..',
 };
 
+interface ConnectProxy {
+  url: string;
+  /** `host:port` of every CONNECT. */
+  tunnels: string[];
+  close(): Promise<void>;
+}
+
+/** An HTTP CONNECT proxy on 127.0.0.1 that tunnels every host to one local port: remote names, loopback traffic. */
+async function startConnectProxy(port: number): Promise<ConnectProxy> {
+  const sockets = new Set<Socket>();
+  const server = createHttpServer((_req, res) => res.writeHead(405).end());
+  const tunnels: string[] = [];
+  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    tunnels.push(req.url ?? '');
+    const upstream = connect(port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    tunnels,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 describe('diagnosis of hostile server and secret input, through the CLI', () => {
   let plain: InlineServer;
+  let proxy: ConnectProxy;
   let tls: HttpsServer;
   let tlsUrl: string;
   const apiPaths: string[] = [];
@@ -86,6 +136,16 @@ describe('diagnosis of hostile server and secret input, through the CLI', () => 
         expires_in: 300,
       },
       'jwt-kidless': { access_token: signedJwt({}, claims()), token_type: 'Bearer', expires_in: 300 },
+      'jwt-nbf': {
+        access_token: signedJwt({ kid: 'k1' }, claims({ nbf: 1e13, iat: 1e13 })),
+        token_type: 'Bearer',
+        expires_in: 300,
+      },
+      'jwt-exp': {
+        access_token: signedJwt({ kid: 'k1' }, claims({ exp: -1e13 })),
+        token_type: 'Bearer',
+        expires_in: 300,
+      },
       'jwt-rsa': {
         access_token: signedJwt({ alg: 'RS256', kid: 'r1' }, claims()),
         token_type: 'Bearer',
@@ -111,19 +171,37 @@ describe('diagnosis of hostile server and secret input, through the CLI', () => 
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(typeof body === 'string' ? body : JSON.stringify(body));
       };
+      if (kind === '.well-known') {
+        // RFC 8414: /.well-known/oauth-authorization-server/iss/<case>; the issuer is http://<host>/iss/<case>.
+        const scenario = path.split('/').at(-1) ?? '';
+        const origin = `http://${req.headers.host}`;
+        return json(200, {
+          issuer: `${origin}/iss/${scenario}`,
+          token_endpoint: `${origin}/token/jwt-kidless`,
+          jwks_uri: `${origin}/jwks/good`,
+          grant_types_supported: ['client_credentials'],
+          ...METADATA[scenario],
+        });
+      }
+      if (kind === 'redirect') {
+        res.writeHead(302, { location: 'http://[::1' });
+        return res.end();
+      }
       if (kind === 'token' && name === '404json') return json(404, { error: 'not_found' });
       if (kind === 'token' && name === 'escapes')
         return json(400, { error: 'invalid_scope', error_description: `scope refused ${ESCAPES} really` });
       if (kind === 'token') return json(200, tokens[name ?? ''] ?? tokens.ok);
       if (kind === 'jwks') return json(200, jwks[name ?? '']);
       if (kind === 'first') {
-        const id = name === 'crlf' ? 'a\r\nb' : name === 'inject' ? INJECTION : EXTRACTED[name ?? ''];
+        const special: Record<string, string> = { crlf: 'a\r\nb', inject: INJECTION, space: 'a b' };
+        const id = special[name ?? ''] ?? EXTRACTED[name ?? ''];
         return json(200, { id });
       }
       apiPaths.push(path);
       return json(200, { ok: true });
     };
     plain = await startInlineServer(handle);
+    proxy = await startConnectProxy(Number(new URL(plain.url).port));
 
     // A 90-day leaf under an intermediate that expires in 5 days, trusted through the root.
     const now = Date.now();
@@ -206,6 +284,42 @@ describe('diagnosis of hostile server and secret input, through the CLI', () => 
           steps: [{ name: 'api', request: { url: `${plain.url}/items/x/details` } }],
         })),
         { ...base, name: 'escapes', tokenUrl: token('escapes') },
+        ...Object.keys(METADATA)
+          .filter((name) => name !== 'ok')
+          .map((name) => ({ ...base, name: `discovery-${name}`, issuer: `${plain.url}/iss/${name}` })),
+        { ...base, name: 'jwt-nbf-1e13', tokenUrl: token('jwt-nbf'), ...jwt('good') },
+        { ...base, name: 'jwt-exp-minus-1e13', tokenUrl: token('jwt-exp'), ...jwt('good') },
+        {
+          ...base,
+          name: 'location-invalid',
+          tokenUrl: token('ok'),
+          steps: [{ name: 'go', request: { url: `${plain.url}/redirect/x`, followRedirects: true } }],
+        },
+        {
+          ...base,
+          name: 'templated-url-invalid',
+          tokenUrl: token('ok'),
+          steps: [
+            // A host name with a space in it: no URL once filled in.
+            { name: 'first', request: { url: `${plain.url}/first/space` }, extract: { host: 'id' } },
+            { name: 'second', request: { url: 'http://{{host}}/items/x/details' } },
+          ],
+        },
+        {
+          // Cleartext to remote hosts (tunnelled by a proxy on 127.0.0.1 to the local server).
+          ...base,
+          name: 'cleartext-discovery',
+          issuer: 'http://auth.example.test/iss/ok',
+          token: { jwt: { audience: AUDIENCE, issuer: ISSUER } },
+          proxy: proxy.url,
+        },
+        {
+          ...base,
+          name: 'cleartext-jwks',
+          tokenUrl: token('jwt-kidless'),
+          token: { jwt: { audience: AUDIENCE, issuer: ISSUER, jwksUri: 'http://keys.example.test/jwks/good' } },
+          proxy: proxy.url,
+        },
         { ...base, name: 'deep-aud', tokenUrl: token('jwt-deep') },
         { ...base, name: 'healthy', tokenUrl: token('ok') },
         {
@@ -219,11 +333,13 @@ describe('diagnosis of hostile server and secret input, through the CLI', () => 
     });
     const args = ['run', '-c', 'probes.json', '-s', 'secrets.json'];
     jsonRun = await runCli([...args, '--json'], { cwd: ws.dir });
+    if (jsonRun.code !== 1) throw new Error(`run --json exited ${jsonRun.code}: ${jsonRun.stderr}`);
     results = Object.fromEntries((JSON.parse(jsonRun.stdout) as Result[]).map((r) => [r.probe, r]));
     human = await runCli([...args, '--verbose'], { cwd: ws.dir });
   }, 60_000);
 
   afterAll(async () => {
+    await proxy?.close();
     await plain?.close();
     tls?.closeAllConnections();
     await new Promise((resolve) => tls?.close(resolve));
@@ -310,7 +426,37 @@ describe('diagnosis of hostile server and secret input, through the CLI', () => 
     expect(jsonRun.code).toBe(1);
     expect(results['deep-aud']!.code).not.toBe('internal_error');
     expect(outcome('healthy')).toBe('pass null:null');
-    expect(Object.keys(results)).toHaveLength(21);
+    expect(Object.keys(results)).toHaveLength(30);
+  });
+
+  it('gives metadata, Location, JWT times and templated URLs the server got wrong a stage and code, never internal_error', () => {
+    expect(outcome('discovery-endpoint-not-url')).toMatch(/^fail discovery:discovery_failed$/);
+    expect(outcome('discovery-grant-types-number')).not.toMatch(/internal_error/);
+    expect(outcome('discovery-auth-methods-object')).not.toMatch(/internal_error/);
+    expect(outcome('jwt-nbf-1e13')).toBe('fail token_validation:jwt_not_yet_valid');
+    expect(outcome('jwt-exp-minus-1e13')).toBe('fail token_validation:jwt_expired');
+    expect(results['jwt-exp-minus-1e13']!.message).toMatch(/-10000000000000 \(out of range\)/);
+    expect(outcome('location-invalid')).toMatch(/^fail api:/);
+    expect(outcome('location-invalid')).not.toMatch(/internal_error/);
+    expect(outcome('templated-url-invalid')).toBe('fail api:assertion_failed');
+    expect(results['templated-url-invalid']!.message).toMatch(/not valid once the extracted values are filled in/);
+  });
+
+  it('flags plain http:// discovery and JWKS to a remote host as insecure_transport, and still runs', () => {
+    const insecure = (name: string) =>
+      (results[name] as Result & { warnings: { code: string; message: string }[] }).warnings
+        .filter((w) => w.code === 'insecure_transport')
+        .map((w) => w.message);
+    expect(outcome('cleartext-discovery')).toMatch(/^(pass|degraded) /);
+    expect(insecure('cleartext-discovery')).toEqual([
+      expect.stringMatching(/^discovery .*anyone on the path can change where the credentials are sent/),
+    ]);
+    expect(outcome('cleartext-jwks')).toMatch(/^(pass|degraded) /);
+    expect(insecure('cleartext-jwks')).toEqual([
+      expect.stringMatching(/^JWKS .*anyone on the path can change which signing keys are trusted/),
+    ]);
+    expect(proxy.tunnels).toContain('auth.example.test:80');
+    expect(proxy.tunnels).toContain('keys.example.test:80');
   });
 
   it('blames a client certificate that does not match its key on the secret', () => {
