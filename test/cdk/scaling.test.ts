@@ -212,7 +212,8 @@ describe('a three-region, three-probe deployment', () => {
           }),
           Match.objectLike({
             Action: 'kms:Decrypt',
-            Resource: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+            // The key of the replica in this region (credentials.kmsKeyArns), not the primary's.
+            Resource: 'arn:aws:kms:us-east-1:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab',
             Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${US}.amazonaws.com` } },
           }),
         ]),

@@ -11,6 +11,7 @@ import { alarmDescription, MAX_DESCRIPTION_LENGTH } from '../../lib/alarm-descri
 import { acknowledge, applyNag } from '../../lib/nag.js';
 import { secretArn } from '../../lib/oauth-probe-stack.js';
 import { scheduleIntervalMinutes } from '../../lib/periods.js';
+import { createCertificateAuthority } from '../../tools/local-servers/index.js';
 import { validConfig } from './helpers.js';
 
 const probe = {
@@ -78,14 +79,30 @@ describe('secretArn', () => {
 });
 
 describe('resolveForDeployment', () => {
-  it('inlines a tls.ca file relative to probes.json', () => {
+  it('inlines a tls.ca file relative to probes.json', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oauth-probe-ca-'));
-    writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const ca = await createCertificateAuthority();
+    writeFileSync(join(dir, 'ca.pem'), ca.cert);
     const config = validConfig({ probes: [{ ...probe, tls: { ca: 'ca.pem' } }] });
 
     const [resolved] = resolveForDeployment(config, dir);
 
-    expect(resolved!.tls!.ca).toContain('-----BEGIN CERTIFICATE-----');
+    expect(resolved!.tls!.ca).toBe(ca.cert);
+  });
+
+  it('refuses a tls.ca that is a directory or holds no certificate, naming the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oauth-probe-ca-'));
+    writeFileSync(join(dir, 'fake.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const config = validConfig({
+      probes: [
+        { ...probe, tls: { ca: '.' } },
+        { ...probe, name: 'other', tls: { ca: 'fake.pem' } },
+      ],
+    });
+
+    expect(() => resolveForDeployment(config, dir, 'probes.json')).toThrow(
+      /probes\[0\]\.tls\.ca: \S+ is a directory[\s\S]*probes\[1\]\.tls\.ca: \S+fake\.pem holds a PEM block that is not a valid X\.509 certificate/,
+    );
   });
 
   it('reports every unreadable CA file as a config problem at its path', () => {
