@@ -66,6 +66,13 @@ describe('kms:Decrypt per region', () => {
     });
   });
 
+  it('refuses an unknown region at synth as at validate, naming the field', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(() => addOAuthProbeStacks(app, { config: { ...config([{}]), regions: [EU, 'us-east-7'] } })).toThrow(
+      /regions\[1\]: unknown AWS region "us-east-7": did you mean us-east-1\?/,
+    );
+  });
+
   it('refuses a single-Region key for several regions, at synth as at validate', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     expect(() => addOAuthProbeStacks(app, { config: config([{ kmsKeyArn: key(EU, 'eu-key-1') }]) })).toThrow(

@@ -235,3 +235,21 @@ describe('validate warns of plain http:// to a remote host where TLS is required
     );
   });
 });
+
+describe('an old Node.js is told what is required before anything runs', () => {
+  it('exits 2 for run and for the demo (npm start) on Node 18, saying which version is needed', async () => {
+    // Node 18 as the CLI sees it: process.versions.node, set by a preload before the entry point loads.
+    const ws = await workspace();
+    const preload = await ws.write(
+      'node18.mjs',
+      "Object.defineProperty(process.versions, 'node', { value: '18.19.0' });\n",
+    );
+    for (const args of [['run', '-c', 'probes.json'], ['demo']]) {
+      const cli = await runCli(args, { cwd: ws.dir, env: { NODE_OPTIONS: `--import=${preload}` } });
+
+      expect(cli.code, args.join(' ')).toBe(2);
+      expect(cli.stderr).toMatch(/^oauth-probe: Node\.js 20\.18\.1 or later is required; this is 18\.19\.0\./);
+      expect(cli.stdout).toBe('');
+    }
+  });
+});
