@@ -11,6 +11,7 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePlayground } from '../../tools/cli/commands/local.js';
+import { loadCommands } from '../../tools/cli/main.js';
 import { type DocCommand, documentCommands, NEEDS_AWS_COMMENT } from '../../tools/docs/commands.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { BIN, REPO, type Workspace, workspace } from '../tools/cli/helpers.js';
@@ -65,11 +66,31 @@ describe('docs/cli.md commands', () => {
         /AWS_PROFILE|--remote|\bpreflight\b|\balert-test\b|slo-report|\bcdk (deploy|bootstrap)|^aws /.test(
           command.command,
         );
-      if (command.sample === 'mute') continue; // run with aws-sdk-client-mock by the sample generator
+      // Run with aws-sdk-client-mock by the sample generator.
+      if (command.sample === 'mute' || command.sample === 'alert-test') continue;
       expect(command.needsAws, `line ${command.line}: ${command.command} (mark it "${NEEDS_AWS_COMMENT}")`).toBe(
         callsAws,
       );
     }
+  });
+
+  it("have a section that names every flag the command's parser accepts, as its --help does", async () => {
+    const doc = await readFile(join(REPO, 'docs/cli.md'), 'utf8');
+    const sections = doc.split(/\n(?=## )/);
+    const missing: string[] = [];
+    for (const command of await loadCommands()) {
+      const section = sections.find((s) => new RegExp(`^## [^\n]*\\\`${command.name}\\\``).test(s));
+      if (!section) {
+        expect(command.name, `docs/cli.md has no section for ${command.name}`).toBe('slo-report');
+        continue;
+      }
+      // --help is every command's (docs/cli.md says so once, at the top).
+      const flags = Object.keys(command.options).filter((flag) => flag !== 'help');
+      missing.push(
+        ...flags.filter((flag) => !section.includes(`--${flag}`)).map((flag) => `${command.name} --${flag}`),
+      );
+    }
+    expect(missing).toEqual([]);
   });
 
   it('run as written against the local playground, each with exit 0', async () => {

@@ -36,6 +36,14 @@ describe('docs samples', () => {
     expect([...samples.keys()].filter((name) => !placed.has(name))).toEqual([]);
   });
 
+  it('show only commands the generator ran', () => {
+    for (const sample of samples.values()) {
+      for (const line of sample.text.split('\n').filter((l) => l.startsWith('$ '))) {
+        expect(sample.commands, sample.name).toContain(line.slice(2));
+      }
+    }
+  });
+
   it('show no secret: not the wrong secret the samples send, no private key, no token', () => {
     for (const sample of samples.values()) {
       expect(sample.text, sample.name).not.toContain(WRONG_SECRET);

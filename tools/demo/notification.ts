@@ -30,6 +30,8 @@ export interface FailureNotificationOptions {
   owner?: string;
   /** The probe function's log group, for the Logs Insights link (CloudFormation names it at deploy). */
   probeLogGroup?: string;
+  /** The AWS account CloudWatch names in the state change. */
+  account?: string;
 }
 
 /** The warning the notifier would send when `result` (a failed run) sets off its Availability alarm. */
@@ -51,6 +53,7 @@ export function failureNotification(result: ProbeResult, options: FailureNotific
       OldStateValue: 'OK',
       NewStateReason: SAMPLE_ALARM_REASON,
       StateChangeTime: cloudWatchTime(options.at),
+      ...(options.account ? { AWSAccountId: options.account } : {}),
     },
     identity,
     region,

@@ -75,6 +75,8 @@ export interface TextNormaliser {
   ports: Map<number, number>;
   /** Folders to show as another path (a temp folder as the clone's folder, say). */
   paths?: [from: string, to: string][];
+  /** Leave ISO times alone (they were fixed before the text was made). @default false */
+  keepTimes?: boolean;
 }
 
 /** The fixed ports the samples show: the authorization server first, then the API. */
@@ -89,7 +91,7 @@ export function normaliseText(text: string, normaliser: TextNormaliser): string 
     if (fixed === undefined) throw new Error(`unexpected port in a sample: ${match}`);
     return `127.0.0.1:${fixed}`;
   });
-  out = normaliseTimes(out);
+  if (!normaliser.keepTimes) out = normaliseTimes(out);
   return out.replace(/\bin \d+(\.\d+)? s$/gm, 'in 6.2 s');
 }
 

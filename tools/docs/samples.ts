@@ -15,10 +15,21 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CloudWatchClient, DeleteAlarmMuteRuleCommand, PutAlarmMuteRuleCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DeleteAlarmMuteRuleCommand,
+  PutAlarmMuteRuleCommand,
+  SetAlarmStateCommand,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
+  FilterLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ProbeResult } from '../../functions/engine/index.js';
 import { palette } from '../cli/colour.js';
+import { alertTestCommand } from '../cli/commands/alert-test.js';
 import { demoView } from '../cli/commands/demo.js';
 import { describePlayground, writePlayground } from '../cli/commands/local.js';
 import { formatResult, formatSummary } from '../cli/format.js';
@@ -164,7 +175,8 @@ async function playgroundSamples(ws: string): Promise<Sample[]> {
     add('local-run', shown(printedRun, (await runSample(printedRun, ws, 0)).text), [printedRun]);
 
     // The README's headline: a rotated secret, as a probe named billing-api reads it.
-    samples.push(...(await headlineSamples(ws, env.probe('client_secret_basic'), n)));
+    const fixedTimes = (text: string) => normaliseText(text, { ...norm, keepTimes: true });
+    samples.push(...(await headlineSamples(ws, env.probe('client_secret_basic'), fixedTimes)));
 
     // Two edits make two failures: a step that needs billing:write, and a stale secret for local-post.
     const config = JSON.parse(await readFile(files.config, 'utf8')) as { probes: { name: string; steps: unknown[] }[] };
@@ -229,6 +241,7 @@ async function headlineSamples(
     ...(billing?.runbookUrl ? { runbookUrl: billing.runbookUrl } : {}),
     ...(billing?.owner ? { owner: billing.owner } : {}),
     probeLogGroup: '/aws/lambda/OAuthProbe-eu-west-1-ProbeFunction',
+    account: '123456789012',
   });
   return [
     { name: 'readme-headline', lang: '', text: n(`${headline.join('\n')}\n`), commands: [] },
@@ -299,8 +312,59 @@ async function offlineSamples(ws: string): Promise<Sample[]> {
   return samples;
 }
 
-/** `mute` and `unmute`, their CloudWatch calls answered by aws-sdk-client-mock. */
+/** `mute` and `unmute`, and `alert-test`: their AWS calls answered by aws-sdk-client-mock. */
 async function awsMockedSamples(): Promise<Sample[]> {
+  return [...(await muteSamples()), await alertTestSample()];
+}
+
+/**
+ * `alert-test` on the example probes.json, where eu-west-1's notifier logs its published line on the
+ * third look (6 s) and us-east-1's never does; the waiting runs on a fake clock.
+ */
+async function alertTestSample(): Promise<Sample> {
+  const cloudWatch = mockClient(CloudWatchClient);
+  const logs = mockClient(CloudWatchLogsClient);
+  let clock = Date.parse(SAMPLE_STARTED_AT);
+  let looks = 0;
+  cloudWatch.on(SetAlarmStateCommand).resolves({});
+  // The log group CloudFormation names in each region's stack.
+  logs.on(DescribeLogGroupsCommand).callsFake(async (_input, getClient) => {
+    const region = await getClient().config.region();
+    return { logGroups: [{ logGroupName: `OAuthProbe-${region}-NotifierFunctionLogGroupAB12-xyz` }] };
+  });
+  logs.on(FilterLogEventsCommand).callsFake((input: { filterPattern?: string }) => {
+    if (!input.filterPattern?.includes('-eu-west-1-')) return { events: [] };
+    looks += 1;
+    return looks < 3
+      ? { events: [] }
+      : { events: [{ timestamp: clock, message: '{"event":"notification_published"}' }] };
+  });
+  try {
+    let stdout = '';
+    const io: Io = {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: () => true },
+      env: {},
+      cwd: REPO,
+    };
+    const command = 'npx oauth-probe alert-test';
+    const code = await alertTestCommand({
+      cloudWatch: (region) => new CloudWatchClient({ region }),
+      logs: (region) => new CloudWatchLogsClient({ region }),
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    }).run(argvOf(command).slice(1), io);
+    expectCode(command, { code, stdout, stderr: '' }, 1);
+    return { name: 'alert-test', lang: '', text: shown(command, stdout), commands: [command] };
+  } finally {
+    cloudWatch.restore();
+    logs.restore();
+  }
+}
+
+async function muteSamples(): Promise<Sample[]> {
   const cloudWatch = mockClient(CloudWatchClient);
   cloudWatch.on(PutAlarmMuteRuleCommand).resolves({});
   cloudWatch.on(DeleteAlarmMuteRuleCommand).resolves({});
