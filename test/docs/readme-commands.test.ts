@@ -120,7 +120,7 @@ describe('README commands against the local playground', () => {
     expect(templates).toEqual(
       expect.arrayContaining(['OAuthProbe-eu-west-1.template.json', 'OAuthProbe-us-east-1.template.json']),
     );
-  }, 150_000);
+  }, 240_000);
 
   it('accounts for every quick start command: the ones above, and npm ci, npm start and npm test, which CI runs', async () => {
     const readme = await readFile(join(REPO, 'README.md'), 'utf8');
