@@ -244,9 +244,14 @@ export async function exchange(request: HttpRequest, clock: Clock): Promise<Http
   } finally {
     clearTimeout(timer);
     request.deadline?.removeEventListener('abort', onDeadline);
-    client.destroy().catch(() => {});
+    // With an error of our own: undici would otherwise build (and capture the stack of) a new
+    // ClientDestroyedError for every exchange, a cost the bare client never pays.
+    client.destroy(EXCHANGE_OVER).catch(() => {});
   }
 }
+
+/** The reason every exchange's client is destroyed with; one object, built once. */
+const EXCHANGE_OVER = Object.assign(new Error('exchange over'), { code: 'OAUTH_PROBE_EXCHANGE_OVER' });
 
 /**
  * TLS contexts by CA set and client certificate. Building one parses every root certificate (20-150 ms
