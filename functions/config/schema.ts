@@ -375,6 +375,12 @@ export const probeSchema = z
           .describe(
             'The customer-managed KMS key that encrypts the secret, if any: the probe may use it only through Secrets Manager.',
           ),
+        rotationTest: z
+          .boolean()
+          .optional()
+          .describe(
+            "This probe tests its secret's rotation: the ProbeRotationTest construct may attach it to the rotation function's testSecret step, and a failed rotation test is published, diagnosed, to the notification topic. See docs/deploy.md (Rotation safety). @default false",
+          ),
       })
       .strict(),
     clientAuth: z
