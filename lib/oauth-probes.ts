@@ -364,10 +364,13 @@ export class OAuthProbes extends Construct {
       ],
     });
     fn.executionRole.addManagedPolicy(policy);
-    acknowledge(policy, 'AwsSolutions-IAM5', [
-      'The primary region of a replicated secret named by name is known only at run time; the statement allows',
-      'ListSecretVersionIds (version ids, staging labels and dates, never a value) on the probe secrets only, in any region.',
-    ]);
+    for (const arn of anyRegion) {
+      acknowledge(policy, `AwsSolutions-IAM5[Resource::${nagResource(stack, arn)}]`, [
+        'The primary region of a replicated secret named by name is known only at run time, and a secret ARN ends',
+        'in a random suffix; the statement allows ListSecretVersionIds (version ids, staging labels and dates, never',
+        'a value) on the probe secrets only, in any region.',
+      ]);
+    }
   }
 
   /**

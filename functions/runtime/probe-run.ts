@@ -336,7 +336,7 @@ async function runVersioned(
   }
   const notified =
     result.status === 'fail' && event.notifyOnFailure === true
-      ? await notifyRotationFailure(result, event, used, deps, config)
+      ? await notifyRotationFailure(result, event, used, deps, config, () => context?.getRemainingTimeInMillis?.())
       : false;
   return {
     outcome: 'ran',
@@ -357,6 +357,7 @@ async function notifyRotationFailure(
   versionId: string | undefined,
   deps: ProbeRunDeps,
   config: z.output<typeof probeEventSchema>['probe'],
+  remainingMs: () => number | undefined,
 ): Promise<boolean> {
   const { logger, settings } = deps;
   const topicArn = settings.notificationTopicArn;
@@ -379,7 +380,13 @@ async function notifyRotationFailure(
       ...(typeof config.owner === 'string' ? { owner: config.owner } : {}),
     });
     const topicRegion = topicArn.split(':')[3] || settings.homeRegion;
-    const messageId = await publishRotationNotice(deps.sns(topicRegion), topicArn, notification);
+    // Bounded by Lambda's remaining time too: the rotation function waits for this answer.
+    const messageId = await publishRotationNotice(
+      deps.sns(topicRegion),
+      topicArn,
+      notification,
+      callDeadline(publishBudgetMs(remainingMs())),
+    );
     logger.info('rotation test failure notified', {
       event: 'rotation_test_notified',
       probe: result.probe,

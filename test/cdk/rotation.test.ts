@@ -81,7 +81,10 @@ describe('rotation notices and the drift check in the deployment', () => {
   it('gives the probe function the notification topic and sns:Publish only when a probe opts in', () => {
     for (const region of ['eu-west-1', 'us-east-1']) {
       expect(probeFunction(withOptIn.template(region)).Environment.Variables).toMatchObject({
-        NOTIFICATION_TOPIC_ARN: Match.anyValue() as never,
+        // The home region's (eu-west-1) topic, from every region.
+        NOTIFICATION_TOPIC_ARN: {
+          'Fn::Join': ['', expect.arrayContaining([':sns:eu-west-1:', ':oauth-probe-notifications'])],
+        },
         DEPLOYMENT_NAME: 'oauth-probe',
       });
       withOptIn.template(region).hasResourceProperties('AWS::IAM::Policy', {

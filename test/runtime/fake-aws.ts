@@ -52,6 +52,14 @@ export async function startFakeAws(options: { secrets: Record<string, string> })
           }
           return;
         }
+        case 'secretsmanager.DescribeSecret':
+          // Every secret here is a replica of a us-east-1 primary (the drift check's first call).
+          json('1.1', 200, {
+            Name: (JSON.parse(body) as { SecretId: string }).SecretId,
+            PrimaryRegion: 'us-east-1',
+            VersionIdsToStages: { 'aaaaaaaa-0000-4000-8000-000000000001': ['AWSCURRENT'] },
+          });
+          return;
         case 'GraniteServiceVersion20100801.PutMetricData':
           json('1.0', 200, {});
           return;
