@@ -47,6 +47,7 @@ export async function startFakeAws(options: { secrets: Record<string, string> })
             json('1.1', 200, {
               ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${id}-AbCdEf`,
               Name: id,
+              VersionId: 'aaaaaaaa-0000-4000-8000-000000000001',
               SecretString: secret,
             });
           }
@@ -58,6 +59,18 @@ export async function startFakeAws(options: { secrets: Record<string, string> })
             Name: (JSON.parse(body) as { SecretId: string }).SecretId,
             PrimaryRegion: 'us-east-1',
             VersionIdsToStages: { 'aaaaaaaa-0000-4000-8000-000000000001': ['AWSCURRENT'] },
+          });
+          return;
+        case 'secretsmanager.ListSecretVersionIds':
+          // The primary's AWSCURRENT is the replica's: in sync.
+          json('1.1', 200, {
+            Versions: [
+              {
+                VersionId: 'aaaaaaaa-0000-4000-8000-000000000001',
+                VersionStages: ['AWSCURRENT'],
+                CreatedDate: 1_700_000_000,
+              },
+            ],
           });
           return;
         case 'GraniteServiceVersion20100801.PutMetricData':
