@@ -303,6 +303,25 @@ function sameThreshold(targets: LatencyTarget[]): number | undefined {
   return targets.every((t) => t.thresholdMs === first) ? first : undefined;
 }
 
+/**
+ * How many regions fail, from the per-region `Success` copies (Minimum: 0 when a run failed), written
+ * so that silence never reads as recovery. Each region counts with its last reported run
+ * (`FILL(r, REPEAT)`, as far back as the datapoints the alarm fetches); a region with no run in that
+ * range is unknown. The expression yields the number of failing regions F only when the datapoint is
+ * decided by evidence:
+ * - F ≥ threshold: failing regions alone reach it (ALARM);
+ * - F + unknown < threshold: even if every silent region were failing it would not (OK);
+ * otherwise (`IF` without a false value) there is no datapoint, and the alarm, which ignores missing
+ * data, keeps its state. So regions that stop reporting while failing keep the alarm in ALARM for as
+ * long as they stay silent, and only runs that pass bring it back to OK.
+ */
+export function failingRegionsExpression(ids: readonly string[], threshold: number): string {
+  const sum = (fill: 0 | 1) => ids.map((id) => `(1 - FILL(FILL(${id}, REPEAT), ${fill}))`).join(' + ');
+  // FILL(…, 1): an unknown region counts as passing (not failing); FILL(…, 0): as not known to pass.
+  const failing = sum(1);
+  return `IF((${failing}) >= ${threshold} OR (${sum(0)}) < ${threshold}, ${failing})`;
+}
+
 export interface GlobalProbeAlarmProps {
   probe: ResolvedProbe;
   /** Config `name`, part of the alarm name. @default "oauth-probe" */
@@ -326,7 +345,7 @@ export class GlobalProbeAlarm extends Construct {
     const { probe, namespace, globalFailureRegions, topic } = props;
     const period = runPeriod(probe.schedule);
     const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    const terms = probe.regions.map((region, index) => {
+    const ids = probe.regions.map((region, index) => {
       const mid = `r${index}`;
       usingMetrics[mid] = new cloudwatch.Metric({
         namespace,
@@ -336,8 +355,7 @@ export class GlobalProbeAlarm extends Construct {
         period,
         label: region,
       });
-      // A region that reported nothing counts as not failing: missing runs are the Stopped alarm's job.
-      return `(1 - FILL(${mid}, 1))`;
+      return mid;
     });
     const a = probe.alarms;
     this.alarm = new cloudwatch.Alarm(this, 'Global', {
@@ -349,7 +367,7 @@ export class GlobalProbeAlarm extends Construct {
           'the provider status page; recent changes to the client (secret rotated, scopes or audience changed); the failure codes by region on the dashboard.',
       }),
       metric: new cloudwatch.MathExpression({
-        expression: terms.join(' + '),
+        expression: failingRegionsExpression(ids, globalFailureRegions),
         usingMetrics,
         label: 'Failing regions',
         period,

@@ -387,7 +387,11 @@ describe('global alarm', () => {
       Expression?: string;
       MetricStat?: { Metric: { Dimensions: unknown[] }; Stat: string; Period: number };
     }[];
-    expect(metrics[0]!.Expression).toBe('(1 - FILL(r0, 1)) + (1 - FILL(r1, 1))');
+    // Failing regions (last reported run; silent = not failing), and regions not known to pass (silent =
+    // maybe failing): a datapoint only when evidence decides it, else the alarm keeps its state.
+    const failing = '(1 - FILL(FILL(r0, REPEAT), 1)) + (1 - FILL(FILL(r1, REPEAT), 1))';
+    const notKnownPassing = '(1 - FILL(FILL(r0, REPEAT), 0)) + (1 - FILL(FILL(r1, REPEAT), 0))';
+    expect(metrics[0]!.Expression).toBe(`IF((${failing}) >= 2 OR (${notKnownPassing}) < 2, ${failing})`);
     expect(metrics.slice(1).map((m) => m.MetricStat!.Metric.Dimensions)).toEqual([
       [
         { Name: 'Probe', Value: 'billing-api' },

@@ -124,12 +124,15 @@ describe('a three-region, three-probe deployment', () => {
   });
 
   it('sums the failing regions over all three regions for alpha', () => {
+    const terms = (fill: number) => [0, 1, 2].map((i) => `(1 - FILL(FILL(r${i}, REPEAT), ${fill}))`).join(' + ');
+    const failing = terms(1);
+    const notKnownPassing = terms(0);
     synth.template(EU).hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'OAuthProbe-alpha-Global',
       Metrics: [
         {
           Id: 'expr_1',
-          Expression: '(1 - FILL(r0, 1)) + (1 - FILL(r1, 1)) + (1 - FILL(r2, 1))',
+          Expression: `IF((${failing}) >= 2 OR (${notKnownPassing}) < 2, ${failing})`,
           ReturnData: true,
           Label: 'Failing regions',
         },

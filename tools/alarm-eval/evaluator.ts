@@ -4,9 +4,11 @@
  * when a page would go out. It covers what the app uses, nothing more:
  *
  * - metric stats `SampleCount`, `Sum`, `Average`, `Minimum`, `Maximum` over a period;
- * - metric math: numbers, ids, + - * /, comparisons, AND/OR/NOT, IF(c, a[, b]), FILL(x, v), MIN([..]),
- *   MAX([..]), evaluated datapoint by datapoint (a missing input makes the datapoint missing, except
- *   inside FILL, and IF without a false value drops the datapoint);
+ * - metric math: numbers, ids, + - * /, comparisons, AND/OR/NOT, IF(c, a[, b]), FILL(x, v), FILL(x, REPEAT),
+ *   MIN([..]), MAX([..]), evaluated datapoint by datapoint (a missing input makes the datapoint missing,
+ *   except inside FILL, and IF without a false value drops the datapoint); `FILL(x, REPEAT)` takes the
+ *   most recent present value of x in the datapoints the alarm fetched (its evaluation range), and
+ *   leaves the datapoint missing when there is none;
  * - M of N with the evaluation range and missing-data rules of "Configuring how CloudWatch alarms treat
  *   missing data": CloudWatch reads more datapoints than N; with at least N present it judges the newest
  *   N present; with fewer, `breaching`/`notBreaching` fill the gap, `ignore` keeps the state when the
@@ -235,8 +237,14 @@ function normalise(op: string): string {
   return op === '&&' ? 'AND' : op === '||' ? 'OR' : op;
 }
 
+/**
+ * The datapoint of a query id for one period. `earlier`, when given, is the same for the period before,
+ * or undefined past the oldest datapoint the alarm fetched: it is what `FILL(x, REPEAT)` walks back on.
+ */
+export type Lookup = ((id: string) => number | undefined) & { earlier?: () => Lookup | undefined };
+
 /** One datapoint of an expression; `lookup` gives the datapoint of another query id. */
-export function evaluateNode(node: Node, lookup: (id: string) => number | undefined): number | undefined {
+export function evaluateNode(node: Node, lookup: Lookup): number | undefined {
   switch (node.type) {
     case 'num':
       return node.value;
@@ -289,12 +297,14 @@ function binaryValue(op: string, left: number | undefined, right: number | undef
   }
 }
 
-function callValue(node: Extract<Node, { type: 'call' }>, lookup: (id: string) => number | undefined) {
+function callValue(node: Extract<Node, { type: 'call' }>, lookup: Lookup) {
   const [first, second, third] = node.args;
   switch (node.name) {
     case 'FILL': {
       const value = evaluateNode(first!, lookup);
-      return value ?? evaluateNode(second!, lookup);
+      if (value !== undefined) return value;
+      if (second?.type === 'ref' && second.id.toUpperCase() === 'REPEAT') return repeated(first!, lookup);
+      return evaluateNode(second!, lookup);
     }
     case 'IF': {
       const condition = evaluateNode(first!, lookup);
@@ -314,34 +324,60 @@ function callValue(node: Extract<Node, { type: 'call' }>, lookup: (id: string) =
   }
 }
 
+/** The newest present value of `node` before this datapoint, within the fetched range. */
+function repeated(node: Node, lookup: Lookup): number | undefined {
+  for (let before = lookup.earlier?.(); before; before = before.earlier?.()) {
+    const value = evaluateNode(node, before);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 // --- Metric alarms -------------------------------------------------------------------------------
 
-/** The alarm's value for the period ending (exclusive) at minute `end`. */
-export function datapoint(alarm: MetricAlarmDefinition, source: SeriesSource, end: number): number | undefined {
+/**
+ * The alarm's value for the period ending (exclusive) at minute `end`. `oldestEnd` is the end of the
+ * oldest period the alarm fetched in this evaluation (how far `FILL(x, REPEAT)` can look back).
+ */
+export function datapoint(
+  alarm: MetricAlarmDefinition,
+  source: SeriesSource,
+  end: number,
+  oldestEnd: number = end,
+): number | undefined {
   const periodMinutes = alarmPeriodMinutes(alarm);
-  const from = end - periodMinutes;
   if (!alarm.Metrics) {
-    return statistic(source(alarm.MetricName!, alarm.Dimensions ?? []), alarm.Statistic!, from, end);
+    return statistic(source(alarm.MetricName!, alarm.Dimensions ?? []), alarm.Statistic!, end - periodMinutes, end);
   }
   const byId = new Map(alarm.Metrics.map((query) => [query.Id, query]));
   const cache = new Map<string, number | undefined>();
-  const lookup = (id: string): number | undefined => {
-    if (cache.has(id)) return cache.get(id);
-    const query = byId.get(id);
-    if (!query) throw new Error(`unknown metric id ${id} in ${alarm.AlarmName}`);
-    let value: number | undefined;
-    if ('MetricStat' in query) {
-      const { Metric, Stat } = query.MetricStat;
-      value = statistic(source(Metric.MetricName, Metric.Dimensions ?? []), Stat, from, end);
-    } else {
-      value = evaluateNode(parsedExpression(query.Expression), lookup);
-    }
-    cache.set(id, value);
-    return value;
+  const lookupAt = (periodEnd: number): Lookup => {
+    const lookup: Lookup = (id: string): number | undefined => {
+      const key = `${id}@${periodEnd}`;
+      if (cache.has(key)) return cache.get(key);
+      const query = byId.get(id);
+      if (!query) throw new Error(`unknown metric id ${id} in ${alarm.AlarmName}`);
+      let value: number | undefined;
+      if ('MetricStat' in query) {
+        const { Metric, Stat } = query.MetricStat;
+        value = statistic(
+          source(Metric.MetricName, Metric.Dimensions ?? []),
+          Stat,
+          periodEnd - periodMinutes,
+          periodEnd,
+        );
+      } else {
+        value = evaluateNode(parsedExpression(query.Expression), lookup);
+      }
+      cache.set(key, value);
+      return value;
+    };
+    lookup.earlier = () => (periodEnd - periodMinutes >= oldestEnd ? lookupAt(periodEnd - periodMinutes) : undefined);
+    return lookup;
   };
   const returned = alarm.Metrics.filter((query) => query.ReturnData !== false);
   if (returned.length !== 1) throw new Error(`${alarm.AlarmName} must return exactly one query`);
-  return lookup(returned[0]!.Id);
+  return lookupAt(end)(returned[0]!.Id);
 }
 
 const parsedExpressions = new Map<string, Node>();
@@ -421,8 +457,9 @@ export function evaluateMetricAlarm(
   const period = alarmPeriodMinutes(alarm);
   const range = alarm.EvaluationPeriods + EXTRA_DATAPOINTS;
   const flags: (boolean | undefined)[] = [];
+  const oldestEnd = t - (range - 1) * period;
   for (let i = 0; i < range; i++) {
-    const value = datapoint(alarm, source, t - i * period);
+    const value = datapoint(alarm, source, t - i * period, oldestEnd);
     flags.push(value === undefined ? undefined : breaches(alarm, value));
   }
   return judge(alarm, flags, previous);

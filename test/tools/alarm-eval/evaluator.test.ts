@@ -5,7 +5,8 @@
  *   datapoints (0 = not breaching, X = breaching, - = missing; oldest first as the table prints them);
  * - "Evaluating an alarm": M of N, e.g. 3 out of 5;
  * - "Using metric math" functions: FILL, IF (with and without a false value), MIN/MAX of arrays,
- *   arithmetic, and a division by zero leaving no datapoint.
+ *   arithmetic, and a division by zero leaving no datapoint; FILL(x, REPEAT) as the metric math page
+ *   describes it (the most recent real value), bounded by the datapoints the alarm fetched.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,6 +14,7 @@ import {
   evaluateNode,
   evaluateRule,
   judge,
+  type Lookup,
   type MetricAlarmDefinition,
   parseExpression,
   statistic,
@@ -67,6 +69,24 @@ describe('metric math', () => {
   it('FILL replaces a missing datapoint, and only a missing one', () => {
     expect(value('FILL(m1, 0)', { m1: undefined })).toBe(0);
     expect(value('FILL(m1, 0)', { m1: 7 })).toBe(7);
+  });
+
+  it('FILL(x, REPEAT) carries the newest earlier value forward, within the fetched datapoints only', () => {
+    // Newest first: this period, then the ones before it, as far back as the alarm fetched.
+    const periods = (...rows: (number | undefined)[]) => {
+      const at = (index: number): Lookup | undefined => {
+        if (index >= rows.length) return undefined;
+        const lookup: Lookup = (id) => (id === 'm1' ? rows[index] : undefined);
+        lookup.earlier = () => at(index + 1);
+        return lookup;
+      };
+      return at(0)!;
+    };
+    const repeat = (lookup: Lookup) => evaluateNode(parseExpression('FILL(FILL(m1, REPEAT), 1)'), lookup);
+    expect(repeat(periods(undefined, undefined, 0, 1))).toBe(0);
+    expect(repeat(periods(1, 0))).toBe(1);
+    expect(repeat(periods(undefined, undefined))).toBe(1);
+    expect(evaluateNode(parseExpression('FILL(m1, REPEAT)'), periods(undefined, undefined))).toBeUndefined();
   });
 
   it('IF with and without a false value', () => {

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../../../functions/engine/index.js';
 import { failureMessage, formatJunit, xmlText } from '../../../tools/cli/junit.js';
+import { passResult } from './fixtures.js';
 
-const base: ProbeResult = {
-  probe: 'billing-api',
-  status: 'pass',
-  stage: null,
-  step: null,
-  code: null,
-  message: null,
-  hint: null,
-  httpStatus: null,
+const base: ProbeResult = passResult({
   startedAt: '2026-12-01T20:00:00.000Z',
   durationMs: 123.4,
   exchanges: [],
   token: null,
-  warnings: [],
-};
+});
 
 const failed: ProbeResult = {
   ...base,
