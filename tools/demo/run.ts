@@ -10,6 +10,7 @@ import type { ProbesConfig } from '../../functions/config/schema.js';
 import { type ProbeResult, runProbes } from '../../functions/engine/index.js';
 import { MemorySecretSource } from '../../functions/secrets/memory-source.js';
 import { startLocalEnvironment } from '../local-servers/index.js';
+import { emailText, failureNotification, SAMPLE_REGION } from './notification.js';
 import { compare, type DemoContext, demoProbeConfigs, type Expectation, MAIN_PROBE, SCENARIOS } from './scenarios.js';
 
 export interface DemoOptions {
@@ -55,6 +56,10 @@ interface Session {
   stop: AbortSignal;
   nextRunAt: number;
   checks: Check[];
+  /** The notification of an injected failure is shown once per demo. */
+  notified: boolean;
+  /** When the main probe last passed (the notification's "last good run"). */
+  lastPass?: string;
 }
 
 /** Runs the demo; true unless a diagnosis differed from the expected one (only checked with `ci`). */
@@ -92,6 +97,7 @@ export async function runDemo(options: DemoOptions, view: DemoView): Promise<boo
       stop: stop.signal,
       nextRunAt: performance.now(),
       checks,
+      notified: false,
     };
     printSetup(session);
     let cycle = 0;
@@ -126,7 +132,10 @@ function printSetup(s: Session): void {
 async function runOnce(s: Session): Promise<ProbeResult[]> {
   await sleep(s.nextRunAt - performance.now(), s.stop);
   s.nextRunAt = performance.now() + s.intervalMs;
-  return runProbes(s.probes, { secrets: s.secrets }, { concurrency: s.probes.length });
+  const results = await runProbes(s.probes, { secrets: s.secrets }, { concurrency: s.probes.length });
+  const passed = results.find((result) => result.probe === MAIN_PROBE && result.status === 'pass');
+  if (passed) s.lastPass = passed.startedAt;
+  return results;
 }
 
 function show(s: Session, results: ProbeResult[], full: boolean): void {
@@ -179,6 +188,7 @@ async function runScenario(s: Session, scenario: (typeof SCENARIOS)[number], ind
             `    ✗ not as expected: ${mine.flatMap((c) => c.differences.map((d) => `${c.probe}: ${d}`)).join('; ')}`,
           ),
     );
+    showNotification(s, results);
   }
   s.out(p.dim(`    heal: ${scenario.healing}`));
   await scenario.heal(s.ctx);
@@ -186,6 +196,26 @@ async function runScenario(s: Session, scenario: (typeof SCENARIOS)[number], ind
   show(s, healed, true);
   expectAll(s, scenario.id, 'healed', healed, passing);
   s.out();
+}
+
+/**
+ * The first failure of the main probe, as its on-call engineer would read it by email had the probe
+ * been deployed: the notifier's own message for the Availability alarm that three such runs set off.
+ */
+function showNotification(s: Session, results: ProbeResult[]): void {
+  const failed = results.find((result) => result.probe === MAIN_PROBE && result.status === 'fail');
+  if (s.notified || !failed) return;
+  s.notified = true;
+  const notification = failureNotification(failed, {
+    at: new Date(),
+    ...(s.lastPass ? { lastGoodRun: s.lastPass } : {}),
+  });
+  s.out(
+    s.view.style.dim(
+      `    notified (deployed in ${SAMPLE_REGION}, after 3 such runs): the email, built by the notifier's message builder`,
+    ),
+  );
+  for (const line of emailText(notification).trimEnd().split('\n')) s.out(line ? `      ${line}` : '');
 }
 
 /** Prints the tally; true when every scenario ran and every check was as expected. */

@@ -25,6 +25,10 @@ describe('oauth-probe demo --ci', () => {
     ]) {
       expect(stdout).toContain(`✓ diagnosed: ${diagnosis}`);
     }
+    // The first failure as its on-call engineer would get it by email (the notifier's builder).
+    expect(stdout).toContain('      Subject: [FAIL] billing-api: token invalid_client (eu-west-1)');
+    expect(stdout).toMatch(/^ {6}Hint: {10}the token endpoint rejected the client credentials.*\("local\/basic"\)\.$/m);
+    expect(stdout.match(/Subject: /g)).toHaveLength(1);
     // The timing waterfall of the failing runs, and where to go next.
     expect(stdout).toMatch(/request\s+status\s+DNS\s+connect\s+TLS\s+first byte\s+total/);
     expect(stdout).toContain('Where to go next');

@@ -60,7 +60,7 @@ not diagnosed as expected (--ci), 2 bad usage.
 };
 
 /** The CLI's stdout, colours (none with --ci) and result format, handed to the demo. */
-function demoView(io: Io, ci: boolean): DemoView {
+export function demoView(io: Io, ci: boolean): DemoView {
   const p = palette(!ci && colourEnabled(io.stdout, io.env));
   return {
     write: (text) => io.stdout.write(text),

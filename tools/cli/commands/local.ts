@@ -65,7 +65,7 @@ Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 bad usage or the files cannot be
     const env = await startLocalEnvironment({ https });
     try {
       const files = await writePlayground(env, dir, https, values.force === true);
-      io.stdout.write(describe(env, files, cliInvocation(io.cwd)));
+      io.stdout.write(describePlayground(env, files, cliInvocation(io.cwd)));
       await untilInterrupted();
       io.stdout.write('stopping the local servers\n');
     } finally {
@@ -94,13 +94,14 @@ async function refuseExisting(dir: string): Promise<void> {
   }
 }
 
-interface PlaygroundFiles {
+export interface PlaygroundFiles {
   config: string;
   secrets: string;
   probes: string[];
 }
 
-async function writePlayground(
+/** Writes the playground's probes.json and secrets file (exported for the docs samples). */
+export async function writePlayground(
   env: LocalEnvironment,
   dir: string,
   https: boolean,
@@ -127,7 +128,8 @@ async function writeNew(path: string, text: string, force: boolean, mode = 0o644
   }
 }
 
-function describe(env: LocalEnvironment, files: PlaygroundFiles, cli: string): string {
+/** What `local` prints once the servers are up (exported for the docs samples). */
+export function describePlayground(env: LocalEnvironment, files: PlaygroundFiles, cli: string): string {
   return `oauth-probe local: authorization server and protected API on 127.0.0.1, no failures injected
 
   authorization server  ${env.authServer.issuer}
