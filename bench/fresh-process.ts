@@ -8,7 +8,9 @@
  * - the probe engine bundled as the Lambda function is (./first-run-child.ts), for HTTP, HTTPS, HTTPS with
  *   `tls.ca` and mutual TLS (`tls_client_auth`);
  * - the CLI (`node bin/oauth-probe.js run --json`), HTTP and HTTPS;
- * - curl, the reference: `time_starttransfer − time_appconnect` (`− time_connect` over HTTP).
+ * - curl, the reference: `time_starttransfer − time_appconnect` (`− time_connect` over HTTP);
+ * - bare `node:http(s)` (./bare-first-run-child.ts), the floor of any Node client: the same request and
+ *   the same phase events without the engine. Its distance to curl is Node's own, not ours.
  *
  * Also compared with curl: the connect + TLS time of the same first connection, which must carry none of
  * our own CPU either.
@@ -38,7 +40,7 @@ interface Samples {
 }
 
 interface Pending {
-  client: 'bundle' | 'cli' | 'curl';
+  client: 'bundle' | 'cli' | 'curl' | 'bare';
   variant: Variant;
   path: string;
   firstByteMs: number;
@@ -52,6 +54,9 @@ export async function measureFreshProcesses(
   const child = await bundleEntry(fileURLToPath(new URL('./first-run-child.ts', import.meta.url)), {
     outfile: workPath('first-run', 'index.mjs'),
   });
+  const bare = await bundleEntry(fileURLToPath(new URL('./bare-first-run-child.ts', import.meta.url)), {
+    outfile: workPath('first-run', 'bare.mjs'),
+  });
   const pki = await readBenchPki();
   const secretsFile = workPath('first-run', 'secrets.json');
   await writeFile(
@@ -63,6 +68,7 @@ export async function measureFreshProcesses(
     for (const variant of FRESH_VARIANTS) {
       pending.push(await bundleSample(servers, child.outfile, variant, `fb${round}`));
       pending.push(await curlSample(servers, pki, variant, `fc${round}`));
+      pending.push(await bareSample(servers, pki, bare.outfile, variant, `fn${round}`));
       if ((CLI_VARIANTS as readonly Variant[]).includes(variant)) {
         pending.push(await cliSample(servers, secretsFile, variant, `fl${round}`));
       }
@@ -97,6 +103,35 @@ function figuresOf(samples: Map<string, Samples>): Figure[] {
       unit: 'ms',
       pass: null,
     });
+    const bare = samples.get(`bare:${variant}`)!;
+    const bareMedian = median(bare.firstByteError);
+    const bareName = `bare node:${variant === 'http' ? 'http' : 'https'}, fresh process`;
+    figures.push(
+      {
+        key: `fresh.bare.${variant}.median`,
+        label: `${bareName}: first byte − server hold, ${label}, median`,
+        target: 'report',
+        measured: round(bareMedian),
+        unit: 'ms',
+        pass: null,
+      },
+      {
+        key: `fresh.bare.${variant}.vsCurl`,
+        label: `${bareName}: first-byte error − curl's (Node's floor), ${label}, median`,
+        target: 'report',
+        measured: round(bareMedian - curlMedian),
+        unit: 'ms',
+        pass: null,
+      },
+      {
+        key: `fresh.bare.${variant}.connectTlsVsCurl`,
+        label: `${bareName}: connect + TLS − curl's (Node's floor), ${label}, median`,
+        target: 'report',
+        measured: round(median(bare.connectAndTls) - curlConnect),
+        unit: 'ms',
+        pass: null,
+      },
+    );
     const clients = [
       ['bundle', 'Lambda bundle'] as const,
       ...(samples.has(`cli:${variant}`) ? [['cli', 'CLI'] as const] : []),
@@ -213,6 +248,28 @@ async function cliSample(servers: HoldServers, secretsFile: string, variant: Var
     variant,
     result?.exchanges.find((e) => e.name === 'token'),
   );
+}
+
+async function bareSample(
+  servers: HoldServers,
+  pki: Awaited<ReturnType<typeof readBenchPki>>,
+  bundle: string,
+  variant: Variant,
+  tag: string,
+): Promise<Pending> {
+  const protocol = variant === 'http' ? 'http' : variant === 'mtls' ? 'mtls' : 'https';
+  const url = servers.url(protocol, TOKEN_HOLD_MS, 'token', `${tag}${variant}`.replace(/[^A-Za-z0-9-]/g, ''));
+  // Over `https` the CA is in the inherited NODE_EXTRA_CA_CERTS store, as for the other clients.
+  const ca = variant === 'https+tls.ca' ? pki.caPath : '';
+  const mtls = variant === 'mtls' ? [pki.clientCertPath, pki.clientKeyPath] : [];
+  const { stdout } = await run(process.execPath, [bundle, url, ca, ...mtls]);
+  const { status, connectAndTlsMs, firstByteMs } = JSON.parse(stdout) as {
+    status: number;
+    connectAndTlsMs: number;
+    firstByteMs: number;
+  };
+  if (status !== 200) throw new Error(`bare node ${url}: HTTP ${status}`);
+  return { client: 'bare', variant, path: new URL(url).pathname, firstByteMs, connectAndTlsMs };
 }
 
 async function curlSample(

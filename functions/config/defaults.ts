@@ -29,6 +29,19 @@ export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 /** Algorithms a client assertion (private_key_jwt) may be signed with. */
 export const ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 
+/**
+ * Form parameters the probe sets itself: tokenParams cannot override them. Here, not in ./schema.ts:
+ * the engine reads it, and importing the schema module built the whole zod schema in every process
+ * that loads the engine.
+ */
+export const RESERVED_TOKEN_PARAMS = [
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'client_assertion_type',
+] as const;
+
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** @default 10000 */

@@ -12,7 +12,7 @@
  * estimate >= actual); a construct that adds resources per probe must add them to `probeResources`.
  */
 import { NOTIFIER_ENV, PROBE_ENV, probeEvent } from '../contract/environment.js';
-import { hasGlobalAlarm } from '../contract/metric-catalogue.js';
+import { DEFAULT_METRICS_PROFILE, hasGlobalAlarm, type MetricsProfile } from '../contract/metric-catalogue.js';
 import { BURN_POLICIES } from '../contract/slo.js';
 import type { ConfigProblem } from './load.js';
 import type { DeploymentSettings, ResolvedProbe } from './resolve.js';
@@ -94,9 +94,15 @@ export function shardOf(probeName: string, shards: number): number {
 }
 
 /** A probe's resources in one region's shard: its schedule and alarms (and the global alarm at home). */
-export function probeResources(probe: ResolvedProbe, region: string, isHome: boolean, globalFailureRegions: number) {
+export function probeResources(
+  probe: ResolvedProbe,
+  region: string,
+  isHome: boolean,
+  globalFailureRegions: number,
+  profile: MetricsProfile = DEFAULT_METRICS_PROFILE,
+) {
   let resources = 0;
-  if (probe.regions.includes(region)) resources += 1 + regionalAlarmCount(probe) + SLO_ALARMS.total;
+  if (probe.regions.includes(region)) resources += 1 + regionalAlarmCount(probe) + sloAlarms(profile).total;
   if (isHome && hasGlobalAlarm(probe, globalFailureRegions)) resources += 1;
   return resources;
 }
@@ -111,9 +117,28 @@ export const SLO_ALARMS = {
   total: 3 * BURN_POLICIES.length,
 } as const;
 
-/** Alarms of a probe in one region that notify (the dashboard's alarm widgets list them): composites too. */
+/**
+ * The same under the `lean` metrics profile: one single-metric alarm per burn policy, named as the
+ * composite and notifying itself (functions/contract/slo.ts, `leanBurnAlarms`).
+ */
+export const LEAN_SLO_ALARMS = {
+  windows: 0,
+  composites: 0,
+  /** Metric alarms that notify, one per policy. */
+  single: BURN_POLICIES.length,
+  total: BURN_POLICIES.length,
+} as const;
+
+export function sloAlarms(profile: MetricsProfile): { windows: number; composites: number; total: number } {
+  return profile === 'lean' ? LEAN_SLO_ALARMS : SLO_ALARMS;
+}
+
+/**
+ * Alarms of a probe in one region that notify (the dashboard's alarm widgets list them): the three burn
+ * alarms too, composites (full) or single-metric alarms (lean), one per burn policy either way.
+ */
 export function notifyingAlarmCount(probe: ResolvedProbe): number {
-  return regionalAlarmCount(probe) + SLO_ALARMS.composites;
+  return regionalAlarmCount(probe) + BURN_POLICIES.length;
 }
 
 /**
@@ -142,6 +167,7 @@ export function probeTemplateBytes(
   region: string,
   isHome: boolean,
   globalFailureRegions: number,
+  profile: MetricsProfile = DEFAULT_METRICS_PROFILE,
 ) {
   let bytes = 0;
   const describe = Math.min(1024, 400 + (probe.description?.length ?? 0) + (probe.runbookUrl?.length ?? 0));
@@ -153,7 +179,11 @@ export function probeTemplateBytes(
     if (hasLatencyThreshold(probe)) bytes += 1600 + describe + 900 * (1 + probe.steps.length);
     if (hasSecurityAlarm(probe)) bytes += 1600 + describe;
     // SLO: window alarms (metric math, a fixed description) and composites (alarm rule, full description).
-    bytes += SLO_ALARMS.windows * 1_700 + SLO_ALARMS.composites * (2_000 + describe);
+    // Lean: one alarm per policy with the full description (bounded like a composite).
+    bytes +=
+      profile === 'lean'
+        ? LEAN_SLO_ALARMS.single * (2_000 + describe)
+        : SLO_ALARMS.windows * 1_700 + SLO_ALARMS.composites * (2_000 + describe);
   }
   if (isHome && hasGlobalAlarm(probe, globalFailureRegions)) bytes += 1400 + describe + 450 * probe.regions.length;
   return bytes;
@@ -268,9 +298,11 @@ export function dashboardGroups(probes: ResolvedProbe[], globalFailureRegions: n
 export function planDeployment(
   config: Pick<ProbesConfig, 'notifications'>,
   probes: ResolvedProbe[],
-  deployment: Pick<DeploymentSettings, 'homeRegion' | 'regions' | 'globalFailureRegions' | 'shards'>,
+  deployment: Pick<DeploymentSettings, 'homeRegion' | 'regions' | 'globalFailureRegions' | 'shards'> &
+    Partial<Pick<DeploymentSettings, 'metricsProfile'>>,
 ): DeploymentPlan {
   const { homeRegion, globalFailureRegions, shards } = deployment;
+  const profile = deployment.metricsProfile ?? DEFAULT_METRICS_PROFILE;
   const regions = [homeRegion, ...deployment.regions.filter((r) => r !== homeRegion)];
   const dashboards = dashboardGroups(probes, globalFailureRegions);
   const targets = ['warning', 'critical'].reduce((n, level) => {
@@ -283,13 +315,13 @@ export function planDeployment(
       const isHome = region === homeRegion;
       const byShard = new Map<number, ShardPlan>();
       for (const probe of probes) {
-        const resources = probeResources(probe, region, isHome, globalFailureRegions);
+        const resources = probeResources(probe, region, isHome, globalFailureRegions, profile);
         if (resources === 0) continue;
         const index = shardOf(probe.name, shards);
         const shard = byShard.get(index) ?? { index, probes: [], resources: 0, templateBytes: 2_000 };
         shard.probes.push(probe);
         shard.resources += resources;
-        shard.templateBytes += probeTemplateBytes(probe, region, isHome, globalFailureRegions);
+        shard.templateBytes += probeTemplateBytes(probe, region, isHome, globalFailureRegions, profile);
         byShard.set(index, shard);
       }
       const shardPlans = [...byShard.values()].sort((a, b) => a.index - b.index);

@@ -19,6 +19,7 @@ import {
   METRICS_TRANSPORTS,
   PAGE_RULES,
   REJECT_VARIANTS,
+  RESERVED_TOKEN_PARAMS,
   SLO_WINDOW_DAYS,
 } from './defaults.js';
 
@@ -76,15 +77,6 @@ const headerRecord = z.record(
     message: 'a header value must not contain CR, LF or other control characters',
   }),
 );
-
-/** Form parameters the probe sets itself: tokenParams cannot override them. */
-export const RESERVED_TOKEN_PARAMS = [
-  'grant_type',
-  'client_id',
-  'client_secret',
-  'client_assertion',
-  'client_assertion_type',
-] as const;
 
 const positiveMs = (what: string) => z.number().int().positive().max(900_000).describe(what);
 

@@ -20,7 +20,7 @@ export const ALARM_KINDS = {
   stopped: 'Stopped',
   /** Failing from `globalFailureRegions` or more regions at once (home region). Critical. */
   global: 'Global',
-  /** SLO burn: 2 % of the error budget in 1 h (and burning over the last 5 min). Composite; critical (page). */
+  /** SLO burn: 2 % of the error budget in 1 h (and burning over the last 5 min). Composite (lean: one metric alarm); critical (page). */
   burnFast: 'BurnFast',
   /** SLO burn: 5 % of the error budget in 6 h (and over the last 30 min). Composite; critical (page). */
   burnSlow: 'BurnSlow',
@@ -39,7 +39,10 @@ export const ALARM_KINDS = {
   rotationTest: 'RotationTest',
 } as const;
 
-/** The burn-rate composites; each has two metric-alarm children named by `burnWindowAlarmName`. */
+/**
+ * The burn-rate alarms. Full profile: composites, each with two metric-alarm children named by
+ * `burnWindowAlarmName`. Lean profile: one metric alarm each, under the same name (no children).
+ */
 export const BURN_KINDS = ['burnFast', 'burnSlow', 'burnTicket'] as const;
 export type BurnKind = (typeof BURN_KINDS)[number];
 

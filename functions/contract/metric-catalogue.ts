@@ -36,9 +36,10 @@ export type Cadence = 'every_run' | 'when_nonzero' | 'gauge_interval' | 'when_lo
  * - `full` (default): every metric of the catalogue, for alarms and for the dashboard's graphs.
  * - `lean`: only what an alarm reads, with the fewest series: Success (availability, stopped, SLO
  *   burn-rate and global alarms), Degraded (the latency alarm counts degraded runs instead of reading
- *   p95 latency series), Failures by Code (diagnosis; no series while healthy) and the days-left gauges
- *   only while below the expiry threshold. No latency series, no token lifetime: while healthy, one
- *   custom series per probe-region (plus the Success copy for the global alarm).
+ *   p95 latency series), Failures by Code (diagnosis; no series while healthy) and one days-left gauge
+ *   (`ExpiryDaysLeft`, the fewest of the certificates and the credential) only while below the expiry
+ *   threshold, read by a one-metric expiry alarm. No latency series, no token lifetime: while healthy,
+ *   one custom series per probe-region (plus the Success copy for the global alarm).
  */
 export const METRICS_PROFILES = ['full', 'lean'] as const;
 export type MetricsProfile = (typeof METRICS_PROFILES)[number];
@@ -48,7 +49,8 @@ export interface MetricDefinition {
   name: string;
   unit: 'Count' | 'Milliseconds' | 'Seconds' | 'None';
   dimensions: readonly string[];
-  cadence: Cadence;
+  /** Cadence under the `full` profile; null: not published under `full`. */
+  cadence: Cadence | null;
   /** Cadence under the `lean` profile; null: not published under `lean`. */
   leanCadence: Cadence | null;
   description: string;
@@ -130,7 +132,8 @@ export const METRICS = {
     unit: 'None',
     dimensions: [DIMENSION_PROBE],
     cadence: 'gauge_interval',
-    leanCadence: 'when_low',
+    // Lean publishes expiryDaysLeft instead: one series and one alarm metric for both gauges.
+    leanCadence: null,
     description: 'Fewest days left on any TLS peer certificate seen in the run (token endpoint, API).',
   },
   credentialDaysLeft: {
@@ -138,8 +141,18 @@ export const METRICS = {
     unit: 'None',
     dimensions: [DIMENSION_PROBE],
     cadence: 'gauge_interval',
-    leanCadence: 'when_low',
+    leanCadence: null,
     description: "Days left on the client credential: the secret's expires_at or the client certificate's notAfter.",
+  },
+  expiryDaysLeft: {
+    name: 'ExpiryDaysLeft',
+    unit: 'None',
+    dimensions: [DIMENSION_PROBE],
+    // Full publishes the two gauges it is the minimum of (the dashboard graphs each).
+    cadence: null,
+    leanCadence: 'when_low',
+    description:
+      'Lean profile: the fewest days left of CertificateDaysLeft and CredentialDaysLeft, published only while below the expiry threshold; the expiry alarm reads this one series (the notification says which one expires, from the latest result).',
   },
   tokenLifetime: {
     name: 'TokenLifetime',

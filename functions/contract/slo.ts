@@ -161,6 +161,85 @@ export function burnExpression(objective: number, minFailedRuns: number, n = 'n'
   return `IF((${n} - ${s}) >= ${minFailedRuns}, (${n} - ${s}) / ${n} / ${errorBudget(objective)}, 0)`;
 }
 
+/**
+ * The `lean` metrics profile's burn alarm: ONE standard alarm per policy, on ONE metric (`Success`,
+ * Average), named as the composite of the full profile (same kind, severity, routing, runbook). An alarm
+ * is billed per metric it reads, so a composite ($0.50) over two two-metric window alarms ($0.40) becomes
+ * $0.10. It watches the policy's long window only (no short window):
+ *
+ * - a long window of at most a day is M of N datapoints of one run period each (period = the schedule's
+ *   interval, so a datum is one run, breaching when the run failed): the alarm counts failed runs
+ *   exactly, M = the failed runs that reach the burn factor over the N scheduled runs, and never fewer
+ *   than MIN_FAILED_RUNS. Missing runs are no datapoints: they neither count nor page (Stopped's job);
+ * - a longer window (the 3-day ticket, or very slow schedules) is days of Average `Success`, each of
+ *   which must burn (3 of 3), the failed-run floor of a day computed from the runs the schedule makes in
+ *   it (one Average cannot count runs).
+ *
+ * The price of the missing short window: the alarm resolves only when the failed runs age out of the long
+ * window (up to one long window after recovery: 1 h, 6 h, 3 d), and failures spread over the long window
+ * page as long as they reach its burn factor, where the full profile also waits for its short window.
+ */
+export interface LeanBurnAlarm {
+  policy: BurnPolicy;
+  factor: number;
+  /** The window actually watched (the long window, stretched to hold MIN_FAILED_RUNS runs). */
+  windowMinutes: number;
+  periodMinutes: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  /** `runs`: a datum is one run (breaching: it failed); `days`: a datum is a day's Average. */
+  datum: 'runs' | 'days';
+  /** Failed runs in the window (`runs`) or in each day (`days`, expected runs) that make it burn. */
+  failedRuns: number;
+  /** Alarm when Average(Success) of a datum is below (`runs`: a run failed) or at most (`days`) this. */
+  threshold: number;
+  comparison: 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
+}
+
+export function leanBurnAlarms(slo: SloTarget, intervalMinutes: number): LeanBurnAlarm[] {
+  const interval = Math.max(1, intervalMinutes);
+  const budget = errorBudget(slo.objective);
+  return BURN_POLICIES.map((policy) => {
+    const factor = burnFactor(policy, slo);
+    const windowMinutes = Math.max(roundUp(policy.longMinutes, interval), MIN_FAILED_RUNS * interval);
+    if (windowMinutes <= MAX_PERIOD_MINUTES) {
+      const runs = windowMinutes / interval;
+      // A tiny epsilon so that 14.4 × 0.001 × 60 = 0.864 (float) does not round up past an exact count.
+      const failedRuns = Math.min(runs, Math.max(MIN_FAILED_RUNS, Math.ceil(factor * budget * runs - 1e-9)));
+      return {
+        policy,
+        factor,
+        windowMinutes,
+        periodMinutes: interval,
+        evaluationPeriods: runs,
+        datapointsToAlarm: failedRuns,
+        datum: 'runs',
+        failedRuns,
+        // Average < 1: the period's run failed (two runs in one period by jitter: either failed).
+        threshold: 1,
+        comparison: 'LessThanThreshold',
+      };
+    }
+    const days = Math.ceil(windowMinutes / MAX_PERIOD_MINUTES);
+    const runsPerDay = MAX_PERIOD_MINUTES / interval;
+    const failedRuns = Math.ceil(MIN_FAILED_RUNS / days);
+    // Half a run below the floor: a day with a run more or fewer than scheduled still counts right.
+    const ratio = Math.max(factor * budget, (failedRuns - 0.5) / runsPerDay);
+    return {
+      policy,
+      factor,
+      windowMinutes: days * MAX_PERIOD_MINUTES,
+      periodMinutes: MAX_PERIOD_MINUTES,
+      evaluationPeriods: days,
+      datapointsToAlarm: days,
+      datum: 'days',
+      failedRuns,
+      threshold: round(1 - ratio, 9),
+      comparison: 'LessThanOrEqualToThreshold',
+    };
+  });
+}
+
 /** Attainment and budget left over the SLO window from run counts (slo-report, dashboards). */
 export function budgetStatus(
   runs: number,

@@ -2,7 +2,7 @@
  * The token request (RFC 6749 §4.4) and the classification of its failures (§5.2).
  */
 
-import { RESERVED_TOKEN_PARAMS } from '../config/schema.js';
+import { RESERVED_TOKEN_PARAMS } from '../config/defaults.js';
 import { classifyTokenResponse, retryAfterSeconds } from './classify.js';
 import { authenticateClient, formEncode } from './client-auth.js';
 import type { RunContext } from './context.js';

@@ -145,10 +145,9 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
   if (due(METRICS.totalLatency)) push(METRICS.totalLatency, round(result.durationMs));
 
   const certDays = result.exchanges.map((e) => e.certDaysLeft).filter((d): d is number => typeof d === 'number');
-  if (certDays.length > 0) {
-    const fewest = Math.min(...certDays);
-    if (due(METRICS.certificateDaysLeft, fewest < options.gaugeThresholdDays))
-      push(METRICS.certificateDaysLeft, fewest);
+  const fewestCert = certDays.length > 0 ? Math.min(...certDays) : undefined;
+  if (fewestCert !== undefined && due(METRICS.certificateDaysLeft, fewestCert < options.gaugeThresholdDays)) {
+    push(METRICS.certificateDaysLeft, fewestCert);
   }
   const credentialDays = result.credentialDaysLeft;
   if (
@@ -156,6 +155,11 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
     due(METRICS.credentialDaysLeft, credentialDays < options.gaugeThresholdDays)
   ) {
     push(METRICS.credentialDaysLeft, credentialDays);
+  }
+  const known = [fewestCert, credentialDays].filter((d): d is number => typeof d === 'number');
+  const fewest = known.length > 0 ? Math.min(...known) : undefined;
+  if (fewest !== undefined && due(METRICS.expiryDaysLeft, fewest < options.gaugeThresholdDays)) {
+    push(METRICS.expiryDaysLeft, fewest);
   }
   const lifetime = result.token?.expiresIn;
   // No threshold: the lifetime gauge goes out only in the gauge run of its block.

@@ -194,15 +194,22 @@ export class RegionalProbeAlarms extends Construct {
         `a TLS certificate (token endpoint or API) or the client credential expires in fewer than ${a.expiryDaysThreshold} days.`,
         'CertificateDaysLeft and CredentialDaysLeft on the dashboard; renew the certificate or rotate the client secret and update the Secrets Manager secret (and its replicas).',
       ),
-      metric: new cloudwatch.MathExpression({
-        expression: 'MIN([certFilled, credFilled])',
-        usingMetrics: {
-          certFilled: fill(metric(METRICS.certificateDaysLeft.name, 'Minimum', gaugePeriod), 'cert', NO_EXPIRY_DAYS),
-          credFilled: fill(metric(METRICS.credentialDaysLeft.name, 'Minimum', gaugePeriod), 'cred', NO_EXPIRY_DAYS),
-        },
-        label: 'Fewest days left',
-        period: gaugePeriod,
-      }),
+      // Lean: one gauge, already the fewest days left (one alarm metric instead of two).
+      metric: lean
+        ? metric(METRICS.expiryDaysLeft.name, 'Minimum', gaugePeriod)
+        : new cloudwatch.MathExpression({
+            expression: 'MIN([certFilled, credFilled])',
+            usingMetrics: {
+              certFilled: fill(
+                metric(METRICS.certificateDaysLeft.name, 'Minimum', gaugePeriod),
+                'cert',
+                NO_EXPIRY_DAYS,
+              ),
+              credFilled: fill(metric(METRICS.credentialDaysLeft.name, 'Minimum', gaugePeriod), 'cred', NO_EXPIRY_DAYS),
+            },
+            label: 'Fewest days left',
+            period: gaugePeriod,
+          }),
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       threshold: a.expiryDaysThreshold,
       evaluationPeriods: 1,

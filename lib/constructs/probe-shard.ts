@@ -74,7 +74,15 @@ export class ProbeShard extends NestedStack {
       ] as const;
       for (const kind of kinds) names.push(alarmName({ deployment, probe: probe.name, kind, region }));
       // SLO burn rate reads Success, which every metrics profile publishes every run.
-      owned.push(new ProbeSloAlarms(this, `Slo-${probe.name}`, { probe, deployment, namespace, topic }));
+      owned.push(
+        new ProbeSloAlarms(this, `Slo-${probe.name}`, {
+          probe,
+          deployment,
+          namespace,
+          topic,
+          ...(props.profile ? { profile: props.profile } : {}),
+        }),
+      );
     }
     if (props.isHome && hasGlobalAlarm(probe, props.globalFailureRegions)) {
       owned.push(

@@ -24,20 +24,31 @@ import {
   burnAlarmPairs,
   burnExpression,
   burnWindowAlarmName,
+  DEFAULT_METRICS_PROFILE,
   DIMENSION_PROBE,
   durationLabel,
+  type LeanBurnAlarm,
+  leanBurnAlarms,
   METRICS,
+  type MetricsProfile,
 } from '../../functions/contract/index.js';
 import { alarmDescription } from '../alarm-description.js';
 import { scheduleIntervalMinutes } from '../periods.js';
+import { notifySns } from './alarm-topic.js';
 
 export interface ProbeSloAlarmsProps {
   probe: ResolvedProbe;
   /** Config `name` of the deployment: part of every alarm name. */
   deployment: string;
   namespace: string;
-  /** ALARM and OK actions of the composites go here. */
+  /** ALARM and OK actions of the composites (lean: of the burn alarms) go here. */
   topic: sns.ITopic;
+  /**
+   * `metrics.profile`. `lean`: one single-metric alarm per policy (functions/contract/slo.ts,
+   * `leanBurnAlarms`) named as the composite, instead of the composite and its two window alarms.
+   * @default full
+   */
+  profile?: MetricsProfile;
 }
 
 export class ProbeSloAlarms extends Construct {
@@ -45,15 +56,21 @@ export class ProbeSloAlarms extends Construct {
   readonly composites: cloudwatch.CompositeAlarm[] = [];
   /** The six window alarms. */
   readonly windows: cloudwatch.Alarm[] = [];
+  /** Lean profile: the three single-metric burn alarms that notify (no composites, no window alarms). */
+  readonly lean: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: ProbeSloAlarmsProps) {
     super(scope, id);
     const { probe } = props;
+    const slo = { objective: probe.slo.objective, windowDays: sloWindowDays(probe.slo) };
+    if ((props.profile ?? DEFAULT_METRICS_PROFILE) === 'lean') {
+      for (const alarm of leanBurnAlarms(slo, scheduleIntervalMinutes(probe.schedule))) {
+        this.lean.push(this.leanAlarm(props, alarm));
+      }
+      return;
+    }
     const region = Stack.of(this).region;
-    const pairs = burnAlarmPairs(
-      { objective: probe.slo.objective, windowDays: sloWindowDays(probe.slo) },
-      scheduleIntervalMinutes(probe.schedule),
-    );
+    const pairs = burnAlarmPairs(slo, scheduleIntervalMinutes(probe.schedule));
     for (const pair of pairs) {
       const kind = pair.policy.kind;
       const identity = { deployment: props.deployment, probe: probe.name, kind, region };
@@ -78,6 +95,42 @@ export class ProbeSloAlarms extends Construct {
       this.windows.push(long, short);
       this.composites.push(composite);
     }
+  }
+
+  /** One alarm on Success Average that notifies itself, under the composite's name (lean profile). */
+  private leanAlarm(props: ProbeSloAlarmsProps, lean: LeanBurnAlarm): cloudwatch.Alarm {
+    const { probe } = props;
+    const region = Stack.of(this).region;
+    const kind = lean.policy.kind;
+    // Its own construct id: CloudFormation cannot turn the composite of the same name into a metric alarm.
+    const alarm = new cloudwatch.Alarm(this, `${kind}Lean`, {
+      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind, region }),
+      alarmDescription: alarmDescription({
+        probe,
+        region,
+        meaning: leanMeaning(lean, probe),
+        check:
+          'the failure codes by stage on the On-call dashboard, the latest result in this notification, and the runbook of its code family.',
+      }),
+      metric: new cloudwatch.Metric({
+        namespace: props.namespace,
+        metricName: METRICS.success.name,
+        dimensionsMap: { [DIMENSION_PROBE]: probe.name },
+        statistic: 'Average',
+        period: Duration.minutes(lean.periodMinutes),
+      }),
+      comparisonOperator:
+        lean.comparison === 'LessThanThreshold'
+          ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
+          : cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: lean.threshold,
+      evaluationPeriods: lean.evaluationPeriods,
+      datapointsToAlarm: lean.datapointsToAlarm,
+      // Silence is the Stopped alarm's to report; a burn alarm keeps its state through it.
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    });
+    notifySns(alarm, props.topic);
+    return alarm;
   }
 
   private windowAlarm(
@@ -113,6 +166,22 @@ export class ProbeSloAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
   }
+}
+
+function leanMeaning(lean: LeanBurnAlarm, probe: ResolvedProbe): string {
+  const share = `${Math.round(lean.policy.budgetShare * 100)} %`;
+  const what = lean.policy.id === 'ticket' ? 'Ticket' : 'Page';
+  const window = durationLabel(lean.windowMinutes);
+  const runs =
+    lean.datum === 'runs'
+      ? `${lean.failedRuns} or more of the last ${lean.evaluationPeriods} runs failed (over ${window})`
+      : `each of the last ${lean.evaluationPeriods} days had at least ${lean.failedRuns} failed run${lean.failedRuns > 1 ? 's' : ''} and ${round(100 * (1 - lean.threshold), 4)} % or more of its runs failed`;
+  return `${what}: the error budget of the SLO (${probe.slo.objective} % successful runs over ${probe.slo.window}) is burning at ${lean.factor}x or more over ${window}: ${runs} (on course to spend ${share} of it in ${durationLabel(lean.policy.longMinutes)}). Lean profile: one window, so it resolves when the failures age out of it (up to ${window} after recovery).`;
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
 }
 
 function compositeMeaning(pair: BurnAlarmPair, probe: ResolvedProbe): string {

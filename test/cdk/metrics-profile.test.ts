@@ -4,6 +4,8 @@
  * never comes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { probeResources } from '../../functions/config/limits.js';
+import { resolveDeployment, resolveProbes } from '../../functions/config/resolve.js';
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
 import { PROBE_ENV } from '../../functions/contract/environment.js';
 import { METRICS, type MetricsProfile, publishes } from '../../functions/contract/metric-catalogue.js';
@@ -86,6 +88,39 @@ describe.each(['full', 'lean'] as const)('metrics.profile %s', (profile) => {
     }
   });
 
+  it('keeps SLO alerting: BurnFast, BurnSlow and BurnTicket notify in every region', () => {
+    for (const region of [EU, US]) {
+      const notifying = [
+        ...resourcesOf(synth.template(region), 'AWS::CloudWatch::Alarm'),
+        ...resourcesOf(synth.template(region), 'AWS::CloudWatch::CompositeAlarm'),
+      ]
+        .filter(([, p]) => Array.isArray(p.AlarmActions) && p.AlarmActions.length > 0)
+        .map(([, p]) => String(p.AlarmName));
+      for (const kind of ['BurnFast', 'BurnSlow', 'BurnTicket']) {
+        expect(notifying, `${region} ${kind}`).toContain(`OAuthProbe-billing-${region}-${kind}`);
+      }
+    }
+  });
+
+  it('plans exactly the schedule and alarms it synthesizes for the probe (limits.ts counts)', () => {
+    const input = config(profile);
+    const [probe] = resolveProbes(input as never);
+    const deployment = resolveDeployment(input as never);
+    for (const region of [EU, US]) {
+      const template = synth.template(region);
+      // One probe in this config: every schedule is its own.
+      const synthesized =
+        [
+          ...resourcesOf(template, 'AWS::CloudWatch::Alarm'),
+          ...resourcesOf(template, 'AWS::CloudWatch::CompositeAlarm'),
+        ].filter(([, p]) => String(p.AlarmName).includes('billing')).length +
+        resourcesOf(template, 'AWS::Scheduler::Schedule').length;
+      expect(synthesized, region).toBe(
+        probeResources(probe!, region, region === EU, deployment.globalFailureRegions, profile),
+      );
+    }
+  });
+
   it('graphs only published series on the dashboard', () => {
     const body = dashboardBody(synth);
     for (const metric of Object.values(METRICS)) {
@@ -97,8 +132,13 @@ describe.each(['full', 'lean'] as const)('metrics.profile %s', (profile) => {
 });
 
 describe('metrics.profile lean', () => {
+  let lean: SynthesizedApp;
+  beforeAll(() => {
+    lean = synthesize(config('lean'));
+  });
+
   it('alarms on latency by counting degraded runs: 1 in 5 minutes at one run a minute', () => {
-    const synth = synthesize(config('lean'));
+    const synth = lean;
     const [, latency] = resourcesOf(synth.template(EU), 'AWS::CloudWatch::Alarm').find(([, p]) =>
       /latency/i.test(String(p.AlarmName)),
     )!;
@@ -113,8 +153,64 @@ describe('metrics.profile lean', () => {
     });
   });
 
+  it('burns the SLO budget with one single-metric alarm per policy, named as the composite, and no composite', () => {
+    const synth = lean;
+    const template = synth.template(EU);
+    expect(resourcesOf(template, 'AWS::CloudWatch::CompositeAlarm')).toEqual([]);
+    const burn = resourcesOf(template, 'AWS::CloudWatch::Alarm')
+      .map(([, p]) => p)
+      .filter((p) => /Burn/.test(String(p.AlarmName)));
+    expect(burn.map((p) => p.AlarmName)).toEqual([
+      `OAuthProbe-billing-${EU}-BurnFast`,
+      `OAuthProbe-billing-${EU}-BurnSlow`,
+      `OAuthProbe-billing-${EU}-BurnTicket`,
+    ]);
+    // Fast page: 2 failed runs of the last 60 (1-minute schedule) reach 14.4x of a 99.9 % budget.
+    expect(burn[0]).toMatchObject({
+      MetricName: 'Success',
+      Statistic: 'Average',
+      Period: 60,
+      EvaluationPeriods: 60,
+      DatapointsToAlarm: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'ignore',
+    });
+    // Slow page: 3 of the last 360 runs (6 x 0.001 x 360 = 2.16).
+    expect(burn[1]).toMatchObject({ Period: 60, EvaluationPeriods: 360, DatapointsToAlarm: 3 });
+    // Ticket: each of the last 3 days at least 0.1 % failed runs (Average <= 0.999).
+    expect(burn[2]).toMatchObject({
+      Statistic: 'Average',
+      Period: 86_400,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 0.999,
+      ComparisonOperator: 'LessThanOrEqualToThreshold',
+    });
+    for (const p of burn) {
+      expect(p.Metrics).toBeUndefined();
+      expect(p.AlarmActions).toHaveLength(1);
+      expect(p.OKActions).toHaveLength(1);
+    }
+  });
+
+  it('alarms on expiry with one gauge, the fewest days left', () => {
+    const synth = lean;
+    const [, expiry] = resourcesOf(synth.template(EU), 'AWS::CloudWatch::Alarm').find(([, p]) =>
+      /expiry/i.test(String(p.AlarmName)),
+    )!;
+    expect(expiry).toMatchObject({
+      MetricName: 'ExpiryDaysLeft',
+      Statistic: 'Minimum',
+      Period: 6 * 3600,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(expiry.Metrics).toBeUndefined();
+  });
+
   it('defaults the transport to emf, unless one is set', () => {
-    expect(probeEnv(synthesize(config('lean')), EU)[PROBE_ENV.metricsTransport]).toBe('emf');
+    expect(probeEnv(lean, EU)[PROBE_ENV.metricsTransport]).toBe('emf');
     const put = config('lean');
     put.metrics = { profile: 'lean', transport: 'putMetricData' };
     expect(probeEnv(synthesize(put), EU)[PROBE_ENV.metricsTransport]).toBe('putMetricData');

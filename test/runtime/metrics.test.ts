@@ -128,16 +128,23 @@ describe('buildMetricData', () => {
       expect(names(buildMetricData(failResult(), lean))).toEqual(['Success', 'Failures', 'Failures']);
     });
 
-    it('publishes the days-left gauges only while below the expiry threshold', () => {
+    it('publishes one days-left gauge, the fewest of the certificates and the credential, only while below the expiry threshold', () => {
+      // Certificates 80 and 45 days, credential 200 days (fixtures).
+      expect(names(buildMetricData(passResult(), { ...lean, gaugeThresholdDays: 30 }))).toEqual(['Success']);
       const data = buildMetricData(passResult(), { ...lean, gaugeThresholdDays: 60 });
+      expect(names(data)).toEqual(['Success', 'ExpiryDaysLeft']);
+      expect(data[1]).toMatchObject({ Unit: 'None', Value: 45 });
+      const credentialFirst = buildMetricData(passResult({ credentialDaysLeft: 10 }), {
+        ...lean,
+        gaugeThresholdDays: 30,
+      });
+      expect(credentialFirst.slice(1)).toMatchObject([{ MetricName: 'ExpiryDaysLeft', Value: 10 }]);
+    });
 
-      expect(names(data)).toEqual(['Success', 'CertificateDaysLeft']);
-      expect(data[1]).toMatchObject({ Value: 45 });
-      expect(names(buildMetricData(passResult(), { ...lean, gaugeThresholdDays: 365 }))).toEqual([
-        'Success',
-        'CertificateDaysLeft',
-        'CredentialDaysLeft',
-      ]);
+    it('never publishes ExpiryDaysLeft under the full profile (it publishes the two gauges)', () => {
+      const data = buildMetricData(passResult(), { ...options, gaugeThresholdDays: 365 });
+      expect(names(data)).not.toContain('ExpiryDaysLeft');
+      expect(names(data)).toEqual(expect.arrayContaining(['CertificateDaysLeft', 'CredentialDaysLeft']));
     });
 
     it('publishes only catalogued series that the lean profile lists', () => {

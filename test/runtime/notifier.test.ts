@@ -185,6 +185,51 @@ describe('notifyAlarm', () => {
     expect(outcome.published && outcome.notification.document.links.runbook).toBe('https://wiki.example.com/from-log');
   });
 
+  it('handles a burn alarm that is a metric alarm (lean profile) exactly as the composite of the same name (full)', async () => {
+    logsMock.on(FilterLogEventsCommand).resolves({ events: [logEvent(failResult(), '2026-11-22T07:05:00.000Z')] });
+    cwMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    // Full: a composite's state change carries no Trigger. Lean: one metric alarm on Success Average, 2 of 60.
+    const { Trigger: _none, ...composite } = alarmChange('burnFast', 'ALARM');
+    const metricAlarm = alarmChange('burnFast', 'ALARM');
+    metricAlarm.Trigger = {
+      MetricName: 'Success',
+      Namespace: 'OAuthProbe',
+      Statistic: 'AVERAGE',
+      Dimensions: [{ value: 'billing-api', name: 'Probe' }],
+      Period: 60,
+      EvaluationPeriods: 60,
+      DatapointsToAlarm: 2,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'ignore',
+    };
+    metricAlarm.NewStateReason =
+      'Threshold Crossed: 2 out of the last 60 datapoints were less than the threshold (1.0).';
+
+    const fromComposite = await notifyAlarm(composite, deps());
+    const fromMetric = await notifyAlarm(metricAlarm, deps());
+
+    for (const outcome of [fromComposite, fromMetric]) {
+      expect(outcome).toMatchObject({
+        published: true,
+        subject: '[CRITICAL] billing-api error budget burning fast: token invalid_client (eu-west-1)',
+      });
+    }
+    const [a, b] = [fromComposite, fromMetric].map((o) => (o.published ? o.notification.document : undefined));
+    expect(b).toMatchObject({ kind: 'burnFast', severity: 'critical', incidentKey: a!.incidentKey });
+    expect(b!.headline).toBe(a!.headline);
+    expect(b!.result).toEqual(a!.result);
+    const attributes = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input.MessageAttributes);
+    expect(attributes[1]).toEqual(attributes[0]);
+
+    const resolved = alarmChange('burnFast', 'OK');
+    resolved.Trigger = metricAlarm.Trigger;
+    expect(await notifyAlarm(resolved, deps())).toMatchObject({
+      published: true,
+      subject: '[OK] billing-api error budget no longer burning fast (eu-west-1)',
+    });
+  });
+
   it('still publishes, without the details, when the log and metric lookups fail', async () => {
     logsMock.on(FilterLogEventsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     cwMock.on(GetMetricDataCommand).rejects(Object.assign(new Error('slow'), { name: 'Throttling' }));

@@ -412,19 +412,24 @@ const REGION_LINES: readonly PricedLine[] = [
     quantity: (f) => regionalAlarmMetrics(f.probe, f.profile).count,
     basis: (f) => regionalAlarmMetrics(f.probe, f.profile).basis,
   },
-  // SLO burn rate (lib/constructs/slo-alarms.ts): per BURN_POLICIES row a long and a short window alarm,
-  // each metric math over Success SampleCount and Sum, and one composite; they read Success only.
+  // SLO burn rate (lib/constructs/slo-alarms.ts), reading Success only. Full: per BURN_POLICIES row a long
+  // and a short window alarm, each metric math over Success SampleCount and Sum, and one composite.
+  // Lean: per row one alarm on Success Average (leanBurnAlarms), named as the composite.
   {
     item: 'alarms',
     unit: 'alarm metrics',
     prices: ['alarmStandardMonth'],
-    quantity: () => BURN_POLICIES.length * 2 * 2,
-    basis: () => `SLO burn rate: ${BURN_POLICIES.length * 2} window alarms × 2 metrics (Success SampleCount, Sum)`,
+    quantity: (f) => (f.profile === 'lean' ? BURN_POLICIES.length : BURN_POLICIES.length * 2 * 2),
+    basis: (f) =>
+      f.profile === 'lean'
+        ? `SLO burn rate (lean): ${BURN_POLICIES.length} alarms × 1 metric (Success Average over the long window)`
+        : `SLO burn rate: ${BURN_POLICIES.length * 2} window alarms × 2 metrics (Success SampleCount, Sum)`,
   },
   {
     item: 'alarms',
     unit: 'composite alarms',
     prices: ['alarmCompositeMonth'],
+    applies: (f) => f.profile !== 'lean',
     quantity: () => BURN_POLICIES.length,
     basis: () => 'SLO burn rate: fast page, slow page and ticket composites',
   },
@@ -586,7 +591,8 @@ function regionalAlarmMetrics(probe: ResolvedProbe, profile: MetricsProfile): { 
   const parts: [string, number][] = [
     ['availability', 1],
     ['stopped', 1],
-    ['expiry', 2],
+    // Lean: one gauge, the fewest days left of the certificates and the credential (ExpiryDaysLeft).
+    [profile === 'lean' ? 'expiry (fewest days left)' : 'expiry', profile === 'lean' ? 1 : 2],
   ];
   const tokenTarget = (probe.token?.degradedMs ?? probe.degradedMs) !== undefined ? 1 : 0;
   const stepTargets = probe.steps.filter((step) => (step.degradedMs ?? probe.degradedMs) !== undefined).length;
@@ -629,7 +635,9 @@ function describeAssumptions(a: CostAssumptions, transport: MetricsTransport, pr
       ? `Metrics as EMF log lines: one per run (plus one per API step beyond the first), ${a.emfBytesPerLine} bytes each, billed as log ingestion; PutMetricData only for the Success copy from regions other than the home region. Extracted metrics cost the same as put ones.`
       : 'PutMetricData: one call per run, plus one per run to the home region from each other region for the Success copy.',
     'The Success copy by Region (one series in the home region per probe-region) exists only for a probe running in at least globalFailureRegions regions: the global alarm it feeds exists only then.',
-    'Alarms: standard resolution, billed per metric evaluated (metric math included): availability, stopped, expiry (2 gauges), latency (token + each step, only with degradedMs), SLO burn rate (6 window alarms × 2 metrics, 3 composites at $0.50), and a global alarm per probe running in at least globalFailureRegions regions.',
+    profile === 'lean'
+      ? 'Alarms: standard resolution, billed per metric evaluated (metric math included): availability, stopped, expiry (1 gauge: fewest days left), latency (degraded runs, 1 metric), SLO burn rate (3 single-metric alarms on Success, no composites), and a global alarm per probe running in at least globalFailureRegions regions.'
+      : 'Alarms: standard resolution, billed per metric evaluated (metric math included): availability, stopped, expiry (2 gauges), latency (token + each step, only with degradedMs), SLO burn rate (6 window alarms × 2 metrics, 3 composites at $0.50), and a global alarm per probe running in at least globalFailureRegions regions.',
     `Secrets Manager: one GetSecretValue per ${a.secretCacheTtlSec} s per warm container and per cold start; a replica of the secret (billed as a secret) in every region a probe runs from.`,
     `Logs: ${a.logBytesPerRun} bytes ingested per run; storage and retention not counted.`,
     `SNS: ${a.notificationsPerProbeRegion} alarm notifications per probe and region per month, by email; the notifier function's few invocations are not counted.`,

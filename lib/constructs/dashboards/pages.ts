@@ -368,8 +368,19 @@ export class DebugPage extends Page {
       search(this.ctx, region, { metric, statistic: 'Minimum', period: Duration.hours(6), label }),
     ];
     return [
-      ...this.perRegion('Certificate days left', gauge(METRICS.certificateDaysLeft.name, 'certificate')),
-      ...this.perRegion('Credential days left', gauge(METRICS.credentialDaysLeft.name, 'credential')),
+      ...(this.published(METRICS.certificateDaysLeft)
+        ? this.perRegion('Certificate days left', gauge(METRICS.certificateDaysLeft.name, 'certificate'))
+        : []),
+      ...(this.published(METRICS.credentialDaysLeft)
+        ? this.perRegion('Credential days left', gauge(METRICS.credentialDaysLeft.name, 'credential'))
+        : []),
+      // Lean: the one gauge, the fewest days left (published only while below the expiry threshold).
+      ...(this.published(METRICS.expiryDaysLeft)
+        ? this.perRegion(
+            'Fewest days left (certificate or credential)',
+            gauge(METRICS.expiryDaysLeft.name, 'days left'),
+          )
+        : []),
       ...(this.published(METRICS.tokenLifetime)
         ? this.perRegion('Token lifetime (s)', gauge(METRICS.tokenLifetime.name, 'expires_in'))
         : []),

@@ -226,7 +226,7 @@ describe('estimateCost', () => {
     expect(estimateCost(short).probes[1]!.global).toEqual([]);
   });
 
-  it('prices a token-only 1-minute probe at <= $1.50 per probe-region under the lean profile before its SLO alarms ($2.70), and shows both profiles', () => {
+  it('prices a token-only 1-minute probe under the lean profile all-in at $1.59 per probe-region, SLO alarms included, and shows both profiles', () => {
     const cfg = config({
       regions: ['us-east-1'],
       defaults: { degradedMs: 1500 },
@@ -238,15 +238,24 @@ describe('estimateCost', () => {
 
     const region = estimate.probes[0]!.regions[0]!;
     expect(estimate.metrics).toMatchObject({ profile: 'lean', transport: 'emf' });
-    // Success only while healthy; alarms: availability, stopped, expiry (2), latency (degraded runs).
+    // Success only while healthy.
     expect(line(region, 'custom_metrics')!.quantity).toBe(1);
-    const sloUsd = region.lines
-      .filter((l) => l.basis.startsWith('SLO burn rate'))
-      .reduce((sum, l) => sum + l.monthlyUsd, 0);
-    // The SLO burn-rate alarms on top: 6 window alarms x 2 metrics x $0.10 and 3 composites x $0.50.
-    expect(sloUsd).toBeCloseTo(2.7, 10);
-    expect(region.lines.find((l) => l.item === 'alarms' && !l.basis.startsWith('SLO'))!.quantity).toBe(5);
-    expect(region.monthlyUsd - sloUsd).toBeLessThanOrEqual(1.5);
+    const slo = region.lines.filter((l) => l.basis.startsWith('SLO burn rate'));
+    // Three single-metric burn alarms, no composites.
+    expect(slo.map((l) => [l.quantity, l.unit])).toEqual([[3, 'alarm metrics']]);
+    // Availability, stopped, expiry (one gauge), latency (degraded runs): one metric each.
+    expect(region.lines.find((l) => l.item === 'alarms' && !l.basis.startsWith('SLO'))!.quantity).toBe(4);
+    expect(region.monthlyUsd).toBeCloseTo(1.59, 2);
+    // Why not <= $1.50: one metric per alarm signal (7 x $0.10), the one Success series, the secret and the
+    // probe's own 43,200 runs (Lambda compute and requests, Scheduler) already pass it.
+    const usd = (item: CostItem) => region.lines.filter((l) => l.item === item).reduce((n, l) => n + l.monthlyUsd, 0);
+    expect(usd('alarms')).toBeCloseTo(0.7, 10);
+    const floor = (
+      ['alarms', 'custom_metrics', 'secrets_manager_secret', 'lambda_compute', 'lambda_requests', 'scheduler'] as const
+    )
+      .map(usd)
+      .reduce((a, b) => a + b, 0);
+    expect(floor).toBeGreaterThan(1.5);
     const [full, lean] = estimate.metrics.profiles;
     expect(full).toMatchObject({ profile: 'full', transport: 'putMetricData' });
     expect(lean).toMatchObject({ profile: 'lean', transport: 'emf' });
@@ -273,7 +282,8 @@ describe('estimateCost', () => {
 
     expect(line(region, 'put_metric_data')!.quantity).toBe(43_200);
     expect(line(region, 'custom_metrics')!.quantity).toBe(1);
-    expect(line(region, 'alarms')!.quantity).toBe(5);
+    // Availability, stopped, expiry (one gauge), latency (one metric for every request).
+    expect(line(region, 'alarms')!.quantity).toBe(4);
   });
 
   it('calls Secrets Manager once per cache TTL on a warm container, every run when runs are further apart', () => {
