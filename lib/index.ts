@@ -8,6 +8,8 @@
  * addOAuthProbeStacks(app, { config: 'probes.json', name: 'staging' });
  * // or, in a stack of your own (region eu-west-1):
  * new OAuthProbes(stack, 'Probes', { config: 'probes.json', name: 'staging' });
+ * // the probe as the testSecret step of a secret's rotation (docs/deploy.md, "Rotation safety"):
+ * new ProbeRotationTest(stack, 'BillingRotationTest', { probes, probe: 'billing-api', rotationFunction });
  * ```
  */
 
@@ -16,6 +18,7 @@ export { ConfigError, type ConfigProblem } from '../functions/config/load.js';
 export type { ProbesConfig, ProbesConfigInput } from '../functions/config/schema.js';
 export { DEFAULT_DEPLOYMENT_NAME } from '../functions/contract/index.js';
 export { addOAuthProbeStacks, type OAuthProbeApp, type OAuthProbeStacksProps } from './app.js';
+export { ProbeRotationTest, type ProbeRotationTestProps } from './constructs/probe-rotation-test.js';
 export { type PreparedDeployment, prepareDeployment } from './deployment.js';
 export { applyNag } from './nag.js';
 export { alarmTopicName, dashboardName, notificationKeyAlias, notificationTopicName, stackName } from './names.js';

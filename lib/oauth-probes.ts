@@ -12,6 +12,7 @@
  * are built from lib/names.ts. Use `addOAuthProbeStacks` (lib/app.ts) for one stack per region.
  */
 import { ArnFormat, CfnOutput, Duration, NestedStack, Stack, Tags, Token, ValidationError } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -21,6 +22,7 @@ import { DEFAULT_METRICS_TRANSPORT } from '../functions/config/defaults.js';
 import { kmsKeyArnIn } from '../functions/config/kms.js';
 import { type RegionPlan, secretPolicyChars } from '../functions/config/limits.js';
 import { ConfigError } from '../functions/config/load.js';
+import type { ResolvedProbe } from '../functions/config/resolve.js';
 import { type RoutingPlan, routingPlan } from '../functions/config/routing.js';
 import type { ProbesConfigInput } from '../functions/config/schema.js';
 import {
@@ -40,6 +42,7 @@ import { forwardToNotificationTopic, NotifierDelivery } from './constructs/notif
 import { NotifierRouting } from './constructs/notifier-routing.js';
 import { ProbeDashboard } from './constructs/probe-dashboard.js';
 import { ProbeShard } from './constructs/probe-shard.js';
+import { SecretDriftAlarm } from './constructs/secret-drift-alarm.js';
 import { type PreparedDeployment, prepareDeployment } from './deployment.js';
 import { acknowledge, nagResource } from './nag.js';
 import {
@@ -108,6 +111,8 @@ export class OAuthProbes extends Construct {
   readonly shards: ProbeShard[] = [];
   /** Who hears of what, from probes.json (`notifications`, each probe's notify/page/owner). */
   readonly routing: RoutingPlan;
+  /** The region's secret version drift alarm (warning); absent in a home region that runs no probe. */
+  readonly secretDriftAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: OAuthProbesProps) {
     super(scope, id);
@@ -170,8 +175,20 @@ export class OAuthProbes extends Construct {
       forwardToNotificationTopic(this, this.notificationTopic, deployment.homeRegion, deployment.name);
       this.buildDashboards();
     }
+    // One drift alarm per region that runs probes (lib/constructs/secret-drift-alarm.ts).
+    if (this.probeFunction) {
+      this.secretDriftAlarm = new SecretDriftAlarm(this, 'SecretDrift', {
+        region,
+        namespace: deployment.namespace,
+        deployment: deployment.name,
+      }).alarm;
+    }
     // Straight to the notification topic (home) or forwarded to it (elsewhere): never through the notifier.
-    this.notifierDelivery.watch(this.notifierFunction, this.notificationTopic?.topic);
+    this.notifierDelivery.watch(
+      this.notifierFunction,
+      this.notificationTopic?.topic,
+      this.secretDriftAlarm ? [this.secretDriftAlarm] : [],
+    );
     for (const shard of regionPlan.shards) {
       this.shards.push(
         new ProbeShard(this, `Shard${String(shard.index).padStart(2, '0')}`, {
@@ -277,10 +294,13 @@ export class OAuthProbes extends Construct {
     fn.executionRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadProbeSecrets',
-        actions: ['secretsmanager:GetSecretValue'],
+        // DescribeSecret: the drift check reads the replica's PrimaryRegion and version stages (no value).
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
         resources: secretArns,
       }),
     );
+    this.grantPrimaryVersionList(fn, grants);
+    this.grantRotationNotices(fn, probes);
     // Each replica of a secret is encrypted with a key of its own region (functions/config/kms.ts).
     const keyArns = [
       ...new Set(
@@ -330,6 +350,75 @@ export class OAuthProbes extends Construct {
       metricValue: '1',
     });
     return fn;
+  }
+
+  /**
+   * The drift check lists the versions of each secret in its primary region, which a secret name does
+   * not tell at synth time: ListSecretVersionIds (ids, stages and dates; no value, no KMS) on the same
+   * secrets in any region. A managed policy, not the inline one: IAM's inline size per role is taken by
+   * the GetSecretValue grants (functions/config/limits.ts), a managed policy has its own 6,144 characters.
+   */
+  private grantPrimaryVersionList(fn: FunctionWithLogGroup, grants: string[]): void {
+    const stack = Stack.of(this);
+    const anyRegion = [...new Set(grants.map((id) => secretArnInAnyRegion(stack, id)))];
+    const policy = new iam.ManagedPolicy(this, 'ListSecretVersionsInPrimaryRegion', {
+      description:
+        'oauth-probe: the secret version drift check lists the versions of the probe secrets in their primary region',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ListProbeSecretVersions',
+          actions: ['secretsmanager:ListSecretVersionIds'],
+          resources: anyRegion,
+        }),
+      ],
+    });
+    fn.executionRole.addManagedPolicy(policy);
+    for (const arn of anyRegion) {
+      acknowledge(policy, `AwsSolutions-IAM5[Resource::${nagResource(stack, arn)}]`, [
+        'The primary region of a replicated secret named by name is known only at run time, and a secret ARN ends',
+        'in a random suffix; the statement allows ListSecretVersionIds (version ids, staging labels and dates, never',
+        'a value) on the probe secrets only, in any region.',
+      ]);
+    }
+  }
+
+  /**
+   * Probes with `credentials.rotationTest`: a failed rotation test is published, diagnosed, to the
+   * notification topic by the probe function itself (docs/runtime.md, "Rotation tests").
+   */
+  private grantRotationNotices(fn: FunctionWithLogGroup, probes: readonly ResolvedProbe[]): void {
+    if (!probes.some((p) => p.credentials.rotationTest === true)) return;
+    const { deployment } = this.prepared;
+    const { homeRegion } = deployment;
+    const stack = Stack.of(this);
+    const topicArn = notificationTopicArn(stack, homeRegion, deployment.name);
+    fn.addEnvironment(PROBE_ENV.notificationTopicArn, topicArn);
+    fn.addEnvironment(PROBE_ENV.deployment, deployment.name);
+    fn.executionRole.addToPolicy(
+      new iam.PolicyStatement({ sid: 'PublishRotationTestFailures', actions: ['sns:Publish'], resources: [topicArn] }),
+    );
+    const keys = homeKeysArn(stack, homeRegion);
+    fn.executionRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptRotationTestFailures',
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: [keys],
+        conditions: {
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': notificationKeyAlias(deployment.name) },
+          StringEquals: {
+            'kms:ViaService': `sns.${homeRegion}.amazonaws.com`,
+            'kms:EncryptionContext:aws:sns:topicArn': topicArn,
+          },
+        },
+      }),
+    );
+    acknowledge(fn.executionRole, `AwsSolutions-IAM5[Resource::${nagResource(stack, keys)}]`, [
+      `The notification key lives in ${homeRegion} and its id is not known to other regions' stacks; the alias,`,
+      'kms:ViaService and encryption-context conditions limit the statement to the notification topic key.',
+    ]);
+    acknowledge(fn.executionRole, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', [
+      'Publishing to an SSE-KMS topic needs GenerateDataKey (SNS may call the WithoutPlaintext variant).',
+    ]);
   }
 
   /**
@@ -473,6 +562,18 @@ export function configValidationError(
 } {
   const validation = new ValidationError('OAuthProbesConfigError' as never, error.message, scope);
   return Object.assign(validation, { problems: error.problems });
+}
+
+/** The ARN pattern of a probe secret in any region (the drift check's primary-region read). */
+export function secretArnInAnyRegion(stack: Stack, secretId: string): string {
+  if (secretId.startsWith('arn:')) return secretId.replace(/^(arn:[^:]+:secretsmanager:)[^:]+:/, '$1*:');
+  return stack.formatArn({
+    service: 'secretsmanager',
+    region: '*',
+    resource: 'secret',
+    resourceName: secretId.endsWith('/*') ? secretId : `${secretId}-??????`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 /**

@@ -379,6 +379,12 @@ export const probeSchema = z
           .describe(
             'Per region, the KMS key that encrypts the replica of the secret there, e.g. { "eu-west-1": "arn:aws:kms:eu-west-1:...:key/...", "us-east-1": "arn:aws:kms:us-east-1:...:key/..." }. A region listed here wins over `kmsKeyArn`; a region in neither (nor covered by a multi-Region `kmsKeyArn`) gets no KMS grant: its replica uses the AWS managed key.',
           ),
+        rotationTest: z
+          .boolean()
+          .optional()
+          .describe(
+            "This probe tests its secret's rotation: the ProbeRotationTest construct may attach it to the rotation function's testSecret step, and a failed rotation test is published, diagnosed, to the notification topic. See docs/deploy.md (Rotation safety). @default false",
+          ),
       })
       .strict(),
     clientAuth: z

@@ -31,6 +31,12 @@ export const ALARM_KINDS = {
    * a single region: a security hole is not a regional blip.
    */
   security: 'Security',
+  /**
+   * A rotation test failed: the pending secret of a rotation was refused, so the rotation stopped before
+   * it went live. No CloudWatch alarm: the probe function publishes it (functions/runtime/rotation-notice.ts).
+   * Warning: production still runs on AWSCURRENT.
+   */
+  rotationTest: 'RotationTest',
 } as const;
 
 /**
@@ -131,6 +137,20 @@ export function notifierAlarmName(region: string, which: keyof typeof NOTIFIER_A
 /** What every notifier alarm name of a deployment starts with (EventBridge rules and IAM match on it). */
 export function notifierAlarmPrefix(deployment?: string): string {
   return `${alarmPrefix(deployment)}Notifier-`;
+}
+
+/**
+ * The per-region secret version drift alarm (`SecretVersionDrift` metric, no Probe dimension):
+ * `OAuthProbe-SecretVersionDrift-eu-west-1` (`<name>.SecretVersionDrift-...`). Not a probe alarm
+ * (`parseAlarmName` ignores it): it goes straight to the notification topic, like the notifier's own.
+ */
+export function secretDriftAlarmName(region: string, deployment?: string): string {
+  return `${secretDriftAlarmPrefix(deployment)}${region}`;
+}
+
+/** What every drift alarm name of a deployment starts with (EventBridge rules and topic policy match on it). */
+export function secretDriftAlarmPrefix(deployment?: string): string {
+  return `${alarmPrefix(deployment)}SecretVersionDrift-`;
 }
 
 /** `event` of the notifier's log line saying a notification left (`oauth-probe alert-test` waits for it). */

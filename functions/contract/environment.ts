@@ -22,6 +22,47 @@ export interface ProbeEvent {
   /** ISO 8601 time the run was scheduled for; metrics are timestamped with it and duplicates are detected by it. */
   scheduledTime?: string;
   executionId?: string;
+  /**
+   * A direct invocation (a rotation test, `oauth-probe run --remote --version-stage`), never a schedule:
+   * run the flow with this version stage of the secret (AWSCURRENT, AWSPENDING, AWSPREVIOUS or a custom
+   * label; `checkVersionStage`), return the result, publish NO metrics and log it as a rotation test.
+   */
+  secretVersionStage?: string;
+  /** The same with a version id (the rotation's ClientRequestToken); both may be given (they must agree). */
+  secretVersionId?: string;
+  /**
+   * With a version: a failing run also publishes a diagnosed message to the notification topic (when the
+   * function has one: config `credentials.rotationTest`). Set by `testPendingSecret`. @default false
+   */
+  notifyOnFailure?: boolean;
+}
+
+/** Secrets Manager's own staging labels. */
+export const AWS_VERSION_STAGES = ['AWSCURRENT', 'AWSPENDING', 'AWSPREVIOUS'] as const;
+/** A custom staging label (Secrets Manager allows 1 to 256 characters; we refuse spaces and control characters). */
+const CUSTOM_STAGE = /^[A-Za-z0-9_+=.@:/-]{1,256}$/;
+/** Secrets Manager version ids (a rotation's ClientRequestToken) are 32 to 64 characters. */
+const VERSION_ID = /^[A-Za-z0-9_-]{32,64}$/;
+
+/**
+ * Why a version stage is not usable, or undefined when it is. A wrong-case AWS label (`awspending`) is
+ * refused: Secrets Manager would read it as a custom label that does not exist.
+ */
+export function checkVersionStage(stage: string): string | undefined {
+  if ((AWS_VERSION_STAGES as readonly string[]).includes(stage)) return undefined;
+  const reserved = AWS_VERSION_STAGES.find((s) => s === stage.toUpperCase());
+  if (reserved) return `"${stage}" is not a staging label: write ${reserved} (labels are case-sensitive)`;
+  if (!CUSTOM_STAGE.test(stage)) {
+    return `"${stage.slice(0, 40)}" is not a staging label: use AWSCURRENT, AWSPENDING, AWSPREVIOUS or a custom label of 1 to 256 letters, digits and _+=.@:/-`;
+  }
+  return undefined;
+}
+
+/** Why a version id is not usable, or undefined when it is. */
+export function checkVersionId(id: string): string | undefined {
+  return VERSION_ID.test(id)
+    ? undefined
+    : `"${id.slice(0, 70)}" is not a secret version id: 32 to 64 letters, digits, - and _ (the rotation's ClientRequestToken)`;
 }
 
 /** Scheduler's context attribute placeholders, written into the schedule input by the CDK app. */
@@ -62,7 +103,28 @@ export const PROBE_ENV = {
    * the global alarm is published only for a probe with at least this many regions. @default 2
    */
   globalFailureRegions: 'GLOBAL_FAILURE_REGIONS',
+  /**
+   * The notification topic (home region): set only when a probe of the region opts in to rotation tests
+   * (config `credentials.rotationTest`), for the diagnosed message of a failed rotation test.
+   */
+  notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
+  /** Config `name` of the deployment (set with notificationTopicArn: names in rotation-test notifications). */
+  deployment: 'DEPLOYMENT_NAME',
 } as const;
+
+/**
+ * Environment the `ProbeRotationTest` construct gives a user's rotation function, read by
+ * `testPendingSecret` (functions/rotation/).
+ */
+export const ROTATION_TEST_ENV = {
+  /** Name of the probe function to invoke (same region as the rotation function). */
+  functionName: 'OAUTH_PROBE_FUNCTION_NAME',
+  /** The probe as the schedule sends it (JSON of `ProbeEventProbe`). */
+  probe: 'OAUTH_PROBE_PROBE',
+} as const;
+
+/** `event` of the log line of a direct (rotation test) run: not `probe_result`, so no dashboard or alarm reads it. */
+export const ROTATION_TEST_LOG_EVENT = 'rotation_test_result';
 
 /** Environment variables of the notifier function. */
 export const NOTIFIER_ENV = {

@@ -27,9 +27,9 @@ export const GAUGE_INTERVAL_HOURS = 6;
 /**
  * When a metric is published: every run; only in a run where it is nonzero; in the first run of each
  * GAUGE_INTERVAL_HOURS block or while below the expiry threshold (`gauge_interval`); only while below
- * the expiry threshold (`when_low`).
+ * the expiry threshold (`when_low`); in a run that made the check it reports (`when_checked`).
  */
-export type Cadence = 'every_run' | 'when_nonzero' | 'gauge_interval' | 'when_low';
+export type Cadence = 'every_run' | 'when_nonzero' | 'gauge_interval' | 'when_low' | 'when_checked';
 
 /**
  * `metrics.profile`: which series the probe function publishes.
@@ -170,6 +170,18 @@ export const METRICS = {
     leanCadence: 'every_run',
     description:
       'Copy of Success sent to the home region with a Region dimension, for the multi-region (global) alarm; published only for a probe that has one (hasGlobalAlarm).',
+  },
+  secretVersionDrift: {
+    name: 'SecretVersionDrift',
+    unit: 'Count',
+    // Per region, no Probe dimension: one series per region (the probes of a region share their
+    // secrets' replication), alarmed once per region (functions/runtime/secret-drift.ts).
+    dimensions: [],
+    cadence: 'when_checked',
+    // An alarm reads it: lean keeps it (one series per replica region, 0 while in sync).
+    leanCadence: 'when_checked',
+    description:
+      "1 when this region's replica of a probe's secret has had another AWSCURRENT version than the primary region for longer than the replication grace (15 min), 0 when checked and in sync; published by replica regions at most every 5 min per secret.",
   },
 } as const satisfies Record<string, MetricDefinition>;
 

@@ -31,6 +31,8 @@ export interface SecretLookup {
   secret: ClientSecret;
   /** True when served from a cache: an `invalid_client` may then mean "rotated since", and is retried fresh. */
   fromCache: boolean;
+  /** The secret version read (Secrets Manager's VersionId), when the source knows it: logged, never the value. */
+  versionId?: string;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
+import { ROTATION_TEST_LOG_EVENT } from '../contract/environment.js';
 import { containResult, type ProbeResult, redactPatterns, stripControl } from '../engine/index.js';
 import { parseJsonObject } from '../guards.js';
 
@@ -34,6 +35,15 @@ export interface ResultLogContext {
   scheduledTime: string;
   runbookUrl?: string;
   executionId?: string;
+  /** The secret version the run read (Secrets Manager VersionId; never the value). */
+  secretVersionId?: string;
+  /** This region's replica compared with the primary region (replica regions, when checked). */
+  secretDrift?: Record<string, unknown>;
+  /**
+   * A direct run with a secret version (a rotation test): its line has `event: rotation_test_result`, so
+   * the notifier, dashboards and metric filters, which read `probe_result`, never take it for a scheduled run.
+   */
+  rotationTest?: { secretVersionStage?: string };
 }
 
 /**
@@ -50,13 +60,19 @@ export function resultLogLine(
 ): { message: string; fields: Record<string, unknown> } {
   const { message, ...rest } = result;
   const fields: Record<string, unknown> = {
-    event: PROBE_RESULT_EVENT,
+    event: context.rotationTest ? ROTATION_TEST_LOG_EVENT : PROBE_RESULT_EVENT,
     ...rest,
     region: context.region,
     scheduledTime: context.scheduledTime,
   };
   if (context.runbookUrl) fields.runbookUrl = context.runbookUrl;
   if (context.executionId) fields.executionId = context.executionId;
+  if (context.secretVersionId) fields.secretVersionId = context.secretVersionId;
+  if (context.secretDrift) fields.secretDrift = context.secretDrift;
+  if (context.rotationTest) {
+    fields.rotationTest = true;
+    if (context.rotationTest.secretVersionStage) fields.secretVersionStage = context.rotationTest.secretVersionStage;
+  }
   return { message: message ?? `${result.probe} ${result.status}`, fields };
 }
 

@@ -57,6 +57,8 @@ export interface MetricOptions {
   scheduleIntervalMinutes?: number;
   /** `metrics.profile`: which series go out (see the catalogue's `leanCadence`). @default full */
   profile?: MetricsProfile;
+  /** The secret version drift check of this run (replica regions, when due): 0 in sync, 1 drifting. */
+  secretVersionDrift?: 0 | 1;
 }
 
 /** Minutes between two runs of a schedule expression; a cron expression is approximated by its runs per day. */
@@ -162,6 +164,16 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
   const lifetime = result.token?.expiresIn;
   // No threshold: the lifetime gauge goes out only in the gauge run of its block.
   if (typeof lifetime === 'number' && due(METRICS.tokenLifetime)) push(METRICS.tokenLifetime, lifetime);
+  if (options.secretVersionDrift !== undefined && due(METRICS.secretVersionDrift)) {
+    // Per region: no Probe dimension (see the catalogue).
+    data.push({
+      MetricName: METRICS.secretVersionDrift.name,
+      Dimensions: [],
+      Unit: METRICS.secretVersionDrift.unit as StandardUnit,
+      Value: options.secretVersionDrift,
+      Timestamp: timestamp,
+    });
+  }
   return data;
 }
 

@@ -308,6 +308,8 @@ function subjectLine(input: NotificationInput): string {
         return `[OK] ${probe} error budget no longer burning ${burnWhat(identity.kind)} (${region})`;
       case 'security':
         return `[OK] ${probe} security: the API refuses invalid tokens again (${region})`;
+      case 'rotationTest':
+        return `[OK] ${probe} rotation test passed (${region})`;
     }
   }
   switch (identity.kind) {
@@ -350,6 +352,10 @@ function subjectLine(input: NotificationInput): string {
     }
     case 'security':
       return `[SECURITY] ${probe}: API accepts invalid tokens (${region})`;
+    case 'rotationTest':
+      return latest?.status === 'fail' && latest.code
+        ? `[ROTATION BLOCKED] ${probe}: new secret ${latest.stage ?? 'run'} ${latest.code} (${region})`
+        : `[ROTATION BLOCKED] ${probe}: new secret failed (${region})`;
   }
 }
 
@@ -388,6 +394,8 @@ function headlineOf(input: NotificationInput): string {
         return `${probe}: the SLO error budget is no longer burning ${burnWhat(identity.kind)} in ${region}.`;
       case 'security':
         return `${probe}: the API refuses every invalid-token variant again in ${region}.`;
+      case 'rotationTest':
+        return `${probe}: the new secret of the rotation passed the probe in ${region}.`;
     }
   }
   switch (identity.kind) {
@@ -418,6 +426,8 @@ function headlineOf(input: NotificationInput): string {
     }
     case 'security':
       return `SECURITY: ${probe}'s API accepted a request it must refuse (seen from ${region})${latest?.code === 'accepts_invalid_token' && latest.message ? `: ${latest.message}` : '.'} It is not validating bearer tokens; treat this as a security incident.`;
+    case 'rotationTest':
+      return `${probe}: the rotation's new secret failed the probe in ${region}${latest?.status === 'fail' ? `: ${latest.message ?? latest.code ?? 'see the result'}` : '.'} The rotation was stopped at testSecret: production keeps the current secret. Fix the new secret (or the client's registration at the authorization server), then rotate again.`;
   }
 }
 

@@ -3,14 +3,15 @@
  * the run lives in ./probe-run.ts. Clients and the secret cache are created once per container.
  *
  * Environment: METRICS_NAMESPACE, HOME_REGION, DEADLINE_MARGIN_MS, SECRET_CACHE_TTL_SEC, METRICS_TRANSPORT,
- * GLOBAL_FAILURE_REGIONS (and AWS_REGION).
+ * GLOBAL_FAILURE_REGIONS, NOTIFICATION_TOPIC_ARN and DEPLOYMENT_NAME (rotation tests; optional) (and AWS_REGION).
  */
 // First, so that V8 is set up before anything compiles (see the module).
 import './v8-settings.js';
-import { prepareTransport, runProbe } from '../engine/index.js';
-import { cloudWatchClient, secretsManagerClient } from './clients.js';
+import { prepareTransport, runProbe, systemClock } from '../engine/index.js';
+import { cloudWatchClient, secretsManagerClient, secretsManagerClientIn, snsClient } from './clients.js';
 import { runtimeLogger } from './log.js';
 import { createProbeRunner, probeSettingsFromEnv } from './probe-run.js';
+import { SecretDriftCheck } from './secret-drift.js';
 import { SecretsManagerSecretSource } from './secrets-manager-source.js';
 
 // In INIT, not in the first invocation: the first run's timings then carry none of it.
@@ -33,6 +34,22 @@ export const handler = createProbeRunner({
     });
     return secrets;
   },
+  // A rotation test reads one version, uncached: never the copy scheduled runs use, never kept.
+  versionedSecrets: (version) =>
+    new SecretsManagerSecretSource({
+      client: secretsManagerClient(),
+      region: settings.region,
+      ttlSec: 0,
+      logger,
+      version,
+    }),
+  sns: snsClient,
+  drift: new SecretDriftCheck({
+    region: settings.region,
+    clientIn: secretsManagerClientIn,
+    clock: systemClock,
+    logger,
+  }),
   cloudWatch: () => cloudWatchClient(settings.region),
   homeCloudWatch: () => cloudWatchClient(settings.homeRegion),
 });

@@ -9,6 +9,7 @@
  * crash-loop.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type ResolvedProbe, resolveProbe } from '../config/resolve.js';
@@ -36,14 +37,17 @@ import {
   internalErrorMessage,
   type ProbeResult,
   SCHEDULE_EVENT_TARGET,
+  type SecretLookup,
   type SecretSource,
   systemClock,
 } from '../engine/index.js';
 import { callDeadline } from './deadline.js';
 import { logResult, type RuntimeLogger } from './log.js';
 import { buildMetricData, publishMetrics, scheduleIntervalMinutes } from './metrics.js';
-import { probeEventSchema } from './probe-event.js';
+import { isVersionedRun, probeEventSchema } from './probe-event.js';
 import { RecentKeys } from './recent-keys.js';
+import { publishRotationNotice, rotationNotification } from './rotation-notice.js';
+import type { SecretDrift, SecretDriftCheck } from './secret-drift.js';
 import { DEFAULT_SECRET_CACHE_TTL_SEC } from './secrets-manager-source.js';
 
 /** @default 3000 ms kept for logging and publishing after the engine's deadline. */
@@ -80,6 +84,10 @@ export interface ProbeSettings {
   metricsProfile: MetricsProfile;
   /** A probe with at least this many regions has a global alarm, so its Success copy is published. @default 2 */
   globalFailureRegions: number;
+  /** Where a failed rotation test is published (config `credentials.rotationTest`); absent: not published. */
+  notificationTopicArn?: string;
+  /** Config `name` of the deployment (names in rotation-test notifications). */
+  deployment?: string;
 }
 
 export function probeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ProbeSettings {
@@ -96,6 +104,8 @@ export function probeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Prob
       1,
       Math.floor(positiveNumber(env[PROBE_ENV.globalFailureRegions], DEFAULT_GLOBAL_FAILURE_REGIONS)),
     ),
+    ...(env[PROBE_ENV.notificationTopicArn] ? { notificationTopicArn: env[PROBE_ENV.notificationTopicArn] } : {}),
+    ...(env[PROBE_ENV.deployment] ? { deployment: env[PROBE_ENV.deployment] } : {}),
   };
 }
 
@@ -133,15 +143,48 @@ export interface ProbeRunDeps {
   engineGraceMs?: number;
   /** Duplicate detection; one per container. @default a new RecentKeys */
   recent?: RecentKeys;
+  /**
+   * A source that reads one version of the secrets (a rotation test), created per direct invocation and
+   * never cached across runs. Without it, a direct invocation with a version is refused.
+   */
+  versionedSecrets?: (version: { stage?: string; id?: string }) => SecretSource;
+  /** SNS of the notification topic's region (a failed rotation test with `notifyOnFailure`). */
+  sns?: (region: string) => SNSClient;
+  /** The secret version drift check of scheduled runs (replica regions). Absent: not checked. */
+  drift?: SecretDriftCheck;
 }
 
 /** What the handler returns (visible to a synchronous invoke; ignored by Scheduler). */
 export type ProbeRunOutput =
-  | { outcome: 'ran'; result: ProbeResult; published: boolean }
+  | { outcome: 'ran'; result: ProbeResult; published: boolean; rotationTest?: RotationTestOutput }
   | { outcome: 'duplicate'; probe: string; scheduledTime: string }
   | { outcome: 'invalid_event'; problems: string[] };
 
+/** What a direct run with a secret version adds to its output (no metrics were published). */
+export interface RotationTestOutput {
+  secretVersionStage?: string;
+  /** The version the run read (undefined when the secret could not be read). */
+  secretVersionId?: string;
+  /** True when the failure was published to the notification topic. */
+  notified: boolean;
+}
+
 type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Context>;
+
+/** Wraps a source to remember the version id of each secret read (for the log line). */
+function recordVersions(source: SecretSource): { source: SecretSource; versions: Map<string, string> } {
+  const versions = new Map<string, string>();
+  return {
+    versions,
+    source: {
+      async get(secretId, options): Promise<SecretLookup> {
+        const lookup = await source.get(secretId, options);
+        if (lookup.versionId) versions.set(secretId, lookup.versionId);
+        return lookup;
+      },
+    },
+  };
+}
 
 /** Builds the probe function's handler. */
 export function createProbeRunner(
@@ -149,13 +192,14 @@ export function createProbeRunner(
 ): (event: unknown, context?: LambdaContext) => Promise<ProbeRunOutput> {
   const clock = deps.clock ?? systemClock;
   const recent = deps.recent ?? new RecentKeys(RECENT_EVENTS_CAPACITY);
-  const { logger, settings } = deps;
+  const { logger } = deps;
 
   return async (event, context) => {
     if (context && deps.logger.addContext && context.awsRequestId) deps.logger.addContext(context as Context);
     const parsed = probeEventSchema.safeParse(event);
     const remainingMs = () => context?.getRemainingTimeInMillis?.();
     if (!parsed.success) return invalidEvent(event, parsed.error, deps, clock, remainingMs);
+    if (isVersionedRun(parsed.data)) return runVersioned(parsed.data, deps, clock, context);
     const { probe: config, scheduledTime: rawScheduled, executionId } = parsed.data;
 
     // A scheduledTime that is not a date (a placeholder the schedule did not fill) would make every run
@@ -177,35 +221,187 @@ export function createProbeRunner(
     }
     const scheduledTime = scheduledDate(rawScheduled, clock, logger, config.name);
 
-    let result: ProbeResult;
-    let probe: ResolvedProbe | undefined;
-    try {
-      probe = resolveProbe({ probes: [config] } as ProbesConfig, config);
-      const remaining = context?.getRemainingTimeInMillis?.();
-      const available =
-        remaining === undefined ? probe.deadlineMs : Math.max(MIN_DEADLINE_MS, remaining - settings.deadlineMarginMs);
-      const deadlineMs = Math.min(probe.deadlineMs, available);
-      result = await withinDeadline(
-        deps.runProbe({ ...probe, deadlineMs }, { secrets: deps.secrets(), clock }),
-        deadlineMs + (deps.engineGraceMs ?? ENGINE_GRACE_MS),
-        () => overrunResult(config.name, deadlineMs, clock),
-      );
-    } catch (error) {
-      result = internalErrorResult(config.name, error, clock);
-      logger.error('probe run threw', {
-        event: 'internal_error',
-        probe: config.name,
-        errorName: error instanceof Error ? error.name : typeof error,
-        // Frames only: the first line repeats the message, which is already in the (scrubbed) result.
-        frames: error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 12).join('\n') : undefined,
-      });
-    }
+    const recorder = recordVersions(deps.secrets());
+    const { result, probe } = await runEngine(config, recorder.source, deps, clock, context);
+    const secretVersionId = recorder.versions.get(config.credentials.secretId);
+    const drift = probe ? await checkDrift(probe, deps, remainingMs) : undefined;
     const published = await finish(result, scheduledTime, probe, config.regions, deps, remainingMs, {
       executionId,
       runbookUrl: config.runbookUrl,
+      ...(secretVersionId ? { secretVersionId } : {}),
+      ...(drift ? { drift } : {}),
     });
     return { outcome: 'ran', result, published };
   };
+}
+
+/** The probe resolved and run by the engine within the time Lambda has left; never throws. */
+async function runEngine(
+  config: z.output<typeof probeEventSchema>['probe'],
+  secrets: SecretSource,
+  deps: ProbeRunDeps,
+  clock: Clock,
+  context: LambdaContext | undefined,
+): Promise<{ result: ProbeResult; probe: ResolvedProbe | undefined }> {
+  let probe: ResolvedProbe | undefined;
+  try {
+    probe = resolveProbe({ probes: [config] } as ProbesConfig, config);
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const available =
+      remaining === undefined
+        ? probe.deadlineMs
+        : Math.max(MIN_DEADLINE_MS, remaining - deps.settings.deadlineMarginMs);
+    const deadlineMs = Math.min(probe.deadlineMs, available);
+    const result = await withinDeadline(
+      deps.runProbe({ ...probe, deadlineMs }, { secrets, clock }),
+      deadlineMs + (deps.engineGraceMs ?? ENGINE_GRACE_MS),
+      () => overrunResult(config.name, deadlineMs, clock),
+    );
+    return { result, probe };
+  } catch (error) {
+    deps.logger.error('probe run threw', {
+      event: 'internal_error',
+      probe: config.name,
+      errorName: error instanceof Error ? error.name : typeof error,
+      // Frames only: the first line repeats the message, which is already in the (scrubbed) result.
+      frames: error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 12).join('\n') : undefined,
+    });
+    return { result: internalErrorResult(config.name, error, clock), probe };
+  }
+}
+
+/** Time the drift check may take: what is left once publishing and the finish reserve are set aside. */
+const DRIFT_BUDGET_MS = 6_000;
+
+/** The secret version drift of a scheduled run (replica regions, when due); undefined otherwise. */
+async function checkDrift(
+  probe: ResolvedProbe,
+  deps: ProbeRunDeps,
+  remainingMs: () => number | undefined,
+): Promise<SecretDrift | undefined> {
+  if (!deps.drift) return undefined;
+  const remaining = remainingMs();
+  const budget =
+    remaining === undefined
+      ? DRIFT_BUDGET_MS
+      : Math.min(DRIFT_BUDGET_MS, remaining - PUBLISH_TIMEOUT_MS - FINISH_RESERVE_MS);
+  // Too little time left: the result and its metrics matter more than the drift signal.
+  if (budget < 500) return undefined;
+  return deps.drift.check(probe.credentials.secretId, callDeadline(budget));
+}
+
+/**
+ * A direct invocation with a secret version (a rotation test, `run --remote --version-stage`): the
+ * flow with that version, the result returned, its own log line (`rotation_test_result`), NO metrics
+ * (nothing an alarm or dashboard reads), and, for a failing run with `notifyOnFailure`, the diagnosed
+ * message on the notification topic.
+ */
+async function runVersioned(
+  event: z.output<typeof probeEventSchema>,
+  deps: ProbeRunDeps,
+  clock: Clock,
+  context: LambdaContext | undefined,
+): Promise<ProbeRunOutput> {
+  const { logger, settings } = deps;
+  const config = event.probe;
+  const version = {
+    ...(event.secretVersionStage ? { stage: event.secretVersionStage } : {}),
+    ...(event.secretVersionId ? { id: event.secretVersionId } : {}),
+  };
+  logger.info('rotation test: running with a secret version; no metrics are published', {
+    event: 'rotation_test_started',
+    probe: config.name,
+    secretVersionStage: event.secretVersionStage,
+    secretVersionId: event.secretVersionId,
+  });
+  let result: ProbeResult;
+  let used: string | undefined;
+  if (deps.versionedSecrets) {
+    const recorder = recordVersions(deps.versionedSecrets(version));
+    ({ result } = await runEngine(config, recorder.source, deps, clock, context));
+    used = recorder.versions.get(config.credentials.secretId) ?? event.secretVersionId;
+  } else {
+    result = internalErrorResult(config.name, new Error('this function cannot read secret versions'), clock);
+  }
+  try {
+    logResult(logger, result, {
+      region: settings.region,
+      scheduledTime: new Date(clock.now()).toISOString(),
+      ...(config.runbookUrl ? { runbookUrl: config.runbookUrl } : {}),
+      ...(used ? { secretVersionId: used } : {}),
+      rotationTest: event.secretVersionStage ? { secretVersionStage: event.secretVersionStage } : {},
+    });
+  } catch (error) {
+    logger.error('result log line failed', { event: 'internal_error', errorName: (error as Error)?.name });
+  }
+  const notified =
+    result.status === 'fail' && event.notifyOnFailure === true
+      ? await notifyRotationFailure(result, event, used, deps, config, () => context?.getRemainingTimeInMillis?.())
+      : false;
+  return {
+    outcome: 'ran',
+    result,
+    published: false,
+    rotationTest: {
+      ...(event.secretVersionStage ? { secretVersionStage: event.secretVersionStage } : {}),
+      ...(used ? { secretVersionId: used } : {}),
+      notified,
+    },
+  };
+}
+
+/** Publishes a failed rotation test to the notification topic; false (logged) when it cannot. Never throws. */
+async function notifyRotationFailure(
+  result: ProbeResult,
+  event: z.output<typeof probeEventSchema>,
+  versionId: string | undefined,
+  deps: ProbeRunDeps,
+  config: z.output<typeof probeEventSchema>['probe'],
+  remainingMs: () => number | undefined,
+): Promise<boolean> {
+  const { logger, settings } = deps;
+  const topicArn = settings.notificationTopicArn;
+  if (!topicArn || !deps.sns) {
+    logger.warn('rotation test failed; not notified: this function has no notification topic', {
+      event: 'rotation_test_not_notified',
+      probe: result.probe,
+      reason: 'set credentials.rotationTest: true on the probe and deploy, so that the probe function may publish',
+    });
+    return false;
+  }
+  try {
+    const notification = rotationNotification({
+      result,
+      region: settings.region,
+      ...(settings.deployment ? { deployment: settings.deployment } : {}),
+      ...(event.secretVersionStage ? { secretVersionStage: event.secretVersionStage } : {}),
+      ...(versionId ? { secretVersionId: versionId } : {}),
+      ...(config.runbookUrl ? { runbookUrl: config.runbookUrl } : {}),
+      ...(typeof config.owner === 'string' ? { owner: config.owner } : {}),
+    });
+    const topicRegion = topicArn.split(':')[3] || settings.homeRegion;
+    // Bounded by Lambda's remaining time too: the rotation function waits for this answer.
+    const messageId = await publishRotationNotice(
+      deps.sns(topicRegion),
+      topicArn,
+      notification,
+      callDeadline(publishBudgetMs(remainingMs())),
+    );
+    logger.info('rotation test failure notified', {
+      event: 'rotation_test_notified',
+      probe: result.probe,
+      incidentKey: notification.document.incidentKey,
+      messageId,
+    });
+    return true;
+  } catch (error) {
+    logger.error('rotation test failure could not be notified', {
+      event: 'rotation_test_notify_failed',
+      probe: result.probe,
+      errorName: (error as { name?: string } | null)?.name ?? 'UnknownError',
+    });
+    return false;
+  }
 }
 
 /** How long publishing may take, given Lambda's remaining time (undefined outside Lambda). */
@@ -225,7 +421,17 @@ async function finish(
   regions: readonly string[] | undefined,
   deps: ProbeRunDeps,
   remainingMs: () => number | undefined,
-  { executionId, runbookUrl }: { executionId?: string | undefined; runbookUrl?: string | undefined },
+  {
+    executionId,
+    runbookUrl,
+    secretVersionId,
+    drift,
+  }: {
+    executionId?: string | undefined;
+    runbookUrl?: string | undefined;
+    secretVersionId?: string;
+    drift?: SecretDrift;
+  },
 ): Promise<boolean> {
   const { logger, settings } = deps;
   try {
@@ -234,6 +440,8 @@ async function finish(
       scheduledTime: scheduledTime.toISOString(),
       ...(runbookUrl ? { runbookUrl } : {}),
       ...(executionId ? { executionId } : {}),
+      ...(secretVersionId ? { secretVersionId } : {}),
+      ...(drift ? { secretDrift: { ...drift } } : {}),
     });
   } catch (error) {
     logger.error('result log line failed', { event: 'internal_error', errorName: (error as Error)?.name });
@@ -244,6 +452,7 @@ async function finish(
       gaugeThresholdDays: probe?.alarms.expiryDaysThreshold ?? 14,
       scheduleIntervalMinutes: probe ? scheduleIntervalMinutes(probe.schedule) : 1,
       profile: settings.metricsProfile,
+      ...(drift ? { secretVersionDrift: drift.drift } : {}),
     });
     const outcome = await publishMetrics({
       result,

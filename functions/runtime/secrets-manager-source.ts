@@ -35,10 +35,16 @@ export interface SecretsManagerSourceOptions {
   logger?: Pick<RuntimeLogger, 'warn'>;
   /** @default SECRET_CALL_TIMEOUT_MS */
   callTimeoutMs?: number;
+  /**
+   * Read this version instead of AWSCURRENT (a rotation test: AWSPENDING), by staging label and/or id.
+   * Such a source should not be shared with scheduled runs: give it `ttlSec: 0`.
+   */
+  version?: { stage?: string; id?: string };
 }
 
 interface CacheEntry {
   lookup: SecretLookup['secret'];
+  versionId: string | undefined;
   fetchedAt: number;
 }
 
@@ -63,6 +69,7 @@ export class SecretsManagerSecretSource implements SecretSource {
   readonly #logger: Pick<RuntimeLogger, 'warn'> | undefined;
   readonly #callTimeoutMs: number;
   readonly #cache = new Map<string, CacheEntry>();
+  readonly #version: { stage?: string; id?: string } | undefined;
 
   constructor(options: SecretsManagerSourceOptions) {
     this.#client = options.client;
@@ -71,16 +78,18 @@ export class SecretsManagerSecretSource implements SecretSource {
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger;
     this.#callTimeoutMs = options.callTimeoutMs ?? SECRET_CALL_TIMEOUT_MS;
+    this.#version = options.version;
   }
 
   async get(secretId: string, options: { bypassCache?: boolean; signal?: AbortSignal } = {}): Promise<SecretLookup> {
     const cached = this.#cache.get(secretId);
     if (cached && !options.bypassCache && this.#clock.now() - cached.fetchedAt < this.#ttlMs) {
-      return { secret: cached.lookup, fromCache: true };
+      return { secret: cached.lookup, fromCache: true, ...versionOf(cached) };
     }
     let text: string;
+    let versionId: string | undefined;
     try {
-      text = await this.#fetch(secretId, callDeadline(this.#callTimeoutMs, options.signal));
+      ({ text, versionId } = await this.#fetch(secretId, callDeadline(this.#callTimeoutMs, options.signal)));
     } catch (error) {
       const failure = classifySecretsManagerError(error, secretId);
       if (failure.transient && cached) {
@@ -90,22 +99,39 @@ export class SecretsManagerSecretSource implements SecretSource {
           errorName: errorName(error),
           cachedAgeSec: Math.round((this.#clock.now() - cached.fetchedAt) / 1000),
         });
-        return { secret: cached.lookup, fromCache: true };
+        return { secret: cached.lookup, fromCache: true, ...versionOf(cached) };
+      }
+      if (
+        this.#version &&
+        failure.error.code === 'secret_not_found' &&
+        errorName(error) === 'ResourceNotFoundException'
+      ) {
+        const label = [this.#version.stage, this.#version.id].filter(Boolean).join(' / ');
+        throw new CredentialsError(
+          'secret_not_found',
+          `secret "${secretId}" has no version ${label} in this region: a rotation test reads the pending version where the rotation runs (the primary region), while the rotation is between createSecret and finishSecret`,
+          { cause: error },
+        );
       }
       throw failure.error;
     }
     // A malformed secret is not cached: the next run reads it again, so a fix is picked up at once.
     const secret = parseSecretString(text, secretId);
-    this.#cache.set(secretId, { lookup: secret, fetchedAt: this.#clock.now() });
-    return { secret, fromCache: false };
+    const entry = { lookup: secret, versionId, fetchedAt: this.#clock.now() };
+    this.#cache.set(secretId, entry);
+    return { secret, fromCache: false, ...versionOf(entry) };
   }
 
-  async #fetch(secretId: string, abortSignal: AbortSignal): Promise<string> {
+  async #fetch(secretId: string, abortSignal: AbortSignal): Promise<{ text: string; versionId: string | undefined }> {
     const output = await this.#client.send(
-      new GetSecretValueCommand({ SecretId: localSecretId(secretId, this.#region) }),
+      new GetSecretValueCommand({
+        SecretId: localSecretId(secretId, this.#region),
+        ...(this.#version?.stage ? { VersionStage: this.#version.stage } : {}),
+        ...(this.#version?.id ? { VersionId: this.#version.id } : {}),
+      }),
       { abortSignal },
     );
-    if (typeof output.SecretString === 'string') return output.SecretString;
+    if (typeof output.SecretString === 'string') return { text: output.SecretString, versionId: output.VersionId };
     throw new CredentialsError(
       'secret_malformed',
       output.SecretBinary
@@ -113,6 +139,10 @@ export class SecretsManagerSecretSource implements SecretSource {
         : `secret "${secretId}" has no secret string: store a JSON object such as {"client_id": "...", "client_secret": "..."}`,
     );
   }
+}
+
+function versionOf(entry: CacheEntry): { versionId?: string } {
+  return entry.versionId ? { versionId: entry.versionId } : {};
 }
 
 /** Maps a Secrets Manager failure to a credentials-stage error; `transient` ones may be served from cache. */

@@ -25,7 +25,7 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { notifierAlarmName, notifierAlarmPrefix } from '../../functions/contract/index.js';
+import { notifierAlarmName, notifierAlarmPrefix, secretDriftAlarmPrefix } from '../../functions/contract/index.js';
 import { acknowledge } from '../nag.js';
 import { notifySns } from './alarm-topic.js';
 import type { NotificationTopic } from './notification-topic.js';
@@ -78,10 +78,11 @@ export class NotifierDelivery extends Construct {
   }
 
   /**
-   * The two alarms on the notifier. `notificationTopic` is given in the home region (direct actions);
-   * elsewhere the alarms' state changes are forwarded to the home region's event bus.
+   * The two alarms on the notifier (and `others` delivered the same way: the secret drift alarm).
+   * `notificationTopic` is given in the home region (direct actions); elsewhere the alarms' state
+   * changes are forwarded to the home region's event bus.
    */
-  watch(notifier: lambda.IFunction, notificationTopic?: sns.ITopic): void {
+  watch(notifier: lambda.IFunction, notificationTopic?: sns.ITopic, others: cloudwatch.Alarm[] = []): void {
     const region = Stack.of(this).region;
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmName: notifierAlarmName(region, 'errors', this.props.deployment),
@@ -111,6 +112,7 @@ export class NotifierDelivery extends Construct {
     if (notificationTopic) {
       notifySns(this.errorsAlarm, notificationTopic);
       notifySns(this.deadLettersAlarm, notificationTopic);
+      for (const alarm of others) notifySns(alarm, notificationTopic);
       return;
     }
     const stack = Stack.of(this);
@@ -130,7 +132,7 @@ export class NotifierDelivery extends Construct {
       eventPattern: {
         source: ['aws.cloudwatch'],
         detailType: [ALARM_STATE_CHANGE],
-        resources: [this.errorsAlarm.alarmArn, this.deadLettersAlarm.alarmArn],
+        resources: [this.errorsAlarm.alarmArn, this.deadLettersAlarm.alarmArn, ...others.map((a) => a.alarmArn)],
       },
       targets: [new targets.EventBus(homeBus)],
     });
@@ -165,6 +167,22 @@ export function forwardToNotificationTopic(
     ],
   });
   void rule;
+  new events.Rule(scope, 'SecretDriftAlarmsFromOtherRegions', {
+    description: "oauth-probe: other regions' secret version drift alarms, straight to the notification topic",
+    eventPattern: {
+      source: ['aws.cloudwatch'],
+      detailType: [ALARM_STATE_CHANGE],
+      region: [{ 'anything-but': homeRegion }] as unknown as string[],
+      detail: { alarmName: [{ prefix: secretDriftAlarmPrefix(deployment) }] },
+    },
+    targets: [
+      new targets.SnsTopic(notification.topic, {
+        message: events.RuleTargetInput.fromText(
+          `[WARNING] oauth-probe secret version drift alarm ${events.EventField.fromPath('$.detail.alarmName')} in ${events.EventField.region} is ${events.EventField.fromPath('$.detail.state.value')}: ${events.EventField.fromPath('$.detail.state.reason')}. A replica of a probe secret is not on the primary's AWSCURRENT; see the probe log (field secretDrift) and the replica's ReplicationStatus.`,
+        ),
+      }),
+    ],
+  });
   const sameAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
   notification.key.addToResourcePolicy(
     new iam.PolicyStatement({
@@ -187,12 +205,14 @@ export function forwardToNotificationTopic(
       conditions: {
         ...sameAccount,
         ArnLike: {
-          'aws:SourceArn': stack.formatArn({
-            service: 'cloudwatch',
-            resource: 'alarm',
-            resourceName: `${notifierAlarmPrefix(deployment)}*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
+          'aws:SourceArn': [notifierAlarmPrefix(deployment), secretDriftAlarmPrefix(deployment)].map((prefix) =>
+            stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${prefix}*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ),
         },
       },
     }),

@@ -98,7 +98,7 @@ describe('probe function', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: 'secretsmanager:GetSecretValue',
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
             Resource: [secret('oauth-probe/billing'), secret('oauth-probe/partner-sync')],
           }),
           Match.objectLike({
@@ -115,7 +115,7 @@ describe('probe function', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: 'secretsmanager:GetSecretValue',
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
             Resource: {
               'Fn::Join': [
                 '',
@@ -134,10 +134,20 @@ describe('probe function', () => {
     });
   });
 
-  it('uses no managed policy anywhere', () => {
+  it('uses no AWS managed policy; the one customer-managed policy is the probe role own drift-check grant', () => {
     for (const template of synth.templates.values()) {
-      for (const [, role] of resourcesOf(template, 'AWS::IAM::Role')) {
-        expect(role.ManagedPolicyArns).toBeUndefined();
+      for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+        // Kept out of the inline policy, whose size the secret grants use (docs/deploy.md, IAM).
+        if (id.startsWith('ProbeFunctionRole')) {
+          expect(role.ManagedPolicyArns).toEqual([
+            { Ref: expect.stringMatching(/^ListSecretVersionsInPrimaryRegion/) },
+          ]);
+        } else expect(role.ManagedPolicyArns).toBeUndefined();
+      }
+      for (const [, policy] of resourcesOf(template, 'AWS::IAM::ManagedPolicy')) {
+        // Version ids, labels and dates only: never a value.
+        const { Statement } = policy.PolicyDocument as { Statement: { Action: unknown }[] };
+        expect(Statement.map((s) => s.Action)).toEqual(['secretsmanager:ListSecretVersionIds']);
       }
     }
   });
@@ -324,7 +334,9 @@ describe('regional alarms of billing-api', () => {
   it('sends ALARM and OK of every alarm to the AlarmTopic of its region; SLO window alarms act only through their composite', () => {
     for (const template of synth.templates.values()) {
       for (const [, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
+        // The notifier's own alarms and the per-region drift warning go straight to the notification topic.
         if (String(alarm.AlarmName).startsWith('OAuthProbe-Notifier-')) continue;
+        if (String(alarm.AlarmName).startsWith('OAuthProbe-SecretVersionDrift-')) continue;
         if (/-Burn(Fast|Slow|Ticket)-(Long|Short)$/.test(String(alarm.AlarmName))) {
           expect(alarm.AlarmActions).toBeUndefined();
           continue;

@@ -109,12 +109,20 @@ describe('a three-region, three-probe deployment', () => {
         'Stopped',
         ...['BurnFast', 'BurnSlow', 'BurnTicket'].flatMap((burn) => [`${burn}-Long`, `${burn}-Short`]),
       ].map((kind) => `OAuthProbe-${probe}-${region}-${kind}`);
+    // One secret version drift warning per region, whatever the number of probes.
+    const drift = (region: string) => `OAuthProbe-SecretVersionDrift-${region}`;
     expect(alarmNames(EU)).toEqual(
-      [...regional('alpha', EU), ...regional('beta', EU), 'OAuthProbe-alpha-Global', 'OAuthProbe-beta-Global'].sort(),
+      [
+        ...regional('alpha', EU),
+        ...regional('beta', EU),
+        'OAuthProbe-alpha-Global',
+        'OAuthProbe-beta-Global',
+        drift(EU),
+      ].sort(),
     );
-    expect(alarmNames(US)).toEqual([...regional('alpha', US), ...regional('beta', US)].sort());
+    expect(alarmNames(US)).toEqual([...regional('alpha', US), ...regional('beta', US), drift(US)].sort());
     // gamma has no degradedMs (no latency alarm) and runs from 1 region (< globalFailureRegions 2: no global alarm).
-    expect(alarmNames(AP)).toEqual([...regional('alpha', AP), ...regional('gamma', AP, false)].sort());
+    expect(alarmNames(AP)).toEqual([...regional('alpha', AP), ...regional('gamma', AP, false), drift(AP)].sort());
   });
 
   it('sums the failing regions over all three regions for alpha', () => {
@@ -196,7 +204,7 @@ describe('a three-region, three-probe deployment', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: 'secretsmanager:GetSecretValue',
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
             Resource: [
               {
                 'Fn::Join': [

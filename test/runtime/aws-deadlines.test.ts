@@ -20,6 +20,7 @@ import { clientConfig } from '../../functions/runtime/clients.js';
 import type { RuntimeLogger } from '../../functions/runtime/log.js';
 import { createNotifierHandler } from '../../functions/runtime/notifier-run.js';
 import { createProbeRunner, type ProbeSettings } from '../../functions/runtime/probe-run.js';
+import { SecretDriftCheck } from '../../functions/runtime/secret-drift.js';
 import { SecretsManagerSecretSource } from '../../functions/runtime/secrets-manager-source.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { alarmChange } from './alarm-fixtures.js';
@@ -157,6 +158,115 @@ describe('probe handler: the verdict is logged before the Lambda timeout', () =>
       expect(result).toHaveLength(1);
       expect(result[0]!.fields.code).toEqual(mode === 'hang' ? 'timeout' : 'secret_unavailable');
       expect(fake.requests.filter((r) => r.operation.endsWith('PutMetricData')).length).toBe(before + 1);
+    },
+  );
+});
+
+describe('probe handler: the drift check and the rotation notice give up in time', () => {
+  const settings: ProbeSettings = {
+    region: REGION,
+    homeRegion: REGION,
+    namespace: 'OAuthProbe',
+    deadlineMarginMs: 1_500,
+    secretCacheTtlSec: 300,
+    metricsTransport: 'putMetricData',
+    metricsProfile: 'full',
+    globalFailureRegions: 2,
+    notificationTopicArn: `arn:aws:sns:${REGION}:123456789012:oauth-probe-notifications`,
+  };
+  /** Long enough that the drift check is due (it is skipped when publishing would not fit after it). */
+  const DRIFT_TIMEOUT_MS = 9_000;
+
+  function runner(targets: { replica: 'fake' | HostileMode; primary: 'fake' | HostileMode; sns?: HostileMode }) {
+    const logger = captureLogger();
+    const cloudWatch = client(CloudWatchClient, 'fake');
+    const handler = createProbeRunner({
+      settings,
+      runProbe,
+      logger,
+      secrets: () =>
+        new SecretsManagerSecretSource({ client: client(SecretsManagerClient, 'fake'), region: REGION, logger }),
+      versionedSecrets: (version) =>
+        new SecretsManagerSecretSource({
+          client: client(SecretsManagerClient, 'fake'),
+          region: REGION,
+          ttlSec: 0,
+          logger,
+          version,
+        }),
+      sns: (region) => client(SNSClient, targets.sns ?? 'fake', region),
+      drift: new SecretDriftCheck({
+        region: REGION,
+        clientIn: (region) =>
+          client(SecretsManagerClient, region === REGION ? targets.replica : targets.primary, region),
+        clock: { now: () => Date.now() },
+        logger,
+        callTimeoutMs: 500,
+      }),
+      cloudWatch: () => cloudWatch,
+      homeCloudWatch: () => cloudWatch,
+    });
+    return { handler, logger };
+  }
+
+  const event = (extra: Record<string, unknown> = {}) => {
+    const config = env.probe('client_secret_basic', { name: 'billing-api', credentials: { secretId: SECRET_ID } });
+    return { probe: resolveProbe({ probes: [config] } as ProbesConfig, config), ...extra };
+  };
+
+  // Every mode on the first call; the second call is the same code path, so it is checked hanging only.
+  const cases = [
+    ...HOSTILE_MODES.map(
+      (mode) => ['DescribeSecret (replica)', mode, { replica: mode, primary: 'fake' as const }] as const,
+    ),
+    ['ListSecretVersionIds (primary)', 'hang', { replica: 'fake' as const, primary: 'hang' as const }] as const,
+  ];
+
+  it.each(cases)(
+    '%s %s: no drift signal, secret_drift_check_failed, verdict logged and published',
+    async (_op, _mode, targets) => {
+      const { handler, logger } = runner(targets);
+      const before = fake.requests.filter((r) => r.operation.endsWith('PutMetricData')).length;
+
+      const run = await beforeLambdaTimeout(
+        handler(event({ scheduledTime: new Date().toISOString() }), lambdaContext(DRIFT_TIMEOUT_MS)),
+        DRIFT_TIMEOUT_MS,
+      );
+
+      expect(run.outcome).toBe('finished');
+      expect(run.outcome === 'finished' && run.value).toMatchObject({ outcome: 'ran', published: true });
+      expect(events(logger, 'secret_drift_check_failed')).toHaveLength(1);
+      expect(events(logger, 'probe_result')[0]!.fields.secretDrift).toBeUndefined();
+      expect(fake.requests.filter((r) => r.operation.endsWith('PutMetricData')).length).toBe(before + 1);
+    },
+  );
+
+  it.each(HOSTILE_MODES)(
+    'SNS Publish of a failed rotation test %s: the result is still returned in time',
+    async (mode) => {
+      const { handler, logger } = runner({ replica: 'fake', primary: 'fake', sns: mode });
+
+      // The fake holds no secret under this id: the pending version is not found, the test fails.
+      const run = await beforeLambdaTimeout(
+        handler(
+          {
+            ...event(),
+            probe: { ...event().probe, credentials: { secretId: 'no-such-secret' } },
+            secretVersionStage: 'AWSPENDING',
+            notifyOnFailure: true,
+          },
+          lambdaContext(PROBE_TIMEOUT_MS + 6_000),
+        ),
+        PROBE_TIMEOUT_MS + 6_000,
+      );
+
+      expect(run.outcome).toBe('finished');
+      expect(run.outcome === 'finished' && run.value).toMatchObject({
+        outcome: 'ran',
+        result: { status: 'fail', code: 'secret_not_found' },
+        rotationTest: { notified: false },
+      });
+      expect(events(logger, 'rotation_test_notify_failed')).toHaveLength(1);
     },
   );
 });

@@ -141,13 +141,24 @@ describe('bundled Lambda artifacts', () => {
       { probe: 'billing-api', status: 'pass', region: 'eu-west-1', scheduledTime: '2026-11-22T07:05:00.000Z' },
     ]);
     const operations = fake.requests.map((r) => r.operation);
-    expect(operations).toEqual(['secretsmanager.GetSecretValue', 'GraniteServiceVersion20100801.PutMetricData']);
-    const put = JSON.parse(fake.requests[1]!.body) as {
+    // The secret, the drift check (the fake's secret is a replica of a us-east-1 primary), the metrics.
+    expect(operations).toEqual([
+      'secretsmanager.GetSecretValue',
+      'secretsmanager.DescribeSecret',
+      'secretsmanager.ListSecretVersionIds',
+      'GraniteServiceVersion20100801.PutMetricData',
+    ]);
+    expect(run.lines.find((l) => l.event === 'probe_result')).toMatchObject({
+      secretVersionId: 'aaaaaaaa-0000-4000-8000-000000000001',
+      secretDrift: { primaryRegion: 'us-east-1', drift: 0 },
+    });
+    const put = JSON.parse(fake.requests[3]!.body) as {
       Namespace: string;
-      MetricData: { MetricName: string; Value: number }[];
+      MetricData: { MetricName: string; Value: number; Dimensions?: unknown[] }[];
     };
     expect(put.Namespace).toBe('OAuthProbe');
     expect(put.MetricData[0]).toMatchObject({ MetricName: 'Success', Value: 1 });
+    expect(put.MetricData.find((d) => d.MetricName === 'SecretVersionDrift')).toMatchObject({ Value: 0 });
   });
 
   it('with AWS unreachable, the probe bundle reports secret_unavailable, logs metric_publish_failed and does not crash', async () => {

@@ -47,11 +47,32 @@ export async function startFakeAws(options: { secrets: Record<string, string> })
             json('1.1', 200, {
               ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${id}-AbCdEf`,
               Name: id,
+              VersionId: 'aaaaaaaa-0000-4000-8000-000000000001',
               SecretString: secret,
             });
           }
           return;
         }
+        case 'secretsmanager.DescribeSecret':
+          // Every secret here is a replica of a us-east-1 primary (the drift check's first call).
+          json('1.1', 200, {
+            Name: (JSON.parse(body) as { SecretId: string }).SecretId,
+            PrimaryRegion: 'us-east-1',
+            VersionIdsToStages: { 'aaaaaaaa-0000-4000-8000-000000000001': ['AWSCURRENT'] },
+          });
+          return;
+        case 'secretsmanager.ListSecretVersionIds':
+          // The primary's AWSCURRENT is the replica's: in sync.
+          json('1.1', 200, {
+            Versions: [
+              {
+                VersionId: 'aaaaaaaa-0000-4000-8000-000000000001',
+                VersionStages: ['AWSCURRENT'],
+                CreatedDate: 1_700_000_000,
+              },
+            ],
+          });
+          return;
         case 'GraniteServiceVersion20100801.PutMetricData':
           json('1.0', 200, {});
           return;

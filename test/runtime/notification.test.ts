@@ -267,6 +267,7 @@ describe('every alarm kind, ALARM and OK', () => {
     'burnSlow',
     'burnTicket',
     'security',
+    'rotationTest',
   ];
   const prefixes: Record<AlarmKind, string> = {
     availability: '[FAIL] ',
@@ -278,6 +279,7 @@ describe('every alarm kind, ALARM and OK', () => {
     burnSlow: '[CRITICAL] ',
     burnTicket: '[SLO] ',
     security: '[SECURITY] ',
+    rotationTest: '[ROTATION BLOCKED] ',
   };
   const cases = kinds.flatMap((kind) => (['ALARM', 'OK'] as const).map((state) => [kind, state] as const));
 

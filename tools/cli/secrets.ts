@@ -24,7 +24,18 @@ export interface ChosenSecrets {
   description: string;
 }
 
-export async function chooseSecretSource(file: string | undefined, env: Env, cwd: string): Promise<ChosenSecrets> {
+/** A version of the secrets other than AWSCURRENT (`run --version-stage/--version-id`). */
+export interface SecretVersion {
+  stage?: string;
+  id?: string;
+}
+
+export async function chooseSecretSource(
+  file: string | undefined,
+  env: Env,
+  cwd: string,
+  version?: SecretVersion,
+): Promise<ChosenSecrets> {
   if (file !== undefined) {
     const path = resolve(cwd, file);
     return { source: await openSecretsFile(path, file), description: file };
@@ -45,9 +56,15 @@ export async function chooseSecretSource(file: string | undefined, env: Env, cwd
     ]);
     const client = new SecretsManagerClient({ region });
     return {
-      source: new SecretsManagerSecretSource({ client, region }),
-      description: `AWS Secrets Manager (${region})`,
+      // A version is read once, uncached: it is not the copy anything else uses.
+      source: new SecretsManagerSecretSource({ client, region, ...(version ? { version, ttlSec: 0 } : {}) }),
+      description: `AWS Secrets Manager (${region})${version ? ` version ${[version.stage, version.id].filter(Boolean).join(' / ')}` : ''}`,
     };
+  }
+  if (version) {
+    throw new UsageError(
+      '--version-stage/--version-id read Secrets Manager: set AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID) and AWS_REGION, or run with --remote --region REGION',
+    );
   }
   throw new UsageError(
     'no credentials source: pass --secrets FILE (JSON keyed by credentials.secretId), or set AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID) and AWS_REGION to read them from Secrets Manager',

@@ -553,6 +553,8 @@ function metricSeries(
   for (const metric of Object.values(METRICS)) {
     if (metric === METRICS.certificateDaysLeft && !usesTls) continue;
     if (metric === METRICS.regionalSuccess && !copy) continue;
+    // One series per replica region, shared by all its probes: not a per-probe cost.
+    if (metric === METRICS.secretVersionDrift) continue;
     const cadence = cadenceIn(metric, profile);
     const copies = metric === METRICS.stepLatency ? probe.steps.length : 1;
     const label = metric === METRICS.regionalSuccess ? 'Success by Region' : metric.name;

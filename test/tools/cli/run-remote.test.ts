@@ -17,6 +17,15 @@ import { type LocalEnvironment, startLocalEnvironment } from '../../../tools/loc
 import { localConfig, localSecrets, type Workspace, WRONG_SECRET, workspace } from './helpers.js';
 import { memoryIo } from './memory-io.js';
 
+/** Every secret with a client_secret the authorization server does not know: a bad rotation. */
+const pendingSecrets = (env: LocalEnvironment) =>
+  Object.fromEntries(
+    Object.entries(localSecrets(env)).map(([id, secret]) => [
+      id,
+      'client_secret' in secret ? { ...secret, client_secret: WRONG_SECRET } : secret,
+    ]),
+  );
+
 const cloudFormation = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
 const cloudWatch = mockClient(CloudWatchClient);
@@ -71,6 +80,9 @@ describe('oauth-probe run --remote', () => {
       },
       runProbe,
       secrets: () => new MemorySecretSource(localSecrets(env)),
+      // The pending version of every secret is one the authorization server refuses.
+      versionedSecrets: (version) =>
+        new MemorySecretSource(version.stage === 'AWSPENDING' ? pendingSecrets(env) : localSecrets(env)),
       cloudWatch: () => new CloudWatchClient({ region: 'eu-west-1' }),
       homeCloudWatch: () => new CloudWatchClient({ region: 'eu-west-1' }),
       logger: silent,
@@ -168,6 +180,44 @@ describe('oauth-probe run --remote', () => {
       'oauth-probe: --remote needs --region REGION: the region whose probe function runs the probes',
       'oauth-probe: --region goes with --remote (a local run runs from here)',
       'oauth-probe: --remote and --secrets contradict: the deployed function reads its own secrets',
+    ]);
+    expect(lambda.calls()).toHaveLength(0);
+  });
+
+  it('--version-stage AWSPENDING runs the pending version on the function: no schedule fields, no metrics', async () => {
+    const { code, stdout } = await cli('--probe', 'good', '--version-stage', 'AWSPENDING', '--json');
+
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ probe: 'good', stage: 'token', code: 'invalid_client' }),
+    ]);
+    const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+    const event = JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array));
+    expect(event).toMatchObject({ secretVersionStage: 'AWSPENDING', probe: { name: 'good' } });
+    expect(event.scheduledTime).toBeUndefined();
+    expect(event.executionId).toBeUndefined();
+    expect(cloudWatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+    expect(stdout).not.toContain(WRONG_SECRET);
+  });
+
+  it('--version-stage AWSCURRENT passes where the current secret works (exit 0)', async () => {
+    const { code } = await cli('--probe', 'good', '--version-stage', 'AWSCURRENT');
+
+    expect(code).toBe(0);
+    expect(cloudWatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+  });
+
+  it('exits 2 naming the flag for a wrong-case stage or a malformed version id, and invokes nothing', async () => {
+    const io = memoryIo(ws.dir);
+    const codes = [
+      await main(['run', '--remote', '--region', 'eu-west-1', '--version-stage', 'awspending'], io),
+      await main(['run', '--remote', '--region', 'eu-west-1', '--version-id', 'x'], io),
+    ];
+
+    expect(codes).toEqual([2, 2]);
+    expect(io.err().split('\n').filter(Boolean)).toEqual([
+      'oauth-probe: --version-stage: "awspending" is not a staging label: write AWSPENDING (labels are case-sensitive)',
+      'oauth-probe: --version-id: "x" is not a secret version id: 32 to 64 letters, digits, - and _ (the rotation\'s ClientRequestToken)',
     ]);
     expect(lambda.calls()).toHaveLength(0);
   });

@@ -51,7 +51,19 @@ export async function findProbeFunction(client: CloudFormationClient, target: Re
 }
 
 /** The event a scheduled run gets, with this moment as the scheduled time. */
-export function remoteEvent(probe: ResolvedProbe, now = new Date()): ProbeEvent {
+export function remoteEvent(
+  probe: ResolvedProbe,
+  now = new Date(),
+  version?: { stage?: string; id?: string },
+): ProbeEvent {
+  // With a secret version it is a direct run (a rotation test): no schedule fields, no metrics.
+  if (version) {
+    return {
+      probe,
+      ...(version.stage ? { secretVersionStage: version.stage } : {}),
+      ...(version.id ? { secretVersionId: version.id } : {}),
+    };
+  }
   return { probe, scheduledTime: now.toISOString(), executionId: `oauth-probe-cli-${randomUUID()}` };
 }
 
@@ -61,6 +73,7 @@ export async function invokeProbe(
   functionName: string,
   probe: ResolvedProbe,
   region: string,
+  version?: { stage?: string; id?: string },
 ): Promise<ProbeResult> {
   const where = `${functionName} (${region})`;
   let response: InvokeCommandOutput;
@@ -69,7 +82,7 @@ export async function invokeProbe(
       new InvokeCommand({
         FunctionName: functionName,
         InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify(remoteEvent(probe))),
+        Payload: new TextEncoder().encode(JSON.stringify(remoteEvent(probe, new Date(), version))),
       }),
       { abortSignal: AbortSignal.timeout(probe.deadlineMs + INVOKE_MARGIN_MS) },
     );
@@ -108,7 +121,7 @@ function safeJson(text: string): unknown {
 export async function runRemote(
   probes: readonly ResolvedProbe[],
   target: RemoteTarget,
-  options: { concurrency: number; onResult?: (result: ProbeResult) => void },
+  options: { concurrency: number; onResult?: (result: ProbeResult) => void; version?: { stage?: string; id?: string } },
 ): Promise<ProbeResult[]> {
   quietAwsSdk();
   const cloudFormation = new CloudFormationClient({ region: target.region, maxAttempts: 3 });
@@ -120,7 +133,7 @@ export async function runRemote(
   const worker = async () => {
     while (next < probes.length) {
       const index = next++;
-      const result = await invokeProbe(lambda, functionName, probes[index]!, target.region);
+      const result = await invokeProbe(lambda, functionName, probes[index]!, target.region, options.version);
       results[index] = result;
       options.onResult?.(result);
     }

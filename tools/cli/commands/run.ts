@@ -4,6 +4,7 @@
  * `--remote --region R` runs them on the deployed probe function of R instead (./aws/remote-run.ts).
  */
 import { type ResolvedProbe, resolveProbes } from '../../../functions/config/resolve.js';
+import { checkVersionId, checkVersionStage } from '../../../functions/contract/environment.js';
 import type { ProbeResult } from '../../../functions/engine/index.js';
 import { parseCommandArgs, positiveInt } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
@@ -14,7 +15,7 @@ import { type FormatOptions, formatResult, formatSummary } from '../format.js';
 import type { Io } from '../io.js';
 import { formatJunit } from '../junit.js';
 import { Progress } from '../progress.js';
-import { chooseSecretSource } from '../secrets.js';
+import { chooseSecretSource, type SecretVersion } from '../secrets.js';
 
 /** @default 4 probes at once */
 export const DEFAULT_CLI_CONCURRENCY = 4;
@@ -32,6 +33,8 @@ const options = {
   region: { type: 'string', short: 'r' },
   verbose: { type: 'boolean', short: 'V' },
   concurrency: { type: 'string' },
+  'version-stage': { type: 'string' },
+  'version-id': { type: 'string' },
   ...HELP_OPTION,
 } as const;
 
@@ -41,6 +44,7 @@ export const runCommand: Command = {
   options,
   help: `Usage: oauth-probe run [--config probes.json] [--secrets FILE] [--probe NAME]... [--json | --reporter junit] [--verbose] [--concurrency N]
        oauth-probe run --remote --region REGION [--probe NAME]... [--json | --reporter junit] [--concurrency N]
+       oauth-probe run [--remote --region REGION] --version-stage AWSPENDING [--version-id ID] [--probe NAME]...
 
 Runs every probe (or those named with --probe) once from this machine: token endpoint, token
 validation, protected API. Prints one line per probe; for anything not passing, the stage, step,
@@ -49,6 +53,11 @@ code, hint, HTTP status, warnings and a timing waterfall of every request.
 With --remote, the probe function deployed in --region runs the probes instead (a synchronous invoke
 with the probe's schedule input, built from this config), and the CLI prints its results the same way.
 That run is a real one: it publishes metrics and logs like a scheduled run.
+
+With --version-stage (or --version-id), the probes use that version of their secret instead of
+AWSCURRENT: test a rotation's new secret before it goes live. Locally the version is read from
+Secrets Manager (AWS credentials needed; not with --secrets); with --remote the deployed function reads
+it, and that run publishes NO metrics and is logged as a rotation test, not as a scheduled run.
 
 Options:
   -c, --config FILE      probes.json to use (default: ${DEFAULT_CONFIG})
@@ -63,6 +72,9 @@ Options:
   -r, --region REGION    with --remote: the region whose function runs the probes
   -V, --verbose          details and every request's timings for every probe, passing ones too
       --concurrency N    probes run at once (default: ${DEFAULT_CLI_CONCURRENCY})
+      --version-stage L  read this version of each secret: AWSCURRENT, AWSPENDING, AWSPREVIOUS or a
+                         custom staging label (needs AWS credentials or --remote)
+      --version-id ID    read the secret version with this id (e.g. a rotation's ClientRequestToken)
   -h, --help             show this help
 
 Secrets file:
@@ -74,8 +86,9 @@ Examples:
   npx oauth-probe run -s local-secrets.json --reporter junit > oauth-probe-junit.xml
   AWS_PROFILE=ops AWS_REGION=eu-west-1 npx oauth-probe run --json | jq '.[] | {probe, status, code}'
   AWS_PROFILE=ops npx oauth-probe run --remote --region eu-west-1 --probe billing-api
+  AWS_PROFILE=ops AWS_REGION=eu-west-1 npx oauth-probe run --version-stage AWSPENDING --probe billing-api
 
-Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage or config.
+Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage or config, 70 internal error.
 `,
   async run(argv, io) {
     const { values } = parseCommandArgs('run', argv, options);
@@ -85,6 +98,7 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
     }
     const reporter = chooseReporter(values.json === true, values.reporter as string | undefined);
     const remote = remoteRegion(values);
+    const version = secretVersion(values);
     const concurrency = positiveInt(
       'concurrency',
       values.concurrency as string | undefined,
@@ -110,11 +124,11 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
     let results: ProbeResult[];
     try {
       results = remote
-        ? await runOnDeployedFunction(probes, remote, config, concurrency, (r) => {
+        ? await runOnDeployedFunction(probes, remote, config, concurrency, version, (r) => {
             progress.tick();
             onResult(r);
           })
-        : await runHere(probes, values.secrets as string | undefined, io, concurrency, (r) => {
+        : await runHere(probes, values.secrets as string | undefined, io, concurrency, version, (r) => {
             progress.tick();
             onResult(r);
           });
@@ -170,6 +184,22 @@ function remoteRegion(values: Record<string, unknown>): string | undefined {
   return region;
 }
 
+/** `--version-stage` / `--version-id`: the secret version to read, validated; undefined for AWSCURRENT as usual. */
+function secretVersion(values: Record<string, unknown>): SecretVersion | undefined {
+  const stage = values['version-stage'] as string | undefined;
+  const id = values['version-id'] as string | undefined;
+  if (stage === undefined && id === undefined) return undefined;
+  const problem = (stage !== undefined && checkVersionStage(stage)) || (id !== undefined && checkVersionId(id));
+  if (problem)
+    throw new UsageError(`--version-${stage !== undefined && checkVersionStage(stage) ? 'stage' : 'id'}: ${problem}`);
+  if (values.secrets !== undefined) {
+    throw new UsageError(
+      '--version-stage/--version-id and --secrets contradict: a secrets file has no versions; read them from Secrets Manager (AWS credentials) or run with --remote',
+    );
+  }
+  return { ...(stage !== undefined ? { stage } : {}), ...(id !== undefined ? { id } : {}) };
+}
+
 /** The probes to run: those named with --probe (all by default), and with --remote those of that region. */
 function selectProbes(all: ResolvedProbe[], wanted: string[], region: string | undefined): ResolvedProbe[] {
   const known = all.map((p) => p.name);
@@ -197,9 +227,10 @@ async function runHere(
   secretsFile: string | undefined,
   io: Io,
   concurrency: number,
+  version: SecretVersion | undefined,
   onResult: (result: ProbeResult) => void,
 ): Promise<ProbeResult[]> {
-  const { source } = await chooseSecretSource(secretsFile, io.env, io.cwd);
+  const { source } = await chooseSecretSource(secretsFile, io.env, io.cwd, version);
   // The engine (undici, jose) is loaded only when probes are about to run: usage errors stay fast.
   const { runProbes } = await import('../../../functions/engine/index.js');
   return runProbes(probes, { secrets: source }, { concurrency, onResult });
@@ -210,6 +241,7 @@ async function runOnDeployedFunction(
   region: string,
   config: object,
   concurrency: number,
+  version: SecretVersion | undefined,
   onResult: (result: ProbeResult) => void,
 ): Promise<ProbeResult[]> {
   // The AWS SDK is loaded only for a remote run.
@@ -218,5 +250,5 @@ async function runOnDeployedFunction(
     import('../aws/deployment.js'),
   ]);
   const stackName = deploymentStackName(region, deploymentName(config));
-  return runRemote(probes, { region, stackName }, { concurrency, onResult });
+  return runRemote(probes, { region, stackName }, { concurrency, onResult, ...(version ? { version } : {}) });
 }
