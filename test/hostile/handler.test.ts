@@ -17,6 +17,7 @@ import { MAX_METRIC_VALUE, MIN_METRIC_MAGNITUDE } from '../../functions/runtime/
 // biome-ignore lint/style/noRestrictedImports: the engine tests' inline server
 import { type InlineServer, resolved, startInlineServer } from '../engine/helpers.js';
 import { alarmChange } from '../runtime/alarm-fixtures.js';
+import { lambdaContext } from '../runtime/lambda-context.js';
 
 const sm = mockClient(SecretsManagerClient);
 const cw = mockClient(CloudWatchClient);
@@ -66,22 +67,7 @@ let notifier: (event: SNSEvent) => Promise<unknown>;
 const output: string[] = [];
 const restore: (() => void)[] = [];
 
-function context(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'oauth-probe-probe',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:123456789012:function:oauth-probe-probe`,
-    memoryLimitInMB: '256',
-    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
-    logGroupName: '/aws/lambda/oauth-probe-probe',
-    logStreamName: 'stream',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+const context = (): Context => lambdaContext(REGION);
 
 /** Runs the handler for /token/<name>; every JSON line it wrote must parse. */
 async function invoke(name: string): Promise<{ lines: Record<string, unknown>[]; text: string }> {

@@ -19,6 +19,7 @@ import type { ClientSecret } from '../../functions/engine/index.js';
 import type { ProbeRunOutput } from '../../functions/runtime/probe-run.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { alarmChange } from './alarm-fixtures.js';
+import { lambdaContext } from './lambda-context.js';
 
 const sm = mockClient(SecretsManagerClient);
 const cw = mockClient(CloudWatchClient);
@@ -42,22 +43,7 @@ const secretValues = new Set<string>();
 const output: string[] = [];
 const restore: (() => void)[] = [];
 
-function context(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'oauth-probe-probe',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:123456789012:function:oauth-probe-probe`,
-    memoryLimitInMB: '256',
-    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
-    logGroupName: '/aws/lambda/oauth-probe-probe',
-    logStreamName: 'stream',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+const context = (): Context => lambdaContext(REGION);
 
 function probe(method: 'client_secret_basic' | 'private_key_jwt', name: string, secretId: string): ProbeConfig {
   const config = env.probe(method, { name, credentials: { secretId }, runbookUrl: 'https://wiki.example.com/rb' });
