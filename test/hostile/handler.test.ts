@@ -17,7 +17,7 @@ import { MAX_METRIC_VALUE, MIN_METRIC_MAGNITUDE } from '../../functions/runtime/
 // biome-ignore lint/style/noRestrictedImports: the engine tests' inline server
 import { type InlineServer, resolved, startInlineServer } from '../engine/helpers.js';
 import { alarmChange } from '../runtime/alarm-fixtures.js';
-import { lambdaContext } from '../runtime/lambda-context.js';
+import { handlerEnvironment, lambdaContext } from '../runtime/lambda-context.js';
 
 const sm = mockClient(SecretsManagerClient);
 const cw = mockClient(CloudWatchClient);
@@ -98,18 +98,7 @@ beforeAll(async () => {
     res.writeHead(reply.status, { 'content-type': 'application/json' });
     res.end(reply.body);
   });
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    HOME_REGION: REGION,
-    METRICS_NAMESPACE: 'OAuthProbe',
-    SECRET_CACHE_TTL_SEC: '300',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'dummy-secret-key',
-    POWERTOOLS_DEV: '',
-    NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:oauth-probe-notifications',
-    PROBE_LOG_GROUP_NAME: '/aws/lambda/oauth-probe-probe',
-    DASHBOARD_URL: 'https://console.aws.amazon.com/cloudwatch/home#dashboards:name=oauth-probe',
-  });
+  Object.assign(process.env, handlerEnvironment(REGION));
   // What Powertools writes, as CloudWatch Logs receives it.
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream);

@@ -81,17 +81,20 @@ function endpointOf(target: 'fake' | HostileMode): string {
 const client = <T>(Client: new (config: object) => T, target: 'fake' | HostileMode, region = REGION): T =>
   new Client({ ...clientConfig(region), endpoint: endpointOf(target), credentials: FAKE_CREDENTIALS });
 
+/** The probe function's settings, as its environment gives them in the home region. */
+const PROBE_SETTINGS: ProbeSettings = {
+  region: REGION,
+  homeRegion: REGION,
+  namespace: 'OAuthProbe',
+  deadlineMarginMs: 1_500,
+  secretCacheTtlSec: 300,
+  metricsTransport: 'putMetricData',
+  metricsProfile: 'full',
+  globalFailureRegions: 2,
+};
+
 describe('probe handler: the verdict is logged before the Lambda timeout', () => {
-  const settings: ProbeSettings = {
-    region: REGION,
-    homeRegion: REGION,
-    namespace: 'OAuthProbe',
-    deadlineMarginMs: 1_500,
-    secretCacheTtlSec: 300,
-    metricsTransport: 'putMetricData',
-    metricsProfile: 'full',
-    globalFailureRegions: 2,
-  };
+  const settings = PROBE_SETTINGS;
 
   function runner(targets: { secrets: 'fake' | HostileMode; cloudWatch: 'fake' | HostileMode }) {
     const logger = captureLogger();
@@ -164,14 +167,7 @@ describe('probe handler: the verdict is logged before the Lambda timeout', () =>
 
 describe('probe handler: the drift check and the rotation notice give up in time', () => {
   const settings: ProbeSettings = {
-    region: REGION,
-    homeRegion: REGION,
-    namespace: 'OAuthProbe',
-    deadlineMarginMs: 1_500,
-    secretCacheTtlSec: 300,
-    metricsTransport: 'putMetricData',
-    metricsProfile: 'full',
-    globalFailureRegions: 2,
+    ...PROBE_SETTINGS,
     notificationTopicArn: `arn:aws:sns:${REGION}:123456789012:oauth-probe-notifications`,
   };
   /** Long enough that the drift check is due (it is skipped when publishing would not fit after it). */

@@ -19,7 +19,7 @@ import type { ClientSecret } from '../../functions/engine/index.js';
 import type { ProbeRunOutput } from '../../functions/runtime/probe-run.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { alarmChange } from './alarm-fixtures.js';
-import { lambdaContext } from './lambda-context.js';
+import { handlerEnvironment, lambdaContext } from './lambda-context.js';
 
 const sm = mockClient(SecretsManagerClient);
 const cw = mockClient(CloudWatchClient);
@@ -77,18 +77,7 @@ beforeAll(async () => {
         if (line.length > 16 && !line.startsWith('-----')) secretValues.add(line);
     }
   }
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    HOME_REGION: REGION,
-    METRICS_NAMESPACE: 'OAuthProbe',
-    SECRET_CACHE_TTL_SEC: '300',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'dummy-secret-key',
-    POWERTOOLS_DEV: '',
-    NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:oauth-probe-notifications',
-    PROBE_LOG_GROUP_NAME: '/aws/lambda/oauth-probe-probe',
-    DASHBOARD_URL: 'https://console.aws.amazon.com/cloudwatch/home#dashboards:name=oauth-probe',
-  });
+  Object.assign(process.env, handlerEnvironment(REGION));
   // Capture what Powertools writes, as CloudWatch Logs would receive it (JSON lines are kept off the console).
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream);
