@@ -9,7 +9,7 @@ import type { ResolvedProbe } from '../functions/config/resolve.js';
 import { runProbes } from '../functions/engine/index.js';
 import { benchSecrets } from './probes.js';
 
-export { handler } from '../functions/runtime/probe-handler.js';
+export { handler } from '../functions/runtime/probe/handler.js';
 
 import { constructClients } from './cold-start-entry.js';
 

@@ -9,7 +9,7 @@
  * 128 MB (new space = memory / 10, semi-space = half of that, old space = the rest); that is the
  * figure that says whether 128 MB is viable.
  *
- * The probe handler sets V8's `--liftoff-only` when it loads (functions/runtime/v8-settings.ts), and this
+ * The probe handler sets V8's `--liftoff-only` when it loads (functions/runtime/probe/v8-settings.ts), and this
  * process loads the handler, so every row measures the deployed setting.
  */
 import { execFile } from 'node:child_process';

@@ -5,7 +5,7 @@
  * the fix (the same lines as `oauth-probe validate`), naming `-c config=FILE`, without a stack trace.
  */
 import { App, Errors } from 'aws-cdk-lib';
-import { ConfigError } from '../functions/config/load.js';
+import { ConfigError } from '../functions/config/problems.js';
 import { addOAuthProbeStacks } from '../lib/index.js';
 import { applyNag } from '../lib/nag.js';
 import { checkTemplates } from '../lib/template-check.js';

@@ -27,8 +27,8 @@ function lambdaEntry(name: string): string {
 
 /** Entry points of the Lambda functions, by function role. */
 export const LAMBDA_ENTRIES = {
-  probe: lambdaEntry('probe-handler'),
-  notifier: lambdaEntry('notifier-handler'),
+  probe: lambdaEntry('probe/handler'),
+  notifier: lambdaEntry('notifier/handler'),
 } as const;
 
 /**

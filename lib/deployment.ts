@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type DeploymentPlan, planDeployment } from '../functions/config/limits.js';
-import { ConfigError, checkDeployment, parseConfig, parseConfigText } from '../functions/config/load.js';
+import { checkDeployment, parseConfig, parseConfigText } from '../functions/config/load.js';
+import { ConfigError } from '../functions/config/problems.js';
 import type { DeploymentSettings, ResolvedProbe } from '../functions/config/resolve.js';
 import type { ProbesConfig, ProbesConfigInput } from '../functions/config/schema.js';
 import { deploymentNameProblem } from '../functions/contract/index.js';

@@ -14,7 +14,7 @@
  */
 
 export { BUDGETS, QUOTAS, type QuotaProblem, shardOf } from '../functions/config/limits.js';
-export { ConfigError, type ConfigProblem } from '../functions/config/load.js';
+export { ConfigError, type ConfigProblem } from '../functions/config/problems.js';
 export type { ProbesConfig, ProbesConfigInput } from '../functions/config/schema.js';
 export { DEFAULT_DEPLOYMENT_NAME } from '../functions/contract/index.js';
 export { addOAuthProbeStacks, type OAuthProbeApp, type OAuthProbeStacksProps } from './app.js';

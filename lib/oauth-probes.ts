@@ -21,7 +21,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_METRICS_TRANSPORT } from '../functions/config/defaults.js';
 import { kmsKeyArnIn } from '../functions/config/kms.js';
 import { type RegionPlan, secretPolicyChars } from '../functions/config/limits.js';
-import { ConfigError } from '../functions/config/load.js';
+import { ConfigError } from '../functions/config/problems.js';
 import type { ResolvedProbe } from '../functions/config/resolve.js';
 import { type RoutingPlan, routingPlan } from '../functions/config/routing.js';
 import type { ProbesConfigInput } from '../functions/config/schema.js';

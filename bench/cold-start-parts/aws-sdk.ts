@@ -1,5 +1,5 @@
-/** Cold-start part: the AWS SDK clients the probe function constructs (functions/runtime/clients.ts). */
-import { cloudWatchClient, secretsManagerClient } from '../../functions/runtime/clients.js';
+/** Cold-start part: the AWS SDK clients the probe function constructs (functions/runtime/shared/clients.ts). */
+import { cloudWatchClient, secretsManagerClient } from '../../functions/runtime/shared/clients.js';
 
 export function constructClients(): void {
   secretsManagerClient();

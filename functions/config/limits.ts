@@ -14,7 +14,7 @@
 import { NOTIFIER_ENV, PROBE_ENV, probeEvent } from '../contract/environment.js';
 import { DEFAULT_METRICS_PROFILE, hasGlobalAlarm, type MetricsProfile } from '../contract/metric-catalogue.js';
 import { BURN_POLICIES } from '../contract/slo.js';
-import type { ConfigProblem } from './load.js';
+import type { ConfigProblem } from './problems.js';
 import type { DeploymentSettings, ResolvedProbe } from './resolve.js';
 import { scheduleIntervalMinutes } from './schedule.js';
 import type { ProbesConfig } from './schema.js';

@@ -33,7 +33,7 @@ export const ALARM_KINDS = {
   security: 'Security',
   /**
    * A rotation test failed: the pending secret of a rotation was refused, so the rotation stopped before
-   * it went live. No CloudWatch alarm: the probe function publishes it (functions/runtime/rotation-notice.ts).
+   * it went live. No CloudWatch alarm: the probe function publishes it (functions/runtime/probe/rotation-notice.ts).
    * Warning: production still runs on AWSCURRENT.
    */
   rotationTest: 'RotationTest',

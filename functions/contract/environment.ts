@@ -6,13 +6,13 @@
 
 /**
  * The Scheduler target input of a probe schedule (validated by the probe function with
- * `probeEventSchema` in functions/runtime/probe-event.ts). `scheduledTime` and `executionId` are filled
+ * `probeEventSchema` in functions/runtime/probe/event.ts). `scheduledTime` and `executionId` are filled
  * by Scheduler's context attributes (`<aws.scheduler.scheduled-time>`, `<aws.scheduler.execution-id>`).
  */
 /**
  * The probe in the event: a probes.json probe (functions/config/schema.ts) with its defaults resolved.
  * Typed structurally here so that the contract imports nothing of config (no import cycle); the probe
- * function validates it with the schema (functions/runtime/probe-event.ts).
+ * function validates it with the schema (functions/runtime/probe/event.ts).
  */
 export type ProbeEventProbe = { name: string } & Record<string, unknown>;
 

@@ -175,7 +175,7 @@ export const METRICS = {
     name: 'SecretVersionDrift',
     unit: 'Count',
     // Per region, no Probe dimension: one series per region (the probes of a region share their
-    // secrets' replication), alarmed once per region (functions/runtime/secret-drift.ts).
+    // secrets' replication), alarmed once per region (functions/runtime/probe/secret-drift.ts).
     dimensions: [],
     cadence: 'when_checked',
     // An alarm reads it: lean keeps it (one series per replica region, 0 while in sync).

@@ -51,7 +51,7 @@ export class NotificationTopic extends Construct {
     });
 
     if (props.chatTopic) {
-      // Chatbot reads custom notifications (./functions/runtime/channels/chatbot.ts) from here.
+      // Chatbot reads custom notifications (./functions/runtime/notifier/channels/chatbot.ts) from here.
       this.chatTopic = new sns.Topic(this, 'ChatTopic', {
         topicName: chatTopicName(props.deployment),
         displayName: 'oauth-probe chat',

@@ -6,7 +6,7 @@
 import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ConfigError } from '../../functions/config/load.js';
+import { ConfigError } from '../../functions/config/problems.js';
 import { channelSecretIds, type RoutingPlan } from '../../functions/config/routing.js';
 import { ALARM_PREFIX, NOTIFIER_ENV, type NotificationRoutes } from '../../functions/contract/index.js';
 import { acknowledge, nagResource } from '../nag.js';

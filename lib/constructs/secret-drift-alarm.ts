@@ -1,7 +1,7 @@
 /**
  * The secret version drift alarm of one region: `SecretVersionDrift` (no Probe dimension) at 1 means a
  * probe of this region read a replica whose AWSCURRENT is not the primary's, for longer than the
- * replication grace (functions/runtime/secret-drift.ts). One alarm per region, not per probe: the probes
+ * replication grace (functions/runtime/probe/secret-drift.ts). One alarm per region, not per probe: the probes
  * of a region share the replication of their secrets, a per-probe alarm would add a resource per probe
  * and region to every shard (1,000 probes x 3 regions), and the log line names the secret.
  *

@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatPath, loadConfigFile, parseConfig, parseConfigText } from '../../functions/config/load.js';
+import { loadConfigFile, parseConfig, parseConfigText } from '../../functions/config/load.js';
+import { ConfigError, formatPath } from '../../functions/config/problems.js';
 
 const minimalProbe = {
   name: 'billing-api',

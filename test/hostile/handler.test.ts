@@ -1,5 +1,5 @@
 /**
- * What a hostile token endpoint sends, through the real probe handler (functions/runtime/probe-handler.ts)
+ * What a hostile token endpoint sends, through the real probe handler (functions/runtime/probe/handler.ts)
  * with the AWS clients recorded by aws-sdk-client-mock, then through the real notifier reading the very
  * log lines: numbers CloudWatch would refuse never cost the PutMetricData batch its `Success` datum, a
  * PEM header without its END line or a 6000-deep `aud` never costs the result line (every line is valid
@@ -13,7 +13,7 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alarmName } from '../../functions/contract/alarm-naming.js';
-import { MAX_METRIC_VALUE, MIN_METRIC_MAGNITUDE } from '../../functions/runtime/metrics.js';
+import { MAX_METRIC_VALUE, MIN_METRIC_MAGNITUDE } from '../../functions/runtime/probe/metrics.js';
 // biome-ignore lint/style/noRestrictedImports: the engine tests' inline server
 import { type InlineServer, resolved, startInlineServer } from '../engine/helpers.js';
 import { alarmChange } from '../runtime/alarm-fixtures.js';
@@ -110,8 +110,8 @@ beforeAll(async () => {
       return true;
     }) as typeof stream.write;
   }
-  ({ handler } = (await import('../../functions/runtime/probe-handler.js')) as unknown as { handler: typeof handler });
-  ({ handler: notifier } = (await import('../../functions/runtime/notifier-handler.js')) as unknown as {
+  ({ handler } = (await import('../../functions/runtime/probe/handler.js')) as unknown as { handler: typeof handler });
+  ({ handler: notifier } = (await import('../../functions/runtime/notifier/handler.js')) as unknown as {
     handler: typeof notifier;
   });
 });

@@ -9,9 +9,9 @@ import type { ClientAuthMethod } from '../../functions/config/schema.js';
 import { parseAlarmName } from '../../functions/contract/alarm-naming.js';
 import type { ClientSecret, ProbeResult } from '../../functions/engine/index.js';
 import { runProbe } from '../../functions/engine/index.js';
-import { logResult, resultFromLogLine } from '../../functions/runtime/log.js';
-import { buildMetricData } from '../../functions/runtime/metrics.js';
-import { buildNotification } from '../../functions/runtime/notification.js';
+import { buildMetricData } from '../../functions/runtime/probe/metrics.js';
+import { logResult, resultFromLogLine } from '../../functions/runtime/shared/log.js';
+import { buildNotification } from '../../functions/runtime/shared/notification.js';
 import { createTestPki, generateClientKey } from '../../tools/local-servers/index.js';
 // biome-ignore lint/style/noRestrictedImports: the engine tests' shared fixtures (inline servers, secret source)
 import { type InlineServer, pemBodyLines, resolved, startInlineServer, TestSecretSource } from '../engine/helpers.js';

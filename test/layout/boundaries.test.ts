@@ -36,7 +36,7 @@ const FIXTURES: { path: string; bad: string[]; good: string[] }[] = [
   {
     path: 'lib/constructs/fixture.ts',
     bad: [
-      "import { k } from '../../functions/runtime/log.js';",
+      "import { k } from '../../functions/runtime/shared/log.js';",
       "import { l } from '../../functions/engine/index.js';",
       "import { m } from '../../functions/contract/metric-catalogue.js';",
       "import { n } from '../../functions/guards.js';",

@@ -39,6 +39,22 @@ interface Edge {
   via: string;
 }
 
+/** Every relative import of every source file, as file → file (`.js` specifiers mapped to their `.ts` source). */
+function fileEdges(): Edge[] {
+  const edges: Edge[] = [];
+  const files = new Set(sourceFiles());
+  for (const file of files) {
+    const info = ts.preProcessFile(readFileSync(join(REPO, file), 'utf8'), true, true);
+    for (const { fileName } of info.importedFiles) {
+      if (!fileName.startsWith('.')) continue;
+      const target = normalize(join(dirname(file), fileName)).split('\\').join('/');
+      const source = files.has(target) ? target : target.replace(/\.js$/, '.ts');
+      if (files.has(source)) edges.push({ from: file, to: source, via: `${file} → ${fileName}` });
+    }
+  }
+  return edges;
+}
+
 function folderEdges(): Edge[] {
   const edges: Edge[] = [];
   for (const file of sourceFiles()) {
@@ -105,6 +121,13 @@ describe('folder-level import graph', () => {
       .map((to, index) => edges.find((e) => e.from === cycle[index] && e.to === to)?.via)
       .join('; ');
     expect(cycle, `import cycle between folders: ${cycle?.join(' → ')} (${explain})`).toBeUndefined();
+  });
+
+  it('has no cycle between files (a module that needs another never needs it back)', () => {
+    const files = fileEdges();
+    expect(files.some((e) => e.from === 'functions/config/load.ts' && e.to === 'functions/config/problems.ts')).toBe(true);
+    const cycle = findCycle(files);
+    expect(cycle, `import cycle between files: ${cycle?.join(' → ')}`).toBeUndefined();
   });
 
   it('lets lib/ and bin/ import only the contract and the config from functions/ (and bin/ the CLI)', () => {

@@ -16,9 +16,9 @@ import type { ProbesConfig } from '../../functions/config/schema.js';
 import { probeEvent } from '../../functions/contract/environment.js';
 import { runProbe } from '../../functions/engine/index.js';
 import { lambdaInvoke, RotationTestFailed, testPendingSecret } from '../../functions/rotation/index.js';
-import type { RuntimeLogger } from '../../functions/runtime/log.js';
-import { createProbeRunner, type ProbeSettings } from '../../functions/runtime/probe-run.js';
-import { SecretsManagerSecretSource } from '../../functions/runtime/secrets-manager-source.js';
+import { createProbeRunner, type ProbeSettings } from '../../functions/runtime/probe/run.js';
+import { SecretsManagerSecretSource } from '../../functions/runtime/probe/secrets-manager-source.js';
+import type { RuntimeLogger } from '../../functions/runtime/shared/log.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 
 const REGION = 'eu-west-1';

@@ -1,6 +1,6 @@
 /** CloudWatch alarm state-change notifications as CloudWatch publishes them to SNS. */
 import { type AlarmKind, alarmName } from '../../functions/contract/alarm-naming.js';
-import type { AlarmStateChange } from '../../functions/runtime/notification.js';
+import type { AlarmStateChange } from '../../functions/runtime/shared/notification.js';
 
 export const ACCOUNT = '123456789012';
 

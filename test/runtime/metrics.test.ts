@@ -14,7 +14,7 @@ import {
   isGaugeRun,
   publishMetrics,
   scheduleIntervalMinutes,
-} from '../../functions/runtime/metrics.js';
+} from '../../functions/runtime/probe/metrics.js';
 import { degradedResult, failResult, passResult, SCHEDULED } from './fixtures.js';
 
 const T = SCHEDULED;

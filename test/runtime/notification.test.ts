@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AlarmKind, alarmSeverity, parseAlarmName } from '../../functions/contract/alarm-naming.js';
 import { RUNBOOK_FIRST_STEPS } from '../../functions/contract/runbooks.js';
-import type { LoggedResult } from '../../functions/runtime/log.js';
+import type { LoggedResult } from '../../functions/runtime/shared/log.js';
 import {
   buildNotification,
   incidentKey,
@@ -9,7 +9,7 @@ import {
   type NotificationInput,
   pickResult,
   runbookFromDescription,
-} from '../../functions/runtime/notification.js';
+} from '../../functions/runtime/shared/notification.js';
 import { alarmChange } from './alarm-fixtures.js';
 import { degradedResult, failResult, passResult } from './fixtures.js';
 

@@ -5,7 +5,6 @@ import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NOTIFIER_ENV } from '../../functions/contract/environment.js';
-import { resultLogLine } from '../../functions/runtime/log.js';
 import {
   logsInsightsUrl,
   type NotifierDeps,
@@ -14,8 +13,9 @@ import {
   parseStateChangeTime,
   resultFilterPattern,
   resultQuery,
-} from '../../functions/runtime/notifier.js';
-import { createNotifierHandler } from '../../functions/runtime/notifier-run.js';
+} from '../../functions/runtime/notifier/alarm-change.js';
+import { createNotifierHandler } from '../../functions/runtime/notifier/run.js';
+import { resultLogLine } from '../../functions/runtime/shared/log.js';
 import { alarmChange } from './alarm-fixtures.js';
 import { failResult, passResult } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 /**
- * The real probe handler (functions/runtime/probe-handler.ts) against the in-process authorization server
+ * The real probe handler (functions/runtime/probe/handler.ts) against the in-process authorization server
  * and protected API, with only the AWS clients mocked: Secrets Manager answers with the local
  * environment's secrets, PutMetricData is captured, and the log lines are read from stdout/stderr the
  * way CloudWatch Logs would receive them. The notifier is then fed those log lines, and everything
@@ -16,7 +16,7 @@ import { resolveProbe } from '../../functions/config/resolve.js';
 import type { ProbeConfig, ProbesConfig } from '../../functions/config/schema.js';
 import { alarmName } from '../../functions/contract/alarm-naming.js';
 import type { ClientSecret } from '../../functions/engine/index.js';
-import type { ProbeRunOutput } from '../../functions/runtime/probe-run.js';
+import type { ProbeRunOutput } from '../../functions/runtime/probe/run.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { alarmChange } from './alarm-fixtures.js';
 import { handlerEnvironment, lambdaContext } from './lambda-context.js';
@@ -90,8 +90,8 @@ beforeAll(async () => {
       return text.startsWith('{') ? true : (write as (...args: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof stream.write;
   }
-  ({ handler } = (await import('../../functions/runtime/probe-handler.js')) as unknown as { handler: typeof handler });
-  ({ handler: notifier } = (await import('../../functions/runtime/notifier-handler.js')) as unknown as {
+  ({ handler } = (await import('../../functions/runtime/probe/handler.js')) as unknown as { handler: typeof handler });
+  ({ handler: notifier } = (await import('../../functions/runtime/notifier/handler.js')) as unknown as {
     handler: typeof notifier;
   });
 });

@@ -8,7 +8,7 @@ import {
   type ProbeRunDeps,
   probeSettingsFromEnv,
   RecentKeys,
-} from '../../functions/runtime/probe-run.js';
+} from '../../functions/runtime/probe/run.js';
 import { MemorySecretSource } from '../../functions/secrets/memory-source.js';
 import { failResult, passResult } from './fixtures.js';
 

@@ -8,9 +8,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
-import { createProbeRunner } from '../../functions/runtime/probe-run.js';
-import { DRIFT_GRACE_MINUTES, SecretDriftCheck } from '../../functions/runtime/secret-drift.js';
-import { SecretsManagerSecretSource } from '../../functions/runtime/secrets-manager-source.js';
+import { createProbeRunner } from '../../functions/runtime/probe/run.js';
+import { DRIFT_GRACE_MINUTES, SecretDriftCheck } from '../../functions/runtime/probe/secret-drift.js';
+import { SecretsManagerSecretSource } from '../../functions/runtime/probe/secrets-manager-source.js';
 import { passResult } from './fixtures.js';
 
 const REPLICA = 'eu-west-1';

@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { localSecretId } from '../../functions/contract/secret-ids.js';
 import { CredentialsError } from '../../functions/engine/index.js';
-import { SecretsManagerSecretSource } from '../../functions/runtime/secrets-manager-source.js';
+import { SecretsManagerSecretSource } from '../../functions/runtime/probe/secrets-manager-source.js';
 
 const sm = mockClient(SecretsManagerClient);
 const SECRET_ID = 'oauth-probe/billing';

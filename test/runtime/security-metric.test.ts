@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMetricData } from '../../functions/runtime/metrics.js';
+import { buildMetricData } from '../../functions/runtime/probe/metrics.js';
 import { failResult, passResult, SCHEDULED } from './fixtures.js';
 
 const options = { scheduledTime: SCHEDULED, gaugeThresholdDays: 14 };

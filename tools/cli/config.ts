@@ -3,7 +3,8 @@
  * (exit 2), including `tls.ca` files that do not exist, so that a bad config is never a failed run.
  */
 import { dirname, resolve } from 'node:path';
-import { ConfigError, type ConfigProblem, caProblems, loadConfigFile } from '../../functions/config/load.js';
+import { caProblems, loadConfigFile } from '../../functions/config/load.js';
+import { ConfigError, type ConfigProblem } from '../../functions/config/problems.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
 import { UsageError } from './errors.js';
 

@@ -124,7 +124,7 @@ async function findCommand(name: string): Promise<Command> {
 async function report(error: unknown, io: Io): Promise<number> {
   // Loaded here, not at the top: the config modules bring zod, which `--version` does not need.
   const [{ ConfigError }, { configUsageError }] = await Promise.all([
-    import('../../functions/config/load.js'),
+    import('../../functions/config/problems.js'),
     import('./config.js'),
   ]);
   const usage = error instanceof ConfigError ? configUsageError(error.source ?? 'config', error.problems) : error;

@@ -52,7 +52,7 @@ export async function chooseSecretSource(
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const [{ SecretsManagerClient }, { SecretsManagerSecretSource }] = await Promise.all([
       import('@aws-sdk/client-secrets-manager'),
-      import('../../functions/runtime/secrets-manager-source.js'),
+      import('../../functions/runtime/probe/secrets-manager-source.js'),
     ]);
     const client = new SecretsManagerClient({ region });
     return {

@@ -8,9 +8,9 @@
  */
 import { alarmName, deploymentDashboardName } from '../../functions/contract/index.js';
 import type { ProbeResult } from '../../functions/engine/index.js';
-import { resultFromLogLine, resultLogLine } from '../../functions/runtime/log.js';
-import { buildNotification, type Notification } from '../../functions/runtime/notification.js';
-import { alarmConsoleUrl, logsInsightsUrl, resultQuery } from '../../functions/runtime/notifier.js';
+import { alarmConsoleUrl, logsInsightsUrl, resultQuery } from '../../functions/runtime/notifier/alarm-change.js';
+import { resultFromLogLine, resultLogLine } from '../../functions/runtime/shared/log.js';
+import { buildNotification, type Notification } from '../../functions/runtime/shared/notification.js';
 
 /** The home region of the example probes.json: where a deployed probe's warning would come from. */
 export const SAMPLE_REGION = 'eu-west-1';

@@ -10,7 +10,7 @@ import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runProbe } from '../../../functions/engine/index.js';
-import { createProbeRunner } from '../../../functions/runtime/probe-run.js';
+import { createProbeRunner } from '../../../functions/runtime/probe/run.js';
 import { MemorySecretSource } from '../../../functions/secrets/memory-source.js';
 import { main } from '../../../tools/cli/main.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../../tools/local-servers/index.js';

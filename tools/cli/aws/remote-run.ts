@@ -13,7 +13,7 @@ import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/
 import type { ResolvedProbe } from '../../../functions/config/resolve.js';
 import type { ProbeEvent } from '../../../functions/contract/index.js';
 import { containResult, type ProbeResult, stripControl } from '../../../functions/engine/index.js';
-import type { ProbeRunOutput } from '../../../functions/runtime/probe-run.js';
+import type { ProbeRunOutput } from '../../../functions/runtime/probe/run.js';
 import { UsageError } from '../errors.js';
 import { AWS_CALL_DEADLINE_MS, awsErrorText, PROBE_FUNCTION_OUTPUT, quietAwsSdk } from './deployment.js';
 

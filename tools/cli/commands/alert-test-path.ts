@@ -9,8 +9,29 @@ import {
   FilterLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { NOTIFICATION_PUBLISHED_EVENT } from '../../../functions/contract/alarm-naming.js';
-import { callDeadline, clientConfig } from '../../../functions/runtime/deadline.js';
-import type { AlertTestDeps, RegionOutcome, Target } from './alert-test.js';
+import { callDeadline, clientConfig } from '../../../functions/runtime/shared/deadline.js';
+
+export interface AlertTestDeps {
+  cloudWatch(region: string): CloudWatchClient;
+  logs(region: string): CloudWatchLogsClient;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface RegionOutcome {
+  region: string;
+  alarm: string;
+  delivered: boolean;
+  /** Milliseconds from SetAlarmState to the notifier's published line. */
+  tookMs?: number;
+  problem?: string;
+}
+
+export interface Target {
+  region: string;
+  probe: string;
+  alarm: string;
+}
 
 /** One AWS call (all its attempts) is aborted after this long. */
 export const ALERT_TEST_CALL_TIMEOUT_MS = 10_000;

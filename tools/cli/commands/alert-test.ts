@@ -9,8 +9,6 @@
  * The AWS part lives in ./alert-test-path.ts, loaded only when the command runs (the SDK clients would
  * otherwise slow every other command's start).
  */
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
 import { alarmName } from '../../../functions/contract/alarm-naming.js';
 
@@ -19,25 +17,12 @@ import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
+import type { AlertTestDeps, RegionOutcome, Target } from './alert-test-path.js';
+
+export type { AlertTestDeps, RegionOutcome, Target };
 
 /** @default 120 s for the notification's log line to appear (log delivery lags a few seconds). */
 export const DEFAULT_WAIT_SEC = 120;
-export interface AlertTestDeps {
-  cloudWatch(region: string): CloudWatchClient;
-  logs(region: string): CloudWatchLogsClient;
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export interface RegionOutcome {
-  region: string;
-  alarm: string;
-  delivered: boolean;
-  /** Milliseconds from SetAlarmState to the notifier's published line. */
-  tookMs?: number;
-  problem?: string;
-}
-
 const options = {
   config: { type: 'string', short: 'c' },
   region: { type: 'string', short: 'r' },
@@ -115,12 +100,6 @@ export function alertTestCommand(deps?: AlertTestDeps): Command {
       return broken === 0 ? EXIT.ok : EXIT.probeFailed;
     },
   };
-}
-
-export interface Target {
-  region: string;
-  probe: string;
-  alarm: string;
 }
 
 /** One alarm per deployed region, as --region and --probe narrow it; a usage error when nothing is left. */

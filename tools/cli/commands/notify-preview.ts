@@ -13,9 +13,9 @@ import {
   routedSeverity,
   routeOf,
 } from '../../../functions/contract/index.js';
-import { channelBody } from '../../../functions/runtime/channels/fan-out.js';
-import type { LoggedResult } from '../../../functions/runtime/log.js';
-import { buildNotification, type Notification } from '../../../functions/runtime/notification.js';
+import { channelBody } from '../../../functions/runtime/notifier/channels/fan-out.js';
+import type { LoggedResult } from '../../../functions/runtime/shared/log.js';
+import { buildNotification, type Notification } from '../../../functions/runtime/shared/notification.js';
 import { parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';

@@ -2,7 +2,8 @@
  * `oauth-probe validate`: the schema and the deployment rules (schedules, thresholds, regions, files),
  * every problem with its path and what to do; a short summary of what would be deployed when valid.
  */
-import { ConfigError, checkDeployment } from '../../../functions/config/load.js';
+import { checkDeployment } from '../../../functions/config/load.js';
+import { ConfigError } from '../../../functions/config/problems.js';
 import { runsPerMonth } from '../../../functions/config/schedule.js';
 import { cleartextUrls } from '../../../functions/config/transport.js';
 import { deploymentStackName } from '../../../functions/contract/index.js';

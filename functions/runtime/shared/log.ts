@@ -5,9 +5,9 @@
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ROTATION_TEST_LOG_EVENT } from '../contract/environment.js';
-import { containResult, type ProbeResult, redactPatterns, stripControl } from '../engine/index.js';
-import { parseJsonObject } from '../guards.js';
+import { ROTATION_TEST_LOG_EVENT } from '../../contract/environment.js';
+import { containResult, type ProbeResult, redactPatterns, stripControl } from '../../engine/index.js';
+import { parseJsonObject } from '../../guards.js';
 
 /** What the runtime modules need from a logger; Powertools' `Logger` satisfies it, and so do test doubles. */
 export interface RuntimeLogger {

@@ -7,7 +7,7 @@
  * of critical | error | warning | info. A 400 means the event or the routing key is wrong: logged as a
  * configuration error by the notifier and never retried; 429 and 5xx are retried (./delivery.ts).
  */
-import type { NotificationDocument } from '../notification.js';
+import type { NotificationDocument } from '../../shared/notification.js';
 import { clip, incidentView } from './view.js';
 
 export const PAGERDUTY_SUMMARY_MAX = 1024;

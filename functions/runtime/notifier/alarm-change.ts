@@ -17,17 +17,13 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { DEFAULT_GLOBAL_FAILURE_REGIONS, DEFAULT_NAMESPACE } from '../config/defaults.js';
-import { type AlarmIdentity, NOTIFICATION_PUBLISHED_EVENT, parseAlarmName } from '../contract/alarm-naming.js';
-import { DIMENSION_PROBE, DIMENSION_REGION, METRICS } from '../contract/metric-catalogue.js';
-import { type NotificationRoutes, parseRoutes } from '../contract/notification-routes.js';
-import { errorName } from '../guards.js';
-import type { PostOptions } from './channels/delivery.js';
-import { type ChannelOutcome, fanOut } from './channels/fan-out.js';
-import type { ChannelSecrets } from './channels/secrets.js';
-import { callDeadline, isAbortError } from './deadline.js';
-import { incidentGroup, routingFor, siblingsStillFailing, suppressedByGlobal } from './incident.js';
-import { type LoggedResult, PROBE_RESULT_EVENT, type RuntimeLogger, resultFromLogLine } from './log.js';
+import { DEFAULT_GLOBAL_FAILURE_REGIONS, DEFAULT_NAMESPACE } from '../../config/defaults.js';
+import { type AlarmIdentity, NOTIFICATION_PUBLISHED_EVENT, parseAlarmName } from '../../contract/alarm-naming.js';
+import { DIMENSION_PROBE, DIMENSION_REGION, METRICS } from '../../contract/metric-catalogue.js';
+import { type NotificationRoutes, parseRoutes } from '../../contract/notification-routes.js';
+import { errorName } from '../../guards.js';
+import { callDeadline, isAbortError } from '../shared/deadline.js';
+import { type LoggedResult, PROBE_RESULT_EVENT, type RuntimeLogger, resultFromLogLine } from '../shared/log.js';
 import {
   type AlarmStateChange,
   type AlarmTrigger,
@@ -37,7 +33,11 @@ import {
   type Notification,
   pickResult,
   runbookFromDescription,
-} from './notification.js';
+} from '../shared/notification.js';
+import type { PostOptions } from './channels/delivery.js';
+import { type ChannelOutcome, fanOut } from './channels/fan-out.js';
+import type { ChannelSecrets } from './channels/secrets.js';
+import { incidentGroup, routingFor, siblingsStillFailing, suppressedByGlobal } from './incident.js';
 
 /** How far before the state change the probe's log is searched for its latest result. */
 export const RESULT_LOOKBACK_MS = 15 * 60_000;

@@ -6,7 +6,7 @@
  * Limits kept: ≤ 50 blocks; header plain_text ≤ 150; section text ≤ 3000; ≤ 10 fields of ≤ 2000;
  * button text ≤ 75 and URL ≤ 3000 (a longer link is left out rather than cut, a cut URL is broken).
  */
-import type { NotificationDocument } from '../notification.js';
+import type { NotificationDocument } from '../../shared/notification.js';
 import { clip, incidentView } from './view.js';
 
 export const SLACK_LIMITS = {

@@ -5,10 +5,10 @@
  * pager subscribers, and message attributes to filter on. The I/O lives in ./notifier.ts.
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
-import { type AlarmIdentity, alarmSeverity } from '../contract/alarm-naming.js';
-import { TARGETS_ATTRIBUTE } from '../contract/notification-routes.js';
-import { RUNBOOK_FIRST_STEPS, type RunbookFamily, runbookFamily, runbookPath } from '../contract/runbooks.js';
-import { stripControl } from '../engine/index.js';
+import { type AlarmIdentity, alarmSeverity } from '../../contract/alarm-naming.js';
+import { TARGETS_ATTRIBUTE } from '../../contract/notification-routes.js';
+import { RUNBOOK_FIRST_STEPS, type RunbookFamily, runbookFamily, runbookPath } from '../../contract/runbooks.js';
+import { stripControl } from '../../engine/index.js';
 import { type LoggedResult, scrubSecrets, scrubValues } from './log.js';
 
 /** SNS subjects must be under 100 characters, ASCII, one line. */

@@ -4,7 +4,7 @@
  * with `version: "1.0"` and `source: "custom"`, a `content` (client-markdown title and description,
  * next steps, keywords) and `metadata`; the same `metadata.threadId` threads the ALARM and the OK.
  */
-import type { NotificationDocument } from '../notification.js';
+import type { NotificationDocument } from '../../shared/notification.js';
 import { clip, incidentView } from './view.js';
 
 export interface ChatbotNotification {

@@ -7,11 +7,11 @@
  * DASHBOARD_URL, GLOBAL_FAILURE_REGIONS, NOTIFY_ROUTES (and AWS_REGION).
  */
 
-import { NOTIFIER_ENV } from '../contract/environment.js';
+import { NOTIFIER_ENV } from '../../contract/environment.js';
+import { cloudWatchClient, cloudWatchLogsClient, secretsManagerClientIn, snsClient } from '../shared/clients.js';
+import { runtimeLogger } from '../shared/log.js';
 import { secretsManagerChannelSecrets } from './channels/secrets.js';
-import { cloudWatchClient, cloudWatchLogsClient, secretsManagerClientIn, snsClient } from './clients.js';
-import { runtimeLogger } from './log.js';
-import { createNotifierHandler } from './notifier-run.js';
+import { createNotifierHandler } from './run.js';
 
 export const handler = createNotifierHandler({
   env: process.env,

@@ -7,10 +7,10 @@
  */
 // First, so that V8 is set up before anything compiles (see the module).
 import './v8-settings.js';
-import { prepareTransport, runProbe, systemClock } from '../engine/index.js';
-import { cloudWatchClient, secretsManagerClient, secretsManagerClientIn, snsClient } from './clients.js';
-import { runtimeLogger } from './log.js';
-import { createProbeRunner, probeSettingsFromEnv } from './probe-run.js';
+import { prepareTransport, runProbe, systemClock } from '../../engine/index.js';
+import { cloudWatchClient, secretsManagerClient, secretsManagerClientIn, snsClient } from '../shared/clients.js';
+import { runtimeLogger } from '../shared/log.js';
+import { createProbeRunner, probeSettingsFromEnv } from './run.js';
 import { SecretDriftCheck } from './secret-drift.js';
 import { SecretsManagerSecretSource } from './secrets-manager-source.js';
 

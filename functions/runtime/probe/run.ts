@@ -12,7 +12,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type ResolvedProbe, resolveProbe } from '../config/resolve.js';
+import { type ResolvedProbe, resolveProbe } from '../../config/resolve.js';
 import {
   DEFAULT_GLOBAL_FAILURE_REGIONS,
   DEFAULT_METRICS_TRANSPORT,
@@ -20,14 +20,14 @@ import {
   METRICS_TRANSPORTS,
   type MetricsTransport,
   type ProbesConfig,
-} from '../config/schema.js';
-import { PROBE_ENV } from '../contract/environment.js';
+} from '../../config/schema.js';
+import { PROBE_ENV } from '../../contract/environment.js';
 import {
   DEFAULT_METRICS_PROFILE,
   hasGlobalAlarm,
   METRICS_PROFILES,
   type MetricsProfile,
-} from '../contract/metric-catalogue.js';
+} from '../../contract/metric-catalogue.js';
 import {
   type Clock,
   ENGINE_OVERRUN_DETAIL,
@@ -40,12 +40,12 @@ import {
   type SecretLookup,
   type SecretSource,
   systemClock,
-} from '../engine/index.js';
-import { callDeadline } from './deadline.js';
-import { logResult, type RuntimeLogger } from './log.js';
+} from '../../engine/index.js';
+import { callDeadline } from '../shared/deadline.js';
+import { logResult, type RuntimeLogger } from '../shared/log.js';
+import { RecentKeys } from '../shared/recent-keys.js';
+import { isVersionedRun, probeEventSchema } from './event.js';
 import { buildMetricData, publishMetrics, scheduleIntervalMinutes } from './metrics.js';
-import { isVersionedRun, probeEventSchema } from './probe-event.js';
-import { RecentKeys } from './recent-keys.js';
 import { publishRotationNotice, rotationNotification } from './rotation-notice.js';
 import type { SecretDrift, SecretDriftCheck } from './secret-drift.js';
 import { DEFAULT_SECRET_CACHE_TTL_SEC } from './secrets-manager-source.js';

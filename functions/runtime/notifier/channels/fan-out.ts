@@ -8,10 +8,10 @@
  * `channel_config_error` with the vendor's reason); 429/5xx are retried within the deadline.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { NotificationRoutes, RouteTarget } from '../../contract/notification-routes.js';
-import type { RuntimeLogger } from '../log.js';
-import { scrubSecrets } from '../log.js';
-import type { Notification } from '../notification.js';
+import type { NotificationRoutes, RouteTarget } from '../../../contract/notification-routes.js';
+import type { RuntimeLogger } from '../../shared/log.js';
+import { scrubSecrets } from '../../shared/log.js';
+import type { Notification } from '../../shared/notification.js';
 import { chatbotNotification } from './chatbot.js';
 import { type PostOptions, type PostOutcome, postJson } from './delivery.js';
 import { pagerDutyEvent } from './pagerduty.js';

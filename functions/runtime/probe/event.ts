@@ -1,7 +1,7 @@
 /** Validation of the probe function's event: the Scheduler input described by `ProbeEvent` in the contract. */
 import * as z from 'zod';
-import { probeSchema } from '../config/schema.js';
-import { checkVersionId, checkVersionStage, type ProbeEvent } from '../contract/environment.js';
+import { probeSchema } from '../../config/schema.js';
+import { checkVersionId, checkVersionStage, type ProbeEvent } from '../../contract/environment.js';
 
 export const probeEventSchema = z
   .object({

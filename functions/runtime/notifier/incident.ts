@@ -11,10 +11,10 @@
  * ungrouped (a duplicate beats a lost page).
  */
 import { type CloudWatchClient, DescribeAlarmsCommand, StateValue } from '@aws-sdk/client-cloudwatch';
-import { type AlarmIdentity, alarmName } from '../contract/alarm-naming.js';
-import { type NotificationRoutes, routedSeverity, routeOf } from '../contract/notification-routes.js';
-import type { RuntimeLogger } from './log.js';
-import type { IncidentGroup } from './notification.js';
+import { type AlarmIdentity, alarmName } from '../../contract/alarm-naming.js';
+import { type NotificationRoutes, routedSeverity, routeOf } from '../../contract/notification-routes.js';
+import type { RuntimeLogger } from '../shared/log.js';
+import type { IncidentGroup } from '../shared/notification.js';
 
 export const ALARM_LOOKUP_DEADLINE_MS = 3_000;
 /** Probes failing within this window of each other are "at once". */

@@ -5,7 +5,7 @@
  *
  * Limits kept: the card stays under Teams' 28 KB message size; facts and texts are cut to fit.
  */
-import type { NotificationDocument } from '../notification.js';
+import type { NotificationDocument } from '../../shared/notification.js';
 import { clip, incidentView } from './view.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';

@@ -10,18 +10,18 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SNSEvent } from 'aws-lambda';
-import type { NOTIFIER_ENV } from '../contract/environment.js';
-import { parseJsonObject } from '../guards.js';
-import type { RuntimeLogger } from './log.js';
-import type { AlarmStateChange } from './notification.js';
+import type { NOTIFIER_ENV } from '../../contract/environment.js';
+import { parseJsonObject } from '../../guards.js';
+import type { RuntimeLogger } from '../shared/log.js';
+import type { AlarmStateChange } from '../shared/notification.js';
+import { RecentKeys } from '../shared/recent-keys.js';
 import {
   type NotifierDeps,
   type NotifierSettings,
   type NotifyOutcome,
   notifierSettingsFromEnv,
   notifyAlarm,
-} from './notifier.js';
-import { RecentKeys } from './recent-keys.js';
+} from './alarm-change.js';
 
 /** SNS message ids remembered per container. */
 export const RECENT_MESSAGES_CAPACITY = 512;

@@ -3,7 +3,7 @@
  * diagnosis, labelled facts and links. The vendor modules only lay these out in their own format, so
  * PagerDuty, Slack, Teams and Chatbot always say the same thing.
  */
-import type { NotificationDocument } from '../notification.js';
+import type { NotificationDocument } from '../../shared/notification.js';
 
 export interface IncidentView {
   title: string;

@@ -10,11 +10,11 @@
  * redacted by the engine and scrubbed again by the builder.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { alarmName } from '../contract/alarm-naming.js';
-import type { ProbeResult } from '../engine/index.js';
-import { callDeadline } from './deadline.js';
-import type { LoggedResult } from './log.js';
-import { buildNotification, type Notification } from './notification.js';
+import { alarmName } from '../../contract/alarm-naming.js';
+import type { ProbeResult } from '../../engine/index.js';
+import { callDeadline } from '../shared/deadline.js';
+import type { LoggedResult } from '../shared/log.js';
+import { buildNotification, type Notification } from '../shared/notification.js';
 
 /** Publishing the notification (all attempts) is aborted after this long. @default 5000 ms */
 export const ROTATION_NOTICE_TIMEOUT_MS = 5_000;

@@ -10,11 +10,11 @@
  * Nothing here logs or throws a secret value: errors name the secret id and the field, never the text.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { localSecretId } from '../contract/secret-ids.js';
-import { type Clock, CredentialsError, type SecretLookup, type SecretSource, systemClock } from '../engine/index.js';
-import { parseSecretString } from '../secrets/parse.js';
-import { callDeadline } from './clients.js';
-import type { RuntimeLogger } from './log.js';
+import { localSecretId } from '../../contract/secret-ids.js';
+import { type Clock, CredentialsError, type SecretLookup, type SecretSource, systemClock } from '../../engine/index.js';
+import { parseSecretString } from '../../secrets/parse.js';
+import { callDeadline } from '../shared/clients.js';
+import type { RuntimeLogger } from '../shared/log.js';
 
 /** @default 300 seconds */
 export const DEFAULT_SECRET_CACHE_TTL_SEC = 300;

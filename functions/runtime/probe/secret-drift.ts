@@ -20,11 +20,11 @@ import {
   ListSecretVersionIdsCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { localSecretId } from '../contract/secret-ids.js';
-import type { Clock } from '../engine/index.js';
-import { errorName } from '../guards.js';
-import { callDeadline } from './deadline.js';
-import type { RuntimeLogger } from './log.js';
+import { localSecretId } from '../../contract/secret-ids.js';
+import type { Clock } from '../../engine/index.js';
+import { errorName } from '../../guards.js';
+import { callDeadline } from '../shared/deadline.js';
+import type { RuntimeLogger } from '../shared/log.js';
 
 /**
  * Drift shorter than this is replication at work, not a fault: Secrets Manager usually replicates in

@@ -17,8 +17,8 @@ import {
   PutMetricDataCommand,
   type StandardUnit,
 } from '@aws-sdk/client-cloudwatch';
-import { BUILT_IN_EXCHANGE_NAMES, type MetricsTransport } from '../config/defaults.js';
-import { rateMinutes, runsPerMonth } from '../config/schedule.js';
+import { BUILT_IN_EXCHANGE_NAMES, type MetricsTransport } from '../../config/defaults.js';
+import { rateMinutes, runsPerMonth } from '../../config/schedule.js';
 import {
   cadenceIn,
   DEFAULT_METRICS_PROFILE,
@@ -33,10 +33,10 @@ import {
   type MetricDefinition,
   type MetricsProfile,
   SECURITY_FINDING_CODE,
-} from '../contract/metric-catalogue.js';
-import type { ProbeResult } from '../engine/index.js';
-import { errorMessage, errorName } from '../guards.js';
-import type { RuntimeLogger } from './log.js';
+} from '../../contract/metric-catalogue.js';
+import type { ProbeResult } from '../../engine/index.js';
+import { errorMessage, errorName } from '../../guards.js';
+import type { RuntimeLogger } from '../shared/log.js';
 
 /** PutMetricData accepts at most this many datums per call. */
 export const MAX_DATUMS_PER_CALL = 1000;
