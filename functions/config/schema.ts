@@ -821,6 +821,12 @@ export const configSchema = z
           .describe(
             'Told only of critical notifications: a probe failing from globalFailureRegions or more regions at once (pager). Warning targets are told of both.',
           ),
+        dashboardsOnly: z
+          .boolean()
+          .optional()
+          .describe(
+            'A deployment that deliberately notifies no one: alarms and dashboards only. Without it, `validate` and synth refuse a probe that can page when no critical target is routed for it. @default false',
+          ),
       })
       .strict()
       .optional(),

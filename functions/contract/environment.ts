@@ -140,4 +140,11 @@ export const NOTIFIER_ENV = {
   globalFailureRegions: 'GLOBAL_FAILURE_REGIONS',
   /** Routing table (functions/contract/notification-routes.ts), JSON: targets by name, per-probe routes. */
   notifyRoutes: 'NOTIFY_ROUTES',
+  /**
+   * Path of the routing table as a JSON file (the CDK app ships it in a Lambda layer: /opt/...), read once
+   * per container. A fleet's table does not fit Lambda's 4 KB environment.
+   */
+  notifyRoutesFile: 'NOTIFY_ROUTES_FILE',
+  /** The chat topic the deployment creates for Chatbot targets without a topicArn. */
+  chatTopicArn: 'CHAT_TOPIC_ARN',
 } as const;

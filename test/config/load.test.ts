@@ -66,10 +66,16 @@ describe('parseConfig', () => {
   });
 
   it('accepts {{placeholders}} in step URLs but not relative URLs', () => {
-    const step = (url: string) => ({ ...minimalProbe, steps: [{ name: 's', request: { url } }] });
+    const step = (url: string) => ({
+      ...minimalProbe,
+      steps: [
+        { name: 'list', request: { url: 'https://api.example.com/v1' }, extract: { invoiceId: 'data[0].id' } },
+        { name: 's', request: { url } },
+      ],
+    });
 
     expect(parseConfig({ probes: [step('https://api.example.com/v1/{{invoiceId}}')] }).ok).toBe(true);
-    expect(problemsOf({ probes: [step('/v1/invoices')] })[0]!.path).toBe('probes[0].steps[0].request.url');
+    expect(problemsOf({ probes: [step('/v1/invoices')] })[0]!.path).toBe('probes[0].steps[1].request.url');
   });
 
   it('checks schedules and thresholds against each other', () => {

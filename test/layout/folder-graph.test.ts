@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const REPO = join(import.meta.dirname, '..', '..');
-const ROOTS = ['functions', 'tools', 'lib', 'bin', 'bench', 'test'];
+const ROOTS = ['functions', 'plan', 'tools', 'lib', 'bin', 'bench', 'test'];
 
 /** A folder of the architecture: `functions/engine`, `tools/cli`, `lib`, ...; a lone file at functions/ is its own node. */
 function folderOf(path: string): string {
@@ -47,7 +47,9 @@ function fileEdges(): Edge[] {
     const info = ts.preProcessFile(readFileSync(join(REPO, file), 'utf8'), true, true);
     for (const { fileName } of info.importedFiles) {
       if (!fileName.startsWith('.')) continue;
-      const target = normalize(join(dirname(file), fileName)).split('\\').join('/');
+      const target = normalize(join(dirname(file), fileName))
+        .split('\\')
+        .join('/');
       const source = files.has(target) ? target : target.replace(/\.js$/, '.ts');
       if (files.has(source)) edges.push({ from: file, to: source, via: `${file} → ${fileName}` });
     }
@@ -125,7 +127,9 @@ describe('folder-level import graph', () => {
 
   it('has no cycle between files (a module that needs another never needs it back)', () => {
     const files = fileEdges();
-    expect(files.some((e) => e.from === 'functions/config/load.ts' && e.to === 'functions/config/problems.ts')).toBe(true);
+    expect(files.some((e) => e.from === 'functions/config/load.ts' && e.to === 'functions/config/problems.ts')).toBe(
+      true,
+    );
     const cycle = findCycle(files);
     expect(cycle, `import cycle between files: ${cycle?.join(' → ')}`).toBeUndefined();
   });
@@ -139,6 +143,14 @@ describe('folder-level import graph', () => {
   it('keeps the engine free of the runtime, the secret sources and the tools', () => {
     const engineOut = edges.filter((e) => e.from === 'functions/engine').map((e) => e.to);
     expect([...new Set(engineOut)].sort()).toEqual(['functions/config', 'functions/control-chars', 'functions/guards']);
+  });
+
+  it('keeps the plan pure: it reads the contract and the config, and nothing of functions/ reads it', () => {
+    const planOut = [...new Set(edges.filter((e) => e.from === 'plan').map((e) => e.to))].sort();
+    expect(planOut).toEqual(['functions/config', 'functions/contract']);
+    expect(edges.filter((e) => e.from.startsWith('functions') && e.to === 'plan').map((e) => e.via)).toEqual([]);
+    expect(edges.some((e) => e.from === 'lib' && e.to === 'plan')).toBe(true);
+    expect(edges.some((e) => e.from === 'tools/cli' && e.to === 'plan')).toBe(true);
   });
 
   it('keeps functions/ free of tools/, lib/, bench/ and test/', () => {

@@ -4,21 +4,22 @@
  * id they come from, never a value). Nothing is sent and no AWS call is made.
  */
 
-import { resolveDeployment } from '../../../functions/config/resolve.js';
-import { authServerOf, routingPlan } from '../../../functions/config/routing.js';
-import {
-  alarmName,
-  hasGlobalAlarm,
-  type RouteTarget,
-  routedSeverity,
-  routeOf,
-} from '../../../functions/contract/index.js';
+import { ConfigError } from '../../../functions/config/problems.js';
+import { alarmName, type RouteTarget, routedSeverity, routeOf } from '../../../functions/contract/index.js';
 import { channelBody } from '../../../functions/runtime/notifier/channels/fan-out.js';
 import type { LoggedResult } from '../../../functions/runtime/shared/log.js';
 import { buildNotification, type Notification } from '../../../functions/runtime/shared/notification.js';
+import {
+  alarmsOfProbe,
+  authServerOf,
+  type DeploymentPlan,
+  type PreparedDeployment,
+  prepareDeployment,
+  routingTable,
+} from '../../../plan/index.js';
 import { parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
-import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
+import { configUsageError, DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
 
 const options = {
@@ -76,11 +77,23 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
         `no probe "${probeName}" in the config (probes: ${config.probes.map((p) => p.name).join(', ')})`,
       );
     }
-    const deployment = resolveDeployment(config);
-    const { routes } = routingPlan(config, `arn:aws:sns:${deployment.homeRegion}:ACCOUNT:oauth-probe-chat`);
+    // The plan `validate` checks and `cdk synth` builds: the same alarms, severities and targets.
+    let prepared: PreparedDeployment;
+    try {
+      prepared = prepareDeployment(config, { baseDir: loaded.baseDir, source: loaded.path });
+    } catch (error) {
+      if (error instanceof ConfigError) throw configUsageError(String(values.config ?? DEFAULT_CONFIG), error.problems);
+      throw error;
+    }
+    const { plan, deployment } = prepared;
+    if (!plan.probes.some((p) => p.name === probe.name)) {
+      throw new UsageError(`probe "${probe.name}" has "enabled": false: it is not deployed, so it notifies no one`);
+    }
+    const { routes } = plan.routing;
     const route = routeOf(routes, probe.name);
-    const regions = probe.regions ?? config.regions ?? deployment.regions;
-    const global = route.page !== 'any-region' && hasGlobalAlarm({ regions }, deployment.globalFailureRegions);
+    const regions = plan.probes.find((p) => p.name === probe.name)!.regions;
+    const planned = alarmsOfProbe(plan, probe.name);
+    const global = route.page !== 'any-region' && planned.some((a) => a.kind === 'global');
     const kind = global ? 'global' : 'availability';
     const severity = routedSeverity(kind, route.page);
     const channel = values.channel as string | undefined;
@@ -107,7 +120,9 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
       authServer: authServerOf(probe),
       targets: route[severity],
     });
-    io.stdout.write(`${probe.name}: ${severity} ${state} → ${route[severity].join(', ') || 'no target'}\n`);
+    io.stdout.write(`${probe.name}: its alarms and who hears of them\n`);
+    for (const line of alarmLines(plan, probe.name)) io.stdout.write(`${line}\n`);
+    io.stdout.write(`\nsample: ${kind} ${severity} ${state} → ${route[severity].join(', ') || 'no target'}\n`);
     io.stdout.write(`subject: ${notification.subject}\n`);
     for (const name of names) {
       const target = routes.targets[name];
@@ -118,6 +133,16 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
   },
 };
 
+/** The probe's rows of the plan's routing table: alarm kind, severity, targets, regions. */
+function alarmLines(plan: DeploymentPlan, probe: string): string[] {
+  const rows = routingTable(plan).filter((row) => row.probe === probe);
+  const labelWidth = Math.max(...rows.map((row) => row.label.length));
+  return rows.map(
+    (row) =>
+      `  ${row.label.padEnd(labelWidth)}  ${(row.severity ?? '').padEnd(8)}  ${row.targets.join(', ') || 'no one'}  (${row.regions.join(', ')})`,
+  );
+}
+
 function destination(target: RouteTarget): string {
   switch (target.kind) {
     case 'pagerDuty':
@@ -126,7 +151,7 @@ function destination(target: RouteTarget): string {
     case 'teams':
       return `POST <webhook URL from secret ${target.webhookSecretId}>`;
     case 'chatbot':
-      return `SNS Publish ${target.topicArn}`;
+      return `SNS Publish ${target.topicArn ?? "the deployment's chat topic"}`;
     case 'email':
       return 'email through the notification topic';
     case 'https':
