@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * (one import of aws-cdk-lib per worker instead of one per file: half the CPU time of these files).
  * Everything else (servers on 127.0.0.1, aws-sdk-client-mock, environment variables) stays isolated.
  */
-const SYNTH_ONLY = ['test/cdk/**/*.test.ts', 'test/tools/alarm-eval/**/*.test.ts'];
+const SYNTH_ONLY = ['test/cdk/**/*.test.ts', 'test/tools/alarm-eval/**/*.test.ts', 'test/plan/agreement.test.ts'];
 
 export default defineConfig({
   test: {

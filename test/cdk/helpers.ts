@@ -126,13 +126,18 @@ export function count(template: Template, type: string): number {
  * The notifier's routing table as deployed in `region`: the JSON file of its routes layer, read from the
  * staged asset (the function's environment names the file, /opt/oauth-probe/routes.json).
  */
-export function notifierRoutes(synth: SynthesizedApp, region: string): {
+export function notifierRoutes(
+  synth: SynthesizedApp,
+  region: string,
+): {
   targets: Record<string, Record<string, unknown>>;
   defaults: { warning: string[]; critical: string[] };
   probes: Record<string, Record<string, unknown>>;
 } {
   const template = synth.template(region);
-  const json = template.toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+  const json = template.toJSON() as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
   const layers = Object.entries(json.Resources).filter(
     ([, r]) => r.Type === 'AWS::Lambda::LayerVersion' && String(r.Properties.Description).includes('routing table'),
   );

@@ -29,6 +29,7 @@ const options = {
   stage: { type: 'string' },
   channel: { type: 'string' },
   state: { type: 'string' },
+  json: { type: 'boolean' },
   ...HELP_OPTION,
 } as const;
 
@@ -51,6 +52,8 @@ Options:
       --stage STAGE   stage of the sample failure (default: token)
       --channel NAME  only this target (a name under notifications.targets, or a kind: pagerDuty, slack, ...)
       --state STATE   ALARM (default) or OK (the recovery message)
+      --json          the probe's alarms (name, kind, severity, targets, region) and the sample's
+                      bodies by target, as one JSON object
   -h, --help          show this help
 
 Examples:
@@ -120,6 +123,22 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
       authServer: authServerOf(probe),
       targets: route[severity],
     });
+    if (values.json) {
+      const alarms = planned
+        .filter((a) => a.delivery !== 'none')
+        .map(({ name, kind, severity, targets, region }) => ({ name, kind, severity, targets, region }));
+      const bodies = Object.fromEntries(
+        names.flatMap((name) => {
+          const target = routes.targets[name];
+          return target
+            ? [[name, { kind: target.kind, to: destination(target), body: previewValue(target, notification) }]]
+            : [];
+        }),
+      );
+      const sample = { kind, severity, state, targets: route[severity], subject: notification.subject, bodies };
+      io.stdout.write(`${JSON.stringify({ probe: probe.name, alarms, sample }, null, 2)}\n`);
+      return EXIT.ok;
+    }
     io.stdout.write(`${probe.name}: its alarms and who hears of them\n`);
     for (const line of alarmLines(plan, probe.name)) io.stdout.write(`${line}\n`);
     io.stdout.write(`\nsample: ${kind} ${severity} ${state} → ${route[severity].join(', ') || 'no target'}\n`);
@@ -160,10 +179,16 @@ function destination(target: RouteTarget): string {
 }
 
 function preview(target: RouteTarget, notification: Notification): string {
+  const value = previewValue(target, notification);
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+}
+
+/** What the target receives: the email text, or the JSON body (secrets shown as the id they come from). */
+function previewValue(target: RouteTarget, notification: Notification): unknown {
   if (target.kind === 'email') return `Subject: ${notification.subject}\n\n${notification.text}`;
-  if (target.kind === 'https') return JSON.stringify(notification.document, null, 2);
+  if (target.kind === 'https') return notification.document;
   const secret = target.kind === 'pagerDuty' ? `<routing key from secret ${target.routingKeySecretId}>` : '';
-  return JSON.stringify(channelBody(target, notification, secret), null, 2);
+  return channelBody(target, notification, secret);
 }
 
 interface Sample {
