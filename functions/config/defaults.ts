@@ -99,3 +99,8 @@ export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enq
  * latency published as TokenLatency, or left out of StepLatency), so the schema reserves them.
  */
 export const BUILT_IN_EXCHANGE_NAMES = ['token', 'jwks', 'discovery', 'introspection'] as const;
+
+/** `notifications.heartbeat.schedule`: the watchdog pings every 5 minutes while the alert path is healthy. */
+export const DEFAULT_HEARTBEAT_SCHEDULE = 'rate(5 minutes)';
+/** A heartbeat period is 1 to 60 minutes: the external service's expected period, and the watchdog's look-back. */
+export const HEARTBEAT_MINUTES = { min: 1, max: 60 } as const;

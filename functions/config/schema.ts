@@ -13,7 +13,9 @@ import {
   BUILT_IN_EXCHANGE_NAMES,
   CLIENT_AUTH_METHODS,
   DEFAULT_CLOCK_TOLERANCE_SEC,
+  DEFAULT_HEARTBEAT_SCHEDULE,
   DEFAULT_SHARDS,
+  HEARTBEAT_MINUTES,
   HTTP_METHODS,
   JWT_ALGORITHMS,
   MAX_SHARDS,
@@ -23,6 +25,7 @@ import {
   RESERVED_TOKEN_PARAMS,
   SLO_WINDOW_DAYS,
 } from './defaults.js';
+import { rateMinutes, scheduleProblem } from './schedule.js';
 
 export * from './defaults.js';
 
@@ -621,6 +624,42 @@ const notificationTargetsSchema = z
   })
   .strict();
 
+/**
+ * `notifications.heartbeat`: the watchdog function (home region) pings an external dead man's switch
+ * while the alert path is healthy; when the pings stop, that service pages. docs/deploy.md ("Watchdog").
+ */
+const heartbeatSchema = z
+  .object({
+    urlSecretId: secretId('notifications.heartbeat.urlSecretId').describe(
+      'Secrets Manager secret (home region) whose value is the heartbeat URL of an external service (Healthchecks.io, Better Stack, Cronitor, Dead Man\'s Snitch): plain text, or JSON { "url": "https://..." }. The URL is a credential: it is never written in probes.json, logged or shown.',
+    ),
+    schedule: z
+      .string()
+      .superRefine((expression, ctx) => {
+        const minutes = rateMinutes(expression);
+        const problem = scheduleProblem(expression);
+        if (minutes === undefined || problem !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${problem && minutes !== undefined ? `${problem}; ` : ''}write "rate(N minutes)" with N from ${HEARTBEAT_MINUTES.min} to ${HEARTBEAT_MINUTES.max}, e.g. "${DEFAULT_HEARTBEAT_SCHEDULE}"`,
+          });
+        } else if (minutes < HEARTBEAT_MINUTES.min || minutes > HEARTBEAT_MINUTES.max) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `a heartbeat every ${minutes} minutes is outside ${HEARTBEAT_MINUTES.min} to ${HEARTBEAT_MINUTES.max} minutes: the external service would page late (or the watchdog look back too far), e.g. "${DEFAULT_HEARTBEAT_SCHEDULE}"`,
+          });
+        }
+      })
+      .optional()
+      .describe(
+        `How often the watchdog checks the alert path and pings: "rate(N minutes)", ${HEARTBEAT_MINUTES.min} to ${HEARTBEAT_MINUTES.max}. Give the external check this period and a grace of at least two periods. @default "${DEFAULT_HEARTBEAT_SCHEDULE}"`,
+      ),
+  })
+  .strict()
+  .describe(
+    "Watchdog: a function in the home region pings this URL every period, only while the notifier had no errors and no dead letters and the probe alarms are evaluating. When the pings stop, the external service pages: it covers what cannot report itself (the home region's notifier, topic or CloudWatch).",
+  );
+
 /** Where the probe function runs in a region that needs a private network. */
 const vpcPlacementSchema = z
   .object({
@@ -827,6 +866,7 @@ export const configSchema = z
           .describe(
             'A deployment that deliberately notifies no one: alarms and dashboards only. Without it, `validate` and synth refuse a probe that can page when no critical target is routed for it. @default false',
           ),
+        heartbeat: heartbeatSchema.optional(),
       })
       .strict()
       .optional(),

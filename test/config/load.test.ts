@@ -165,3 +165,42 @@ describe('loadConfigFile', () => {
     );
   });
 });
+
+describe('notifications.heartbeat', () => {
+  const config = (heartbeat: unknown) => ({
+    probes: [{ name: 'p', tokenUrl: 'https://a/t', credentials: { secretId: 'x' } }],
+    notifications: { heartbeat },
+  });
+
+  it('takes a secret id and an optional rate of 1 to 60 minutes', () => {
+    for (const heartbeat of [
+      { urlSecretId: 'oauth-probe/heartbeat' },
+      { urlSecretId: 'oauth-probe/heartbeat', schedule: 'rate(1 minute)' },
+      { urlSecretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hb-AbCdEf', schedule: 'rate(60 minutes)' },
+    ]) {
+      expect(parseConfig(config(heartbeat))).toMatchObject({ ok: true });
+    }
+  });
+
+  it.each([
+    [
+      { urlSecretId: 'https://hc-ping.com/5e1c0c1e-0000-4000-8000-000000000000' },
+      'urlSecretId',
+      'never the value itself',
+    ],
+    [{ urlSecretId: 'hb', schedule: 'rate(61 minutes)' }, 'schedule', 'outside 1 to 60 minutes'],
+    [{ urlSecretId: 'hb', schedule: 'rate(2 hours)' }, 'schedule', 'outside 1 to 60 minutes'],
+    [{ urlSecretId: 'hb', schedule: 'cron(0/5 * * * ? *)' }, 'schedule', 'write "rate(N minutes)"'],
+    [{ urlSecretId: 'hb', schedule: 'rate(5 minute)' }, 'schedule', 'plural unit above 1'],
+    [{ urlSecretId: 'hb', url: 'https://x' }, '', 'url'],
+    [{}, 'urlSecretId', ''],
+  ])('rejects %j at its field, saying how to fix it', (heartbeat, field, text) => {
+    const result = parseConfig(config(heartbeat));
+
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    const problem = problems.find((p) => p.path.startsWith(`notifications.heartbeat${field ? `.${field}` : ''}`));
+    expect(problem, JSON.stringify(problems)).toBeDefined();
+    expect(problem!.message).toContain(text);
+  });
+});
