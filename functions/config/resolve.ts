@@ -18,14 +18,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type MetricsTransport,
 } from './defaults.js';
-import type {
-  AlarmSettings,
-  ProbeConfig,
-  ProbesConfig,
-  SloSettings,
-  TokenConfig,
-  TokenReuseConfig,
-} from './schema.js';
+import type { AlarmSettings, ProbeConfig, ProbesConfig, SloSettings, TokenConfig, TokenReuseConfig } from './schema.js';
 
 /** @default the regions when none are configured */
 export const DEFAULT_REGIONS = ['us-east-1'];

@@ -816,7 +816,7 @@ export const configSchema = z
             reuse: tokenReuseSchema
               .optional()
               .describe(
-                'Token reuse for every probe (see a probe\'s token.reuse); a probe\'s own token.reuse, or false, wins. @default off',
+                "Token reuse for every probe (see a probe's token.reuse); a probe's own token.reuse, or false, wins. @default off",
               ),
           })
           .strict()

@@ -1,0 +1,198 @@
+/**
+ * The token of a run: the one an earlier run of the probe left in the instance's token cache
+ * (`token.reuse`), or a new one: discovery, the token request (a cached secret read once more on
+ * `invalid_client`), validation and introspection. Keeps the cache in step: a fully validated token is
+ * stored for reuse, and a Retry-After from the token endpoint holds the probe's token requests.
+ *
+ * A reused token is not validated again: its signature, issuer, audience, scopes and binding were
+ * checked when it was issued, and the bytes have not changed. What can change is its lifetime, which the
+ * cache checks (`maxAgeSec`, `refreshBeforeExpirySec`), and whether the API still accepts it, which the
+ * steps find out: a 401 or 403 drops it (./run.ts). So a reused run sends the API steps only: no
+ * discovery, no token request, no JWKS and no introspection request (what plan/token-budget.ts counts).
+ */
+import { DEFAULT_REFRESH_BEFORE_EXPIRY_SEC } from '../config/defaults.js';
+import { type IdentityProvider, identityProviderOf } from '../config/identity-provider.js';
+import type { RunContext } from './context.js';
+import type { Credentials } from './credentials.js';
+import { loadCredentials } from './credentials.js';
+import { discover, type ServerMetadata } from './discovery.js';
+import { adoptDpopKey, type DpopKey, runDpopKey, usesDpop } from './dpop.js';
+import { ProbeFailure } from './failure.js';
+import { introspectToken } from './introspection.js';
+import type { TokenSummary } from './result.js';
+import { type CachedToken, expiryOf, type RetryAfterHold, tokenFingerprint } from './token-cache.js';
+import { requestToken, scopeParam, type TokenResponse } from './token-request.js';
+import { validateToken } from './token-validation.js';
+
+export interface ObtainedToken {
+  accessToken: string;
+  /** Days left on the credential read again after an `invalid_client` (a rotation), when known. */
+  credentialDaysLeft?: number;
+}
+
+/** The statuses whose Retry-After holds the token requests: too many requests, service unavailable. */
+const HOLDING_STATUSES = new Set([429, 503]);
+
+export async function obtainToken(
+  ctx: RunContext,
+  credentials: Credentials,
+  onSummary: (summary: TokenSummary) => void,
+): Promise<ObtainedToken> {
+  const { probe, deps } = ctx;
+  const cache = deps.tokens;
+  const reuse = probe.token?.reuse;
+  if (cache && reuse) {
+    const fingerprint = tokenFingerprint(probe, credentials.secret.client_id);
+    const cached = cache.reusable(probe.name, fingerprint, deps.clock.now(), reuse);
+    if (cached) return reuseToken(ctx, cached, credentials, onSummary);
+  }
+  const held = cache?.held(probe.name, deps.clock.now());
+  if (held) throw heldFailure(held);
+  return issueToken(ctx, credentials, onSummary);
+}
+
+function reuseToken(
+  ctx: RunContext,
+  cached: CachedToken,
+  credentials: Credentials,
+  onSummary: (summary: TokenSummary) => void,
+): ObtainedToken {
+  ctx.redactor.add(cached.accessToken);
+  if (cached.binding) adoptDpopKey(ctx, cached.binding as Promise<DpopKey>, credentials.secret);
+  // What the issuing run found about the token response still describes this token.
+  for (const warning of cached.warnings) ctx.warn(warning.code, warning.message);
+  onSummary({ ...structuredClone(cached.summary), reused: true });
+  return { accessToken: cached.accessToken };
+}
+
+/** No request: the endpoint's Retry-After still runs. Reported as `rate_limited` with the seconds left. */
+function heldFailure(held: RetryAfterHold & { secondsLeft: number }): ProbeFailure {
+  return new ProbeFailure(
+    'token',
+    'rate_limited',
+    `token request not sent: the token endpoint answered ${held.status} with Retry-After, ${held.secondsLeft} s left`,
+    {
+      target: 'the token endpoint',
+      retryAfterSec: held.secondsLeft,
+      retryAfterHeld: true,
+      httpStatus: null,
+      ...(held.provider ? { provider: held.provider } : {}),
+    },
+  );
+}
+
+async function issueToken(
+  ctx: RunContext,
+  first: Credentials,
+  onSummary: (summary: TokenSummary) => void,
+): Promise<ObtainedToken> {
+  const { probe, deps } = ctx;
+  const warningsBefore = ctx.warnings.length;
+  let credentials = first;
+  let metadata: ServerMetadata | undefined;
+  const needsJwksFromDiscovery = probe.token?.jwt && !probe.token.jwt.jwksUri;
+  const needsIntrospectionFromDiscovery = probe.token?.introspection && !probe.token.introspection.url;
+  if (probe.issuer && (!probe.tokenUrl || needsJwksFromDiscovery || needsIntrospectionFromDiscovery)) {
+    metadata = await discover(ctx, probe.issuer);
+  }
+  const tokenUrl =
+    probe.tokenUrl ??
+    (probe.clientAuth === 'tls_client_auth' ? metadata?.mtls_endpoint_aliases?.token_endpoint : undefined) ??
+    metadata!.token_endpoint;
+  const provider = identityProviderOf({
+    tokenUrl,
+    issuer: probe.issuer,
+    tokenParams: probe.tokenParams,
+    metadata: metadata as Record<string, unknown> | undefined,
+  });
+
+  const requestedAtMs = deps.clock.now();
+  let response: TokenResponse;
+  let credentialDaysLeft: number | undefined;
+  try {
+    try {
+      response = await requestToken(ctx, tokenUrl, credentials.secret, { provider });
+    } catch (error) {
+      // A cached secret may be stale after a rotation: read it fresh and try once more.
+      if (!(error instanceof ProbeFailure && error.code === 'invalid_client' && credentials.fromCache)) throw error;
+      credentials = await loadCredentials(ctx, { bypassCache: true });
+      credentialDaysLeft = credentials.daysLeft;
+      response = await requestToken(ctx, tokenUrl, credentials.secret, { provider });
+    }
+  } catch (error) {
+    holdOnRetryAfter(ctx, error, provider);
+    throw error;
+  }
+
+  const scope = scopeParam(probe.scope);
+  let summary: TokenSummary | undefined;
+  const validated = await validateToken(ctx, response, {
+    ...(metadata?.jwks_uri ? { discoveredJwksUri: metadata.jwks_uri } : {}),
+    requestedScopes: scope ? scope.split(' ') : [],
+    secret: credentials.secret,
+    onSummary: (issued) => {
+      summary = issued;
+      onSummary(issued);
+    },
+  });
+  const discoveredIntrospection = metadata?.introspection_endpoint;
+  await introspectToken(
+    ctx,
+    validated.accessToken,
+    credentials.secret,
+    typeof discoveredIntrospection === 'string' ? discoveredIntrospection : undefined,
+  );
+  if (summary) keepForReuse(ctx, validated.accessToken, summary, credentials, requestedAtMs, warningsBefore);
+  return { accessToken: validated.accessToken, ...(credentialDaysLeft !== undefined ? { credentialDaysLeft } : {}) };
+}
+
+/** A 429 or 503 with Retry-After from the token endpoint: the probe's next runs here wait that long. */
+function holdOnRetryAfter(ctx: RunContext, error: unknown, provider: IdentityProvider | undefined): void {
+  const cache = ctx.deps.tokens;
+  if (!cache || !(error instanceof ProbeFailure) || error.stage !== 'token') return;
+  const { retryAfterSec, httpStatus } = error.context;
+  if (retryAfterSec === undefined || typeof httpStatus !== 'number' || !HOLDING_STATUSES.has(httpStatus)) return;
+  const held = cache.hold(ctx.probe.name, ctx.deps.clock.now(), retryAfterSec, {
+    status: httpStatus,
+    ...(provider ? { provider } : {}),
+  });
+  if (held) error.context.retryAfterHonoured = true;
+}
+
+/** Stores a token that passed every check, when the probe reuses tokens; warns when its lifetime cuts reuse short. */
+function keepForReuse(
+  ctx: RunContext,
+  accessToken: string,
+  summary: TokenSummary,
+  credentials: Credentials,
+  requestedAtMs: number,
+  warningsBefore: number,
+): void {
+  const { probe, deps } = ctx;
+  const reuse = probe.token?.reuse;
+  if (!deps.tokens || !reuse) return;
+  const expiresAtMs = expiryOf(summary, requestedAtMs);
+  if (expiresAtMs !== undefined) {
+    const lifetimeSec = Math.round((expiresAtMs - requestedAtMs) / 1000);
+    const refreshSec = reuse.refreshBeforeExpirySec ?? DEFAULT_REFRESH_BEFORE_EXPIRY_SEC;
+    const usableSec = lifetimeSec - refreshSec;
+    if (usableSec < reuse.maxAgeSec) {
+      ctx.warn(
+        'token_reuse_limited',
+        usableSec <= 0
+          ? `the token lives ${lifetimeSec} s, no longer than token.reuse.refreshBeforeExpirySec (${refreshSec} s): it is never reused; lower refreshBeforeExpirySec`
+          : `the token lives ${lifetimeSec} s: with refreshBeforeExpirySec ${refreshSec} s it is reused for ${usableSec} s at most, not token.reuse.maxAgeSec ${reuse.maxAgeSec} s (more token requests than planned)`,
+      );
+    }
+  }
+  const binding = usesDpop(ctx) ? runDpopKey(ctx) : undefined;
+  deps.tokens.store(probe.name, {
+    accessToken,
+    summary: structuredClone(summary),
+    warnings: ctx.warnings.slice(warningsBefore).map((warning) => ({ ...warning })),
+    obtainedAtMs: requestedAtMs,
+    expiresAtMs,
+    fingerprint: tokenFingerprint(probe, credentials.secret.client_id),
+    ...(binding ? { binding } : {}),
+  });
+}
