@@ -40,15 +40,22 @@ export async function obtainToken(
 ): Promise<ObtainedToken> {
   const { probe, deps } = ctx;
   const cache = deps.tokens;
+  if (!cache) return issueToken(ctx, credentials, onSummary);
   const reuse = probe.token?.reuse;
-  if (cache && reuse) {
-    const fingerprint = tokenFingerprint(probe, credentials.secret.client_id);
-    const cached = cache.reusable(probe.name, fingerprint, deps.clock.now(), reuse);
-    if (cached) return reuseToken(ctx, cached, credentials, onSummary);
-  }
-  const held = cache?.held(probe.name, deps.clock.now());
-  if (held) throw heldFailure(held);
-  return issueToken(ctx, credentials, onSummary);
+  const fingerprint = tokenFingerprint(probe, credentials.secret.client_id);
+  const now = deps.clock.now();
+  const cached = reuse ? cache.reusable(probe.name, fingerprint, now, reuse) : undefined;
+  if (cached) return reuseToken(ctx, cached, credentials, onSummary);
+  const held = cache.held(probe.name, now);
+  if (!held) return issueToken(ctx, credentials, onSummary);
+  // The endpoint asked us to wait: a token that still works beats a failure the probe caused itself.
+  const fallback = reuse ? cache.stillValid(probe.name, fingerprint, now, reuse) : undefined;
+  if (!fallback) throw heldFailure(held);
+  ctx.warn(
+    'token_reused_during_retry_after',
+    `the token endpoint's Retry-After holds token requests for ${held.secondsLeft} s more: reused a token past token.reuse's limits${fallback.expiresAtMs !== undefined ? ` (it expires in ${Math.max(0, Math.floor((fallback.expiresAtMs - now) / 1000))} s)` : ''}`,
+  );
+  return reuseToken(ctx, fallback, credentials, onSummary);
 }
 
 function reuseToken(
@@ -173,7 +180,8 @@ function keepForReuse(
   if (!deps.tokens || !reuse) return;
   const expiresAtMs = expiryOf(summary, requestedAtMs);
   if (expiresAtMs !== undefined) {
-    const lifetimeSec = Math.round((expiresAtMs - requestedAtMs) / 1000);
+    // As the server states it (expires_in), else from the JWT exp (whole seconds, so rounded up).
+    const lifetimeSec = summary.expiresIn ?? Math.ceil((expiresAtMs - requestedAtMs) / 1000);
     const refreshSec = reuse.refreshBeforeExpirySec ?? DEFAULT_REFRESH_BEFORE_EXPIRY_SEC;
     const usableSec = lifetimeSec - refreshSec;
     if (usableSec < reuse.maxAgeSec) {

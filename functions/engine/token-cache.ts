@@ -57,20 +57,39 @@ export class TokenCache {
 
   /**
    * The token `probe` may reuse at `nowMs`: issued for the same fingerprint, younger than maxAgeSec, and
-   * with more than refreshBeforeExpirySec of its lifetime left (when the lifetime is known). A token that
-   * no longer qualifies is dropped.
+   * with more than refreshBeforeExpirySec of its lifetime left (when the lifetime is known).
    */
   reusable(probe: string, fingerprint: string, nowMs: number, reuse: ReuseSettings): CachedToken | undefined {
-    const cached = this.#tokens.get(probe);
+    const cached = this.#current(probe, fingerprint, nowMs);
     if (!cached) return undefined;
     const ageMs = nowMs - cached.obtainedAtMs;
     const refreshMs = (reuse.refreshBeforeExpirySec ?? DEFAULT_REFRESH_BEFORE_EXPIRY_SEC) * 1000;
-    const usable =
-      cached.fingerprint === fingerprint &&
+    const fresh =
       ageMs >= 0 &&
       ageMs < reuse.maxAgeSec * 1000 &&
       (cached.expiresAtMs === undefined || cached.expiresAtMs - nowMs > refreshMs);
-    if (usable) return cached;
+    return fresh ? cached : undefined;
+  }
+
+  /**
+   * The token of `probe` that is still valid at `nowMs` though past the reuse limits: not expired (or,
+   * with no known lifetime, younger than maxAgeSec). Used only while a Retry-After holds new requests.
+   */
+  stillValid(probe: string, fingerprint: string, nowMs: number, reuse: ReuseSettings): CachedToken | undefined {
+    const cached = this.#current(probe, fingerprint, nowMs);
+    if (!cached) return undefined;
+    if (cached.expiresAtMs !== undefined) return cached;
+    const ageMs = nowMs - cached.obtainedAtMs;
+    return ageMs >= 0 && ageMs < reuse.maxAgeSec * 1000 ? cached : undefined;
+  }
+
+  /** The cached token of `probe` if issued for `fingerprint` and not expired; anything else is dropped. */
+  #current(probe: string, fingerprint: string, nowMs: number): CachedToken | undefined {
+    const cached = this.#tokens.get(probe);
+    if (!cached) return undefined;
+    if (cached.fingerprint === fingerprint && (cached.expiresAtMs === undefined || cached.expiresAtMs > nowMs)) {
+      return cached;
+    }
     this.#tokens.delete(probe);
     return undefined;
   }
