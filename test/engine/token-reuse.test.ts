@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeConfig } from '../../functions/config/schema.js';
 import { type Clock, type ProbeResult, runProbe, TokenCache } from '../../functions/engine/index.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
-import { resolved, TestSecretSource } from './helpers.js';
+import { resolved, startInlineServer, TestSecretSource } from './helpers.js';
 
 let env: LocalEnvironment;
 
@@ -392,6 +392,46 @@ describe('the token cache keeps its tokens to itself', () => {
     expect(everything).not.toContain(secret);
     expect(everything).not.toMatch(/eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+/);
     expect(token).toMatch(/^eyJ/);
+  });
+});
+
+describe('a reused opaque token echoed back by the API', () => {
+  it('is redacted from the message, though the run that reuses it never saw the token response', async () => {
+    // An opaque token no pattern recognises: only the run's own knowledge of it can redact it.
+    const opaque = 'op4que-t0ken-Zx81mQ2vR7wLp0Kd';
+    const as = await startInlineServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('cache-control', 'no-store');
+      res.end(JSON.stringify({ access_token: opaque, token_type: 'Bearer', expires_in: 3600 }));
+    });
+    let echo = false;
+    const api = await startInlineServer((req, res) => {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      res.statusCode = echo ? 401 : 200;
+      if (echo)
+        res.setHeader('www-authenticate', `Bearer error="invalid_token", error_description="token ${token} revoked"`);
+      res.end(echo ? `token ${token} revoked` : '{}');
+    });
+    const config = resolved({
+      name: 'opaque-reuse',
+      tokenUrl: `${as.url}/token`,
+      credentials: { secretId: 'local/post' },
+      clientAuth: 'client_secret_post',
+      token: { reuse: { maxAgeSec: 3600 } },
+      steps: [{ name: 'echo', request: { method: 'GET', url: `${api.url}/v1/x` } }],
+    });
+    const tokens = new TokenCache();
+    const deps = { secrets: new TestSecretSource(env.secrets), tokens };
+
+    const first = await runProbe(config, deps);
+    echo = true;
+    const reused = await runProbe(config, deps);
+    await Promise.all([as.close(), api.close()]);
+
+    expect(first).toMatchObject({ status: 'pass', token: { format: 'opaque', reused: false } });
+    expect(reused).toMatchObject({ stage: 'api', code: 'invalid_token', token: { reused: true } });
+    expect(reused.message).toContain('[redacted]');
+    expect(JSON.stringify(reused)).not.toContain(opaque);
   });
 });
 
