@@ -24,30 +24,29 @@ import { type CachedToken, expiryOf, type RetryAfterHold, tokenFingerprint } fro
 import { requestToken, scopeParam, type TokenResponse } from './token-request.js';
 import { validateToken } from './token-validation.js';
 
-export interface ObtainedToken {
-  accessToken: string;
-  /** Days left on the credential read again after an `invalid_client` (a rotation), when known. */
-  credentialDaysLeft?: number;
+/** What the run reports as soon as it is known, so that a later failure still carries it. */
+export interface TokenReports {
+  /** The token summary (of this run's token, or of the run that obtained the reused one). */
+  onSummary: (summary: TokenSummary) => void;
+  /** Days left on the credential read again after an `invalid_client` (a rotation). */
+  onCredentialDaysLeft: (days: number) => void;
 }
 
 /** The statuses whose Retry-After holds the token requests: too many requests, service unavailable. */
 const HOLDING_STATUSES = new Set([429, 503]);
 
-export async function obtainToken(
-  ctx: RunContext,
-  credentials: Credentials,
-  onSummary: (summary: TokenSummary) => void,
-): Promise<ObtainedToken> {
+/** The access token of the run. */
+export async function obtainToken(ctx: RunContext, credentials: Credentials, reports: TokenReports): Promise<string> {
   const { probe, deps } = ctx;
   const cache = deps.tokens;
-  if (!cache) return issueToken(ctx, credentials, onSummary);
+  if (!cache) return issueToken(ctx, credentials, reports);
   const reuse = probe.token?.reuse;
   const fingerprint = tokenFingerprint(probe, credentials.secret.client_id);
   const now = deps.clock.now();
   const cached = reuse ? cache.reusable(probe.name, fingerprint, now, reuse) : undefined;
-  if (cached) return reuseToken(ctx, cached, credentials, onSummary);
+  if (cached) return reuseToken(ctx, cached, credentials, reports);
   const held = cache.held(probe.name, now);
-  if (!held) return issueToken(ctx, credentials, onSummary);
+  if (!held) return issueToken(ctx, credentials, reports);
   // The endpoint asked us to wait: a token that still works beats a failure the probe caused itself.
   const fallback = reuse ? cache.stillValid(probe.name, fingerprint, now, reuse) : undefined;
   if (!fallback) throw heldFailure(held);
@@ -55,21 +54,16 @@ export async function obtainToken(
     'token_reused_during_retry_after',
     `the token endpoint's Retry-After holds token requests for ${held.secondsLeft} s more: reused a token past token.reuse's limits${fallback.expiresAtMs !== undefined ? ` (it expires in ${Math.max(0, Math.floor((fallback.expiresAtMs - now) / 1000))} s)` : ''}`,
   );
-  return reuseToken(ctx, fallback, credentials, onSummary);
+  return reuseToken(ctx, fallback, credentials, reports);
 }
 
-function reuseToken(
-  ctx: RunContext,
-  cached: CachedToken,
-  credentials: Credentials,
-  onSummary: (summary: TokenSummary) => void,
-): ObtainedToken {
+function reuseToken(ctx: RunContext, cached: CachedToken, credentials: Credentials, reports: TokenReports): string {
   ctx.redactor.add(cached.accessToken);
   if (cached.binding) adoptDpopKey(ctx, cached.binding as Promise<DpopKey>, credentials.secret);
   // What the issuing run found about the token response still describes this token.
   for (const warning of cached.warnings) ctx.warn(warning.code, warning.message);
-  onSummary({ ...structuredClone(cached.summary), reused: true });
-  return { accessToken: cached.accessToken };
+  reports.onSummary({ ...structuredClone(cached.summary), reused: true });
+  return cached.accessToken;
 }
 
 /** No request: the endpoint's Retry-After still runs. Reported as `rate_limited` with the seconds left. */
@@ -88,11 +82,7 @@ function heldFailure(held: RetryAfterHold & { secondsLeft: number }): ProbeFailu
   );
 }
 
-async function issueToken(
-  ctx: RunContext,
-  first: Credentials,
-  onSummary: (summary: TokenSummary) => void,
-): Promise<ObtainedToken> {
+async function issueToken(ctx: RunContext, first: Credentials, reports: TokenReports): Promise<string> {
   const { probe, deps } = ctx;
   const warningsBefore = ctx.warnings.length;
   let credentials = first;
@@ -115,7 +105,6 @@ async function issueToken(
 
   const requestedAtMs = deps.clock.now();
   let response: TokenResponse;
-  let credentialDaysLeft: number | undefined;
   try {
     try {
       response = await requestToken(ctx, tokenUrl, credentials.secret, { provider });
@@ -123,7 +112,7 @@ async function issueToken(
       // A cached secret may be stale after a rotation: read it fresh and try once more.
       if (!(error instanceof ProbeFailure && error.code === 'invalid_client' && credentials.fromCache)) throw error;
       credentials = await loadCredentials(ctx, { bypassCache: true });
-      credentialDaysLeft = credentials.daysLeft;
+      if (credentials.daysLeft !== undefined) reports.onCredentialDaysLeft(credentials.daysLeft);
       response = await requestToken(ctx, tokenUrl, credentials.secret, { provider });
     }
   } catch (error) {
@@ -139,7 +128,7 @@ async function issueToken(
     secret: credentials.secret,
     onSummary: (issued) => {
       summary = issued;
-      onSummary(issued);
+      reports.onSummary(issued);
     },
   });
   const discoveredIntrospection = metadata?.introspection_endpoint;
@@ -150,7 +139,7 @@ async function issueToken(
     typeof discoveredIntrospection === 'string' ? discoveredIntrospection : undefined,
   );
   if (summary) keepForReuse(ctx, validated.accessToken, summary, credentials, requestedAtMs, warningsBefore);
-  return { accessToken: validated.accessToken, ...(credentialDaysLeft !== undefined ? { credentialDaysLeft } : {}) };
+  return validated.accessToken;
 }
 
 /** A 429 or 503 with Retry-After from the token endpoint: the probe's next runs here wait that long. */

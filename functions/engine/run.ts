@@ -81,12 +81,15 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
     const credentials = await loadCredentials(ctx);
     if (credentials.daysLeft !== undefined) credentialDaysLeft = credentials.daysLeft;
 
-    const onSummary = (summary: TokenSummary) => {
-      token = summary;
-    };
-    const obtained = await obtainToken(ctx, credentials, onSummary);
-    if (obtained.credentialDaysLeft !== undefined) credentialDaysLeft = obtained.credentialDaysLeft;
-    await runSteps(ctx, obtained.accessToken);
+    const accessToken = await obtainToken(ctx, credentials, {
+      onSummary: (summary) => {
+        token = summary;
+      },
+      onCredentialDaysLeft: (days) => {
+        credentialDaysLeft = days;
+      },
+    });
+    await runSteps(ctx, accessToken);
 
     return passOrDegraded(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), ctx);
   } catch (error) {
