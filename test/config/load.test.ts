@@ -107,6 +107,67 @@ describe('parseConfig', () => {
   });
 });
 
+describe('token.reuse', () => {
+  const base = { name: 'p', tokenUrl: 'https://auth.example.com/token', credentials: { secretId: 's' } };
+  const problems = (reuse: unknown, where: 'probe' | 'defaults' = 'probe') => {
+    const raw =
+      where === 'probe'
+        ? { probes: [{ ...base, token: { reuse } }] }
+        : { defaults: { token: { reuse } }, probes: [base] };
+    const result = parseConfig(raw);
+    return result.ok ? [] : result.problems;
+  };
+
+  it('accepts maxAgeSec from 60 to 86400 with refreshBeforeExpirySec below it, and false on a probe', () => {
+    expect(problems({ maxAgeSec: 61 })).toEqual([]);
+    expect(problems({ maxAgeSec: 86_400, refreshBeforeExpirySec: 3600 })).toEqual([]);
+    expect(problems({ maxAgeSec: 3600 }, 'defaults')).toEqual([]);
+    expect(problems(false)).toEqual([]);
+  });
+
+  it('rejects out-of-range values, naming the field and the fix', () => {
+    expect(problems({ maxAgeSec: 59 })).toEqual([
+      {
+        path: 'probes[0].token.reuse.maxAgeSec',
+        message:
+          'token.reuse.maxAgeSec must be at least 60 s: a shorter reuse never outlives the gap between two scheduled runs',
+      },
+    ]);
+    expect(problems({ maxAgeSec: 86_401 })[0]).toMatchObject({ path: 'probes[0].token.reuse.maxAgeSec' });
+    expect(problems({ maxAgeSec: 3600, refreshBeforeExpirySec: 0 })[0]).toMatchObject({
+      path: 'probes[0].token.reuse.refreshBeforeExpirySec',
+      message: 'token.reuse.refreshBeforeExpirySec must be at least 1 s',
+    });
+    expect(problems({ maxAgeSec: 90.5 })[0]).toMatchObject({ path: 'probes[0].token.reuse.maxAgeSec' });
+    expect(problems({})).toEqual([
+      { path: 'probes[0].token.reuse.maxAgeSec', message: 'required: add this field (number)' },
+    ]);
+    expect(problems({ maxAgeSec: 3600, maxAge: 1 })[0]!.message).toContain('unknown field "maxAge"');
+    expect(problems(true)).toEqual([
+      { path: 'probes[0].token.reuse', message: 'expected an object or false (to turn defaults.token.reuse off)' },
+    ]);
+    // false is a probe's way to opt out; the default itself is an object or absent.
+    expect(problems(false, 'defaults')[0]).toMatchObject({ path: 'defaults.token.reuse' });
+  });
+
+  it('needs refreshBeforeExpirySec (60 by default) below maxAgeSec', () => {
+    expect(problems({ maxAgeSec: 600, refreshBeforeExpirySec: 600 })).toEqual([
+      {
+        path: 'probes[0].token.reuse.refreshBeforeExpirySec',
+        message:
+          'token.reuse.refreshBeforeExpirySec (600 s) must be below maxAgeSec (600 s): raise maxAgeSec or set a smaller refreshBeforeExpirySec',
+      },
+    ]);
+    expect(problems({ maxAgeSec: 60 }, 'defaults')).toEqual([
+      {
+        path: 'defaults.token.reuse.refreshBeforeExpirySec',
+        message:
+          'token.reuse.refreshBeforeExpirySec (60 s, the default) must be below maxAgeSec (60 s): raise maxAgeSec or set a smaller refreshBeforeExpirySec',
+      },
+    ]);
+  });
+});
+
 describe('metrics.transport', () => {
   it('accepts putMetricData and emf, and leaves it unset by default', () => {
     for (const transport of ['putMetricData', 'emf']) {

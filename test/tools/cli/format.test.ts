@@ -17,6 +17,15 @@ describe('formatResult', () => {
     expect(text).toBe('PASS      billing-api       412 ms\n');
   });
 
+  it('says "token reused" on the line of a run that reused its token, and in the token details', () => {
+    const reused = passResult({ token: { ...passResult().token!, reused: true } });
+
+    const text = formatResult(reused, { palette: plain, nameWidth: 14, verbose: true });
+
+    expect(text.split('\n')[0]).toBe('PASS      billing-api       412 ms  token reused');
+    expect(text).toContain('    token      Bearer, jwt, reused from an earlier run, expires in 300 s');
+  });
+
   it('prints stage, code, HTTP status, message, hint, warnings and the waterfall for a failure', () => {
     const text = formatResult(failResult(), { palette: plain });
 
