@@ -80,18 +80,21 @@ export const TEMPLATES_PER_PROCESS = 24;
 export async function lintTemplates(
   targets: LintTarget[],
   options: { concurrency?: number; command?: string } = {},
-): Promise<Finding[]> {
+): Promise<{ findings: Finding[]; processes: number; cpuSec: number }> {
   const chunks = chunkTargets(targets, TEMPLATES_PER_PROCESS);
   const findings: Finding[] = [];
+  let cpuSec = 0;
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
-      findings.push(...(await runCfnLint(chunk.region, chunk.files, options.command ?? 'cfn-lint')));
+      const run = await runCfnLint(chunk.region, chunk.files, options.command ?? 'cfn-lint');
+      findings.push(...run.findings);
+      cpuSec += run.cpuSec;
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 2, chunks.length) }, worker));
-  return findings;
+  return { findings, processes: chunks.length, cpuSec };
 }
 
 interface Chunk {
@@ -135,12 +138,33 @@ export function judge(findings: Finding[]): Verdict {
   return { failures, ignored };
 }
 
-/** One cfn-lint process over `files` for `region`; its JSON output as findings. */
-function runCfnLint(region: string, files: string[], command: string): Promise<Finding[]> {
+/** `times` of bash: its own user/sys line, then its children's (here: cfn-lint's) CPU time. */
+const TIMES = /\n(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/;
+
+/** One cfn-lint process over `files` for `region`: its JSON output as findings, and its CPU seconds. */
+function runCfnLint(
+  region: string,
+  files: string[],
+  command: string,
+): Promise<{ findings: Finding[]; cpuSec: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, ['--format', 'json', '--regions', region, '--', ...files], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Through bash for its `times` builtin: the CPU time of cfn-lint, which on a loaded machine says more
+    // than the wall time. cfn-lint's exit code is passed on.
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        '"$0" "$@"; code=$?; times >&2; exit $code',
+        command,
+        '--format',
+        'json',
+        '--regions',
+        region,
+        '--',
+        ...files,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -151,20 +175,24 @@ function runCfnLint(region: string, files: string[], command: string): Promise<F
     });
     child.on('error', reject);
     child.on('close', (code) => {
+      const times = TIMES.exec(stderr);
+      const cpuSec = times ? Number(times[1]) * 60 + Number(times[2]) + Number(times[3]) * 60 + Number(times[4]) : 0;
+      const said = stderr.replace(TIMES, '').trim();
       // cfn-lint's exit code is a bit set: 2 errors, 4 warnings, 8 informational; 1 means it failed itself.
       if (code === null || (code & 1) === 1) {
-        reject(new Error(`cfn-lint failed for ${region} (exit ${code}): ${stderr.trim() || stdout.trim()}`));
+        reject(new Error(`cfn-lint failed for ${region} (exit ${code}): ${said || stdout.trim()}`));
         return;
       }
       let matches: CfnLintMatch[];
       try {
         matches = JSON.parse(stdout || '[]') as CfnLintMatch[];
       } catch {
-        reject(new Error(`cfn-lint for ${region} printed no JSON (exit ${code}): ${stdout.slice(0, 500)}${stderr}`));
+        reject(new Error(`cfn-lint for ${region} printed no JSON (exit ${code}): ${stdout.slice(0, 500)}${said}`));
         return;
       }
-      resolve(
-        matches.map((m) => ({
+      resolve({
+        cpuSec,
+        findings: matches.map((m) => ({
           file: m.Filename,
           region,
           rule: m.Rule.Id,
@@ -172,7 +200,7 @@ function runCfnLint(region: string, files: string[], command: string): Promise<F
           message: m.Message,
           where: (m.Location?.Path ?? []).join('/'),
         })),
-      );
+      });
     });
   });
 }

@@ -11,20 +11,13 @@
  *   npm run lint:cfn -- --keep                keep the synthesized assemblies (their folder is printed)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { MissingToolError, requireTool } from '../python-tools.js';
-import {
-  chunkTargets,
-  controlCaught,
-  judge,
-  lintTemplates,
-  TEMPLATES_PER_PROCESS,
-  writeBrokenCopy,
-} from './cfn-lint.js';
+import { controlCaught, judge, lintTemplates, writeBrokenCopy } from './cfn-lint.js';
 import { IGNORED_RULES } from './ignored-rules.js';
 import { MATRIX } from './matrix.js';
 import { assemblyTemplates, type SynthesizedTemplate, synthesizeTemplates } from './synth.js';
@@ -47,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const templates: SynthesizedTemplate[] = [];
     const synthStarted = performance.now();
+    const synthCpu = process.cpuUsage();
     if (values.assembly) {
       const directory = resolve(values.assembly);
       templates.push(...assemblyTemplates(directory, new CloudAssembly(directory).stacks));
@@ -74,13 +68,16 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     const synthMs = performance.now() - synthStarted;
+    const { user, system } = process.cpuUsage(synthCpu);
+    const synthCpuSec = (user + system) / 1e6;
 
     // The negative control goes through cfn-lint with the templates of its region, in the same process.
     const control = writeBrokenCopy(templates[0]!.path, join(workDir, 'negative-control'));
     const lintStarted = performance.now();
-    const targets = [...templates, { path: control, region: templates[0]!.region }];
-    const processes = chunkTargets(targets, TEMPLATES_PER_PROCESS).length;
-    const findings = await lintTemplates(targets);
+    const { findings, processes, cpuSec } = await lintTemplates([
+      ...templates,
+      { path: control, region: templates[0]!.region },
+    ]);
     const lintMs = performance.now() - lintStarted;
     const regions = new Set(templates.map((t) => t.region));
     const verdict = judge(findings.filter((f) => f.file !== control));
@@ -104,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     console.log(
-      `\nsynth ${seconds(synthMs)}, cfn-lint ${seconds(lintMs)}, total ${seconds(performance.now() - started)}`,
+      `\nsynth ${seconds(synthMs)} (${synthCpuSec.toFixed(1)} s CPU), cfn-lint ${seconds(lintMs)} (${cpuSec.toFixed(1)} s CPU in ${processes} processes), total ${seconds(performance.now() - started)}; load average ${loadavg()[0]!.toFixed(1)}`,
     );
     if (values.keep) console.log(`assemblies kept in ${workDir}`);
     const failed = verdict.failures.length > 0 || !caught;
