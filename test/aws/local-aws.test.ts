@@ -14,6 +14,14 @@
  *   subscribed in the notifier's place hands its SNS envelope to the notifier as the Lambda event.
  * - Email and HTTPS subscribers: an SQS queue per subscription of the notification topic, subscribed
  *   with the template's filter policy (see `forMoto` for the one rewrite moto needs).
+ *
+ * Where moto 5.2 is not AWS, and what that leaves unchecked here:
+ * - filter policies: `{ "exists": false }` after a string in a list (see `forMoto`, and its canary);
+ * - FilterLogEvents ignores JSON filter patterns (`{ $.event = ... }`: every event matches), so the
+ *   notifier's pattern is not checked here; its own pick of the probe's result is (both probes log to
+ *   the home region's group);
+ * - alarms never evaluate nor run their actions (stand-in above), and Embedded Metric Format lines are
+ *   not turned into metrics: this deployment publishes with PutMetricData.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -92,6 +100,7 @@ let deployment: Deployment;
 const subscribers = new Map<TargetName, Queue>();
 /** Subscribed with the template's policy as it is: what moto makes of it (the canary). */
 let asTemplated: Queue;
+let templatedPolicy: Record<string, unknown[]>;
 /** Stands in for the notifier's subscription to each region's alarm topic. */
 const alarmQueues = new Map<string, Queue>();
 /** Every secret value stored in moto: none may appear in any output. */
@@ -271,6 +280,7 @@ beforeAll(async () => {
     );
     subscribers.set(target, queue);
     if (target === 'ops-email') {
+      templatedPolicy = subscription.filterPolicy!;
       asTemplated = await createQueue(motoUrl, HOME, 'subscriber-ops-email-as-templated');
       await sns(HOME).send(
         new SubscribeCommand({
@@ -493,8 +503,10 @@ describe('the bundled notifier, on alarm state changes of the template’s alarm
   });
 
   it('canary of the moto difference: the template’s own order of the same policy drops that message in moto', async () => {
-    // SNS delivers it (the list's rules are alternatives); moto 5.2 stops at the string rule. When moto
-    // delivers here, it has been fixed: drop `forMoto` and subscribe with the template's policy as is.
+    // The shape in question: a target name, then `exists: false`.
+    expect(templatedPolicy).toEqual({ targets: ['ops-email', { exists: false }] });
+    // SNS delivers the attribute-less message (the list's rules are alternatives); moto 5.2 stops at the
+    // string rule. When moto delivers here, it has been fixed: drop `forMoto`, use the template's policy.
     const drained = await asTemplated.drain();
     expect(drained.map((m) => (JSON.parse(m.Body) as SnsEnvelope).Subject)).not.toContain('ALARM: notifier errors');
     // ...while a message that carries the attribute is matched by the string rule in both orders.
