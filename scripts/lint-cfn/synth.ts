@@ -3,9 +3,10 @@
  * quota check run), and lists every template of its cloud assembly with the region of its stack:
  * the region stacks and, recursively, the nested stacks they hold (shards, dashboard pages).
  *
- * The Lambda code is not bundled: the context `aws:cdk:bundling-stacks: []` makes CDK skip esbuild and
- * stage an asset without the bundle, so the templates still carry `Code: { S3Bucket, S3Key }` of an
- * asset, which is all cfn-lint reads. (test:aws bundles; here it would only cost time.)
+ * The Lambda code is not bundled: the context `aws:cdk:bundling-stacks: []` makes CDK skip esbuild for
+ * every stack; the asset then names the project folder as its source without copying anything, and its
+ * hash comes from the bundling options instead of a bundle. The templates still carry
+ * `Code: { S3Bucket, S3Key }` of an asset, which is all cfn-lint reads of it. (test:aws bundles.)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
