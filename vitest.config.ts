@@ -19,7 +19,11 @@ export default defineConfig({
     globalSetup: ['test/build-dist.ts'],
     projects: [
       { extends: true, test: { name: 'synth', include: SYNTH_ONLY, isolate: false } },
-      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: SYNTH_ONLY } },
+      // test/aws/ is the local AWS tier (`npm run test:aws`, vitest.aws.config.ts): it needs moto_server.
+      {
+        extends: true,
+        test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...SYNTH_ONLY, 'test/aws/**'] },
+      },
     ],
   },
 });
