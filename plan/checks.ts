@@ -12,6 +12,8 @@ import { cleartextUrls } from '../functions/config/transport.js';
 import { routeOf } from '../functions/contract/index.js';
 import type { PlannedAlarm } from './alarms.js';
 import type { DeploymentPlan } from './plan.js';
+import { tokenBudgetWarnings } from './token-budget.js';
+import { coldStartsPerMonth } from './usage.js';
 
 const indexIn = (config: ProbesConfig, name: string) => config.probes.findIndex((p) => p.name === name);
 
@@ -60,7 +62,19 @@ export function planWarnings(config: ProbesConfig, plan: DeploymentPlan): Config
     ...unusedExtractWarnings(config, plan),
     ...runbookWarnings(config, plan),
     ...silentAlarmWarnings(config, plan),
+    ...tokenWarnings(config, plan),
   ];
+}
+
+/**
+ * A probe against Auth0 that will request more tokens a month than Auth0's free plan allows
+ * (./token-budget.ts): the figure, and the `token.reuse` that brings it under.
+ */
+function tokenWarnings(config: ProbesConfig, plan: DeploymentPlan): ConfigProblem[] {
+  return tokenBudgetWarnings(plan.probes, (probe) => coldStartsPerMonth(probe.schedule)).map((warning) => ({
+    path: `probes[${indexIn(config, warning.probe)}].token.reuse`,
+    message: warning.message.replace(/^warning: probes\[\d+\] /, ''),
+  }));
 }
 
 /**

@@ -5,6 +5,14 @@
  * AWS SDK, no zod of its own (it reads the parsed config).
  */
 export {
+  type AlarmMetricRead,
+  alarmProperties,
+  globalAlarm,
+  type MathAlarmDefinition,
+  stoppedAlarm,
+  stoppedDetectionMinutes,
+} from './alarm-expressions.js';
+export {
   type Delivery,
   hasSecurityAlarm,
   LATENCY_PERIOD_MINUTES,
@@ -37,3 +45,10 @@ export {
 export { type QuotaProblem, secretPolicyChars, templateProblems } from './quotas.js';
 export { authServerOf, channelSecretIds, type RoutingPlan, routingPlan, type TopicSubscription } from './routing.js';
 export { alarmKindLabel, type RoutingRow, routingTable } from './summary.js';
+export {
+  type IdentityProviderBudget,
+  tokenBudget,
+  tokenBudgetWarnings,
+  tokenRequestsPerRegion,
+} from './token-budget.js';
+export { type ColdStartModel, coldStartsPerMonth, DEFAULT_COLD_START_MODEL } from './usage.js';

@@ -16,6 +16,8 @@ import { deploymentDashboardName, deploymentStackName, probeEvent } from '../fun
 import { type AlarmContext, globalAlarm, type PlannedAlarm, probeRegionAlarms, regionAlarms } from './alarms.js';
 import { type DashboardGroupPlan, dashboardGroups, shardOf } from './layout.js';
 import { type RoutingPlan, routingPlan } from './routing.js';
+import { type IdentityProviderBudget, tokenBudget, tokenRequestsPerRegion } from './token-budget.js';
+import { coldStartsPerMonth } from './usage.js';
 
 export interface ShardPlan {
   index: number;
@@ -55,6 +57,8 @@ export interface ProbeRegionUsage {
   runsPerMonth: number;
   /** HTTP requests of one run: discovery (issuer), token, JWKS (JWT validation), introspection, each step. */
   requestsPerRun: number;
+  /** Client-credentials token requests a month (fewer than runs with `token.reuse`). */
+  tokenRequestsPerMonth: number;
 }
 
 export interface DeploymentPlan {
@@ -73,6 +77,8 @@ export interface DeploymentPlan {
   routing: RoutingPlan;
   /** Runs and requests per probe and region. */
   usage: ProbeRegionUsage[];
+  /** Per authorization server: token and other requests a month, summed over probes and regions. */
+  identityProviders: IdentityProviderBudget[];
 }
 
 /**
@@ -169,6 +175,7 @@ export function planDeployment(
       schedule: probe.schedule,
       runsPerMonth: runsPerMonth(probe.schedule),
       requestsPerRun: requestsPerRun(probe),
+      tokenRequestsPerMonth: tokenRequestsPerRegion(probe, coldStartsPerMonth(probe.schedule)),
     })),
   );
   return {
@@ -184,6 +191,7 @@ export function planDeployment(
     alarms,
     routing,
     usage,
+    identityProviders: tokenBudget(probes, (probe) => coldStartsPerMonth(probe.schedule)),
   };
 }
 

@@ -17,13 +17,20 @@ import {
   DEFAULT_METRICS_PROFILE,
   DIMENSION_CODE,
   DIMENSION_PROBE,
-  DIMENSION_REGION,
   DIMENSION_STEP,
   METRICS,
   type MetricsProfile,
   SECURITY_FINDING_CODE,
 } from '../../functions/contract/index.js';
-import { type LatencyRequest, latencyRequests, type PlannedAlarm } from '../../plan/index.js';
+import {
+  globalAlarm,
+  type LatencyRequest,
+  latencyRequests,
+  type MathAlarmDefinition,
+  type PlannedAlarm,
+  stoppedAlarm,
+  stoppedDetectionMinutes,
+} from '../../plan/index.js';
 import { alarmDescription } from '../alarm-description.js';
 import { LATENCY_PERIOD, scheduleIntervalMinutes } from '../periods.js';
 import { notifySns } from './alarm-topic.js';
@@ -179,20 +186,25 @@ export class RegionalProbeAlarms extends Construct {
             treatMissingData: lean ? cloudwatch.TreatMissingData.NOT_BREACHING : cloudwatch.TreatMissingData.IGNORE,
           });
           break;
-        case 'stopped':
+        case 'stopped': {
+          // Empty periods are real zeros once the probe has run, and no datapoint before its first run:
+          // on time under every reading of the evaluation range, silent at deploy (plan/alarm-expressions.ts).
+          const definition = stoppedAlarm({
+            namespace,
+            probe: probe.name,
+            periodMinutes: period.toMinutes(),
+            missingRunsPeriods: planned.evaluationPeriods,
+          });
           built.stopped = new cloudwatch.Alarm(this, 'Stopped', {
-            ...evaluation,
+            ...mathAlarmProps(definition),
+            alarmName: planned.name,
             alarmDescription: describe(
-              `no run reported for ${a.missingRunsPeriods} consecutive schedule periods: the probe is not running, so its other alarms are blind.`,
+              `no run reported for ${a.missingRunsPeriods} consecutive schedule periods (it fires at most ${stoppedDetectionMinutes({ periodMinutes: definition.periodMinutes, missingRunsPeriods: definition.evaluationPeriods })} minutes after the last run): the probe is not running, so its other alarms are blind.`,
               'the EventBridge Scheduler schedule (enabled?), the probe function errors and throttles, and MetricPublishFailures (metrics not put).',
             ),
-            metric: metric(METRICS.success.name, 'SampleCount', period),
-            comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-            threshold: 1,
-            // The only alarm where no data is the failure.
-            treatMissingData: cloudwatch.TreatMissingData.BREACHING,
           });
           break;
+        }
         case 'security':
           built.security = new cloudwatch.Alarm(this, 'Security', {
             ...evaluation,
@@ -309,25 +321,6 @@ function sameThreshold(targets: LatencyTarget[]): number | undefined {
   return targets.every((t) => t.thresholdMs === first) ? first : undefined;
 }
 
-/**
- * How many regions fail, from the per-region `Success` copies (Minimum: 0 when a run failed), written
- * so that silence never reads as recovery. Each region counts with its last reported run
- * (`FILL(r, REPEAT)`, as far back as the datapoints the alarm fetches); a region with no run in that
- * range is unknown. The expression yields the number of failing regions F only when the datapoint is
- * decided by evidence:
- * - F ≥ threshold: failing regions alone reach it (ALARM);
- * - F + unknown < threshold: even if every silent region were failing it would not (OK);
- * otherwise (`IF` without a false value) there is no datapoint, and the alarm, which ignores missing
- * data, keeps its state. So regions that stop reporting while failing keep the alarm in ALARM for as
- * long as they stay silent, and only runs that pass bring it back to OK.
- */
-export function failingRegionsExpression(ids: readonly string[], threshold: number): string {
-  const sum = (fill: 0 | 1) => ids.map((id) => `(1 - FILL(FILL(${id}, REPEAT), ${fill}))`).join(' + ');
-  // FILL(…, 1): an unknown region counts as passing (not failing); FILL(…, 0): as not known to pass.
-  const failing = sum(1);
-  return `IF((${failing}) >= ${threshold} OR (${sum(0)}) < ${threshold}, ${failing})`;
-}
-
 export interface GlobalProbeAlarmProps {
   probe: ResolvedProbe;
   /** The plan's global alarm of this probe (plan/alarms.ts). */
@@ -352,22 +345,19 @@ export class GlobalProbeAlarm extends Construct {
     super(scope, id);
     const { probe, namespace, globalFailureRegions, topic } = props;
     const planned = props.alarm;
-    const period = Duration.seconds(planned.periodSeconds);
-    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    const ids = probe.regions.map((region, index) => {
-      const mid = `r${index}`;
-      usingMetrics[mid] = new cloudwatch.Metric({
-        namespace,
-        metricName: METRICS.regionalSuccess.name,
-        dimensionsMap: { [DIMENSION_PROBE]: probe.name, [DIMENSION_REGION]: region },
-        statistic: 'Minimum',
-        period,
-        label: region,
-      });
-      return mid;
-    });
     const a = probe.alarms;
+    // Silence never reads as recovery, whichever way FILL treats a silent region (plan/alarm-expressions.ts).
+    const definition = globalAlarm({
+      namespace,
+      probe: probe.name,
+      regions: probe.regions,
+      periodMinutes: planned.periodSeconds / 60,
+      globalFailureRegions,
+      evaluationPeriods: planned.evaluationPeriods,
+      datapointsToAlarm: planned.datapointsToAlarm,
+    });
     this.alarm = new cloudwatch.Alarm(this, 'Global', {
+      ...mathAlarmProps(definition),
       alarmName: planned.name,
       alarmDescription: alarmDescription({
         probe,
@@ -375,19 +365,36 @@ export class GlobalProbeAlarm extends Construct {
         check:
           'the provider status page; recent changes to the client (secret rotated, scopes or audience changed); the failure codes by region on the dashboard.',
       }),
-      metric: new cloudwatch.MathExpression({
-        expression: failingRegionsExpression(ids, globalFailureRegions),
-        usingMetrics,
-        label: 'Failing regions',
-        period,
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: globalFailureRegions,
-      evaluationPeriods: planned.evaluationPeriods,
-      datapointsToAlarm: planned.datapointsToAlarm,
-      // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
-      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
     notifySns(this.alarm, topic);
   }
+}
+
+/** A plan definition (plan/alarm-expressions.ts) as the props of a CDK alarm: metric math, threshold, M of N. */
+export function mathAlarmProps(definition: MathAlarmDefinition) {
+  const period = Duration.minutes(definition.periodMinutes);
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  for (const read of definition.metrics) {
+    usingMetrics[read.id] = new cloudwatch.Metric({
+      namespace: read.namespace,
+      metricName: read.metricName,
+      dimensionsMap: { ...read.dimensions },
+      statistic: read.statistic,
+      period: Duration.minutes(read.periodMinutes),
+      ...(read.label ? { label: read.label } : {}),
+    });
+  }
+  return {
+    metric: new cloudwatch.MathExpression({
+      expression: definition.expression,
+      usingMetrics,
+      label: definition.label,
+      period,
+    }),
+    threshold: definition.threshold,
+    comparisonOperator: definition.comparisonOperator as cloudwatch.ComparisonOperator,
+    evaluationPeriods: definition.evaluationPeriods,
+    datapointsToAlarm: definition.datapointsToAlarm,
+    treatMissingData: definition.treatMissingData as cloudwatch.TreatMissingData,
+  };
 }

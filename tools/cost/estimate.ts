@@ -38,6 +38,8 @@ import {
   planDeployment,
   requestsPerRun,
 } from '../../plan/index.js';
+import { type IdentityProviderBudget, tokenBudget } from '../../plan/token-budget.js';
+import { coldStartsPerMonth } from '../../plan/usage.js';
 import { PRICES, type Price, type PriceKey } from './prices.js';
 
 /** Hours in the 30-day month that `runsPerMonth` counts in. */
@@ -187,6 +189,11 @@ export interface PricedAlarm {
 
 export interface CostEstimate {
   probes: ProbeCost[];
+  /**
+   * Per authorization server (token endpoint host): the token requests a month and the discovery, JWKS
+   * and introspection requests, summed over probes and regions; some providers meter or rate-limit them.
+   */
+  identityProviders: IdentityProviderBudget[];
   /** Every alarm the deployment creates, priced (the same set as the synthesized templates). */
   alarms: PricedAlarm[];
   /** Costs of the deployment as a whole (dashboard, KMS keys). */
@@ -353,6 +360,7 @@ function estimateWith(
   const probeRegions = sum(probes.map((p) => p.regions.length));
   return {
     probes,
+    identityProviders: tokenBudget(plan.probes, (probe) => coldStartsPerMonth(probe.schedule, a)),
     alarms: plan.alarms.map(pricedAlarm),
     shared,
     total: {
@@ -575,9 +583,7 @@ function probeRegionCost(
 
 function regionFacts(probe: ResolvedProbe, context: RegionContext, a: CostAssumptions): RegionFacts {
   const runs = runsPerMonth(probe.schedule);
-  const intervalMinutes = runs > 0 ? (HOURS_PER_MONTH * 60) / runs : Number.POSITIVE_INFINITY;
-  const coldStarts =
-    intervalMinutes > a.warmIdleMinutes ? runs : Math.min(runs, Math.ceil(HOURS_PER_MONTH / a.containerLifetimeHours));
+  const coldStarts = coldStartsPerMonth(probe.schedule, a);
   return {
     ...context,
     probe,

@@ -309,6 +309,7 @@ async function offlineSamples(ws: string): Promise<Sample[]> {
     text: shown('npx oauth-probe cost --detail', `...\n${block}...\n`),
     commands: ['npx oauth-probe cost --detail'],
   });
+  samples.push(await identityProvidersSample(ws));
   await inRepo('notify-preview', 'npx oauth-probe notify-preview --probe billing-api --code invalid_client');
   await inRepo(
     'notify-preview-teams-ok',
@@ -456,4 +457,28 @@ async function demoSamples(): Promise<Sample[]> {
     },
     { name: 'demo-excerpt', lang: '', text: `${excerpt}\n`, commands: [] },
   ];
+}
+
+/**
+ * `cost --json`'s identityProviders for the example, then with `token.reuse: { maxAgeSec: 3600 }` on
+ * billing-api: the token requests a month its authorization server gets, without and with reuse.
+ */
+async function identityProvidersSample(ws: string): Promise<Sample> {
+  const example = JSON.parse(await readFile(join(REPO, 'probes.json'), 'utf8'));
+  example.$schema = undefined;
+  const billing = example.probes.find((p: { name: string }) => p.name === 'billing-api');
+  billing.token = { ...billing.token, reuse: { maxAgeSec: 3600 } };
+  await writeFile(join(ws, 'reuse.json'), JSON.stringify(example, null, 2));
+  const providers = async (argv: string[], cwd: string) => {
+    const outcome = expectCode(argv.join(' '), await cli(argv, cwd), 0);
+    return JSON.stringify(JSON.parse(outcome.stdout).identityProviders, null, 2);
+  };
+  const without = await providers(['cost', '--json'], REPO);
+  const withReuse = await providers(['cost', '--json', '-c', 'reuse.json'], ws);
+  return {
+    name: 'cost-identity-providers',
+    lang: '',
+    text: `$ npx oauth-probe cost --json | jq .identityProviders\n${without}\n\n# billing-api with "token": { "reuse": { "maxAgeSec": 3600 } }\n$ npx oauth-probe cost --json -c reuse.json | jq .identityProviders\n${withReuse}\n`,
+    commands: [],
+  };
 }

@@ -385,3 +385,28 @@ describe('PRICES', () => {
     expect(PRICES.lambdaRequest.display).toBe('$0.20 per 1M requests');
   });
 });
+
+describe('identityProviders: token requests a month per authorization server', () => {
+  const example = () => config(JSON.parse(readFileSync(new URL('../../../probes.json', import.meta.url), 'utf8')));
+
+  it('sums the example billing-api over its two regions: 86,400 token requests to auth.example.com', () => {
+    const providers = estimateCost(example()).identityProviders;
+
+    expect(providers.find((p) => p.host === 'auth.example.com')).toEqual({
+      host: 'auth.example.com',
+      tokenRequestsPerMonth: 86_400,
+      otherRequestsPerMonth: 86_400,
+      probes: ['billing-api'],
+    });
+  });
+
+  it('drops to one token per maxAgeSec per region plus cold starts with token.reuse', () => {
+    const raw = JSON.parse(readFileSync(new URL('../../../probes.json', import.meta.url), 'utf8'));
+    raw.probes[0].token.reuse = { maxAgeSec: 3600 };
+
+    const auth = estimateCost(config(raw)).identityProviders.find((p) => p.host === 'auth.example.com')!;
+
+    // 720 hourly tokens + 360 cold starts (one per 2-hour instance lifetime), in each of 2 regions.
+    expect(auth.tokenRequestsPerMonth).toBe(2_160);
+  });
+});

@@ -110,6 +110,9 @@ export function summaryLines(file: string, written: number, prepared: PreparedDe
     '',
     `  ${p.bold('Who hears of what')} (alarm kind → severity → targets)`,
     ...routingLines(plan, p),
+    '',
+    `  ${p.bold('Requests a month by authorization server')} (token quotas: docs/providers.md)`,
+    ...identityProviderLines(plan, p),
   ];
   return lines;
 }
@@ -148,4 +151,15 @@ function routingLines(plan: DeploymentPlan, p: Palette): string[] {
     const targets = row.targets.length === 0 ? p.yellow(text) : text;
     return `  ${who(row.probe).padEnd(probeWidth)}  ${row.label.padEnd(labelWidth)}  ${severity}  ${targets}  ${p.dim(row.regions.join(', '))}`;
   });
+}
+
+/** Token requests a month per authorization server (what counts against a provider's quota). */
+function identityProviderLines(plan: DeploymentPlan, p: Palette): string[] {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const hostWidth = Math.max(...plan.identityProviders.map((idp) => idp.host.length));
+  const tokenWidth = Math.max(...plan.identityProviders.map((idp) => count(idp.tokenRequestsPerMonth).length));
+  return plan.identityProviders.map(
+    (idp) =>
+      `  ${idp.host.padEnd(hostWidth)}  ${count(idp.tokenRequestsPerMonth).padStart(tokenWidth)} token requests, ${count(idp.otherRequestsPerMonth)} discovery/JWKS/introspection  ${p.dim(idp.probes.join(', '))}`,
+  );
 }
