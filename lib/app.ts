@@ -26,8 +26,8 @@ export interface OAuthProbeStacksProps {
   readonly probeMemoryMb?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** @default LAMBDA_ENTRIES */
-  readonly entries?: Record<LambdaRole, string>;
+  /** Lambda entry files, by role; a role left out takes this package's handler. @default LAMBDA_ENTRIES */
+  readonly entries?: Partial<Record<LambdaRole, string>>;
 }
 
 export interface OAuthProbeApp {

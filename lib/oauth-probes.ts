@@ -41,7 +41,9 @@ import { forwardToNotificationTopic, NotifierDelivery } from './constructs/notif
 import { NotifierRouting } from './constructs/notifier-routing.js';
 import { ProbeDashboard } from './constructs/probe-dashboard.js';
 import { ProbeShard } from './constructs/probe-shard.js';
+import { ProbeThrottlesAlarm } from './constructs/probe-throttles-alarm.js';
 import { SecretDriftAlarm } from './constructs/secret-drift-alarm.js';
+import { Watchdog } from './constructs/watchdog.js';
 import { type PreparedDeployment, prepareDeployment } from './deployment.js';
 import { acknowledge, nagResource } from './nag.js';
 import {
@@ -85,8 +87,8 @@ export interface OAuthProbesProps {
   readonly probeMemoryMb?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Lambda entry files, by role. @default LAMBDA_ENTRIES (this package's handlers) */
-  readonly entries?: Record<LambdaRole, string>;
+  /** Lambda entry files, by role; a role left out takes this package's handler. @default LAMBDA_ENTRIES */
+  readonly entries?: Partial<Record<LambdaRole, string>>;
   /** A deployment already prepared by `prepareDeployment` (shared by the stacks of one app). @default prepared from `config` */
   readonly prepared?: PreparedDeployment;
 }
@@ -112,6 +114,10 @@ export class OAuthProbes extends Construct {
   readonly routing: RoutingPlan;
   /** The region's secret version drift alarm (warning); absent in a home region that runs no probe. */
   readonly secretDriftAlarm?: cloudwatch.Alarm;
+  /** The probe function's Throttles alarm (warning); absent in a home region that runs no probe. */
+  readonly throttlesAlarm?: cloudwatch.Alarm;
+  /** Home region, with config `notifications.heartbeat`: the watchdog. */
+  readonly watchdog?: Watchdog;
 
   constructor(scope: Construct, id: string, props: OAuthProbesProps) {
     super(scope, id);
@@ -146,7 +152,7 @@ export class OAuthProbes extends Construct {
     for (const [key, value] of Object.entries(deployment.tags)) Tags.of(this).add(key, value);
 
     this.routing = plan.routing;
-    const entries = props.entries ?? LAMBDA_ENTRIES;
+    const entries = { ...LAMBDA_ENTRIES, ...props.entries };
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { deployment: deployment.name });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn });
     let schedulerRole: iam.Role | undefined;
@@ -179,12 +185,43 @@ export class OAuthProbes extends Construct {
         deployment: deployment.name,
       }).alarm;
     }
+    if (this.probeFunction) {
+      this.throttlesAlarm = new ProbeThrottlesAlarm(this, 'ProbeThrottles', {
+        region,
+        fn: this.probeFunction,
+        deployment: deployment.name,
+        reservedConcurrency: regionPlan.reservedConcurrency,
+      }).alarm;
+    }
     // Straight to the notification topic (home) or forwarded to it (elsewhere): never through the notifier.
     this.notifierDelivery.watch(
       this.notifierFunction,
       this.notificationTopic?.topic,
-      this.secretDriftAlarm ? [this.secretDriftAlarm] : [],
+      [this.secretDriftAlarm, this.throttlesAlarm].filter((a): a is cloudwatch.Alarm => a !== undefined),
     );
+    if (this.isHome && plan.watchdog) {
+      const { watchdog } = plan;
+      this.watchdog = new Watchdog(this, 'Watchdog', {
+        deployment: deployment.name,
+        urlSecretId: watchdog.urlSecretId,
+        schedule: watchdog.schedule,
+        // The home notifier by its metrics and alarms; the others by their alarms (fixed names).
+        notifiers: watchdog.notifiers.map((n) => ({
+          region: n.region,
+          alarmNames: n.alarmNames,
+          ...(n.home
+            ? {
+                functionName: this.notifierFunction.functionName,
+                deadLetterQueueName: this.notifierDelivery.deadLetterQueue.queueName,
+              }
+            : {}),
+        })),
+        alarmRegions: watchdog.alarmRegions,
+        neverRanGraceMinutes: watchdog.neverRanGraceMinutes,
+        entry: entries.watchdog,
+        logRetention: props.logRetention,
+      });
+    }
     for (const shard of regionPlan.shards) {
       this.shards.push(
         new ProbeShard(this, `Shard${String(shard.index).padStart(2, '0')}`, {
@@ -268,6 +305,10 @@ export class OAuthProbes extends Construct {
         ),
       memorySize: props.probeMemoryMb ?? 256,
       timeout: Duration.seconds(timeout),
+      // Config `reservedConcurrency` (plan/capacity.ts): opt-in, see the README.
+      ...(regionPlan.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: regionPlan.reservedConcurrency }
+        : {}),
       logRetention: props.logRetention,
       environment: {
         [PROBE_ENV.namespace]: namespace,

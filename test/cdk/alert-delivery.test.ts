@@ -115,6 +115,23 @@ describe('notifier delivery', () => {
   });
 });
 
+describe('reserved concurrency', () => {
+  it('is opt-in: without config reservedConcurrency no function reserves any', () => {
+    for (const template of synth.templates.values()) {
+      for (const [, fn] of resourcesOf(template, 'AWS::Lambda::Function')) {
+        expect(fn.ReservedConcurrentExecutions).toBeUndefined();
+      }
+    }
+  });
+
+  it.each([HOME, OTHER])('%s: the Throttles alarm is there all the same', (region) => {
+    synth.template(region).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `OAuthProbe-ProbeThrottles-${region}`,
+      MetricName: 'Throttles',
+    });
+  });
+});
+
 describe('alarm states: only the Stopped alarm owns silence', () => {
   it('no probe alarm turns missing data into OK; only Stopped turns it into ALARM', () => {
     for (const template of synth.templates.values()) {
@@ -124,6 +141,11 @@ describe('alarm states: only the Stopped alarm owns silence', () => {
         if (name.startsWith('OAuthProbe-Notifier-')) {
           // No invocation = no error; an idle queue's silence keeps the state.
           expect(alarm.TreatMissingData).toBe(kind === 'Errors' ? 'notBreaching' : 'ignore');
+          continue;
+        }
+        if (name.startsWith('OAuthProbe-ProbeThrottles-')) {
+          // No invocation = no throttle.
+          expect(alarm.TreatMissingData).toBe('notBreaching');
           continue;
         }
         expect(alarm.TreatMissingData, name).toBe(kind === 'Stopped' ? 'breaching' : 'ignore');
