@@ -478,7 +478,12 @@ async function identityProvidersSample(ws: string): Promise<Sample> {
   return {
     name: 'cost-identity-providers',
     lang: '',
-    text: `$ npx oauth-probe cost --json | jq .identityProviders\n${without}\n\n# billing-api with "token": { "reuse": { "maxAgeSec": 3600 } }\n$ npx oauth-probe cost --json -c reuse.json | jq .identityProviders\n${withReuse}\n`,
-    commands: [],
+    text: `$ npx oauth-probe cost --json\n  "identityProviders": ${withIndent(without)},\n\n# billing-api with "token": { "reuse": { "maxAgeSec": 3600 } }\n$ npx oauth-probe cost --json -c reuse.json\n  "identityProviders": ${withIndent(withReuse)},\n`,
+    commands: ['npx oauth-probe cost --json', 'npx oauth-probe cost --json -c reuse.json'],
   };
+}
+
+/** A JSON block indented as a property of the object it belongs to. */
+function withIndent(json: string): string {
+  return json.replace(/\n/g, '\n  ');
 }
