@@ -69,7 +69,7 @@ ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Options:
   -h, --help      show help (oauth-probe <command> --help for a command's options and examples)
-  -v, --version   print the version
+      --version   print the version
 
 Examples:
   npx oauth-probe demo                                   # local authorization server + API, failures diagnosed live
@@ -105,9 +105,13 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.stdout.write(command ? command.help : await globalHelp());
     return EXIT.ok;
   }
-  if (first === '-v' || first === '--version') {
+  if (first === '--version') {
     io.stdout.write(`${version()}\n`);
     return EXIT.ok;
+  }
+  if (first === '-v' || first === '-V') {
+    // One meaning per short flag (docs/cli.md, "Flags"): -v is --verbose, an option of `run`.
+    throw new UsageError(`${first} is --verbose (an option of 'run'); for the version: oauth-probe --version`);
   }
   return (await findCommand(first)).run(rest, io);
 }

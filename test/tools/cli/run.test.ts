@@ -127,7 +127,7 @@ describe('oauth-probe run', () => {
     const both = await run('--secrets', 'local-secrets.json', '--json', '--reporter', 'junit');
 
     expect([unknown.code, both.code]).toEqual([2, 2]);
-    expect(unknown.stderr).toBe("oauth-probe: --reporter must be one of text, json, junit, got 'tap'\n");
+    expect(unknown.stderr).toBe('oauth-probe: --reporter tap: must be one of text, json, junit\n');
     expect(both.stderr).toBe('oauth-probe: --json and --reporter junit contradict: give one\n');
   });
 

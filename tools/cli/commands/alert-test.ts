@@ -71,12 +71,8 @@ export function alertTestCommand(deps?: AlertTestDeps): Command {
       if (!Number.isFinite(waitSec) || waitSec <= 0 || waitSec > 900) {
         throw new UsageError(`--wait must be a number of seconds between 1 and 900 (got "${String(values.wait)}")`);
       }
-      const loaded = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
-      const targets = pickTargets(
-        loaded.config,
-        values.region as string | undefined,
-        values.probe as string | undefined,
-      );
+      const loaded = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
+      const targets = pickTargets(loaded.config, values.region, values.probe);
       const p = palette(colourEnabled(io.stdout, io.env));
       const { defaultAlertTestDeps, testRegion } = await import('./alert-test-path.js');
       const use = deps ?? defaultAlertTestDeps;

@@ -59,7 +59,7 @@ Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 bad usage or the files cannot be
       return EXIT.ok;
     }
     const https = values.https === true;
-    const dir = await playgroundDir(values.dir as string | undefined, io.cwd);
+    const dir = await playgroundDir(values.dir, io.cwd);
     if (values.force !== true) await refuseExisting(dir);
     const { startLocalEnvironment } = await import('../../local-servers/index.js');
     const env = await startLocalEnvironment({ https });

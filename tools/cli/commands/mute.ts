@@ -5,7 +5,7 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { resolveDeployment, resolveProbe } from '../../../functions/config/resolve.js';
-import { parseCommandArgs } from '../args.js';
+import { type OptionValues, parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -15,18 +15,23 @@ import { alarmsByRegion, deleteMute, MAX_MUTE_MINUTES, parseDuration, putMute } 
 /** Injectable for tests (aws-sdk-client-mock mocks the client class). */
 export const muteClients = { cloudWatch: (region: string) => new CloudWatchClient({ region, maxAttempts: 3 }) };
 
-const options = {
+/** What `unmute` takes, and `mute` on top of its own. */
+const targetOptions = {
   config: { type: 'string', short: 'c' },
   probe: { type: 'string', short: 'p' },
-  for: { type: 'string' },
-  reason: { type: 'string' },
   ...HELP_OPTION,
 } as const;
 
-async function target(values: Record<string, unknown>, io: Io, command: string) {
-  const name = values.probe as string | undefined;
+const options = {
+  ...targetOptions,
+  for: { type: 'string' },
+  reason: { type: 'string' },
+} as const;
+
+async function target(values: OptionValues<typeof targetOptions>, io: Io, command: string) {
+  const name = values.probe;
   if (!name) throw new UsageError(`give the probe: --probe NAME; see 'oauth-probe ${command} --help'`);
-  const { config, baseDir } = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
+  const { config, baseDir } = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
   const probe = config.probes.find((p) => p.name === name);
   if (!probe)
     throw new UsageError(`no probe "${name}" in the config (probes: ${config.probes.map((p) => p.name).join(', ')})`);
@@ -64,7 +69,7 @@ Exit codes: 0 muted, 2 bad usage or config, 70 AWS call failed.
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const minutes = parseDuration((values.for as string | undefined) ?? '');
+    const minutes = parseDuration(values.for ?? '');
     if (!minutes || minutes > MAX_MUTE_MINUTES) {
       throw new UsageError('give how long with --for, e.g. --for 2h, --for 90m, --for 1d (at most 15d)');
     }
@@ -74,7 +79,7 @@ Exit codes: 0 muted, 2 bad usage or config, 70 AWS call failed.
         probe: name,
         alarms,
         minutes,
-        ...(values.reason ? { reason: values.reason as string } : {}),
+        ...(values.reason ? { reason: values.reason } : {}),
         now: new Date(),
       });
       io.stdout.write(`muted ${alarms.length} alarms of ${name} in ${region} until ${until.toISOString()}\n`);
@@ -86,7 +91,7 @@ Exit codes: 0 muted, 2 bad usage or config, 70 AWS call failed.
 export const unmuteCommand: Command = {
   name: 'unmute',
   summary: 'End a mute started with oauth-probe mute',
-  options: { config: options.config, probe: options.probe, ...HELP_OPTION },
+  options: targetOptions,
   help: `Usage: oauth-probe unmute --probe NAME [--config probes.json]
 
 Deletes the mute rule oauth-probe-mute-NAME in every region where the probe has alarms. Needs AWS
@@ -100,7 +105,7 @@ Options:
 Exit codes: 0 done (also when nothing was muted), 2 bad usage or config, 70 AWS call failed.
 `,
   async run(argv, io) {
-    const { values } = parseCommandArgs('unmute', argv, this.options);
+    const { values } = parseCommandArgs('unmute', argv, targetOptions);
     if (values.help) {
       io.stdout.write(this.help);
       return EXIT.ok;

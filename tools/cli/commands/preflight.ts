@@ -46,7 +46,7 @@ Exit codes: 0 everything in place, 1 a check found a problem, 2 bad usage, confi
     if (!AWS_CREDENTIAL_VARIABLES.some((name) => io.env[name])) {
       throw new UsageError('preflight reads your AWS account: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and friends)');
     }
-    const { config, baseDir } = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
+    const { config, baseDir } = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
     const probes = resolveProbes(config, { baseDir });
     const deployment = resolveDeployment(config);
     const regions = [...new Set([deployment.homeRegion, ...deployment.regions])];
@@ -55,7 +55,7 @@ Exit codes: 0 everything in place, 1 a check found a problem, 2 bad usage, confi
       await Promise.all([import('../aws/preflight.js'), import('../aws/deployment.js')]);
     quietAwsSdk();
     const name = deploymentName(config);
-    const scanRegions = [...new Set([...DEFAULT_SCAN_REGIONS, ...((values['scan-region'] as string[]) ?? [])])];
+    const scanRegions = [...new Set([...DEFAULT_SCAN_REGIONS, ...(values['scan-region'] ?? [])])];
     const report = await runPreflight({
       probes,
       regions,

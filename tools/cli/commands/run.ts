@@ -6,7 +6,7 @@
 import { type ResolvedProbe, resolveProbes } from '../../../functions/config/resolve.js';
 import { checkVersionId, checkVersionStage } from '../../../functions/contract/environment.js';
 import type { ProbeResult } from '../../../functions/engine/index.js';
-import { parseCommandArgs, positiveInt } from '../args.js';
+import { type OptionValues, parseCommandArgs, positiveInt } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
@@ -28,10 +28,11 @@ const options = {
   secrets: { type: 'string', short: 's' },
   probe: { type: 'string', short: 'p', multiple: true },
   json: { type: 'boolean' },
-  reporter: { type: 'string' },
+  reporter: { type: 'string', choices: REPORTERS },
   remote: { type: 'boolean' },
   region: { type: 'string', short: 'r' },
-  verbose: { type: 'boolean', short: 'V' },
+  // -v as in GNU tools; -V, its short form before the flags were made consistent, still works.
+  verbose: { type: 'boolean', short: 'v', legacyShort: 'V' },
   concurrency: { type: 'string' },
   'version-stage': { type: 'string' },
   'version-id': { type: 'string' },
@@ -70,7 +71,7 @@ Options:
                          per probe, failure message = stage, code and hint
       --remote           run on the deployed probe function instead (needs AWS credentials)
   -r, --region REGION    with --remote: the region whose function runs the probes
-  -V, --verbose          details and every request's timings for every probe, passing ones too
+  -v, --verbose          details and every request's timings for every probe, passing ones too
       --concurrency N    probes run at once (default: ${DEFAULT_CLI_CONCURRENCY})
       --version-stage L  read this version of each secret: AWSCURRENT, AWSPENDING, AWSPREVIOUS or a
                          custom staging label (needs AWS credentials or --remote)
@@ -96,19 +97,14 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const reporter = chooseReporter(values.json === true, values.reporter as string | undefined);
+    const reporter = chooseReporter(values.json === true, values.reporter);
     const remote = remoteRegion(values);
     const version = secretVersion(values);
-    const concurrency = positiveInt(
-      'concurrency',
-      values.concurrency as string | undefined,
-      DEFAULT_CLI_CONCURRENCY,
-      64,
-    );
-    const { config, baseDir } = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
+    const concurrency = positiveInt('concurrency', values.concurrency, DEFAULT_CLI_CONCURRENCY, 64);
+    const { config, baseDir } = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
     // A remote run sends the probe as the schedule does, with `tls.ca` files read and inlined.
     const all = resolveProbes(config, { baseDir, inlineFiles: remote !== undefined });
-    const probes = selectProbes(all, (values.probe as string[] | undefined) ?? [], remote);
+    const probes = selectProbes(all, values.probe ?? [], remote);
 
     const colours = palette(reporter === 'text' && colourEnabled(io.stdout, io.env));
     const nameWidth = Math.max(...probes.map((p) => p.name.length));
@@ -128,7 +124,7 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
             progress.tick();
             onResult(r);
           })
-        : await runHere(probes, values.secrets as string | undefined, io, concurrency, version, (r) => {
+        : await runHere(probes, values.secrets, io, concurrency, version, (r) => {
             progress.tick();
             onResult(r);
           });
@@ -161,18 +157,15 @@ function formatResultSafely(result: ProbeResult, options: FormatOptions): string
   }
 }
 
-function chooseReporter(json: boolean, reporter: string | undefined): Reporter {
+function chooseReporter(json: boolean, reporter: Reporter | undefined): Reporter {
   if (reporter === undefined) return json ? 'json' : 'text';
-  if (!(REPORTERS as readonly string[]).includes(reporter)) {
-    throw new UsageError(`--reporter must be one of ${REPORTERS.join(', ')}, got '${reporter}'`);
-  }
   if (json && reporter !== 'json') throw new UsageError(`--json and --reporter ${reporter} contradict: give one`);
-  return reporter as Reporter;
+  return reporter;
 }
 
 /** The region of a `--remote` run, or undefined for a local one; the flags that do not fit are errors. */
-function remoteRegion(values: Record<string, unknown>): string | undefined {
-  const region = values.region as string | undefined;
+function remoteRegion(values: OptionValues<typeof options>): string | undefined {
+  const region = values.region;
   if (values.remote !== true) {
     if (region !== undefined) throw new UsageError('--region goes with --remote (a local run runs from here)');
     return undefined;
@@ -185,9 +178,9 @@ function remoteRegion(values: Record<string, unknown>): string | undefined {
 }
 
 /** `--version-stage` / `--version-id`: the secret version to read, validated; undefined for AWSCURRENT as usual. */
-function secretVersion(values: Record<string, unknown>): SecretVersion | undefined {
-  const stage = values['version-stage'] as string | undefined;
-  const id = values['version-id'] as string | undefined;
+function secretVersion(values: OptionValues<typeof options>): SecretVersion | undefined {
+  const stage = values['version-stage'];
+  const id = values['version-id'];
   if (stage === undefined && id === undefined) return undefined;
   const problem = (stage !== undefined && checkVersionStage(stage)) || (id !== undefined && checkVersionId(id));
   if (problem)

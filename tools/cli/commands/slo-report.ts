@@ -53,8 +53,8 @@ Exit codes: 0 every probe within its error budget, 1 a probe has spent its whole
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const loaded = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
-    const wanted = values.probe as string[] | undefined;
+    const loaded = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
+    const wanted = values.probe;
     const all = resolveProbes(loaded.config, { baseDir: loaded.baseDir });
     const unknown = (wanted ?? []).filter((name) => !all.some((p) => p.name === name));
     if (unknown.length > 0)
