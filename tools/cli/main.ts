@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { stripControl } from '../../functions/control-chars.js';
+import { awsEnvironmentError } from './aws/errors.js';
 import type { Command } from './command.js';
 import { EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
@@ -131,7 +132,12 @@ async function report(error: unknown, io: Io): Promise<number> {
     import('../../functions/config/problems.js'),
     import('./config.js'),
   ]);
-  const usage = error instanceof ConfigError ? configUsageError(error.source ?? 'config', error.problems) : error;
+  // An AWS SDK error no command explained (credentials, region, permissions, network) is still the
+  // caller's environment, never a bug: the same one line as everywhere (./aws/errors.ts), exit 2.
+  const usage =
+    error instanceof ConfigError
+      ? configUsageError(error.source ?? 'config', error.problems)
+      : (awsEnvironmentError(error) ?? error);
   if (usage instanceof UsageError) {
     // Messages may quote a server or AWS (an error text, a name): no escape sequence reaches the terminal.
     io.stderr.write(`oauth-probe: ${stripControl(usage.message)}\n`);

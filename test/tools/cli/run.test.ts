@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalEnvironment, startLocalEnvironment } from '../../../tools/local-servers/index.js';
 import {
@@ -157,10 +158,15 @@ describe('oauth-probe run', () => {
   });
 
   it('asks for a region when AWS credentials are set without one', async () => {
-    const { code, stderr } = await runCli(['run'], { cwd: ws.dir, env: { AWS_PROFILE: 'ops' } });
+    const { code, stderr } = await runCli(['run'], {
+      cwd: ws.dir,
+      env: { AWS_PROFILE: 'ops', AWS_CONFIG_FILE: join(ws.dir, 'no-aws-config') },
+    });
 
     expect(code).toBe(2);
-    expect(stderr).toContain('AWS credentials found but no region: set AWS_REGION');
+    expect(stderr).toBe(
+      'oauth-probe: no AWS region: set AWS_REGION (e.g. export AWS_REGION=eu-west-1) or a region in your AWS profile\n',
+    );
   });
 
   it('exits 2 for a secrets file that is not JSON, without quoting it', async () => {

@@ -78,8 +78,9 @@ export function alertTestCommand(deps?: AlertTestDeps): Command {
       const use = deps ?? defaultAlertTestDeps;
       const outcomes: RegionOutcome[] = [];
       for (const target of targets) {
-        io.stdout.write(`${target.region}: ${target.alarm} → ALARM, waiting for the notifier…\n`);
-        const outcome = await testRegion(target, waitSec * 1000, use);
+        const outcome = await testRegion(target, waitSec * 1000, use, () =>
+          io.stdout.write(`${target.region}: ${target.alarm} → ALARM, waiting for the notifier…\n`),
+        );
         outcomes.push(outcome);
         io.stdout.write(
           outcome.delivered

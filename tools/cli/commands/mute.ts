@@ -5,7 +5,9 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { resolveDeployment, resolveProbe } from '../../../functions/config/resolve.js';
+import { clientConfig } from '../../../functions/runtime/shared/deadline.js';
 import { type OptionValues, parseCommandArgs } from '../args.js';
+import { explainingAws } from '../aws/errors.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -13,7 +15,7 @@ import type { Io } from '../io.js';
 import { alarmsByRegion, deleteMute, MAX_MUTE_MINUTES, parseDuration, putMute } from '../mute-rules.js';
 
 /** Injectable for tests (aws-sdk-client-mock mocks the client class). */
-export const muteClients = { cloudWatch: (region: string) => new CloudWatchClient({ region, maxAttempts: 3 }) };
+export const muteClients = { cloudWatch: (region: string) => new CloudWatchClient(clientConfig(region)) };
 
 /** What `unmute` takes, and `mute` on top of its own. */
 const targetOptions = {
@@ -61,7 +63,7 @@ Examples:
   npx oauth-probe mute --probe billing-api --for 2h --reason "rotating the client secret"
   npx oauth-probe unmute --probe billing-api
 
-Exit codes: 0 muted, 2 bad usage or config, 70 AWS call failed.
+Exit codes: 0 muted, 2 bad usage, config, or AWS (credentials, region, permissions, network).
 `,
   async run(argv, io) {
     const { values } = parseCommandArgs('mute', argv, options);
@@ -75,13 +77,16 @@ Exit codes: 0 muted, 2 bad usage or config, 70 AWS call failed.
     }
     const { name, regions } = await target(values, io, 'mute');
     for (const [region, alarms] of regions) {
-      const { until } = await putMute(muteClients.cloudWatch(region), {
-        probe: name,
-        alarms,
-        minutes,
-        ...(values.reason ? { reason: values.reason } : {}),
-        now: new Date(),
-      });
+      const site = { service: 'CloudWatch', region, action: 'cloudwatch:PutAlarmMuteRule' };
+      const { until } = await explainingAws(site, () =>
+        putMute(muteClients.cloudWatch(region), {
+          probe: name,
+          alarms,
+          minutes,
+          ...(values.reason ? { reason: values.reason } : {}),
+          now: new Date(),
+        }),
+      );
       io.stdout.write(`muted ${alarms.length} alarms of ${name} in ${region} until ${until.toISOString()}\n`);
     }
     return EXIT.ok;
@@ -102,7 +107,7 @@ Options:
   -c, --config FILE    probes.json (default probes.json)
   -h, --help           show this help
 
-Exit codes: 0 done (also when nothing was muted), 2 bad usage or config, 70 AWS call failed.
+Exit codes: 0 done (also when nothing was muted), 2 bad usage, config, or AWS (credentials,\nregion, permissions, network).
 `,
   async run(argv, io) {
     const { values } = parseCommandArgs('unmute', argv, targetOptions);
@@ -112,7 +117,8 @@ Exit codes: 0 done (also when nothing was muted), 2 bad usage or config, 70 AWS 
     }
     const { name, regions } = await target(values, io, 'unmute');
     for (const region of regions.keys()) {
-      const deleted = await deleteMute(muteClients.cloudWatch(region), name);
+      const site = { service: 'CloudWatch', region, action: 'cloudwatch:DeleteAlarmMuteRule' };
+      const deleted = await explainingAws(site, () => deleteMute(muteClients.cloudWatch(region), name));
       io.stdout.write(`${deleted ? 'unmuted' : 'was not muted:'} ${name} in ${region}\n`);
     }
     return EXIT.ok;

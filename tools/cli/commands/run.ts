@@ -223,7 +223,8 @@ async function runHere(
   version: SecretVersion | undefined,
   onResult: (result: ProbeResult) => void,
 ): Promise<ProbeResult[]> {
-  const { source } = await chooseSecretSource(secretsFile, io.env, io.cwd, version);
+  const { source, checkAccess } = await chooseSecretSource(secretsFile, io.env, io.cwd, version);
+  if (checkAccess && probes[0]) await checkAccess(probes[0].credentials.secretId);
   // The engine (undici, jose) is loaded only when probes are about to run: usage errors stay fast.
   const { runProbes } = await import('../../../functions/engine/index.js');
   return runProbes(probes, { secrets: source }, { concurrency, onResult });
