@@ -182,6 +182,12 @@ function legacyOption(message: string, options: OptionSpec): string | undefined 
   return Object.entries(options).find(([, def]) => def.legacyShort === short)?.[0];
 }
 
+/** ` (did you mean billing-api?)` when `value` looks like a typo of one of `known`, else ''. */
+export function didYouMean(value: string, known: readonly string[]): string {
+  const meant = nearMiss(value, known);
+  return meant ? ` (did you mean ${meant}?)` : '';
+}
+
 /** A positive integer flag value, e.g. `--concurrency 4`. */
 export function positiveInt(name: string, value: string | undefined, fallback: number, max = 1000): number {
   if (value === undefined) return fallback;

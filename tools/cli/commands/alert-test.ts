@@ -12,7 +12,7 @@
 import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
 import { alarmName } from '../../../functions/contract/alarm-naming.js';
 
-import { parseCommandArgs } from '../args.js';
+import { didYouMean, parseCommandArgs } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
@@ -107,11 +107,14 @@ export function pickTargets(
 ): Target[] {
   const probes = resolveProbes(config);
   if (probe !== undefined && !probes.some((p) => p.name === probe)) {
-    throw new UsageError(`--probe ${probe}: no such probe (probes: ${probes.map((p) => p.name).join(', ')})`);
+    const names = probes.map((p) => p.name);
+    throw new UsageError(`--probe ${probe}: no such probe${didYouMean(probe, names)} (probes: ${names.join(', ')})`);
   }
   const regions = resolveDeployment(config).regions;
   if (region !== undefined && !regions.includes(region)) {
-    throw new UsageError(`--region ${region}: no probe runs there (deployed regions: ${regions.join(', ')})`);
+    throw new UsageError(
+      `--region ${region}: no probe runs there${didYouMean(region, regions)} (deployed regions: ${regions.join(', ')})`,
+    );
   }
   const targets: Target[] = [];
   for (const r of region === undefined ? regions : [region]) {

@@ -6,7 +6,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { resolveDeployment, resolveProbe } from '../../../functions/config/resolve.js';
 import { clientConfig } from '../../../functions/runtime/shared/deadline.js';
-import { type OptionValues, parseCommandArgs } from '../args.js';
+import { didYouMean, type OptionValues, parseCommandArgs } from '../args.js';
 import { explainingAws } from '../aws/errors.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
@@ -35,8 +35,10 @@ async function target(values: OptionValues<typeof targetOptions>, io: Io, comman
   if (!name) throw new UsageError(`give the probe: --probe NAME; see 'oauth-probe ${command} --help'`);
   const { config, baseDir } = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
   const probe = config.probes.find((p) => p.name === name);
-  if (!probe)
-    throw new UsageError(`no probe "${name}" in the config (probes: ${config.probes.map((p) => p.name).join(', ')})`);
+  if (!probe) {
+    const names = config.probes.map((p) => p.name);
+    throw new UsageError(`no probe "${name}" in the config${didYouMean(name, names)} (probes: ${names.join(', ')})`);
+  }
   const deployment = resolveDeployment(config);
   const resolved = resolveProbe(config, probe, { baseDir });
   return { name, regions: alarmsByRegion(resolved, deployment.homeRegion, deployment.globalFailureRegions) };

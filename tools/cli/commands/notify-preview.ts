@@ -17,7 +17,7 @@ import { ALL_CODES, STAGES } from '../../../functions/engine/index.js';
 import { channelBody } from '../../../functions/runtime/notifier/channels/fan-out.js';
 import type { LoggedResult } from '../../../functions/runtime/shared/log.js';
 import { buildNotification, type Notification } from '../../../functions/runtime/shared/notification.js';
-import { choice, parseCommandArgs } from '../args.js';
+import { choice, didYouMean, parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -73,7 +73,10 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
     const probe = config.probes.find((p) => p.name === probeName);
     if (!probe) {
       throw new UsageError(
-        `no probe "${probeName}" in the config (probes: ${config.probes.map((p) => p.name).join(', ')})`,
+        `no probe "${probeName}" in the config${didYouMean(
+          probeName,
+          config.probes.map((p) => p.name),
+        )} (probes: ${config.probes.map((p) => p.name).join(', ')})`,
       );
     }
     const deployment = resolveDeployment(config);

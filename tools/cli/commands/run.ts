@@ -6,7 +6,7 @@
 import { type ResolvedProbe, resolveProbes } from '../../../functions/config/resolve.js';
 import { checkVersionId, checkVersionStage } from '../../../functions/contract/environment.js';
 import type { ProbeResult } from '../../../functions/engine/index.js';
-import { type OptionValues, parseCommandArgs, positiveInt } from '../args.js';
+import { didYouMean, type OptionValues, parseCommandArgs, positiveInt } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
@@ -199,7 +199,7 @@ function selectProbes(all: ResolvedProbe[], wanted: string[], region: string | u
   const unknown = wanted.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new UsageError(
-      `unknown probe${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: the config has ${known.join(', ')}`,
+      `unknown probe${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}${didYouMean(unknown[0]!, known)}: the config has ${known.join(', ')}`,
     );
   }
   const named = wanted.length > 0 ? all.filter((p) => wanted.includes(p.name)) : all;
@@ -211,7 +211,10 @@ function selectProbes(all: ResolvedProbe[], wanted: string[], region: string | u
       `probe ${elsewhere.map((n) => `"${n}"`).join(', ')} does not run in ${region} (see its regions)`,
     );
   }
-  if (here.length === 0) throw new UsageError(`no probe of the config runs in ${region}`);
+  if (here.length === 0) {
+    const regions = [...new Set(all.flatMap((p) => p.regions))];
+    throw new UsageError(`no probe of the config runs in ${region}${didYouMean(region, regions)}`);
+  }
   return here;
 }
 

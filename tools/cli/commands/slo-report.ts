@@ -6,7 +6,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
 import { clientConfig } from '../../../functions/runtime/shared/deadline.js';
 import { type ProbeSloReport, sloReport } from '../../slo/report.js';
-import { parseCommandArgs } from '../args.js';
+import { didYouMean, parseCommandArgs } from '../args.js';
 import { throwIfAwsEnvironment } from '../aws/errors.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
@@ -60,7 +60,12 @@ Exit codes: 0 every probe within its error budget, 1 a probe has spent its whole
     const all = resolveProbes(loaded.config, { baseDir: loaded.baseDir });
     const unknown = (wanted ?? []).filter((name) => !all.some((p) => p.name === name));
     if (unknown.length > 0)
-      throw new UsageError(`no probe named ${unknown.map((n) => `"${n}"`).join(', ')} in the config`);
+      throw new UsageError(
+        `no probe named ${unknown.map((n) => `"${n}"`).join(', ')} in the config${didYouMean(
+          unknown[0]!,
+          all.map((p) => p.name),
+        )}`,
+      );
     const probes = wanted ? all.filter((p) => wanted.includes(p.name)) : all;
     let reports: ProbeSloReport[];
     try {
