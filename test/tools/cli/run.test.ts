@@ -61,6 +61,32 @@ describe('oauth-probe run', () => {
     expect(stdout).toContain('3 probes: 2 passed, 1 failed');
   });
 
+  it('shows what expires within the threshold under PASS without --verbose, and --json carries it', async () => {
+    // Arrange: the secret expires in 2.5 days; the server certificates (30 days) are inside a 40-day threshold.
+    const soon = { ...localConfig(env).probes[0]!, name: 'soon', alarms: { expiryDaysThreshold: 40 } };
+    await ws.write('soon.json', { probes: [soon] });
+    const expiresAt = new Date(Date.now() + 2.5 * 86_400_000).toISOString();
+    await ws.write('soon-secrets.json', { 'local/basic': { ...env.secrets['local/basic'], expires_at: expiresAt } });
+
+    // Act
+    const text = await run('--config', 'soon.json', '--secrets', 'soon-secrets.json');
+    const json = await run('--config', 'soon.json', '--secrets', 'soon-secrets.json', '--json');
+
+    // Assert
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^PASS {6}soon\s+\d+(\.\d)? ms\n {4}warning {4}credential_expiring: the client credential expires in 2 days \(alarms\.expiryDaysThreshold 40\): rotate it before then\n {4}warning {4}certificate_expiring: the TLS certificate of 127\.0\.0\.1:\d+ expires in 29 days/m,
+    );
+    expect(text.stdout).toContain('1 probe: 1 passed (1 with warnings)');
+    const [result] = JSON.parse(json.stdout) as { status: string; warnings: { code: string }[] }[];
+    expect(result!.status).toBe('pass');
+    expect(result!.warnings.map((w) => w.code)).toEqual([
+      'credential_expiring',
+      'certificate_expiring',
+      'certificate_expiring',
+    ]);
+  });
+
   it('exits 0 when a probe is only degraded, and names the slow stage', async () => {
     // Arrange: the same probe with a 1 ms threshold, which every real request exceeds.
     const slow = { ...localConfig(env).probes[0]!, name: 'slow', degradedMs: 1 };
