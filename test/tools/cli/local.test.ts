@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, REPO, runCli, workspace } from './helpers.js';
+import { BIN, freePortPair, REPO, runCli, workspace } from './helpers.js';
 
 interface Playground {
   child: ChildProcessWithoutNullStreams;
@@ -44,23 +44,6 @@ async function printedRunCommand(p: Playground): Promise<string> {
     if (line) return line;
     if (p.child.exitCode !== null) throw new Error(`local exited ${p.child.exitCode}: ${p.stdout()}`);
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** A port whose next one is free too (both bound, then released). */
-async function freePortPair(): Promise<number> {
-  for (;;) {
-    const first = createServer();
-    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
-    const port = (first.address() as AddressInfo).port;
-    const second = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      second.once('error', () => resolve(false));
-      second.listen(port + 1, '127.0.0.1', () => resolve(true));
-    });
-    await new Promise((resolve) => first.close(resolve));
-    if (free) await new Promise((resolve) => second.close(resolve));
-    if (free && port < 65_534) return port;
   }
 }
 
