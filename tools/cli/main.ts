@@ -80,7 +80,8 @@ Examples:
   npx oauth-probe cost --config probes.json
   npx oauth-probe alert-test                             # after cdk deploy: one alarm per region, end to end
 
-Exit codes: 0 ok (degraded included), 1 a probe failed, 2 bad usage or config, 70 internal error.
+Exit codes: 0 ok (degraded included), 1 a probe failed, 2 bad usage, config or environment (AWS
+credentials, region, permissions, network), 70 internal error.
 `;
 }
 

@@ -51,7 +51,8 @@ Examples:
   npx oauth-probe alert-test
   AWS_PROFILE=prod npx oauth-probe alert-test --region eu-west-1 --probe billing-api
 
-Exit codes: 0 every region's notification left, 1 at least one region's path is broken, 2 bad usage or config.
+Exit codes: 0 every region's notification left, 1 at least one region's path is broken, 2 bad usage,
+config, or your AWS environment (credentials, permissions, network: says nothing about the path).
 `;
 
 /** `deps` for tests; by default the real clients (loaded with the AWS part). */

@@ -89,7 +89,8 @@ Examples:
   AWS_PROFILE=ops npx oauth-probe run --remote --region eu-west-1 --probe billing-api
   AWS_PROFILE=ops AWS_REGION=eu-west-1 npx oauth-probe run --version-stage AWSPENDING --probe billing-api
 
-Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage or config, 70 internal error.
+Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage, config or AWS environment
+(credentials, region, permissions, network), 70 internal error.
 `,
   async run(argv, io) {
     const { values } = parseCommandArgs('run', argv, options);
