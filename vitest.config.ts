@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * (one import of aws-cdk-lib per worker instead of one per file: half the CPU time of these files).
  * Everything else (servers on 127.0.0.1, aws-sdk-client-mock, environment variables) stays isolated.
  */
-const SYNTH_ONLY = ['test/cdk/**/*.test.ts', 'test/tools/alarm-eval/**/*.test.ts'];
+const SYNTH_ONLY = ['test/cdk/**/*.test.ts', 'test/tools/alarm-eval/**/*.test.ts', 'test/plan/agreement.test.ts'];
 
 export default defineConfig({
   test: {
@@ -19,7 +19,11 @@ export default defineConfig({
     globalSetup: ['test/build-dist.ts'],
     projects: [
       { extends: true, test: { name: 'synth', include: SYNTH_ONLY, isolate: false } },
-      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: SYNTH_ONLY } },
+      // test/aws/ is the local AWS tier (`npm run test:aws`, vitest.aws.config.ts): it needs moto_server.
+      {
+        extends: true,
+        test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...SYNTH_ONLY, 'test/aws/**'] },
+      },
     ],
   },
 });

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { BUDGETS } from '../functions/config/limits.js';
+import { BUDGETS } from '../plan/index.js';
 import { atMost, type Figure, type FigureGroup } from './figure.js';
 import { round } from './stats.js';
 

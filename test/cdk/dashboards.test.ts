@@ -5,14 +5,13 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { dashboardGroups } from '../../functions/config/limits.js';
-import { type ResolvedProbe, resolveProbes } from '../../functions/config/resolve.js';
 import {
   MAX_ALARMS_PER_WIDGET,
   MAX_DASHBOARD_BODY_BYTES,
   MAX_WIDGETS_PER_DASHBOARD,
 } from '../../lib/constructs/dashboards/layout.js';
 import { ProbeDashboard } from '../../lib/constructs/probe-dashboard.js';
+import { planConfig } from '../../plan/index.js';
 import { resourcesOf, synthesize, validConfig } from './helpers.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
@@ -20,6 +19,7 @@ const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 function fleet(count: number) {
   return {
     regions: REGIONS,
+    notifications: { warning: { emails: ['ops@example.com'] } },
     probes: Array.from({ length: count }, (_, i) => ({
       name: `client-${String(i).padStart(4, '0')}`,
       tokenUrl: 'https://auth.example.com/oauth2/token',
@@ -128,11 +128,10 @@ describe('dashboards of a synthesized app', () => {
 describe('dashboards at fleet size', () => {
   it('1,000 probes x 3 regions: pages of 25 probes, each within every limit, every notifying alarm shown', () => {
     const config = validConfig(fleet(1000));
-    const probes: ResolvedProbe[] = resolveProbes(config);
     const app = new App();
     const stack = new Stack(app, 'Home', { env: { region: REGIONS[0] } });
     // One ProbeDashboard per group of the plan, as OAuthProbes.buildDashboards builds them.
-    const groups = dashboardGroups(probes, 2);
+    const groups = planConfig(config).plan.dashboards;
     expect(groups.every((g) => g.probes.length <= 25)).toBe(true);
     const constructs = groups.map(
       (group) =>

@@ -14,6 +14,7 @@ const US = 'us-east-1';
 const base: ProbesConfigInput = {
   regions: [EU, US],
   defaults: { degradedMs: 1000 },
+  notifications: { warning: { emails: ['ops@example.com'] } },
   probes: [
     {
       name: 'billing-api',

@@ -513,11 +513,21 @@ describe('topics', () => {
 });
 
 describe('routing, paging rule and maintenance', () => {
+  // The routing table ships as a file in a Lambda layer (a fleet's table outgrows the 4 KB environment).
   const routesOf = (region: string) => {
-    const [, fn] = resourcesOf(synth.template(region), 'AWS::Lambda::Function').find(([, p]) =>
+    const template = synth.template(region);
+    const [, fn] = resourcesOf(template, 'AWS::Lambda::Function').find(([, p]) =>
       String(p.Description).includes('turns alarm state changes'),
     )!;
-    return JSON.parse((fn.Environment as { Variables: Record<string, string> }).Variables.NOTIFY_ROUTES!);
+    const variables = (fn.Environment as { Variables: Record<string, string> }).Variables;
+    expect(variables.NOTIFY_ROUTES_FILE).toBe('/opt/oauth-probe/routes.json');
+    expect(variables.NOTIFY_ROUTES).toBeUndefined();
+    const [layerId, layer] = resourcesOf(template, 'AWS::Lambda::LayerVersion').find(([, p]) =>
+      String(p.Description).includes('routing table'),
+    )!;
+    expect(fn.Layers).toEqual([{ Ref: layerId }]);
+    const key = String((layer.Content as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+    return JSON.parse(readFileSync(join(synth.outdir, `asset.${key}`, 'oauth-probe', 'routes.json'), 'utf8'));
   };
 
   it.each([HOME, OTHER])(
@@ -586,6 +596,10 @@ describe('routing, paging rule and maintenance', () => {
           'OAuthProbe-partner-sync-eu-west-1-Latency',
           'OAuthProbe-partner-sync-eu-west-1-Expiry',
           'OAuthProbe-partner-sync-eu-west-1-Stopped',
+          // The burn alarms page too: a maintenance window mutes every alarm of the probe that notifies.
+          'OAuthProbe-partner-sync-eu-west-1-BurnFast',
+          'OAuthProbe-partner-sync-eu-west-1-BurnSlow',
+          'OAuthProbe-partner-sync-eu-west-1-BurnTicket',
         ],
       },
     });

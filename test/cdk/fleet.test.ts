@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SHARDS } from '../../functions/config/defaults.js';
-import { BUDGETS, QUOTAS } from '../../functions/config/limits.js';
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
 import { addOAuthProbeStacks, type OAuthProbeApp } from '../../lib/app.js';
 import { type TemplateFigures, templateFigures } from '../../lib/template-check.js';
+import { BUDGETS, QUOTAS } from '../../plan/quotas.js';
 import { fleetConfig } from './fleet-config.js';
 
 let built: OAuthProbeApp;

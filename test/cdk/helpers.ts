@@ -121,3 +121,27 @@ export function resourcesOf(template: Template, type: string): [string, Record<s
 export function count(template: Template, type: string): number {
   return Object.keys(template.findResources(type)).length;
 }
+
+/**
+ * The notifier's routing table as deployed in `region`: the JSON file of its routes layer, read from the
+ * staged asset (the function's environment names the file, /opt/oauth-probe/routes.json).
+ */
+export function notifierRoutes(
+  synth: SynthesizedApp,
+  region: string,
+): {
+  targets: Record<string, Record<string, unknown>>;
+  defaults: { warning: string[]; critical: string[] };
+  probes: Record<string, Record<string, unknown>>;
+} {
+  const template = synth.template(region);
+  const json = template.toJSON() as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+  const layers = Object.entries(json.Resources).filter(
+    ([, r]) => r.Type === 'AWS::Lambda::LayerVersion' && String(r.Properties.Description).includes('routing table'),
+  );
+  if (layers.length !== 1) throw new Error(`expected one routes layer in ${region}, found ${layers.length}`);
+  const key = String((layers[0]![1].Properties.Content as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+  return JSON.parse(readFileSync(join(synth.outdir, `asset.${key}`, 'oauth-probe', 'routes.json'), 'utf8'));
+}

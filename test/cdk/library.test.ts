@@ -14,6 +14,7 @@ import { OAuthProbes } from '../../lib/index.js';
 const config = {
   name: 'team-a',
   regions: ['eu-west-1'],
+  notifications: { warning: { emails: ['ops@example.com'] } },
   probes: [
     {
       name: 'billing-api',

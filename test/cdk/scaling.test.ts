@@ -251,6 +251,7 @@ describe('a home region that runs no probe', () => {
     const only = synthesize({
       homeRegion: 'us-west-2',
       regions: [EU],
+      notifications: config.notifications,
       probes: [config.probes[0]!],
     });
 

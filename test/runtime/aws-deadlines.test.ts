@@ -1,8 +1,9 @@
 /**
- * Every AWS call the two handlers make, with the REAL SDK clients pointed at 127.0.0.1 endpoints that
+ * Every AWS call the handlers make, with the REAL SDK clients pointed at 127.0.0.1 endpoints that
  * never answer, answer 500, or throttle: the probe still logs its verdict (and `metric_publish_failed`
  * when CloudWatch is the broken one), the notifier still publishes (or, when Publish itself is broken,
- * fails in time so that Lambda retries) — before the simulated Lambda timeout, in every case.
+ * fails in time so that Lambda retries), the watchdog withholds its heartbeat (or reports the failed
+ * ping) — before the simulated Lambda timeout, in every case.
  *
  * Only the outcome of the race against the timeout is asserted, never a duration.
  */
@@ -14,14 +15,16 @@ import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveProbe } from '../../functions/config/resolve.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
-import { NOTIFIER_ENV } from '../../functions/contract/environment.js';
+import { NOTIFIER_ENV, WATCHDOG_ENV } from '../../functions/contract/environment.js';
 import { runProbe } from '../../functions/engine/index.js';
+import { secretsManagerChannelSecrets } from '../../functions/runtime/notifier/channels/secrets.js';
 import { createNotifierHandler } from '../../functions/runtime/notifier/run.js';
 import { createProbeRunner, type ProbeSettings } from '../../functions/runtime/probe/run.js';
 import { SecretDriftCheck } from '../../functions/runtime/probe/secret-drift.js';
 import { SecretsManagerSecretSource } from '../../functions/runtime/probe/secrets-manager-source.js';
 import { clientConfig } from '../../functions/runtime/shared/clients.js';
 import type { RuntimeLogger } from '../../functions/runtime/shared/log.js';
+import { createWatchdogHandler } from '../../functions/runtime/watchdog/run.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { alarmChange } from './alarm-fixtures.js';
 import { type FakeAws, startFakeAws } from './fake-aws.js';
@@ -47,7 +50,12 @@ const hostile = new Map<HostileMode, HostileAws>();
 
 beforeAll(async () => {
   env = await startLocalEnvironment();
-  fake = await startFakeAws({ secrets: { [SECRET_ID]: JSON.stringify(env.secrets['local/basic']) } });
+  fake = await startFakeAws({
+    secrets: {
+      [SECRET_ID]: JSON.stringify(env.secrets['local/basic']),
+      'oauth-probe/heartbeat': 'https://hc-ping.example/heartbeat-token',
+    },
+  });
   for (const mode of HOSTILE_MODES) hostile.set(mode, await startHostileAws(mode));
 });
 
@@ -391,4 +399,67 @@ describe('notifier: the alert is published before the Lambda timeout', () => {
       expect(events(logger, 'notification_published')).toHaveLength(0);
     },
   );
+});
+
+describe('watchdog: the heartbeat is withheld, or the ping reported failed, before the Lambda timeout', () => {
+  const WATCHDOG_TIMEOUT_MS = 6_000;
+  const envVars = {
+    AWS_REGION: REGION,
+    [WATCHDOG_ENV.urlSecretId]: 'oauth-probe/heartbeat',
+    [WATCHDOG_ENV.periodMinutes]: '5',
+    [WATCHDOG_ENV.notifiers]: JSON.stringify([
+      { region: REGION, functionName: 'notifier', deadLetterQueueName: 'dlq', alarmNames: ['OAuthProbe-Notifier-x'] },
+    ]),
+    [WATCHDOG_ENV.alarmPrefix]: 'OAuthProbe-',
+  };
+
+  function watchdog(targets: { cloudWatch: 'fake' | HostileMode; secrets: 'fake' | HostileMode }) {
+    const logger = captureLogger();
+    const pinged: string[] = [];
+    const handler = createWatchdogHandler({
+      env: envVars,
+      cloudWatch: (region) => client(CloudWatchClient, targets.cloudWatch, region),
+      secrets: secretsManagerChannelSecrets(() => client(SecretsManagerClient, targets.secrets)),
+      ping: async (url) => {
+        pinged.push(url);
+        return { ok: true, status: 200 };
+      },
+      logger,
+      now: Date.now,
+    });
+    return { handler, logger, pinged };
+  }
+
+  it.each(HOSTILE_MODES)('CloudWatch %s: withheld, check_failed', async (mode) => {
+    const { handler, logger, pinged } = watchdog({ cloudWatch: mode, secrets: 'fake' });
+
+    const run = await beforeLambdaTimeout(handler({}, lambdaContext(WATCHDOG_TIMEOUT_MS)), WATCHDOG_TIMEOUT_MS);
+
+    expect(run.outcome).toBe('finished');
+    expect(pinged).toEqual([]);
+    expect(events(logger, 'heartbeat').map((l) => [l.fields.outcome, l.fields.reasons])).toEqual([
+      ['withheld', ['check_failed']],
+    ]);
+  });
+
+  it.each(HOSTILE_MODES)('Secrets Manager %s: ping_failed, secret_unavailable', async (mode) => {
+    const { handler, logger, pinged } = watchdog({ cloudWatch: 'fake', secrets: mode });
+
+    const run = await beforeLambdaTimeout(handler({}, lambdaContext(WATCHDOG_TIMEOUT_MS)), WATCHDOG_TIMEOUT_MS);
+
+    expect(run.outcome).toBe('finished');
+    expect(pinged).toEqual([]);
+    expect(events(logger, 'heartbeat').map((l) => [l.fields.outcome, l.fields.error])).toEqual([
+      ['ping_failed', 'secret_unavailable'],
+    ]);
+  });
+
+  it('all answering: the checks pass against the fake and it pings', async () => {
+    const { handler, pinged } = watchdog({ cloudWatch: 'fake', secrets: 'fake' });
+
+    const run = await beforeLambdaTimeout(handler({}, lambdaContext(WATCHDOG_TIMEOUT_MS)), WATCHDOG_TIMEOUT_MS);
+
+    expect(run).toMatchObject({ outcome: 'finished', value: { outcome: 'pinged' } });
+    expect(pinged).toEqual(['https://hc-ping.example/heartbeat-token']);
+  });
 });

@@ -52,7 +52,9 @@ export function formatResultLine(result: ProbeResult, options: FormatOptions): s
   const p = options.palette;
   const name = result.probe.padEnd(options.nameWidth ?? result.probe.length);
   const where = result.status === 'pass' ? '' : `  ${whereText(result, p)}`;
-  return `${verdict(result.status, p)}  ${p.bold(name)}  ${formatMs(result.durationMs).padStart(8)}${where}`;
+  // token.reuse: this run sent no token request (run --repeat shows it from the second round on).
+  const reused = result.token?.reused === true ? `  ${p.dim('token reused')}` : '';
+  return `${verdict(result.status, p)}  ${p.bold(name)}  ${formatMs(result.durationMs).padStart(8)}${where}${reused}`;
 }
 
 function whereText(result: ProbeResult, p: Palette): string {
@@ -112,6 +114,7 @@ function formatDetails(result: ProbeResult, options: FormatOptions): string[] {
 function tokenText(result: ProbeResult): string {
   const token = result.token!;
   const parts = [token.type ?? 'no token_type', token.format];
+  if (token.reused) parts.push('reused from an earlier run');
   if (token.expiresIn !== null) parts.push(`expires in ${token.expiresIn} s`);
   parts.push(token.scopes.length > 0 ? `scopes ${token.scopes.join(' ')}` : 'no scopes');
   if (token.claims?.kid) parts.push(`kid ${token.claims.kid}`);

@@ -110,6 +110,23 @@ async function runSample(
   return { results, text };
 }
 
+/**
+ * The output of `run --repeat` for `command` (one probe), from the normalised results of the same command
+ * with --json: each round's header, its result line and its summary, as run prints them.
+ */
+async function repeatSample(command: string, cwd: string): Promise<string> {
+  const outcome = expectCode(command, await cli([...argvOf(command), '--json'], cwd), 0);
+  const results = (JSON.parse(outcome.stdout) as ProbeResult[]).map(normaliseResult);
+  return results
+    .map(
+      (result, index) =>
+        `${index > 0 ? '\n' : ''}round ${index + 1} of ${results.length}\n` +
+        formatResult(result, { palette: NO_COLOUR }) +
+        `\n${formatSummary([result], result.durationMs + 3, NO_COLOUR)}`,
+    )
+    .join('');
+}
+
 /** The `--json` output of a run, normalised (run prints each result through resultJson). */
 async function jsonSample(command: string, cwd: string, code: number): Promise<string> {
   const outcome = expectCode(command, await cli(argvOf(command), cwd), code);
@@ -207,6 +224,15 @@ async function playgroundSamples(ws: string): Promise<Sample[]> {
       timestamp: SAMPLE_STARTED_AT,
     });
     add('run-junit', xml, [`${junit} > oauth-probe-junit.xml`], 'xml');
+
+    // token.reuse on local-jwt (the playground's tokens live 300 s: 240 s of reuse, then 60 s to spare),
+    // and three rounds in one process: the second and third send no token request.
+    const reusing = JSON.parse(await readFile(files.config, 'utf8')) as { probes: { name: string; token?: object }[] };
+    const jwtProbe = reusing.probes.find((p) => p.name === 'local-jwt');
+    if (jwtProbe) jwtProbe.token = { ...jwtProbe.token, reuse: { maxAgeSec: 240 } };
+    await writeFile(files.config, JSON.stringify(reusing, null, 2));
+    const repeat = `${base} --probe local-jwt --repeat 3 --every 0`;
+    add('run-repeat', shown(repeat, await repeatSample(repeat, ws)), [repeat]);
 
     // `init` from the playground's issuer (discovery), into an empty folder.
     const issuer = `npx oauth-probe init --issuer ${env.authServer.issuer} --name billing-api --region us-east-1`;

@@ -101,7 +101,18 @@ export interface LocalAuthorizationServer {
   /** Inject a fault until `clearFaults()` (several may be active at once). */
   injectFault(fault: AuthorizationServerFault): void;
   clearFaults(): void;
+  /** Requests received so far per endpoint, answered or faulted: what a provider would count or rate-limit. */
+  requestCounts(): RequestCounts;
   close(): Promise<void>;
+}
+
+/** Requests per endpoint of the local authorization server (both discovery documents count as `discovery`). */
+export interface RequestCounts {
+  token: number;
+  discovery: number;
+  jwks: number;
+  introspection: number;
+  other: number;
 }
 
 export interface ResourceServerOptions {

@@ -42,6 +42,15 @@ describe('formatResult', () => {
     expect(formatSummary([result, passResult()], 500, plain)).toBe('2 probes: 2 passed (1 with warnings) in 500 ms\n');
   });
 
+  it('says "token reused" on the line of a run that reused its token, and in the token details', () => {
+    const reused = passResult({ token: { ...passResult().token!, reused: true } });
+
+    const text = formatResult(reused, { palette: plain, nameWidth: 14, verbose: true });
+
+    expect(text.split('\n')[0]).toBe('PASS      billing-api       412 ms  token reused');
+    expect(text).toContain('    token      Bearer, jwt, reused from an earlier run, expires in 300 s');
+  });
+
   it('prints stage, code, HTTP status, message, hint, warnings and the waterfall for a failure', () => {
     const text = formatResult(failResult(), { palette: plain });
 

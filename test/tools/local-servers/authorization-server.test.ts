@@ -55,6 +55,27 @@ describe('startAuthorizationServer over HTTP', () => {
     });
   });
 
+  describe('requestCounts', () => {
+    it('counts every request per endpoint, faulted ones included, as a provider would meter them', async () => {
+      const before = env.authServer.requestCounts();
+      await getJson(`${env.authServer.issuer}/.well-known/openid-configuration`);
+      await getJson(`${env.authServer.issuer}/.well-known/oauth-authorization-server`);
+      await getJson(env.authServer.jwksUri);
+      await tokenRequest(env.authServer.tokenUrl, READ, { headers: basicHeader() });
+      env.authServer.injectFault({ kind: 'respond', status: 429, body: '{}' });
+      await tokenRequest(env.authServer.tokenUrl, READ, { headers: basicHeader() });
+
+      const after = env.authServer.requestCounts();
+
+      expect({
+        token: after.token - before.token,
+        discovery: after.discovery - before.discovery,
+        jwks: after.jwks - before.jwks,
+        introspection: after.introspection - before.introspection,
+      }).toEqual({ token: 2, discovery: 2, jwks: 1, introspection: 0 });
+    });
+  });
+
   describe('client authentication', () => {
     it('issues an RFC 9068 JWT access token for the audience with client_secret_basic', async () => {
       const response = await tokenRequest(env.authServer.tokenUrl, READ, { headers: basicHeader() });

@@ -1,10 +1,13 @@
 /** `oauth-probe cost`: what the configured deployment costs per month, next to Synthetics canaries. */
+
+import { ConfigError } from '../../../functions/config/problems.js';
+import { type PreparedDeployment, prepareDeployment } from '../../../plan/index.js';
 import { capacityReport, formatCapacity } from '../../cost/capacity.js';
 import { estimateCost } from '../../cost/estimate.js';
 import { parseCommandArgs } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
-import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
+import { configUsageError, DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { formatCostReport } from '../cost-format.js';
 import { EXIT } from '../errors.js';
 
@@ -50,8 +53,17 @@ Exit codes: 0 estimated, 2 bad usage or config.
       return EXIT.ok;
     }
     const file = values.config ?? DEFAULT_CONFIG;
-    const { config } = await loadConfigForCli(file, io.cwd);
-    const estimate = estimateCost(config);
+    const loaded = await loadConfigForCli(file, io.cwd);
+    const { config } = loaded;
+    // The same plan `validate` checks and `cdk synth` builds: a config either refuses, cost refuses too.
+    let prepared: PreparedDeployment;
+    try {
+      prepared = prepareDeployment(config, { baseDir: loaded.baseDir, source: file });
+    } catch (error) {
+      if (error instanceof ConfigError) throw configUsageError(file, error.problems);
+      throw error;
+    }
+    const estimate = estimateCost(prepared);
     const capacity = capacityReport(config);
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ ...estimate, capacity }, null, 2)}\n`);

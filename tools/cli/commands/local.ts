@@ -132,7 +132,8 @@ export async function writePlayground(
   const probes = methods.map((method) => env.probe(method, { description: `${method} against the local API` }));
   const config = join(dir, CONFIG_FILE);
   const secrets = join(dir, SECRETS_FILE);
-  await writeNew(config, `${formatJson({ probes })}\n`, force);
+  // A playground notifies no one, and says so: its probes point at 127.0.0.1 (a rehearsal of a deployment).
+  await writeNew(config, `${formatJson({ notifications: { dashboardsOnly: true }, probes })}\n`, force);
   // The credentials are only good for this run's servers, but a secrets file is still private.
   await writeNew(secrets, `${JSON.stringify(env.secrets, null, 2)}\n`, force, 0o600);
   return { config, secrets, probes: probes.map((p) => p.name) };

@@ -4,22 +4,23 @@
  * id they come from, never a value). Nothing is sent and no AWS call is made.
  */
 
-import { resolveDeployment } from '../../../functions/config/resolve.js';
-import { authServerOf, routingPlan } from '../../../functions/config/routing.js';
-import {
-  alarmName,
-  hasGlobalAlarm,
-  type RouteTarget,
-  routedSeverity,
-  routeOf,
-} from '../../../functions/contract/index.js';
+import { ConfigError } from '../../../functions/config/problems.js';
+import { alarmName, type RouteTarget, routedSeverity, routeOf } from '../../../functions/contract/index.js';
 import { ALL_CODES, STAGES } from '../../../functions/engine/index.js';
 import { channelBody } from '../../../functions/runtime/notifier/channels/fan-out.js';
 import type { LoggedResult } from '../../../functions/runtime/shared/log.js';
 import { buildNotification, type Notification } from '../../../functions/runtime/shared/notification.js';
+import {
+  alarmsOfProbe,
+  authServerOf,
+  type DeploymentPlan,
+  type PreparedDeployment,
+  prepareDeployment,
+  routingTable,
+} from '../../../plan/index.js';
 import { choice, didYouMean, parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
-import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
+import { configUsageError, DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
 
 const options = {
@@ -29,6 +30,7 @@ const options = {
   stage: { type: 'string', choices: STAGES },
   channel: { type: 'string' },
   state: { type: 'string', choices: ['ALARM', 'OK'] },
+  json: { type: 'boolean' },
   ...HELP_OPTION,
 } as const;
 
@@ -51,6 +53,8 @@ Options:
       --stage STAGE   stage of the sample failure (default: token)
       --channel NAME  only this target (a name under notifications.targets, or a kind: pagerDuty, slack, ...)
       --state STATE   ALARM (default) or OK (the recovery message)
+      --json          the probe's alarms (name, kind, severity, targets, region) and the sample's
+                      bodies by target, as one JSON object
   -h, --help          show this help
 
 Examples:
@@ -79,11 +83,23 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
         )} (probes: ${config.probes.map((p) => p.name).join(', ')})`,
       );
     }
-    const deployment = resolveDeployment(config);
-    const { routes } = routingPlan(config, `arn:aws:sns:${deployment.homeRegion}:ACCOUNT:oauth-probe-chat`);
+    // The plan `validate` checks and `cdk synth` builds: the same alarms, severities and targets.
+    let prepared: PreparedDeployment;
+    try {
+      prepared = prepareDeployment(config, { baseDir: loaded.baseDir, source: loaded.path });
+    } catch (error) {
+      if (error instanceof ConfigError) throw configUsageError(String(values.config ?? DEFAULT_CONFIG), error.problems);
+      throw error;
+    }
+    const { plan, deployment } = prepared;
+    if (!plan.probes.some((p) => p.name === probe.name)) {
+      throw new UsageError(`probe "${probe.name}" has "enabled": false: it is not deployed, so it notifies no one`);
+    }
+    const { routes } = plan.routing;
     const route = routeOf(routes, probe.name);
-    const regions = probe.regions ?? config.regions ?? deployment.regions;
-    const global = route.page !== 'any-region' && hasGlobalAlarm({ regions }, deployment.globalFailureRegions);
+    const regions = plan.probes.find((p) => p.name === probe.name)!.regions;
+    const planned = alarmsOfProbe(plan, probe.name);
+    const global = route.page !== 'any-region' && planned.some((a) => a.kind === 'global');
     const kind = global ? 'global' : 'availability';
     const severity = routedSeverity(kind, route.page);
     const channel = values.channel === undefined ? undefined : channelOf(values.channel, routes.targets);
@@ -110,7 +126,25 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
       authServer: authServerOf(probe),
       targets: route[severity],
     });
-    io.stdout.write(`${probe.name}: ${severity} ${state} → ${route[severity].join(', ') || 'no target'}\n`);
+    if (values.json) {
+      const alarms = planned
+        .filter((a) => a.delivery !== 'none')
+        .map(({ name, kind, severity, targets, region }) => ({ name, kind, severity, targets, region }));
+      const bodies = Object.fromEntries(
+        names.flatMap((name) => {
+          const target = routes.targets[name];
+          return target
+            ? [[name, { kind: target.kind, to: destination(target), body: previewValue(target, notification) }]]
+            : [];
+        }),
+      );
+      const sample = { kind, severity, state, targets: route[severity], subject: notification.subject, bodies };
+      io.stdout.write(`${JSON.stringify({ probe: probe.name, alarms, sample }, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    io.stdout.write(`${probe.name}: its alarms and who hears of them\n`);
+    for (const line of alarmLines(plan, probe.name)) io.stdout.write(`${line}\n`);
+    io.stdout.write(`\nsample: ${kind} ${severity} ${state} → ${route[severity].join(', ') || 'no target'}\n`);
     io.stdout.write(`subject: ${notification.subject}\n`);
     for (const name of names) {
       const target = routes.targets[name];
@@ -120,6 +154,16 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
     return EXIT.ok;
   },
 };
+
+/** The probe's rows of the plan's routing table: alarm kind, severity, targets, regions. */
+function alarmLines(plan: DeploymentPlan, probe: string): string[] {
+  const rows = routingTable(plan).filter((row) => row.probe === probe);
+  const labelWidth = Math.max(...rows.map((row) => row.label.length));
+  return rows.map(
+    (row) =>
+      `  ${row.label.padEnd(labelWidth)}  ${(row.severity ?? '').padEnd(8)}  ${row.targets.join(', ') || 'no one'}  (${row.regions.join(', ')})`,
+  );
+}
 
 /** The kinds of notification target (`--channel` takes a kind or a target's name). */
 const TARGET_KINDS = Object.keys({
@@ -144,7 +188,7 @@ function destination(target: RouteTarget): string {
     case 'teams':
       return `POST <webhook URL from secret ${target.webhookSecretId}>`;
     case 'chatbot':
-      return `SNS Publish ${target.topicArn}`;
+      return `SNS Publish ${target.topicArn ?? "the deployment's chat topic"}`;
     case 'email':
       return 'email through the notification topic';
     case 'https':
@@ -153,10 +197,16 @@ function destination(target: RouteTarget): string {
 }
 
 function preview(target: RouteTarget, notification: Notification): string {
+  const value = previewValue(target, notification);
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+}
+
+/** What the target receives: the email text, or the JSON body (secrets shown as the id they come from). */
+function previewValue(target: RouteTarget, notification: Notification): unknown {
   if (target.kind === 'email') return `Subject: ${notification.subject}\n\n${notification.text}`;
-  if (target.kind === 'https') return JSON.stringify(notification.document, null, 2);
+  if (target.kind === 'https') return notification.document;
   const secret = target.kind === 'pagerDuty' ? `<routing key from secret ${target.routingKeySecretId}>` : '';
-  return JSON.stringify(channelBody(target, notification, secret), null, 2);
+  return channelBody(target, notification, secret);
 }
 
 interface Sample {
