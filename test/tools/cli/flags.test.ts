@@ -120,7 +120,7 @@ describe('enumerated options', () => {
     const code = await main(['notify-preview', '--probe', 'billing-api', '--state', 'ok', '--channel', 'slack'], cli);
 
     expect([code, cli.err()]).toEqual([0, '']);
-    expect(cli.out()).toMatch(/^billing-api: critical OK → /);
+    expect(cli.out()).toMatch(/^sample: \w+ critical OK → /m);
   });
 
   it.each([
