@@ -39,6 +39,7 @@ import { main } from '../cli/main.js';
 import { emailText, failureNotification } from '../demo/notification.js';
 import { runDemo } from '../demo/run.js';
 import { startLocalEnvironment } from '../local-servers/index.js';
+import { faultSamples } from './fault-samples.js';
 import { normaliseResult, normaliseText, SAMPLE_PORTS, SAMPLE_STARTED_AT, type TextNormaliser } from './normalise.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -96,7 +97,7 @@ async function runSample(
   cwd: string,
   code: number,
 ): Promise<{ results: ProbeResult[]; text: string }> {
-  const argv = argvOf(command).filter((word) => word !== '--verbose' && word !== '-V');
+  const argv = argvOf(command).filter((word) => word !== '--verbose' && word !== '-v' && word !== '-V');
   const outcome = expectCode(command, await cli([...argv, '--json'], cwd), code);
   const results = (JSON.parse(outcome.stdout) as ProbeResult[]).map(normaliseResult);
   const verbose = command.includes('--verbose');
@@ -164,6 +165,7 @@ export async function generateSamples(): Promise<Sample[]> {
     samples.push(...(await offlineSamples(ws)));
     samples.push(...(await awsMockedSamples()));
     samples.push(...(await demoSamples()));
+    samples.push(...(await faultSamples()));
     return samples;
   } finally {
     await rm(ws, { recursive: true, force: true });
