@@ -70,7 +70,7 @@ ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Options:
   -h, --help      show help (oauth-probe <command> --help for a command's options and examples)
-      --version   print the version
+  -v, --version   print the version
 
 Examples:
   npx oauth-probe demo                                   # local authorization server + API, failures diagnosed live
@@ -107,13 +107,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.stdout.write(command ? command.help : await globalHelp());
     return EXIT.ok;
   }
-  if (first === '--version') {
+  // `-v` has always printed the version (a contract with scripts); no command uses it for anything else.
+  if (first === '--version' || first === '-v') {
     io.stdout.write(`${version()}\n`);
     return EXIT.ok;
   }
-  if (first === '-v' || first === '-V') {
-    // One meaning per short flag (docs/cli.md, "Flags"): -v is --verbose, an option of `run`.
-    throw new UsageError(`${first} is --verbose (an option of 'run'); for the version: oauth-probe --version`);
+  if (first === '-V') {
+    // One meaning per short flag (docs/cli.md, "Flags"): -V is --verbose, an option of `run`.
+    throw new UsageError("-V is --verbose (an option of 'run'); for the version: oauth-probe --version (or -v)");
   }
   return (await findCommand(first)).run(rest, io);
 }

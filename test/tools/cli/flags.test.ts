@@ -60,7 +60,7 @@ describe('short flags', () => {
     // The letters the conventions fix (docs/cli.md): help, verbose, config, probe, region, force, dir.
     expect(Object.fromEntries([...meanings].map(([letter, longs]) => [letter, [...longs][0]]))).toMatchObject({
       h: '--help',
-      v: '--verbose',
+      v: '--version',
       V: '--verbose',
       c: '--config',
       p: '--probe',
@@ -70,13 +70,21 @@ describe('short flags', () => {
     });
   });
 
-  it('-v alone is not the version any more: one line pointing at --version, exit 2', async () => {
+  it('-v is the version, as it always was (and no command gives -v another meaning)', async () => {
+    const short = io();
+    const long = io();
+
+    expect(await main(['-v'], short)).toBe(0);
+    expect(await main(['--version'], long)).toBe(0);
+    expect(short.out()).toBe(long.out());
+    expect(short.out()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('-V alone is not a command: one line pointing at run --verbose and --version, exit 2', async () => {
     const cli = io();
 
-    expect(await main(['-v'], cli)).toBe(2);
-    expect(cli.err()).toBe(
-      "oauth-probe: -v is --verbose (an option of 'run'); for the version: oauth-probe --version\n",
-    );
+    expect(await main(['-V'], cli)).toBe(2);
+    expect(cli.err()).toContain('-V is --verbose');
   });
 });
 

@@ -31,8 +31,8 @@ const options = {
   reporter: { type: 'string', choices: REPORTERS },
   remote: { type: 'boolean' },
   region: { type: 'string', short: 'r' },
-  // -v as in GNU tools; -V, its short form before the flags were made consistent, still works.
-  verbose: { type: 'boolean', short: 'v', legacyShort: 'V' },
+  // -V: -v is the version (oauth-probe -v), as it always was; one meaning per short flag (docs/cli.md, "Flags").
+  verbose: { type: 'boolean', short: 'V' },
   concurrency: { type: 'string' },
   'version-stage': { type: 'string' },
   'version-id': { type: 'string' },
@@ -87,7 +87,7 @@ Options:
                          per probe, failure message = stage, code and hint
       --remote           run on the deployed probe function instead (needs AWS credentials)
   -r, --region REGION    with --remote: the region whose function runs the probes
-  -v, --verbose          details and every request's timings for every probe, passing ones too
+  -V, --verbose          details and every request's timings for every probe, passing ones too
       --concurrency N    probes run at once (default: ${DEFAULT_CLI_CONCURRENCY})
       --version-stage L  read this version of each secret: AWSCURRENT, AWSPENDING, AWSPREVIOUS or a
                          custom staging label (needs AWS credentials or --remote)
