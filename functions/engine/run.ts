@@ -4,11 +4,12 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isInlinePem, type ResolvedProbe } from '../config/resolve.js';
+import { DEFAULT_ALARMS, isInlinePem, type ResolvedProbe } from '../config/resolve.js';
 import { errorCode, errorMessage } from '../guards.js';
 import { containResult } from './contain.js';
 import { type ResolvedDeps, RunContext } from './context.js';
 import { loadCredentials } from './credentials.js';
+import { expiryWarnings } from './expiry-warnings.js';
 import { emptyRun, failResult, internalErrorMessage, type RunRecord, withVerdict } from './fail-result.js';
 import { ProbeFailure } from './failure.js';
 import { hintFor } from './hints.js';
@@ -170,7 +171,14 @@ function baseResult(
     durationMs: Math.round(performance.now() - startedMono),
     exchanges: ctx?.exchanges ?? [],
     token,
-    warnings: ctx?.warnings ?? [],
+    warnings: [
+      ...(ctx?.warnings ?? []),
+      ...expiryWarnings(
+        probe.alarms?.expiryDaysThreshold ?? DEFAULT_ALARMS.expiryDaysThreshold,
+        credentialDaysLeft,
+        ctx?.exchanges ?? [],
+      ),
+    ],
   };
   if (credentialDaysLeft !== undefined) result.credentialDaysLeft = credentialDaysLeft;
   return result;

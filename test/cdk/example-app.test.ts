@@ -8,7 +8,16 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../functions/config/load.js';
 import { SCHEDULER_CONTEXT } from '../../functions/contract/environment.js';
-import { count, maskedTemplate, PROJECT_ROOT, resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
+import { globalAlarm, stoppedAlarm } from '../../plan/index.js';
+import {
+  count,
+  expectMathAlarm,
+  maskedTemplate,
+  PROJECT_ROOT,
+  resourcesOf,
+  type SynthesizedApp,
+  synthesize,
+} from './helpers.js';
 
 let synth: SynthesizedApp;
 
@@ -301,27 +310,27 @@ describe('regional alarms of billing-api', () => {
     ]);
   });
 
-  it('stopped: no Success sample for 3 periods, the only alarm where missing data breaches', () => {
+  it('stopped: no run in 3 periods, counted as real zeros once the probe has run, nothing before its first run', () => {
     const template = synth.template(HOME);
+    expectMathAlarm(
+      template,
+      `OAuthProbe-billing-api-${HOME}-Stopped`,
+      stoppedAlarm({ namespace: 'OAuthProbe', probe: 'billing-api', periodMinutes: 1, missingRunsPeriods: 3 }),
+    );
+    expectMathAlarm(
+      template,
+      `OAuthProbe-partner-sync-${HOME}-Stopped`,
+      stoppedAlarm({ namespace: 'OAuthProbe', probe: 'partner-sync', periodMinutes: 5, missingRunsPeriods: 3 }),
+    );
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: `OAuthProbe-billing-api-${HOME}-Stopped`,
-      MetricName: 'Success',
-      Statistic: 'SampleCount',
-      Period: 60,
-      ComparisonOperator: 'LessThanThreshold',
-      Threshold: 1,
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
-      TreatMissingData: 'breaching',
       ...actions,
     });
+    // No alarm breaches on missing data: a new alarm waits for the probe's first run (nothing at deploy).
     const breaching = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(
       ([, p]) => p.TreatMissingData === 'breaching',
     );
-    expect(breaching.map(([, p]) => p.AlarmName).sort()).toEqual([
-      `OAuthProbe-billing-api-${HOME}-Stopped`,
-      `OAuthProbe-partner-sync-${HOME}-Stopped`,
-    ]);
+    expect(breaching).toEqual([]);
   });
 
   it('uses 5-minute periods for partner-sync, which runs every 5 minutes', () => {
@@ -382,26 +391,21 @@ describe('global alarm', () => {
       AlarmActions: [alarmTopicRef],
       OKActions: [alarmTopicRef],
     });
-    const metrics = alarm.Metrics as {
-      Id: string;
-      Expression?: string;
-      MetricStat?: { Metric: { Dimensions: unknown[] }; Stat: string; Period: number };
-    }[];
-    // Failing regions (last reported run; silent = not failing), and regions not known to pass (silent =
-    // maybe failing): a datapoint only when evidence decides it, else the alarm keeps its state.
-    const failing = '(1 - FILL(FILL(r0, REPEAT), 1)) + (1 - FILL(FILL(r1, REPEAT), 1))';
-    const notKnownPassing = '(1 - FILL(FILL(r0, REPEAT), 0)) + (1 - FILL(FILL(r1, REPEAT), 0))';
-    expect(metrics[0]!.Expression).toBe(`IF((${failing}) >= 2 OR (${notKnownPassing}) < 2, ${failing})`);
-    expect(metrics.slice(1).map((m) => m.MetricStat!.Metric.Dimensions)).toEqual([
-      [
-        { Name: 'Probe', Value: 'billing-api' },
-        { Name: 'Region', Value: HOME },
-      ],
-      [
-        { Name: 'Probe', Value: 'billing-api' },
-        { Name: 'Region', Value: OTHER },
-      ],
-    ]);
+    // The plan's definition: failing and passing regions counted by their last reported run, silent ones
+    // counted by the constant (plan/alarm-expressions.ts), read from the Region copies of Success.
+    expectMathAlarm(
+      synth.template(HOME),
+      'OAuthProbe-billing-api-Global',
+      globalAlarm({
+        namespace: 'OAuthProbe',
+        probe: 'billing-api',
+        regions: [HOME, OTHER],
+        periodMinutes: 1,
+        globalFailureRegions: 2,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+      }),
+    );
   });
 
   it('exists only in the home region, and not for partner-sync (one region < globalFailureRegions 2)', () => {

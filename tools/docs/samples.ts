@@ -39,6 +39,7 @@ import { main } from '../cli/main.js';
 import { emailText, failureNotification } from '../demo/notification.js';
 import { runDemo } from '../demo/run.js';
 import { startLocalEnvironment } from '../local-servers/index.js';
+import { faultSamples } from './fault-samples.js';
 import { normaliseResult, normaliseText, SAMPLE_PORTS, SAMPLE_STARTED_AT, type TextNormaliser } from './normalise.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -96,7 +97,7 @@ async function runSample(
   cwd: string,
   code: number,
 ): Promise<{ results: ProbeResult[]; text: string }> {
-  const argv = argvOf(command).filter((word) => word !== '--verbose' && word !== '-V');
+  const argv = argvOf(command).filter((word) => word !== '--verbose' && word !== '-v' && word !== '-V');
   const outcome = expectCode(command, await cli([...argv, '--json'], cwd), code);
   const results = (JSON.parse(outcome.stdout) as ProbeResult[]).map(normaliseResult);
   const verbose = command.includes('--verbose');
@@ -164,6 +165,7 @@ export async function generateSamples(): Promise<Sample[]> {
     samples.push(...(await offlineSamples(ws)));
     samples.push(...(await awsMockedSamples()));
     samples.push(...(await demoSamples()));
+    samples.push(...(await faultSamples()));
     return samples;
   } finally {
     await rm(ws, { recursive: true, force: true });
@@ -478,7 +480,12 @@ async function identityProvidersSample(ws: string): Promise<Sample> {
   return {
     name: 'cost-identity-providers',
     lang: '',
-    text: `$ npx oauth-probe cost --json | jq .identityProviders\n${without}\n\n# billing-api with "token": { "reuse": { "maxAgeSec": 3600 } }\n$ npx oauth-probe cost --json -c reuse.json | jq .identityProviders\n${withReuse}\n`,
-    commands: [],
+    text: `$ npx oauth-probe cost --json\n  "identityProviders": ${withIndent(without)},\n\n# billing-api with "token": { "reuse": { "maxAgeSec": 3600 } }\n$ npx oauth-probe cost --json -c reuse.json\n  "identityProviders": ${withIndent(withReuse)},\n`,
+    commands: ['npx oauth-probe cost --json', 'npx oauth-probe cost --json -c reuse.json'],
   };
+}
+
+/** A JSON block indented as a property of the object it belongs to. */
+function withIndent(json: string): string {
+  return json.replace(/\n/g, '\n  ');
 }

@@ -193,12 +193,14 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       state.handler = await newHandler();
     },
     injectFault(fault) {
+      if (fault.kind === 'tls_certificate') serveCertificate(server, options, fault);
       state.faults.push(fault);
     },
     requestCounts() {
       return { ...state.counts };
     },
     clearFaults() {
+      if (state.faults.some((fault) => fault.kind === 'tls_certificate')) serveCertificate(server, options);
       state.faults.length = 0;
       state.delays.releaseAll();
     },
@@ -255,6 +257,23 @@ function createServer(options: AuthorizationServerOptions, state: ServerState): 
   // A client that drops a TLS handshake (expired-certificate tests) must not surface as an error here.
   server.on('tlsClientError', () => {});
   return server;
+}
+
+/**
+ * `tls_certificate`: new connections get this certificate (or, without one, the server's own again);
+ * open ones keep theirs, as after a real certificate swap.
+ */
+function serveCertificate(
+  server: http.Server,
+  options: AuthorizationServerOptions,
+  certificate?: { cert: string; key: string },
+): void {
+  if (!options.tls) throw new TypeError('a tls_certificate fault needs an HTTPS server (the "tls" option)');
+  (server as https.Server).setSecureContext({
+    key: certificate?.key ?? options.tls.key,
+    cert: certificate?.cert ?? options.tls.cert,
+    ca: options.tls.clientCa,
+  });
 }
 
 /** The faults in the order they act: reset or hang end the request, delays hold it, respond replaces the answer. */
@@ -470,9 +489,11 @@ function resourceIndicators(settings: ProviderSettings, errors: OidcProviderModu
           `unknown resource indicator; this server issues tokens for ${settings.audience}`,
         );
       }
+      // `audience` fault: the token names another API (what a mistyped audience at the provider does).
+      const issued = settings.faults.find((fault) => fault.kind === 'audience');
       return {
         scope: settings.scopes.join(' '),
-        audience: settings.audience,
+        audience: issued?.kind === 'audience' ? issued.audience : settings.audience,
         accessTokenFormat: settings.accessTokenFormat,
         accessTokenTTL: settings.ttlSec,
         jwt: { sign: { alg: settings.signingAlg } },

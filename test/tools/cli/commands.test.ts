@@ -102,10 +102,18 @@ describe('oauth-probe validate', () => {
       /\(deployment\)\s+Probe throttles\s+warning\s+platform-email \(topic\)\s+eu-west-1, us-east-1/,
     );
     expect(stdout).toMatch(/^ {2}watchdog {4}none \(notifications\.heartbeat/m);
-    // billing-api has a runbookUrl; partner-sync can page without one: a warning, still exit 0.
-    expect(stderr).toBe(
-      '! warning: probes[1].runbookUrl: "partner-sync" can page (availability, burnFast, burnSlow) but has no runbookUrl: its pages will carry only the first checks of docs/runbooks/; set "runbookUrl" to your team\'s runbook\n',
+    // billing-api has a runbookUrl; partner-sync can page without one: a warning, still exit 0. billing-api
+    // asks what looks like an Auth0 custom domain for 86,400 tokens a month: a warning naming token.reuse.
+    expect(stdout).toMatch(
+      /auth\.example\.com\s+86,400 token requests, 86,400 discovery\/JWKS\/introspection\s+billing-api/,
     );
+    const warnings = stderr.trimEnd().split('\n');
+    expect(warnings).toEqual([
+      '! warning: probes[1].runbookUrl: "partner-sync" can page (availability, burnFast, burnSlow) but has no runbookUrl: its pages will carry only the first checks of docs/runbooks/; set "runbookUrl" to your team\'s runbook',
+      expect.stringMatching(
+        /^! warning: probes\[0\]\.token\.reuse: "billing-api" will request about 86,400 tokens a month from auth\.example\.com.*"maxAgeSec": 21600.*about 960 a month\.$/,
+      ),
+    ]);
   });
 
   it('says where the watchdog runs and what each region reserves, and warns of a reservation the default quota refuses', async () => {

@@ -196,7 +196,7 @@ describe('oauth-probe preflight', () => {
     }
   });
 
-  it("fails a region where other functions' reservations leave too little, and one whose settings cannot be read", async () => {
+  it("fails a region where other functions' reservations leave too little; access denied is the caller's AWS problem", async () => {
     await ws.write('reserving-20.json', {
       regions: ['eu-west-1', 'us-east-1'],
       reservedConcurrency: 20,
@@ -213,10 +213,9 @@ describe('oauth-probe preflight', () => {
       bootstrapped: ['eu-west-1', 'us-east-1'],
       stacks: {},
     });
-    lambda.on(GetAccountSettingsCommand).callsFake(async (_input, getClient) => {
-      if ((await regionOf(getClient)) === 'us-east-1') throw notFound('AccessDeniedException', 'not allowed');
-      return { AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 110 } };
-    });
+    lambda
+      .on(GetAccountSettingsCommand)
+      .resolves({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 110 } });
 
     const { code, stdout } = await preflight('--config', 'reserving-20.json');
 
@@ -224,21 +223,32 @@ describe('oauth-probe preflight', () => {
     expect(stdout).toContain(
       'FAIL  eu-west-1: 110 of 1000 concurrent executions are unreserved (other functions reserve the rest); reserving 20 would leave 90',
     );
-    expect(stdout).toContain(
-      'FAIL  us-east-1: cannot read the Lambda account settings (AccessDeniedException: not allowed)',
-    );
+
+    lambda.reset();
+    lambda
+      .on(GetAccountSettingsCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    const denied = await preflight('--config', 'reserving-20.json');
+
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toContain('lambda:GetAccountSettings');
+    expect(denied.stdout).not.toContain('ready to deploy');
   });
 
-  it('exits 2 without AWS credentials, before any call', async () => {
-    const io = memoryIo(ws.dir, {});
-    delete (io.env as Record<string, string | undefined>).AWS_ACCESS_KEY_ID;
+  it('exits 2 with one line when the SDK finds no credentials: no finding, no verdict', async () => {
+    const none = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    secretsManager.on(GetSecretValueCommand).rejects(none);
+    ssm.on(GetParameterCommand).rejects(none);
+    cloudFormation.on(DescribeStacksCommand).rejects(none);
 
-    const code = await main(['preflight'], io);
+    const { code, stdout, stderr } = await preflight();
 
     expect(code).toBe(2);
-    expect(io.err()).toBe(
-      'oauth-probe: preflight reads your AWS account: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and friends)\n',
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'oauth-probe: no AWS credentials found: set AWS_PROFILE (a profile from `aws configure` or `aws configure sso`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and run it again\n',
     );
-    expect(secretsManager.calls()).toHaveLength(0);
   });
 });

@@ -5,8 +5,10 @@
  * account's quota can be 10; other functions may reserve much of it).
  */
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { clientConfig } from '../../../functions/runtime/shared/deadline.js';
 import { MIN_UNRESERVED_CONCURRENCY } from '../../../plan/index.js';
 import { AWS_CALL_DEADLINE_MS, awsErrorText } from './deployment.js';
+import { throwIfAwsEnvironment } from './errors.js';
 import type { Finding } from './preflight.js';
 
 /** One region's reservation against its account settings. */
@@ -24,6 +26,13 @@ export async function checkReservedConcurrency(
     quota = AccountLimit?.ConcurrentExecutions;
     unreserved = AccountLimit?.UnreservedConcurrentExecutions;
   } catch (error) {
+    // Credentials, permissions, network: the caller's environment (exit 2, tools/cli/aws/errors.ts).
+    throwIfAwsEnvironment(error, {
+      service: 'Lambda',
+      region,
+      action: 'lambda:GetAccountSettings',
+      deadlineMs: AWS_CALL_DEADLINE_MS,
+    });
     return { ok: false, text: `${region}: cannot read the Lambda account settings (${awsErrorText(error)})` };
   }
   if (quota === undefined || unreserved === undefined) {
@@ -48,13 +57,19 @@ export async function checkReservedConcurrency(
   };
 }
 
-/** Every region that reserves, checked at once. */
-export function reservedConcurrencyFindings(
+/**
+ * Every region that reserves, checked at once. A problem of the caller's AWS environment ends the
+ * preflight as that one problem (exit 2), once every call has settled (as ./preflight.ts does).
+ */
+export async function reservedConcurrencyFindings(
   reservations: readonly { region: string; reservation: number }[],
 ): Promise<Finding[]> {
-  return Promise.all(
+  const settled = await Promise.allSettled(
     reservations.map(({ region, reservation }) =>
-      checkReservedConcurrency(new LambdaClient({ region, maxAttempts: 3 }), region, reservation),
+      checkReservedConcurrency(new LambdaClient(clientConfig(region)), region, reservation),
     ),
   );
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<Finding>).value);
 }

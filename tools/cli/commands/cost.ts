@@ -14,7 +14,8 @@ import { EXIT } from '../errors.js';
 const options = {
   config: { type: 'string', short: 'c' },
   json: { type: 'boolean' },
-  detail: { type: 'boolean', short: 'd' },
+  // No short form: -d is --dir (local), one meaning per short flag (docs/cli.md, "Flags").
+  detail: { type: 'boolean' },
   ...HELP_OPTION,
 } as const;
 
@@ -35,7 +36,7 @@ against the default account quotas. Prices change: check them against the live A
 Options:
   -c, --config FILE   probes.json to price (default: ${DEFAULT_CONFIG})
       --json          the whole estimate as one JSON object on stdout
-  -d, --detail        every cost line of every probe and region, with how it was computed
+      --detail        every cost line of every probe and region, with how it was computed
   -h, --help          show this help
 
 Examples:
@@ -51,7 +52,7 @@ Exit codes: 0 estimated, 2 bad usage or config.
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const file = (values.config as string | undefined) ?? DEFAULT_CONFIG;
+    const file = values.config ?? DEFAULT_CONFIG;
     const loaded = await loadConfigForCli(file, io.cwd);
     const { config } = loaded;
     // The same plan `validate` checks and `cdk synth` builds: a config either refuses, cost refuses too.

@@ -6,6 +6,7 @@
 
 import { ConfigError } from '../../../functions/config/problems.js';
 import { alarmName, type RouteTarget, routedSeverity, routeOf } from '../../../functions/contract/index.js';
+import { ALL_CODES, STAGES } from '../../../functions/engine/index.js';
 import { channelBody } from '../../../functions/runtime/notifier/channels/fan-out.js';
 import type { LoggedResult } from '../../../functions/runtime/shared/log.js';
 import { buildNotification, type Notification } from '../../../functions/runtime/shared/notification.js';
@@ -17,7 +18,7 @@ import {
   prepareDeployment,
   routingTable,
 } from '../../../plan/index.js';
-import { parseCommandArgs } from '../args.js';
+import { choice, didYouMean, parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { configUsageError, DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -25,10 +26,10 @@ import { EXIT, UsageError } from '../errors.js';
 const options = {
   config: { type: 'string', short: 'c' },
   probe: { type: 'string', short: 'p' },
-  code: { type: 'string' },
-  stage: { type: 'string' },
+  code: { type: 'string', choices: ALL_CODES },
+  stage: { type: 'string', choices: STAGES },
   channel: { type: 'string' },
-  state: { type: 'string' },
+  state: { type: 'string', choices: ['ALARM', 'OK'] },
   json: { type: 'boolean' },
   ...HELP_OPTION,
 } as const;
@@ -68,16 +69,18 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const probeName = values.probe as string | undefined;
+    const probeName = values.probe;
     if (!probeName) throw new UsageError("give the probe: --probe NAME; see 'oauth-probe notify-preview --help'");
-    const state = ((values.state as string | undefined) ?? 'ALARM').toUpperCase();
-    if (state !== 'ALARM' && state !== 'OK') throw new UsageError(`--state must be ALARM or OK, not "${values.state}"`);
-    const loaded = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
+    const state = values.state ?? 'ALARM';
+    const loaded = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
     const config = loaded.config;
     const probe = config.probes.find((p) => p.name === probeName);
     if (!probe) {
       throw new UsageError(
-        `no probe "${probeName}" in the config (probes: ${config.probes.map((p) => p.name).join(', ')})`,
+        `no probe "${probeName}" in the config${didYouMean(
+          probeName,
+          config.probes.map((p) => p.name),
+        )} (probes: ${config.probes.map((p) => p.name).join(', ')})`,
       );
     }
     // The plan `validate` checks and `cdk synth` builds: the same alarms, severities and targets.
@@ -99,7 +102,7 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
     const global = route.page !== 'any-region' && planned.some((a) => a.kind === 'global');
     const kind = global ? 'global' : 'availability';
     const severity = routedSeverity(kind, route.page);
-    const channel = values.channel as string | undefined;
+    const channel = values.channel === undefined ? undefined : channelOf(values.channel, routes.targets);
     const names = route[severity].filter(
       (name) => !channel || name === channel || routes.targets[name]?.kind === channel,
     );
@@ -115,8 +118,8 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
       region: kind === 'global' ? deployment.homeRegion : regions[0]!,
       regions,
       severity,
-      code: (values.code as string | undefined) ?? 'invalid_client',
-      stage: (values.stage as string | undefined) ?? 'token',
+      code: values.code ?? 'invalid_client',
+      stage: values.stage ?? 'token',
       owner: route.owner,
       runbook: probe.runbookUrl,
       homeRegion: deployment.homeRegion,
@@ -160,6 +163,21 @@ function alarmLines(plan: DeploymentPlan, probe: string): string[] {
     (row) =>
       `  ${row.label.padEnd(labelWidth)}  ${(row.severity ?? '').padEnd(8)}  ${row.targets.join(', ') || 'no one'}  (${row.regions.join(', ')})`,
   );
+}
+
+/** The kinds of notification target (`--channel` takes a kind or a target's name). */
+const TARGET_KINDS = Object.keys({
+  pagerDuty: true,
+  slack: true,
+  teams: true,
+  chatbot: true,
+  email: true,
+  https: true,
+} satisfies Record<RouteTarget['kind'], true>);
+
+/** `--channel`: a target name of the config or a kind, else a usage error with "did you mean". */
+function channelOf(value: string, targets: Record<string, RouteTarget>): string {
+  return choice('notify-preview', 'channel', value, [...Object.keys(targets), ...TARGET_KINDS], 'targets and kinds');
 }
 
 function destination(target: RouteTarget): string {

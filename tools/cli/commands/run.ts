@@ -6,7 +6,7 @@
 import { type ResolvedProbe, resolveProbes } from '../../../functions/config/resolve.js';
 import { checkVersionId, checkVersionStage } from '../../../functions/contract/environment.js';
 import type { ProbeResult, TokenCache } from '../../../functions/engine/index.js';
-import { parseCommandArgs, positiveInt } from '../args.js';
+import { didYouMean, type OptionValues, parseCommandArgs, positiveInt } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
@@ -28,9 +28,10 @@ const options = {
   secrets: { type: 'string', short: 's' },
   probe: { type: 'string', short: 'p', multiple: true },
   json: { type: 'boolean' },
-  reporter: { type: 'string' },
+  reporter: { type: 'string', choices: REPORTERS },
   remote: { type: 'boolean' },
   region: { type: 'string', short: 'r' },
+  // -V: -v is the version (oauth-probe -v), as it always was; one meaning per short flag (docs/cli.md, "Flags").
   verbose: { type: 'boolean', short: 'V' },
   concurrency: { type: 'string' },
   'version-stage': { type: 'string' },
@@ -107,7 +108,8 @@ Examples:
   AWS_PROFILE=ops npx oauth-probe run --remote --region eu-west-1 --probe billing-api
   AWS_PROFILE=ops AWS_REGION=eu-west-1 npx oauth-probe run --version-stage AWSPENDING --probe billing-api
 
-Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage or config, 70 internal error.
+Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage, config or AWS environment
+(credentials, region, permissions, network), 70 internal error.
 `,
   async run(argv, io) {
     const { values } = parseCommandArgs('run', argv, options);
@@ -115,20 +117,15 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const reporter = chooseReporter(values.json === true, values.reporter as string | undefined);
+    const reporter = chooseReporter(values.json === true, values.reporter);
     const remote = remoteRegion(values);
     const version = secretVersion(values);
-    const concurrency = positiveInt(
-      'concurrency',
-      values.concurrency as string | undefined,
-      DEFAULT_CLI_CONCURRENCY,
-      64,
-    );
+    const concurrency = positiveInt('concurrency', values.concurrency, DEFAULT_CLI_CONCURRENCY, 64);
     const repeat = repeatRounds(values, reporter, remote);
-    const { config, baseDir } = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
+    const { config, baseDir } = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
     // A remote run sends the probe as the schedule does, with `tls.ca` files read and inlined.
     const all = resolveProbes(config, { baseDir, inlineFiles: remote !== undefined });
-    const probes = selectProbes(all, (values.probe as string[] | undefined) ?? [], remote);
+    const probes = selectProbes(all, values.probe ?? [], remote);
 
     const colours = palette(reporter === 'text' && colourEnabled(io.stdout, io.env));
     const nameWidth = Math.max(...probes.map((p) => p.name.length));
@@ -159,7 +156,7 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
                 progress.tick();
                 onResult(r);
               })
-            : await runHere(probes, values.secrets as string | undefined, io, concurrency, version, tokens, (r) => {
+            : await runHere(probes, values.secrets, io, concurrency, version, tokens, (r) => {
                 progress.tick();
                 onResult(r);
               })),
@@ -197,18 +194,15 @@ function formatResultSafely(result: ProbeResult, options: FormatOptions): string
   }
 }
 
-function chooseReporter(json: boolean, reporter: string | undefined): Reporter {
+function chooseReporter(json: boolean, reporter: Reporter | undefined): Reporter {
   if (reporter === undefined) return json ? 'json' : 'text';
-  if (!(REPORTERS as readonly string[]).includes(reporter)) {
-    throw new UsageError(`--reporter must be one of ${REPORTERS.join(', ')}, got '${reporter}'`);
-  }
   if (json && reporter !== 'json') throw new UsageError(`--json and --reporter ${reporter} contradict: give one`);
-  return reporter as Reporter;
+  return reporter;
 }
 
 /** The region of a `--remote` run, or undefined for a local one; the flags that do not fit are errors. */
-function remoteRegion(values: Record<string, unknown>): string | undefined {
-  const region = values.region as string | undefined;
+function remoteRegion(values: OptionValues<typeof options>): string | undefined {
+  const region = values.region;
   if (values.remote !== true) {
     if (region !== undefined) throw new UsageError('--region goes with --remote (a local run runs from here)');
     return undefined;
@@ -221,9 +215,9 @@ function remoteRegion(values: Record<string, unknown>): string | undefined {
 }
 
 /** `--version-stage` / `--version-id`: the secret version to read, validated; undefined for AWSCURRENT as usual. */
-function secretVersion(values: Record<string, unknown>): SecretVersion | undefined {
-  const stage = values['version-stage'] as string | undefined;
-  const id = values['version-id'] as string | undefined;
+function secretVersion(values: OptionValues<typeof options>): SecretVersion | undefined {
+  const stage = values['version-stage'];
+  const id = values['version-id'];
   if (stage === undefined && id === undefined) return undefined;
   const problem = (stage !== undefined && checkVersionStage(stage)) || (id !== undefined && checkVersionId(id));
   if (problem)
@@ -238,12 +232,11 @@ function secretVersion(values: Record<string, unknown>): SecretVersion | undefin
 
 /** `--repeat N` and `--every S`, validated; one round when not given. */
 function repeatRounds(
-  values: Record<string, unknown>,
+  values: OptionValues<typeof options>,
   reporter: Reporter,
   remote: string | undefined,
 ): { rounds: number; everySec: number } {
-  const repeat = values.repeat as string | undefined;
-  const every = values.every as string | undefined;
+  const { repeat, every } = values;
   if (repeat === undefined) {
     if (every !== undefined) throw new UsageError('--every goes with --repeat N: the seconds between rounds');
     return { rounds: 1, everySec: 0 };
@@ -278,7 +271,7 @@ function selectProbes(all: ResolvedProbe[], wanted: string[], region: string | u
   const unknown = wanted.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new UsageError(
-      `unknown probe${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: the config has ${known.join(', ')}`,
+      `unknown probe${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}${didYouMean(unknown[0]!, known)}: the config has ${known.join(', ')}`,
     );
   }
   const named = wanted.length > 0 ? all.filter((p) => wanted.includes(p.name)) : all;
@@ -290,7 +283,10 @@ function selectProbes(all: ResolvedProbe[], wanted: string[], region: string | u
       `probe ${elsewhere.map((n) => `"${n}"`).join(', ')} does not run in ${region} (see its regions)`,
     );
   }
-  if (here.length === 0) throw new UsageError(`no probe of the config runs in ${region}`);
+  if (here.length === 0) {
+    const regions = [...new Set(all.flatMap((p) => p.regions))];
+    throw new UsageError(`no probe of the config runs in ${region}${didYouMean(region, regions)}`);
+  }
   return here;
 }
 
@@ -303,7 +299,8 @@ async function runHere(
   tokens: TokenCache | undefined,
   onResult: (result: ProbeResult) => void,
 ): Promise<ProbeResult[]> {
-  const { source } = await chooseSecretSource(secretsFile, io.env, io.cwd, version);
+  const { source, checkAccess } = await chooseSecretSource(secretsFile, io.env, io.cwd, version);
+  if (checkAccess && probes[0]) await checkAccess(probes[0].credentials.secretId);
   // The engine (undici, jose) is loaded only when probes are about to run: usage errors stay fast.
   const { runProbes } = await import('../../../functions/engine/index.js');
   return runProbes(probes, { secrets: source, ...(tokens ? { tokens } : {}) }, { concurrency, onResult });

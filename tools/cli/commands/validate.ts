@@ -51,7 +51,7 @@ Exit codes: 0 valid, 2 not valid (or the file is missing).
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const file = (values.config as string | undefined) ?? DEFAULT_CONFIG;
+    const file = values.config ?? DEFAULT_CONFIG;
     let loaded: Awaited<ReturnType<typeof loadConfigForCli>>;
     try {
       loaded = await loadConfigForCli(file, io.cwd);
