@@ -31,7 +31,7 @@ import {
   probeThrottlesAlarmPrefix,
   secretDriftAlarmPrefix,
 } from '../../functions/contract/index.js';
-import { acknowledge } from '../nag.js';
+import { acknowledge } from '../acknowledge.js';
 import { notifySns } from './alarm-topic.js';
 import type { NotificationTopic } from './notification-topic.js';
 

@@ -19,8 +19,8 @@ import { Construct } from 'constructs';
 import { DEFAULT_HEARTBEAT_SCHEDULE } from '../../functions/config/defaults.js';
 import { rateMinutes } from '../../functions/config/schedule.js';
 import { alarmPrefix, WATCHDOG_ENV } from '../../functions/contract/index.js';
+import { acknowledge, nagResource } from '../acknowledge.js';
 import { LAMBDA_ENTRIES } from '../bundling.js';
-import { acknowledge, nagResource } from '../nag.js';
 import { FunctionWithLogGroup } from './function-with-log-group.js';
 
 /**

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { type App, type CfnElement, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
+import { acknowledge } from '../../lib/acknowledge.js';
 import { addOAuthProbeStacks } from '../../lib/app.js';
 import { OAuthProbes, ProbeRotationTest } from '../../lib/index.js';
-import { acknowledge } from '../../lib/nag.js';
 
 export interface MatrixEntry {
   /** Short name, also the folder of its cloud assembly. */
