@@ -3,7 +3,8 @@
  * Compiles the TypeScript that ships (functions/, tools/, lib/) to JavaScript in dist/, one file per
  * source file, so that the CLI starts without a TypeScript loader. esbuild rather than tsc: it
  * transpiles the whole tree in well under a second (tsc needs ~25 s of CPU here), which matters
- * because `npm ci` runs this as the `prepare` script. Type checking stays with `npm run typecheck`.
+ * because `npm ci` runs this as the `dependencies` script (not `prepare`: npm 11 lists a package's
+ * `prepare` as an install script in every app that installs it, and warns). Type checking stays with `npm run typecheck`.
  *
  * `--types` (what `prepack` runs before a pack) builds the whole package: the JavaScript, the type
  * declarations (tsc) and the Lambda functions' bundles in dist/lambda/<role>/index.mjs, built once here
@@ -120,8 +121,8 @@ async function bundleLambdas() {
   return sizes;
 }
 
-// A full build (`--types`, run by `prepack`) starts from an empty dist/. `npm pack` runs `prepare`
-// after `prepack`, so the plain build replaces only the JavaScript and keeps the declarations and bundles.
+// A full build (`--types`, run by `prepack`) starts from an empty dist/; the plain build replaces only
+// the JavaScript and keeps the declarations and bundles of an earlier pack.
 const withTypes = process.argv.includes('--types');
 if (withTypes) rmSync(OUT_DIR, { recursive: true, force: true });
 else removeJavaScript(OUT_DIR);
