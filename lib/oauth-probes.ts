@@ -79,7 +79,7 @@ export interface OAuthProbesProps {
   /**
    * Reserved concurrency of the probe function; overrides config `reservedConcurrency` (and is planned,
    * checked and priced the same way): `"auto"` (the busiest minute, at least 5) or a number.
-   * @default config `reservedConcurrency`, else none (opt-in: see the README, "Reserved concurrency")
+   * @default config `reservedConcurrency`, else none (opt-in: docs/deploy.md, "Reserved concurrency")
    */
   readonly reservedConcurrency?: number | 'auto';
   /** Retention of the functions' log groups. @default logs.RetentionDays.ONE_MONTH */

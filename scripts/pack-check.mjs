@@ -9,7 +9,7 @@
  * 2. An empty project installs what a platform team installs: the tarball, `aws-cdk-lib` and `constructs`
  *    (this repository's versions), nothing else: no esbuild, no cdk-nag, and no Docker (`CDK_DOCKER`
  *    points at nothing); npm prints no warning about the package.
- * 3. There: `npx oauth-probe --version`, `validate` on the example config; every value the README
+ * 3. There: `npx oauth-probe --version`, `validate` on the example config; every value docs/deploy.md
  *    documents (its public-api table) imported from the packed entry points, and every documented type
  *    type-checked against the packed declarations (this repository's tsc).
  * 4. A user CDK app synthesizes offline, with no AWS credentials: two named deployments (one with
@@ -35,7 +35,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { documentedApi, exportKey } from './public-api.mjs';
+import { API_DOC, documentedApi, exportKey } from './public-api.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -209,11 +209,12 @@ try {
   if (!demo.stderr.includes('run it from a clone')) throw new Error(`demo outside a clone: ${demo.stderr}`);
 
   step('the documented public API, imported and type-checked from the packed package');
-  const api = documentedApi(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+  const api = documentedApi(readFileSync(join(ROOT, API_DOC), 'utf8'));
   const undocumented = Object.keys(pkg.exports).filter(
     (key) => key !== './package.json' && !api.some((entry) => exportKey(entry.specifier) === key),
   );
-  if (undocumented.length > 0) throw new Error(`exports the README's public-api table does not list: ${undocumented}`);
+  if (undocumented.length > 0)
+    throw new Error(`exports the public-api table of ${API_DOC} does not list: ${undocumented}`);
   const imports = api.map((entry) =>
     entry.specifier.endsWith('.json')
       ? `await import(${JSON.stringify(entry.specifier)}, { with: { type: 'json' } });`

@@ -4,5 +4,6 @@ export interface DocumentedEntryPoint {
   values: string[];
   types: string[];
 }
+export const API_DOC: string;
 export function documentedApi(readme: string): DocumentedEntryPoint[];
 export function exportKey(specifier: string): string;

@@ -87,7 +87,7 @@ export class ProbeFunction extends FunctionWithLogGroup {
         ),
       memorySize: props.memoryMb ?? DEFAULT_PROBE_MEMORY_MB,
       timeout: Duration.seconds(timeout),
-      // Config `reservedConcurrency` (plan/capacity.ts): opt-in, see the README.
+      // Config `reservedConcurrency` (plan/capacity.ts): opt-in, see docs/deploy.md, "Reserved concurrency".
       ...(regionPlan.reservedConcurrency !== undefined
         ? { reservedConcurrentExecutions: regionPlan.reservedConcurrency }
         : {}),

@@ -1,5 +1,5 @@
 /**
- * The public API the README documents is what the sources export: every entry point of package.json
+ * The public API docs/deploy.md documents is what the sources export: every entry point of package.json
  * `exports` is documented, and every documented value is exported by the module the entry point maps to
  * (the packed package is checked the same way, types included, by `npm run pack:check`). In the synth
  * project: `oauth-probe/cdk` loads aws-cdk-lib, already loaded there.
@@ -7,13 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { documentedApi, exportKey } from '../../scripts/public-api.mjs';
+import { API_DOC, documentedApi, exportKey } from '../../scripts/public-api.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   exports: Record<string, string | { default: string; types: string }>;
 };
-const api = documentedApi(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+const api = documentedApi(readFileSync(join(ROOT, API_DOC), 'utf8'));
 
 /** `./dist/lib/index.js` → the source it is compiled from, `lib/index.ts`. */
 function sourceOf(key: string): string {
