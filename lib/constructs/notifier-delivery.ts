@@ -161,7 +161,7 @@ export function forwardToNotificationTopic(
     eventPattern: {
       source: ['aws.cloudwatch'],
       detailType: [ALARM_STATE_CHANGE],
-      region: [{ 'anything-but': homeRegion }] as unknown as string[],
+      region: events.Match.anythingBut(homeRegion),
       detail: { alarmName: [{ prefix: notifierAlarmPrefix(deployment) }] },
     },
     targets: [
@@ -178,7 +178,7 @@ export function forwardToNotificationTopic(
     eventPattern: {
       source: ['aws.cloudwatch'],
       detailType: [ALARM_STATE_CHANGE],
-      region: [{ 'anything-but': homeRegion }] as unknown as string[],
+      region: events.Match.anythingBut(homeRegion),
       detail: { alarmName: [{ prefix: secretDriftAlarmPrefix(deployment) }] },
     },
     targets: [
@@ -194,7 +194,7 @@ export function forwardToNotificationTopic(
     eventPattern: {
       source: ['aws.cloudwatch'],
       detailType: [ALARM_STATE_CHANGE],
-      region: [{ 'anything-but': homeRegion }] as unknown as string[],
+      region: events.Match.anythingBut(homeRegion),
       detail: { alarmName: [{ prefix: probeThrottlesAlarmPrefix(deployment) }] },
     },
     targets: [

@@ -107,7 +107,7 @@ describe('notifier delivery', () => {
     // And the home stack publishes them (other regions only: its own alarms act directly).
     synth.template(HOME).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        region: [{ 'anything-but': HOME }],
+        region: [{ 'anything-but': [HOME] }],
         detail: { alarmName: [{ prefix: 'OAuthProbe-Notifier-' }] },
       },
       Targets: [Match.objectLike({ Arn: notificationTopic })],

@@ -97,7 +97,7 @@ describe('the probe function Throttles alarm', () => {
     expect(JSON.stringify(forward![1].EventPattern)).toContain(alarm[0]);
     app.template(HOME).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        region: [{ 'anything-but': HOME }],
+        region: [{ 'anything-but': [HOME] }],
         detail: { alarmName: [{ prefix: 'OAuthProbe-ProbeThrottles-' }] },
       },
       Targets: [Match.objectLike({ Arn: notificationTopic })],
