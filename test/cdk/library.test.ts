@@ -12,6 +12,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { addOAuthProbeStacks, ConfigError, OAuthProbes, type OAuthProbesProps } from '../../lib/index.js';
@@ -73,6 +74,7 @@ const probes = new OAuthProbes(stack, 'Probes', {
   securityGroups: [securityGroup],
   reservedConcurrency: 12,
   probeMemoryMb: 512,
+  logRetention: logs.RetentionDays.THREE_MONTHS,
   entries: { notifier: prebuilt('notifier') },
 });
 app.synth();
@@ -129,6 +131,13 @@ describe('OAuthProbes in a user app', () => {
     expect(fn.MemorySize).toBe(512);
     expect(fn.ReservedConcurrentExecutions).toBe(12);
     expect(probes.prepared.plan.regions[0]!.reservedConcurrency).toBe(12);
+  });
+
+  it("keeps every function's log group for the logRetention of the props", () => {
+    const groups = resourcesOf(template, 'AWS::Logs::LogGroup');
+    // The probe and the notifier function (no watchdog without notifications.heartbeat).
+    expect(groups.length).toBeGreaterThanOrEqual(2);
+    expect(groups.map(([, group]) => group.RetentionInDays)).toEqual(groups.map(() => 90));
   });
 
   it('takes a prebuilt bundle as it is: the asset hash is the hash of its files, the same in any app', () => {
