@@ -47,7 +47,9 @@ function fileEdges(): Edge[] {
     const info = ts.preProcessFile(readFileSync(join(REPO, file), 'utf8'), true, true);
     for (const { fileName } of info.importedFiles) {
       if (!fileName.startsWith('.')) continue;
-      const target = normalize(join(dirname(file), fileName)).split('\\').join('/');
+      const target = normalize(join(dirname(file), fileName))
+        .split('\\')
+        .join('/');
       const source = files.has(target) ? target : target.replace(/\.js$/, '.ts');
       if (files.has(source)) edges.push({ from: file, to: source, via: `${file} → ${fileName}` });
     }
@@ -125,7 +127,9 @@ describe('folder-level import graph', () => {
 
   it('has no cycle between files (a module that needs another never needs it back)', () => {
     const files = fileEdges();
-    expect(files.some((e) => e.from === 'functions/config/load.ts' && e.to === 'functions/config/problems.ts')).toBe(true);
+    expect(files.some((e) => e.from === 'functions/config/load.ts' && e.to === 'functions/config/problems.ts')).toBe(
+      true,
+    );
     const cycle = findCycle(files);
     expect(cycle, `import cycle between files: ${cycle?.join(' → ')}`).toBeUndefined();
   });
