@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -15,6 +16,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One test file per core. Vitest's default keeps a core for itself (cores - 1), which on the 2-core CI
+    // machines meant one file at a time, while most files wait on child processes, sockets and timers.
+    maxWorkers: availableParallelism(),
     // Tests spawn the CLI as users run it, from the compiled dist/: build it from the current sources.
     globalSetup: ['test/build-dist.ts'],
     projects: [
