@@ -12,7 +12,8 @@ const HOME = 'eu-west-1';
 const OTHER = 'us-east-1';
 
 beforeAll(() => {
-  // The example app, shared with example-app.test.ts when both run in one worker.
+  // The example app, shared with example-app.test.ts when both run in one worker (its validated synth
+  // serves here too).
   synth = exampleApp();
 });
 

@@ -10,7 +10,7 @@ import { count, exampleApp, maskedTemplate, resourcesOf, type SynthesizedApp } f
 let synth: SynthesizedApp;
 
 beforeAll(() => {
-  synth = exampleApp();
+  synth = exampleApp({ validations: true });
 }, 300_000);
 
 const HOME = 'eu-west-1';

@@ -93,18 +93,22 @@ function validationViolations(directory: string): unknown[] {
   return report.pluginReports.flatMap((r) => r.violations ?? []);
 }
 
-let example: SynthesizedApp | undefined;
+const examples = new Map<boolean, SynthesizedApp>();
 
 /**
- * The example app (probes.json) as `npm run synth` builds it, cdk-nag and the built-in CloudFormation
- * validation included (bundling skipped), synthesized once per worker: the test files of the `synth`
- * project share their module cache (vitest.config.ts), so the files that read the example's templates
- * share this one synth.
+ * The example app (probes.json), bundling skipped, synthesized once per worker (the test files of the
+ * `synth` project share their module cache, vitest.config.ts) and shared by the files that read its
+ * templates. With `validations: true`, as `npm run synth` builds it: cdk-nag and the built-in
+ * CloudFormation validation (example-app.test.ts); the files that read templates only ask for it
+ * without, so that a worker that runs no example-app.test.ts never starts the validation engine.
  */
-export function exampleApp(): SynthesizedApp {
-  example ??= synthesize(parseConfigText(readFileSync(join(PROJECT_ROOT, 'probes.json'), 'utf8')), {
-    validations: true,
-  });
+export function exampleApp(options: { validations?: boolean } = {}): SynthesizedApp {
+  const validations = options.validations ?? false;
+  let example = examples.get(validations) ?? (validations ? undefined : examples.get(true));
+  if (!example) {
+    example = synthesize(parseConfigText(readFileSync(join(PROJECT_ROOT, 'probes.json'), 'utf8')), { validations });
+    examples.set(validations, example);
+  }
   return example;
 }
 
