@@ -11,10 +11,10 @@
  * tests run concurrently (`describe.concurrent`, at most vitest's maxConcurrency at a time): each
  * gets its own fake AWS and hostile endpoints (`endpoints()`), so that what it counts is its own.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { resolveProbe } from '../../functions/config/resolve.js';
@@ -51,14 +51,34 @@ let env: LocalEnvironment;
 
 beforeAll(async () => {
   env = await startLocalEnvironment();
-  // One run before the concurrent tests: the first run compiles the engine's and the servers' code
-  // paths (seconds on a loaded 2-core machine), which the first tests, started together, would
-  // otherwise spend against their deadlines.
+  // One probe run and one call of each AWS operation before the concurrent tests: the first ones load
+  // and compile the engine's, the servers' and each SDK client's code paths (seconds on a loaded 2-core
+  // machine), which the first tests, started together, would otherwise spend against their deadlines.
   const config = env.probe('client_secret_basic');
   await runProbe(resolveProbe({ probes: [config] } as ProbesConfig, config), {
     secrets: new MemorySecretSource(env.secrets),
   });
+  await warmUpClients();
 });
+
+async function warmUpClients(): Promise<void> {
+  const fake = await startFakeAws({ secrets: { [SECRET_ID]: '{}' } });
+  try {
+    const config = { ...clientConfig(REGION), endpoint: fake.url, credentials: FAKE_CREDENTIALS };
+    const cloudWatch = new CloudWatchClient(config);
+    await Promise.all([
+      new SecretsManagerClient(config).send(new GetSecretValueCommand({ SecretId: SECRET_ID })),
+      cloudWatch.send(new PutMetricDataCommand({ Namespace: 'Warm', MetricData: [{ MetricName: 'Up', Value: 1 }] })),
+      cloudWatch.send(new GetMetricDataCommand({ MetricDataQueries: [], StartTime: new Date(0), EndTime: new Date() })),
+      new CloudWatchLogsClient(config).send(new FilterLogEventsCommand({ logGroupName: 'warm' })),
+      new SNSClient(config).send(
+        new PublishCommand({ TopicArn: `arn:aws:sns:${REGION}:123456789012:warm`, Message: '{}' }),
+      ),
+    ]);
+  } finally {
+    await fake.close();
+  }
+}
 
 afterAll(async () => {
   await env?.close();
@@ -349,7 +369,9 @@ describe.concurrent('notifier: the alert is published before the Lambda timeout'
       cloudWatch: () => cloudWatch,
       sns: (region) => aws.client(SNSClient, targets.sns, region),
       logger,
-      enrichmentBudgetMs: 1_000,
+      // Capped at half of Lambda's remaining time less the finish reserve (1,500 ms of these 4 s): room for the
+      // fake's answers on a loaded machine, with several tests at once.
+      enrichmentBudgetMs: 2_000,
     });
     return { handler, logger };
   }
