@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * (one import of aws-cdk-lib per worker instead of one per file: half the CPU time of these files).
  * Everything else (servers on 127.0.0.1, aws-sdk-client-mock, environment variables) stays isolated.
  */
-const SYNTH_ONLY = ['test/cdk/**/*.test.ts', 'test/tools/alarm-eval/**/*.test.ts'];
+const SYNTH_ONLY = ['test/cdk/**/*.test.ts', 'test/tools/alarm-eval/**/*.test.ts', 'test/plan/agreement.test.ts'];
 
 /** What every project runs with (the projects do not `extends: true`, which would run globalSetup once per project). */
 export const SHARED_TEST_OPTIONS = {
@@ -29,7 +29,15 @@ export default defineConfig({
     globalSetup: ['test/build-dist.ts'],
     projects: [
       { test: { ...SHARED_TEST_OPTIONS, name: 'synth', include: SYNTH_ONLY, isolate: false } },
-      { test: { ...SHARED_TEST_OPTIONS, name: 'isolated', include: ['test/**/*.test.ts'], exclude: SYNTH_ONLY } },
+      // test/aws/ is the local AWS tier (`npm run test:aws`, vitest.aws.config.ts): it needs moto_server.
+      {
+        test: {
+          ...SHARED_TEST_OPTIONS,
+          name: 'isolated',
+          include: ['test/**/*.test.ts'],
+          exclude: [...SYNTH_ONLY, 'test/aws/**'],
+        },
+      },
     ],
   },
 });

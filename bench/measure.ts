@@ -1,8 +1,10 @@
 /**
  * The measurements of `npm run bench` (started by ./run.ts): every figure of issue 6, the table on
  * stdout and bench/results.json. `--quick` runs with small counts and writes nothing (a smoke run).
+ * `--only=3 --merge` re-measures some figure groups and replaces just those in results.json, each
+ * marked with the machine and time of its own run (the table says so: compare within one run).
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { measureCliStart } from './cli-start.js';
@@ -23,6 +25,7 @@ const quick = process.argv.includes('--quick');
 /** `--only=1,5`: only these figure groups (a partial run writes nothing, like --quick). */
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',').map(Number)) : undefined;
+const merge = process.argv.includes('--merge') && only !== undefined && !quick;
 const partial = quick || only !== undefined;
 const counts = quick
   ? {
@@ -88,8 +91,18 @@ const durationSec = round((performance.now() - started) / 1000, 1);
 console.log(formatTable(groups));
 console.log(`\n${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}; ${durationSec} s`);
 
+const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
 if (!partial) {
-  const path = fileURLToPath(new URL('./results.json', import.meta.url));
-  await writeFile(path, `${JSON.stringify({ machine, durationSec, counts, groups }, null, 2)}\n`);
-  process.stderr.write(`wrote ${path}\n`);
+  await writeFile(resultsPath, `${JSON.stringify({ machine, durationSec, counts, groups }, null, 2)}\n`);
+  process.stderr.write(`wrote ${resultsPath}\n`);
+} else if (merge) {
+  const results = JSON.parse(await readFile(resultsPath, 'utf8')) as { groups: FigureGroup[] };
+  for (const group of groups) {
+    group.details.measuredAt = machine;
+    const at = results.groups.findIndex((g) => g.id === group.id && g.title === group.title);
+    if (at < 0) throw new Error(`results.json has no group ${group.id} (${group.title}) to replace`);
+    results.groups[at] = group;
+  }
+  await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  process.stderr.write(`replaced group(s) ${groups.map((g) => g.id).join(', ')} in ${resultsPath}\n`);
 }

@@ -10,8 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { BUDGETS, QUOTAS } from '../functions/config/limits.js';
 import { MAX_DASHBOARD_BODY_BYTES, MAX_WIDGETS_PER_DASHBOARD } from '../lib/constructs/dashboards/layout.js';
+import { BUDGETS, QUOTAS } from '../plan/index.js';
 import { atMost, type Figure, type FigureGroup } from './figure.js';
 import { round } from './stats.js';
 

@@ -20,6 +20,12 @@ if (tooOld !== -1 && running[tooOld] < MINIMUM_NODE[tooOld]) {
   process.exit(EXIT_USAGE);
 }
 
+// The AWS SDK prints a 7-line NodeVersionSupportWarning on Node 20 (its releases after January 2027
+// need Node 22) before the first call of every AWS command, burying the CLI's own output. This process
+// turns off that warning alone, with the SDK's own switch (set it to `false` to see it); every other
+// warning still reaches stderr. Set before anything loads the SDK.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 function internalError(error) {
   process.stderr.write(`oauth-probe: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
   if (process.env.OAUTH_PROBE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);

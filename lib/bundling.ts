@@ -29,6 +29,7 @@ function lambdaEntry(name: string): string {
 export const LAMBDA_ENTRIES = {
   probe: lambdaEntry('probe/handler'),
   notifier: lambdaEntry('notifier/handler'),
+  watchdog: lambdaEntry('watchdog/handler'),
 } as const;
 
 /**

@@ -13,10 +13,10 @@
  * ```
  */
 
-export { BUDGETS, QUOTAS, type QuotaProblem, shardOf } from '../functions/config/limits.js';
 export { ConfigError, type ConfigProblem } from '../functions/config/problems.js';
 export type { ProbesConfig, ProbesConfigInput } from '../functions/config/schema.js';
 export { DEFAULT_DEPLOYMENT_NAME } from '../functions/contract/index.js';
+export { BUDGETS, QUOTAS, type QuotaProblem, shardOf } from '../plan/index.js';
 export { addOAuthProbeStacks, type OAuthProbeApp, type OAuthProbeStacksProps } from './app.js';
 export { ProbeRotationTest, type ProbeRotationTestProps } from './constructs/probe-rotation-test.js';
 export { type PreparedDeployment, prepareDeployment } from './deployment.js';

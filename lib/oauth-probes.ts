@@ -20,10 +20,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_TRANSPORT } from '../functions/config/defaults.js';
 import { kmsKeyArnIn } from '../functions/config/kms.js';
-import { type RegionPlan, secretPolicyChars } from '../functions/config/limits.js';
 import { ConfigError } from '../functions/config/problems.js';
 import type { ResolvedProbe } from '../functions/config/resolve.js';
-import { type RoutingPlan, routingPlan } from '../functions/config/routing.js';
 import type { ProbesConfigInput } from '../functions/config/schema.js';
 import {
   DEFAULT_METRICS_PROFILE,
@@ -33,6 +31,7 @@ import {
   NOTIFIER_ENV,
   PROBE_ENV,
 } from '../functions/contract/index.js';
+import { type RegionPlan, type RoutingPlan, secretPolicyChars } from '../plan/index.js';
 import { LAMBDA_ENTRIES, type LambdaRole } from './bundling.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { FunctionWithLogGroup } from './constructs/function-with-log-group.js';
@@ -146,10 +145,7 @@ export class OAuthProbes extends Construct {
     this.isHome = regionPlan.isHome;
     for (const [key, value] of Object.entries(deployment.tags)) Tags.of(this).add(key, value);
 
-    this.routing = routingPlan(
-      this.prepared.config,
-      chatTopicArn(Stack.of(this), deployment.homeRegion, deployment.name),
-    );
+    this.routing = plan.routing;
     const entries = props.entries ?? LAMBDA_ENTRIES;
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { deployment: deployment.name });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn });
@@ -491,7 +487,12 @@ export class OAuthProbes extends Construct {
       ...this.notifierDelivery.asyncInvoke,
     });
     new CfnOutput(this, 'NotifierFunctionName', { value: fn.functionName });
-    new NotifierRouting(this, 'NotifierRouting', { plan: this.routing, notifier: fn, homeRegion });
+    new NotifierRouting(this, 'NotifierRouting', {
+      plan: this.routing,
+      notifier: fn,
+      homeRegion,
+      chatTopicArn: chatTopicArn(stack, homeRegion, deployment.name),
+    });
     this.alarmTopic.topic.addSubscription(new subscriptions.LambdaSubscription(fn));
 
     const role = fn.executionRole;

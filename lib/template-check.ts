@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { type QuotaProblem, templateProblems } from '../functions/config/limits.js';
 import { ConfigError } from '../functions/config/problems.js';
+import { type QuotaProblem, templateProblems } from '../plan/index.js';
 
 export interface TemplateFigures {
   file: string;

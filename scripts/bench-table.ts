@@ -18,7 +18,10 @@ interface Results {
   durationSec: number;
   groups: {
     id: number;
+    title?: string;
     figures: { label: string; target: string; measured: number; unit: string; pass: boolean | null }[];
+    /** `measuredAt`: the run of a group re-measured on its own (`npm run bench -- --only=N --merge`). */
+    details?: { measuredAt?: { date: string; loadAverage1m: number } };
   }[];
 }
 
@@ -27,9 +30,17 @@ const verdict = (pass: boolean | null) => (pass === null ? 'report' : pass ? 'pa
 /** The Markdown block for results.json: machine line, then one row per figure. */
 export function resultsMarkdown(results: Results): string {
   const { machine } = results;
-  const when = machine.date.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  const stamp = (date: string) => date.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  const remeasured = results.groups.flatMap((g) =>
+    g.details?.measuredAt
+      ? [
+          `Figure ${g.id}${g.title ? ` (${g.title})` : ''} re-measured on its own on ${stamp(g.details.measuredAt.date)}, load average ${g.details.measuredAt.loadAverage1m} at its start: compare its rows with each other, not with the rest of the table.`,
+        ]
+      : [],
+  );
   const lines = [
-    `Run of ${when}: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node.replace(/^v/, '')}, load average ${machine.loadAverage1m} at the start, ${Math.round(results.durationSec)} s.`,
+    `Run of ${stamp(machine.date)}: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node.replace(/^v/, '')}, load average ${machine.loadAverage1m} at the start, ${Math.round(results.durationSec)} s.`,
+    ...remeasured.flatMap((line) => ['', line]),
     '',
     '| # | figure | target | measured | result |',
     '|---|---|---|---|---|',

@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SOURCE_DIRS = ['functions', 'tools', 'lib'];
+const SOURCE_DIRS = ['functions', 'plan', 'tools', 'lib'];
 export const OUT_DIR = join(ROOT, 'dist');
 
 /**

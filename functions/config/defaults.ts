@@ -99,3 +99,21 @@ export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enq
  * latency published as TokenLatency, or left out of StepLatency), so the schema reserves them.
  */
 export const BUILT_IN_EXCHANGE_NAMES = ['token', 'jwks', 'discovery', 'introspection'] as const;
+
+/** `notifications.heartbeat.schedule`: the watchdog pings every 5 minutes while the alert path is healthy. */
+export const DEFAULT_HEARTBEAT_SCHEDULE = 'rate(5 minutes)';
+/** A heartbeat period is 1 to 60 minutes: the external service's expected period, and the watchdog's look-back. */
+export const HEARTBEAT_MINUTES = { min: 1, max: 60 } as const;
+/**
+ * `token.reuse.refreshBeforeExpirySec`: a cached token with this many seconds of its lifetime or fewer
+ * left is not reused. @default 60
+ */
+export const DEFAULT_REFRESH_BEFORE_EXPIRY_SEC = 60;
+/**
+ * Bounds of `token.reuse`: at least a minute (the shortest schedule), at most a day (a broken token
+ * endpoint is only noticed when a new token is requested); refreshing up to an hour before expiry.
+ */
+export const TOKEN_REUSE_LIMITS = {
+  maxAgeSec: { min: 60, max: 86_400 },
+  refreshBeforeExpirySec: { min: 1, max: 3_600 },
+} as const;

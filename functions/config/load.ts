@@ -9,19 +9,13 @@ import { errorCode } from '../guards.js';
 import { describeJsonFault } from '../json-errors.js';
 import { unknownRegionProblem } from './aws-regions.js';
 import { caProblem } from './ca.js';
+import { effectiveProblems } from './effective.js';
 import { kmsProblems } from './kms.js';
-import { quotaProblems } from './limits.js';
+import { placeholderFindings } from './placeholders.js';
 import { ConfigError, type ConfigProblem, formatPath } from './problems.js';
-import {
-  caFilePath,
-  DEFAULT_REGIONS,
-  type DeploymentSettings,
-  type ResolvedProbe,
-  resolveDeployment,
-  resolveProbe,
-} from './resolve.js';
+import { caFilePath, DEFAULT_REGIONS, type ResolvedProbe, resolveProbe } from './resolve.js';
 import { scheduleProblem } from './schedule.js';
-import { configSchema, DEFAULT_TIMEOUT_MS, type ProbesConfig } from './schema.js';
+import { configSchema, type ProbesConfig } from './schema.js';
 
 /** Turns zod's issues into problems that say how to fix them. */
 export function describeIssues(
@@ -135,20 +129,8 @@ function deploymentProblems(config: ProbesConfig): ConfigProblem[] {
         `probes[${index}].credentials`,
       ),
     );
-    const timeout = probe.timeoutMs ?? config.defaults?.timeoutMs;
-    const degraded = probe.degradedMs ?? config.defaults?.degradedMs;
-    if (probe.deadlineMs !== undefined && probe.deadlineMs < (timeout ?? DEFAULT_TIMEOUT_MS)) {
-      problems.push({
-        path: `probes[${index}].deadlineMs`,
-        message: `must be at least timeoutMs (${timeout ?? DEFAULT_TIMEOUT_MS}): the whole run cannot be shorter than one request`,
-      });
-    }
-    if (timeout !== undefined && degraded !== undefined && degraded >= timeout) {
-      problems.push({
-        path: `probes[${index}].degradedMs`,
-        message: `must be below timeoutMs (${timeout}); a request is degraded before it times out`,
-      });
-    }
+    problems.push(...effectiveProblems(config, probe, `probes[${index}]`));
+    problems.push(...placeholderFindings(probe, `probes[${index}]`).problems);
   });
   if (
     config.homeRegion &&
@@ -247,21 +229,4 @@ export function resolveForDeployment(config: ProbesConfig, baseDir?: string, sou
   });
   if (problems.length > 0) throw new ConfigError(problems, source);
   return probes;
-}
-
-/**
- * What `oauth-probe validate` and `cdk synth` both run after the schema: resolve the probes as they
- * will be deployed (CA files inlined) and check every AWS quota (./limits.ts). Throws `ConfigError`
- * with every problem, so both print the same lines.
- */
-export function checkDeployment(
-  config: ProbesConfig,
-  baseDir?: string,
-  source?: string,
-): { probes: ResolvedProbe[]; deployment: DeploymentSettings } {
-  const probes = resolveForDeployment(config, baseDir, source);
-  const deployment = resolveDeployment(config);
-  const problems = quotaProblems(config, probes, deployment);
-  if (problems.length > 0) throw new ConfigError(problems, source);
-  return { probes, deployment };
 }

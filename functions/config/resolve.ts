@@ -18,7 +18,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type MetricsTransport,
 } from './defaults.js';
-import type { AlarmSettings, ProbeConfig, ProbesConfig, SloSettings } from './schema.js';
+import type { AlarmSettings, ProbeConfig, ProbesConfig, SloSettings, TokenConfig, TokenReuseConfig } from './schema.js';
 
 /** @default the regions when none are configured */
 export const DEFAULT_REGIONS = ['us-east-1'];
@@ -33,7 +33,11 @@ export const DEFAULT_ALARMS: Required<AlarmSettings> = {
   missingRunsPeriods: 3,
 };
 
-export type ResolvedProbe = ProbeConfig & {
+/** `token` with its reuse resolved: the settings that apply, or absent (never `false`). */
+export type ResolvedTokenConfig = Omit<TokenConfig, 'reuse'> & { reuse?: TokenReuseConfig };
+
+export type ResolvedProbe = Omit<ProbeConfig, 'token'> & {
+  token?: ResolvedTokenConfig;
   timeoutMs: number;
   deadlineMs: number;
   schedule: string;
@@ -67,6 +71,8 @@ export function resolveProbe(config: ProbesConfig, probe: ProbeConfig, options: 
   const deadlineMs = probe.deadlineMs ?? Math.min(timeoutMs * (requests + 1), MAX_DEFAULT_DEADLINE_MS);
   const resolved: ResolvedProbe = {
     ...probe,
+    // In place of the probe's own `token` (key order is kept: the schedule input is this object as JSON).
+    token: resolveToken(config, probe),
     timeoutMs,
     deadlineMs,
     schedule: probe.schedule ?? config.defaults?.schedule ?? DEFAULT_SCHEDULE,
@@ -77,6 +83,7 @@ export function resolveProbe(config: ProbesConfig, probe: ProbeConfig, options: 
   if (degradedMs !== undefined) resolved.degradedMs = degradedMs;
   const proxy = probe.proxy ?? config.defaults?.proxy;
   if (proxy !== undefined) resolved.proxy = proxy;
+  if (resolved.token === undefined) delete resolved.token;
   if (probe.tls?.ca) resolved.tls = { ca: resolveCa(probe.tls.ca, options) };
   return resolved;
 }
@@ -125,6 +132,26 @@ export function resolveDeployment(config: ProbesConfig): DeploymentSettings {
     terminationProtection: config.terminationProtection,
     vpc: config.vpc ?? {},
   };
+}
+
+/** The probe's `token` with `reuse` resolved; undefined when it has neither. */
+function resolveToken(config: ProbesConfig, probe: ProbeConfig): ResolvedTokenConfig | undefined {
+  const reuse = resolveTokenReuse(config, probe);
+  if (!probe.token && !reuse) return undefined;
+  // `false` only switches the default off: the resolved probe then simply has no reuse.
+  const { reuse: _own, ...token } = probe.token ?? {};
+  return reuse ? { ...token, reuse } : token;
+}
+
+/**
+ * probe `token.reuse` → `defaults.token.reuse` → off. `false` on the probe turns a default off. The
+ * settings are taken whole (not field by field): `refreshBeforeExpirySec` is checked against the
+ * `maxAgeSec` it was written with.
+ */
+export function resolveTokenReuse(config: ProbesConfig, probe: ProbeConfig): TokenReuseConfig | undefined {
+  const own = probe.token?.reuse;
+  if (own === false) return undefined;
+  return own ?? config.defaults?.token?.reuse;
 }
 
 /** probe `slo` → top-level `slo` → 99.9 % over 30 days, field by field. */

@@ -13,7 +13,10 @@ import {
   BUILT_IN_EXCHANGE_NAMES,
   CLIENT_AUTH_METHODS,
   DEFAULT_CLOCK_TOLERANCE_SEC,
+  DEFAULT_HEARTBEAT_SCHEDULE,
+  DEFAULT_REFRESH_BEFORE_EXPIRY_SEC,
   DEFAULT_SHARDS,
+  HEARTBEAT_MINUTES,
   HTTP_METHODS,
   JWT_ALGORITHMS,
   MAX_SHARDS,
@@ -22,7 +25,9 @@ import {
   REJECT_VARIANTS,
   RESERVED_TOKEN_PARAMS,
   SLO_WINDOW_DAYS,
+  TOKEN_REUSE_LIMITS,
 } from './defaults.js';
+import { rateMinutes, scheduleProblem } from './schedule.js';
 
 export * from './defaults.js';
 
@@ -232,6 +237,60 @@ export const jwtValidationSchema = z
   })
   .strict();
 
+/**
+ * `token.reuse`: keep the access token in the warm function instance and reuse it on later runs of the
+ * same probe, instead of asking the token endpoint on every run (Auth0 counts every client-credentials
+ * token against a monthly quota; Okta and Entra ID rate-limit token requests per minute). Off by default.
+ */
+export const tokenReuseSchema = z
+  .object({
+    maxAgeSec: z
+      .number()
+      .int({ message: 'token.reuse.maxAgeSec is a whole number of seconds' })
+      .min(TOKEN_REUSE_LIMITS.maxAgeSec.min, {
+        message: `token.reuse.maxAgeSec must be at least ${TOKEN_REUSE_LIMITS.maxAgeSec.min} s: a shorter reuse never outlives the gap between two scheduled runs`,
+      })
+      .max(TOKEN_REUSE_LIMITS.maxAgeSec.max, {
+        message: `token.reuse.maxAgeSec must be at most ${TOKEN_REUSE_LIMITS.maxAgeSec.max} s (a day): a broken token endpoint is only noticed when a new token is requested`,
+      })
+      .describe(
+        'Reuse a token while it is younger than this many seconds (a new token at least this often: a broken token endpoint is noticed within maxAgeSec). 60 to 86400, e.g. 3600.',
+      ),
+    refreshBeforeExpirySec: z
+      .number()
+      .int({ message: 'token.reuse.refreshBeforeExpirySec is a whole number of seconds' })
+      .min(TOKEN_REUSE_LIMITS.refreshBeforeExpirySec.min, {
+        message: `token.reuse.refreshBeforeExpirySec must be at least ${TOKEN_REUSE_LIMITS.refreshBeforeExpirySec.min} s`,
+      })
+      .max(TOKEN_REUSE_LIMITS.refreshBeforeExpirySec.max, {
+        message: `token.reuse.refreshBeforeExpirySec must be at most ${TOKEN_REUSE_LIMITS.refreshBeforeExpirySec.max} s`,
+      })
+      .optional()
+      .describe(
+        `Request a new token once the cached one has this many seconds of its lifetime (expires_in, JWT exp) or fewer left. Below maxAgeSec. @default ${DEFAULT_REFRESH_BEFORE_EXPIRY_SEC}`,
+      ),
+  })
+  .strict()
+  .superRefine((reuse, ctx) => {
+    const refresh = reuse.refreshBeforeExpirySec ?? DEFAULT_REFRESH_BEFORE_EXPIRY_SEC;
+    // A maxAgeSec out of bounds has its own message already.
+    if (reuse.maxAgeSec >= TOKEN_REUSE_LIMITS.maxAgeSec.min && refresh >= reuse.maxAgeSec) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['refreshBeforeExpirySec'],
+        message: `token.reuse.refreshBeforeExpirySec (${refresh} s${reuse.refreshBeforeExpirySec === undefined ? ', the default' : ''}) must be below maxAgeSec (${reuse.maxAgeSec} s): raise maxAgeSec or set a smaller refreshBeforeExpirySec`,
+      });
+    }
+  });
+
+/** `token.reuse` of a probe: the settings, or `false` to turn off a `defaults.token.reuse`. */
+const probeTokenReuse = z
+  // describeIssues lists what each branch expects: "expected an object or false (...)".
+  .union([tokenReuseSchema, z.literal(false, { error: 'false (to turn defaults.token.reuse off)' })])
+  .describe(
+    'Reuse the access token across runs of this probe in the same warm function instance (memory only, never shared across probes, dropped on a 401/403 from a step): { "maxAgeSec": 3600 }. `false` turns off defaults.token.reuse for this probe. @default defaults.token.reuse, else off (a new token every run)',
+  );
+
 export const tokenSchema = z
   .object({
     requiredScopes: z
@@ -265,6 +324,7 @@ export const tokenSchema = z
     degradedMs: positiveMs(
       'The token request is degraded when slower than this (ms). @default the probe degradedMs',
     ).optional(),
+    reuse: probeTokenReuse.optional(),
   })
   .strict();
 
@@ -621,6 +681,42 @@ const notificationTargetsSchema = z
   })
   .strict();
 
+/**
+ * `notifications.heartbeat`: the watchdog function (home region) pings an external dead man's switch
+ * while the alert path is healthy; when the pings stop, that service pages. docs/deploy.md ("Watchdog").
+ */
+const heartbeatSchema = z
+  .object({
+    urlSecretId: secretId('notifications.heartbeat.urlSecretId').describe(
+      'Secrets Manager secret (home region) whose value is the heartbeat URL of an external service (Healthchecks.io, Better Stack, Cronitor, Dead Man\'s Snitch): plain text, or JSON { "url": "https://..." }. The URL is a credential: it is never written in probes.json, logged or shown.',
+    ),
+    schedule: z
+      .string()
+      .superRefine((expression, ctx) => {
+        const minutes = rateMinutes(expression);
+        const problem = scheduleProblem(expression);
+        if (minutes === undefined || problem !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${problem && minutes !== undefined ? `${problem}; ` : ''}write "rate(N minutes)" with N from ${HEARTBEAT_MINUTES.min} to ${HEARTBEAT_MINUTES.max}, e.g. "${DEFAULT_HEARTBEAT_SCHEDULE}"`,
+          });
+        } else if (minutes < HEARTBEAT_MINUTES.min || minutes > HEARTBEAT_MINUTES.max) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `a heartbeat every ${minutes} minutes is outside ${HEARTBEAT_MINUTES.min} to ${HEARTBEAT_MINUTES.max} minutes: the external service would page late (or the watchdog look back too far), e.g. "${DEFAULT_HEARTBEAT_SCHEDULE}"`,
+          });
+        }
+      })
+      .optional()
+      .describe(
+        `How often the watchdog checks the alert path and pings: "rate(N minutes)", ${HEARTBEAT_MINUTES.min} to ${HEARTBEAT_MINUTES.max}. Give the external check this period and a grace of at least two periods. @default "${DEFAULT_HEARTBEAT_SCHEDULE}"`,
+      ),
+  })
+  .strict()
+  .describe(
+    "Watchdog: a function in the home region pings this URL every period, only while the notifier had no errors and no dead letters and the probe alarms are evaluating. When the pings stop, the external service pages: it covers what cannot report itself (the home region's notifier, topic or CloudWatch).",
+  );
+
 /** Where the probe function runs in a region that needs a private network. */
 const vpcPlacementSchema = z
   .object({
@@ -754,6 +850,17 @@ export const configSchema = z
         degradedMs: positiveMs('Default degraded threshold in ms. @default none').optional(),
         schedule: scheduleExpression.optional(),
         proxy: proxyUrl('defaults.proxy').optional(),
+        token: z
+          .object({
+            reuse: tokenReuseSchema
+              .optional()
+              .describe(
+                "Token reuse for every probe (see a probe's token.reuse); a probe's own token.reuse, or false, wins. @default off",
+              ),
+          })
+          .strict()
+          .optional()
+          .describe('Token defaults for every probe.'),
       })
       .strict()
       .optional()
@@ -821,6 +928,13 @@ export const configSchema = z
           .describe(
             'Told only of critical notifications: a probe failing from globalFailureRegions or more regions at once (pager). Warning targets are told of both.',
           ),
+        dashboardsOnly: z
+          .boolean()
+          .optional()
+          .describe(
+            'A deployment that deliberately notifies no one: alarms and dashboards only. Without it, `validate` and synth refuse a probe that can page when no critical target is routed for it. @default false',
+          ),
+        heartbeat: heartbeatSchema.optional(),
       })
       .strict()
       .optional(),
@@ -858,6 +972,7 @@ export type StepConfig = z.output<typeof stepSchema>;
 export type StepExpect = z.output<typeof stepExpectSchema>;
 export type JsonPathAssertion = z.output<typeof jsonPathAssertionSchema>;
 export type TokenConfig = z.output<typeof tokenSchema>;
+export type TokenReuseConfig = z.output<typeof tokenReuseSchema>;
 export type JwtValidationConfig = z.output<typeof jwtValidationSchema>;
 export type AlarmSettings = z.output<typeof alarmSettingsSchema>;
 export type SloSettings = z.output<typeof sloSchema>;

@@ -140,4 +140,36 @@ export const NOTIFIER_ENV = {
   globalFailureRegions: 'GLOBAL_FAILURE_REGIONS',
   /** Routing table (functions/contract/notification-routes.ts), JSON: targets by name, per-probe routes. */
   notifyRoutes: 'NOTIFY_ROUTES',
+  /**
+   * Path of the routing table as a JSON file (the CDK app ships it in a Lambda layer: /opt/...), read once
+   * per container. A fleet's table does not fit Lambda's 4 KB environment.
+   */
+  notifyRoutesFile: 'NOTIFY_ROUTES_FILE',
+  /** The chat topic the deployment creates for Chatbot targets without a topicArn. */
+  chatTopicArn: 'CHAT_TOPIC_ARN',
 } as const;
+
+/** Environment variables of the watchdog function (home region; functions/runtime/watchdog). */
+export const WATCHDOG_ENV = {
+  /** Secrets Manager secret (home region) holding the heartbeat URL: plain text or JSON { "url" }. */
+  urlSecretId: 'HEARTBEAT_URL_SECRET_ID',
+  /** Minutes between two runs (config `notifications.heartbeat.schedule`): the look-back of the checks. */
+  periodMinutes: 'HEARTBEAT_PERIOD_MINUTES',
+  /**
+   * The notifiers to check, JSON `[{ "region", "functionName", "deadLetterQueueName", "alarmNames": [..] }]`:
+   * their `Errors`, their dead-letter queue's depth and the state of their own alarms.
+   */
+  notifiers: 'WATCHDOG_NOTIFIERS',
+  /** What every alarm name of the deployment starts with (`alarmPrefix(name)`), e.g. `OAuthProbe-`. */
+  alarmPrefix: 'WATCHDOG_ALARM_PREFIX',
+  /** Regions whose probe alarms are checked, comma-separated. @default the function's region */
+  alarmRegions: 'WATCHDOG_ALARM_REGIONS',
+  /**
+   * Minutes a Stopped alarm may stay INSUFFICIENT_DATA after its creation (or last change) before it counts
+   * as a probe that never ran. @default 30
+   */
+  neverRanGraceMinutes: 'WATCHDOG_NEVER_RAN_GRACE_MINUTES',
+} as const;
+
+/** `event` of the watchdog's one line per run. */
+export const HEARTBEAT_LOG_EVENT = 'heartbeat';

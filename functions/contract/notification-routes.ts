@@ -1,5 +1,6 @@
 /**
- * The routing table the CDK app hands the notifier (environment `NOTIFY_ROUTES`, JSON): which named
+ * The routing table the CDK app hands the notifier (a JSON file in a Lambda layer, `NOTIFY_ROUTES_FILE`;
+ * or the environment `NOTIFY_ROUTES`, JSON, as deployments before the file did): which named
  * targets hear of which probe at which severity, the probe's paging rule, owner and authorization
  * server. Only ids, ARNs and names travel here, never a routing key or a webhook URL (those stay in
  * Secrets Manager and are read by the notifier).
@@ -18,7 +19,8 @@ export type RouteTarget =
   | { kind: 'pagerDuty'; routingKeySecretId: string; eventsUrl: string }
   | { kind: 'slack'; webhookSecretId: string }
   | { kind: 'teams'; webhookSecretId: string }
-  | { kind: 'chatbot'; topicArn: string }
+  /** No `topicArn`: the chat topic the deployment creates (the notifier's `CHAT_TOPIC_ARN`). */
+  | { kind: 'chatbot'; topicArn?: string }
   | { kind: 'email' }
   | { kind: 'https' };
 
@@ -37,7 +39,7 @@ export interface NotificationRoutes {
   targets: Record<string, RouteTarget>;
   /** Routing of a probe that has no entry (and of alarms of unknown probes). */
   defaults: { warning: string[]; critical: string[] };
-  /** Per probe, only what differs from the defaults (Lambda's environment holds 4 KB in all). */
+  /** Per probe, only what differs from the defaults. */
   probes: Record<string, Partial<ProbeRoute>>;
 }
 
@@ -62,12 +64,20 @@ export function routedSeverity(kind: AlarmKind, page: PageRuleValue): 'warning' 
   return alarmSeverity(kind);
 }
 
-/** Parses NOTIFY_ROUTES; an absent or unreadable value routes nothing natively (SNS as before). */
-export function parseRoutes(text: string | undefined): NotificationRoutes {
+/**
+ * Parses the routing table; an absent value routes nothing natively (SNS as before). Chatbot targets
+ * without a topic get `chatTopicArn` (the deployment's chat topic).
+ */
+export function parseRoutes(text: string | undefined, chatTopicArn?: string): NotificationRoutes {
   if (!text) return EMPTY_ROUTES;
   const value = JSON.parse(text) as Partial<NotificationRoutes>;
+  const targets: Record<string, RouteTarget> = {};
+  for (const [name, target] of Object.entries(value.targets ?? {})) {
+    targets[name] =
+      target.kind === 'chatbot' && !target.topicArn && chatTopicArn ? { ...target, topicArn: chatTopicArn } : target;
+  }
   return {
-    targets: value.targets ?? {},
+    targets,
     defaults: { warning: value.defaults?.warning ?? [], critical: value.defaults?.critical ?? [] },
     probes: value.probes ?? {},
   };

@@ -13,6 +13,7 @@ import { oneLine, Redactor } from './redact.js';
 import { requestProblem } from './request-check.js';
 import type { Exchange, ResultCode, Stage, Warning } from './result.js';
 import { isPlainHttpReply, speaksTls } from './scheme-check.js';
+import type { TokenCache } from './token-cache.js';
 import type { Clock, SecretSource } from './types.js';
 
 export interface ResolvedDeps {
@@ -21,6 +22,8 @@ export interface ResolvedDeps {
   readFile: (path: string) => Promise<string>;
   /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY (./proxy.ts). */
   env: ProxyEnv;
+  /** The caller's token cache (token reuse, Retry-After holds); absent: every run requests a token. */
+  tokens?: TokenCache;
 }
 
 export interface SlowExchange {

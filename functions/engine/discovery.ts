@@ -16,6 +16,8 @@ export interface ServerMetadata {
   introspection_endpoint?: string;
   /** RFC 8705 §5: where mTLS clients should send token requests. */
   mtls_endpoint_aliases?: { token_endpoint?: string };
+  /** Auth0's MFA API: only read to recognise an Auth0 custom domain (config/identity-provider.ts). */
+  mfa_challenge_endpoint?: string;
 }
 
 /**
@@ -112,6 +114,7 @@ function typedMetadata(
       token_endpoint: url('mtls_endpoint_aliases.token_endpoint', aliases.token_endpoint),
     };
   }
+  if (typeof json.mfa_challenge_endpoint === 'string') metadata.mfa_challenge_endpoint = json.mfa_challenge_endpoint;
   for (const name of ['grant_types_supported', 'token_endpoint_auth_methods_supported'] as const) {
     const value = json[name];
     if (value === undefined) continue;

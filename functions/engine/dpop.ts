@@ -12,7 +12,7 @@ import type { ClientSecret } from './types.js';
 
 type PrivateKey = Awaited<ReturnType<typeof importPKCS8>>;
 
-interface DpopKey {
+export interface DpopKey {
   privateKey: PrivateKey;
   publicJwk: JWK;
   alg: string;
@@ -35,6 +35,17 @@ export function dpopKey(ctx: RunContext, secret: ClientSecret): Promise<DpopKey>
     keys.set(ctx, key);
   }
   return key;
+}
+
+/** The run's DPoP key if it made one: a reusable DPoP-bound token keeps it (the token is bound to it). */
+export function runDpopKey(ctx: RunContext): Promise<DpopKey> | undefined {
+  return keys.get(ctx);
+}
+
+/** Gives a run the DPoP key of the token it reuses; its proofs then match the token's `cnf.jkt`. */
+export function adoptDpopKey(ctx: RunContext, key: Promise<DpopKey>, secret: ClientSecret): void {
+  ctx.redactor.add(secret.dpop_private_key);
+  keys.set(ctx, key);
 }
 
 /** The run's DPoP key, created by the token request. */

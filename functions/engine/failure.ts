@@ -2,6 +2,7 @@
  * The engine's internal failure: thrown by a stage, caught once by the run and turned into a result.
  * Never escapes `runProbe`.
  */
+import type { IdentityProvider } from '../config/identity-provider.js';
 import type { ClientAuthMethod } from '../config/schema.js';
 import type { OAuthErrorBody, TransportClassification } from './classify.js';
 import type { Exchange, ResultCode, Stage } from './result.js';
@@ -19,6 +20,14 @@ export interface FailureContext {
   transport?: TransportClassification;
   oauth?: OAuthErrorBody;
   retryAfterSec?: number;
+  /** The run sent no token request: an earlier run's Retry-After (retryAfterSec more seconds) still holds. */
+  retryAfterHeld?: boolean;
+  /** This run's Retry-After is held: runs of the probe in this instance wait that long before asking again. */
+  retryAfterHonoured?: boolean;
+  /** The identity provider behind the token endpoint, when recognised: which quota to look at. */
+  provider?: IdentityProvider;
+  /** Okta-style rate limit headers of a 429 (`X-Rate-Limit-Limit`, `-Remaining`, `-Reset`), as sent. */
+  rateLimit?: string;
   bodyKind?: string;
   /** Free detail for the hint (a claim name, the missing field, the expected status, ...). */
   detail?: string;

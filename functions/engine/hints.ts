@@ -69,7 +69,7 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
     case 'oauth_error':
       return oauthErrorHint(ctx);
     case 'rate_limited':
-      return `${target} is throttling the probe${ctx.retryAfterSec !== undefined ? `; Retry-After: ${ctx.retryAfterSec} s` : ' (no Retry-After)'}: probe less often or ask for a higher quota.`;
+      return rateLimitedHint(stage, ctx);
     case 'server_error':
       return `${target} failed with HTTP ${ctx.httpStatus ?? '5xx'}: an outage on the server side; check its status page and logs.`;
     case 'unexpected_status':
@@ -138,6 +138,40 @@ export function hintFor(code: ResultCode, stage: Stage | null, ctx: FailureConte
     case 'internal_error':
       return "a bug in oauth-probe, not in the probed system: please report it with this message (in Lambda, with the probe function's log).";
   }
+}
+
+/**
+ * A throttled run: what the server asked, what this instance does about it, and for the token endpoint
+ * which quota to look at (the provider's, when recognised: docs/providers.md).
+ */
+function rateLimitedHint(stage: Stage | null, ctx: FailureContext): string {
+  const quota = providerQuota(stage, ctx);
+  if (ctx.retryAfterHeld) {
+    return `no token request was sent: the token endpoint answered an earlier run with Retry-After, and runs of this probe in this instance wait ${ctx.retryAfterSec ?? '?'} s more (with token.reuse, a still-valid token is used meanwhile).${quota}`;
+  }
+  const retry = ctx.retryAfterSec !== undefined ? `; Retry-After: ${ctx.retryAfterSec} s` : ' (no Retry-After)';
+  const limits = ctx.rateLimit ? ` (${ctx.rateLimit})` : '';
+  const advice =
+    stage === 'token'
+      ? 'request tokens less often (token.reuse, a slower schedule) or ask for a higher quota'
+      : 'probe less often or ask for a higher quota';
+  const honoured = ctx.retryAfterHonoured
+    ? ' Runs of this probe in this instance send no token request until the time has passed.'
+    : '';
+  return `${ctx.target ?? 'the server'} is throttling the probe${retry}${limits}: ${advice}.${honoured}${quota}`;
+}
+
+/** The quota sentence of a token endpoint's throttling: the provider's if known, else what to ask. */
+function providerQuota(stage: Stage | null, ctx: FailureContext): string {
+  if (stage !== 'token') return '';
+  const provider = ctx.provider;
+  if (!provider) {
+    return ' Ask the provider which token quota or rate limit applies (per minute, per month) and which other clients share it.';
+  }
+  if (provider.recognisedBy === 'request') {
+    return ` The token endpoint looks like ${provider.name} (/oauth/token with an audience parameter): ${provider.quota}.`;
+  }
+  return ` ${provider.quota}.`;
 }
 
 function needed(method: string): string {

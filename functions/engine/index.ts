@@ -2,8 +2,8 @@
  * The probe engine's front door: everything another folder (runtime, secrets, tools, bench) may use of
  * the engine is exported here, and only here (Biome's `noRestrictedImports` fails a deep import from
  * outside functions/engine, see biome.json). Run one probe, or many with bounded concurrency; the result
- * contract and its codes; what the engine needs injected (`SecretSource`, `Clock`); the one builder of
- * a failed result; redaction for callers that log.
+ * contract and its codes; what the engine needs injected (`SecretSource`, `Clock`, the caller's
+ * `TokenCache`); the one builder of a failed result; redaction for callers that log.
  *
  * A front door must not cost a bundle what it does not use: ./package.json declares the engine's
  * modules free of side effects (`"sideEffects": false`), so esbuild drops every module whose exports are
@@ -46,6 +46,7 @@ export {
   type Warning,
 } from './result.js';
 export { type EngineDeps, runProbe } from './run.js';
+export { MAX_RETRY_AFTER_HOLD_SEC, TokenCache } from './token-cache.js';
 export {
   type ClientSecret,
   type Clock,

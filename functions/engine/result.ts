@@ -147,6 +147,12 @@ export interface TokenSummary {
   scopes: string[];
   /** `jwt` when it parses as a JWS compact serialization, else `opaque`. */
   format: 'jwt' | 'opaque';
+  /**
+   * True when this run reused the token an earlier run of the probe obtained in the same warm instance
+   * (`token.reuse`): no token request, discovery, JWKS or introspection was made, and this summary is the
+   * one of the run that obtained it. False when this run requested the token.
+   */
+  reused: boolean;
   /** The JWT claims that matter for diagnosis (iss, aud, sub, client_id, scope, exp, iat, kid, alg). */
   claims?: {
     iss?: string;

@@ -4,20 +4,19 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isInlinePem, type ResolvedProbe } from '../config/resolve.js';
+import { DEFAULT_ALARMS, isInlinePem, type ResolvedProbe } from '../config/resolve.js';
 import { errorCode, errorMessage } from '../guards.js';
 import { containResult } from './contain.js';
 import { type ResolvedDeps, RunContext } from './context.js';
 import { loadCredentials } from './credentials.js';
-import { discover, type ServerMetadata } from './discovery.js';
+import { expiryWarnings } from './expiry-warnings.js';
 import { emptyRun, failResult, internalErrorMessage, type RunRecord, withVerdict } from './fail-result.js';
 import { ProbeFailure } from './failure.js';
 import { hintFor } from './hints.js';
-import { introspectToken } from './introspection.js';
+import { obtainToken } from './obtain-token.js';
 import { DEGRADED_CODE, type ProbeResult, type TokenSummary } from './result.js';
 import { runSteps } from './steps.js';
-import { requestToken, scopeParam, type TokenResponse } from './token-request.js';
-import { validateToken } from './token-validation.js';
+import type { TokenCache } from './token-cache.js';
 import { type Clock, type SecretSource, systemClock } from './types.js';
 import { prepareTransport } from './warm-up.js';
 
@@ -30,6 +29,12 @@ export interface EngineDeps {
   readFile?: (path: string) => Promise<string>;
   /** Proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), used when a probe sets no `proxy`. @default process.env */
   env?: Record<string, string | undefined>;
+  /**
+   * What this warm instance remembers between runs: the token a probe with `token.reuse` may reuse, and
+   * the token endpoint's Retry-After. One per Lambda container or CLI process, owned by the caller.
+   * @default none: every run requests a token, and a Retry-After is only quoted
+   */
+  tokens?: TokenCache;
 }
 
 const defaultReadFile = (path: string) => readFile(path, 'utf8');
@@ -40,6 +45,7 @@ export function resolveDeps(deps: EngineDeps): ResolvedDeps {
     clock: deps.clock ?? systemClock,
     readFile: deps.readFile ?? defaultReadFile,
     env: deps.env ?? process.env,
+    ...(deps.tokens ? { tokens: deps.tokens } : {}),
   };
 }
 
@@ -73,55 +79,33 @@ async function run(probe: ResolvedProbe, deps: EngineDeps): Promise<ProbeResult>
   try {
     const ca = await readCa(probe, resolved);
     ctx = new RunContext(probe, resolved, deadline.signal, ca);
-    let credentials = await loadCredentials(ctx);
+    const credentials = await loadCredentials(ctx);
     if (credentials.daysLeft !== undefined) credentialDaysLeft = credentials.daysLeft;
 
-    let metadata: ServerMetadata | undefined;
-    const needsJwksFromDiscovery = probe.token?.jwt && !probe.token.jwt.jwksUri;
-    const needsIntrospectionFromDiscovery = probe.token?.introspection && !probe.token.introspection.url;
-    if (probe.issuer && (!probe.tokenUrl || needsJwksFromDiscovery || needsIntrospectionFromDiscovery)) {
-      metadata = await discover(ctx, probe.issuer);
-    }
-    const tokenUrl =
-      probe.tokenUrl ??
-      (probe.clientAuth === 'tls_client_auth' ? metadata?.mtls_endpoint_aliases?.token_endpoint : undefined) ??
-      metadata!.token_endpoint;
-
-    let response: TokenResponse;
-    try {
-      response = await requestToken(ctx, tokenUrl, credentials.secret);
-    } catch (error) {
-      // A cached secret may be stale after a rotation: read it fresh and try once more.
-      if (!(error instanceof ProbeFailure && error.code === 'invalid_client' && credentials.fromCache)) throw error;
-      credentials = await loadCredentials(ctx, { bypassCache: true });
-      if (credentials.daysLeft !== undefined) credentialDaysLeft = credentials.daysLeft;
-      response = await requestToken(ctx, tokenUrl, credentials.secret);
-    }
-
-    const scope = scopeParam(probe.scope);
-    const validated = await validateToken(ctx, response, {
-      ...(metadata?.jwks_uri ? { discoveredJwksUri: metadata.jwks_uri } : {}),
-      requestedScopes: scope ? scope.split(' ') : [],
-      secret: credentials.secret,
+    const accessToken = await obtainToken(ctx, credentials, {
       onSummary: (summary) => {
         token = summary;
       },
+      onCredentialDaysLeft: (days) => {
+        credentialDaysLeft = days;
+      },
     });
-    const discoveredIntrospection = metadata?.introspection_endpoint;
-    await introspectToken(
-      ctx,
-      validated.accessToken,
-      credentials.secret,
-      typeof discoveredIntrospection === 'string' ? discoveredIntrospection : undefined,
-    );
-    await runSteps(ctx, validated.accessToken);
+    await runSteps(ctx, accessToken);
 
     return passOrDegraded(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), ctx);
   } catch (error) {
+    // A step refused the token: whatever the cause, the next run asks for a fresh one.
+    if (error instanceof ProbeFailure && isTokenRefusal(error)) resolved.tokens?.drop(probe.name);
     return failed(baseResult(probe, ctx, startedAt, startedMono, token, credentialDaysLeft), ctx, error);
   } finally {
     clearTimeout(deadlineTimer);
   }
+}
+
+/** A step answered 401 or 403: the API refuses the token (or the caller), so a reused token must go. */
+function isTokenRefusal(error: ProbeFailure): boolean {
+  const status = error.context.httpStatus ?? error.context.exchange?.status;
+  return error.stage === 'api' && (status === 401 || status === 403);
 }
 
 /** The verdict of a run that got through every stage: degraded when an exchange was over its threshold. */
@@ -187,7 +171,14 @@ function baseResult(
     durationMs: Math.round(performance.now() - startedMono),
     exchanges: ctx?.exchanges ?? [],
     token,
-    warnings: ctx?.warnings ?? [],
+    warnings: [
+      ...(ctx?.warnings ?? []),
+      ...expiryWarnings(
+        probe.alarms?.expiryDaysThreshold ?? DEFAULT_ALARMS.expiryDaysThreshold,
+        credentialDaysLeft,
+        ctx?.exchanges ?? [],
+      ),
+    ],
   };
   if (credentialDaysLeft !== undefined) result.credentialDaysLeft = credentialDaysLeft;
   return result;

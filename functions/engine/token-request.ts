@@ -3,6 +3,7 @@
  */
 
 import { RESERVED_TOKEN_PARAMS } from '../config/defaults.js';
+import type { IdentityProvider } from '../config/identity-provider.js';
 import { classifyTokenResponse, retryAfterSeconds } from './classify.js';
 import { authenticateClient, formEncode } from './client-auth.js';
 import type { RunContext } from './context.js';
@@ -27,7 +28,17 @@ export function scopeParam(scope: string | string[] | undefined): string | undef
 /** Form parameters that the probe sets itself; tokenParams cannot override them. */
 const RESERVED = new Set<string>(RESERVED_TOKEN_PARAMS);
 
-export async function requestToken(ctx: RunContext, tokenUrl: string, secret: ClientSecret): Promise<TokenResponse> {
+export interface TokenRequestOptions {
+  /** The provider behind the endpoint, when recognised: the hint of a throttled request names its quota. */
+  provider?: IdentityProvider | undefined;
+}
+
+export async function requestToken(
+  ctx: RunContext,
+  tokenUrl: string,
+  secret: ClientSecret,
+  options: TokenRequestOptions = {},
+): Promise<TokenResponse> {
   const { probe } = ctx;
   const method = probe.clientAuth;
   const scope = scopeParam(probe.scope);
@@ -59,6 +70,7 @@ export async function requestToken(ctx: RunContext, tokenUrl: string, secret: Cl
       ? { secretNeedsEncoding: true }
       : {}),
     ...(scope ? { scopes: scope.split(' ') } : {}),
+    ...(options.provider ? { provider: options.provider } : {}),
   };
   const send = async (nonce?: string) => {
     const { auth, form, headers } = await prepare(nonce);
@@ -108,6 +120,8 @@ export async function requestToken(ctx: RunContext, tokenUrl: string, secret: Cl
     message += ' with JSON that is neither a token nor an OAuth error';
   }
   if (code === 'rate_limited' && retryAfterSec !== undefined) message += ` (Retry-After ${retryAfterSec} s)`;
+  const rateLimit = code === 'rate_limited' ? rateLimitHeaders(ctx, response.headers) : undefined;
+  if (rateLimit) message += ` (${rateLimit})`;
   throw new ProbeFailure('token', code, ctx.redactor.redact(message), {
     ...hintContext,
     exchange,
@@ -116,7 +130,26 @@ export async function requestToken(ctx: RunContext, tokenUrl: string, secret: Cl
     ...(oauth ? { oauth } : {}),
     ...(bodyKind ? { bodyKind } : {}),
     ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
+    ...(rateLimit ? { rateLimit } : {}),
   });
+}
+
+/**
+ * Okta's rate limit headers on a 429 (X-Rate-Limit-Limit, -Remaining, -Reset, the reset as epoch
+ * seconds), quoted for the message and hint: which bucket is empty and when it refills.
+ */
+function rateLimitHeaders(ctx: RunContext, headers: Record<string, string>): string | undefined {
+  const parts: string[] = [];
+  for (const name of ['x-rate-limit-limit', 'x-rate-limit-remaining', 'x-rate-limit-reset']) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const shown = ctx.quote(value, 40);
+    const reset = name === 'x-rate-limit-reset' && /^\d{9,11}$/.test(value.trim()) ? Number(value) * 1000 : undefined;
+    parts.push(
+      `${name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => `${dash}${c.toUpperCase()}`)} ${shown}${reset !== undefined ? ` (${new Date(reset).toISOString()})` : ''}`,
+    );
+  }
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 /** Whatever tokens came back are secrets from now on, whatever else happens to the response. */

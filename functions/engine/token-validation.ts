@@ -82,6 +82,7 @@ export async function validateToken(
     expiresIn: null,
     scopes: [],
     format: decoded ? 'jwt' : 'opaque',
+    reused: false,
   };
   if (decoded) summary.claims = claimsSummary(decoded);
   summary.scopes = grantedScopes(body.scope, decoded?.payload, inputs.requestedScopes);

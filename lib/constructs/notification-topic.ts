@@ -8,9 +8,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { TopicSubscription } from '../../functions/config/routing.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
 import { TARGETS_ATTRIBUTE } from '../../functions/contract/index.js';
+import type { TopicSubscription } from '../../plan/index.js';
 import { chatTopicName, notificationKeyAlias, notificationTopicName, SEVERITY_ATTRIBUTE } from '../names.js';
 
 export interface NotificationTopicProps {

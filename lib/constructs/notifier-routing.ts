@@ -1,54 +1,69 @@
 /**
- * Gives the notifier of a stack its routing table (env NOTIFY_ROUTES) and exactly the permissions the
- * native channels need: read the channel secrets (home region), read the global alarms' states (home
- * region) for one incident per cause, publish to the Chatbot topics.
+ * Gives the notifier of a stack its routing table and exactly the permissions the native channels need:
+ * read the channel secrets (home region), read the global alarms' states (home region) for one incident
+ * per cause, publish to the Chatbot topics.
+ *
+ * The table travels as a JSON file in a Lambda layer (/opt/oauth-probe/routes.json, read once per
+ * container), not in the environment: Lambda's 4 KB environment held about 100 probes with their own
+ * `page`, `owner` or `notify`, a file holds a fleet (1,000 probes with their own routes and owners take
+ * about 0.3 MB; the plan checks it against plan/limits.ts `routesFileBytes`). A layer rather than a file
+ * in the function's own code asset, so the notifier's code stays byte-identical across deployments and
+ * machines (one asset hash) and only the layer changes with the routes.
  */
-import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ConfigError } from '../../functions/config/problems.js';
-import { channelSecretIds, type RoutingPlan } from '../../functions/config/routing.js';
-import { ALARM_PREFIX, NOTIFIER_ENV, type NotificationRoutes } from '../../functions/contract/index.js';
+import { ALARM_PREFIX, NOTIFIER_ENV } from '../../functions/contract/index.js';
+import { channelSecretIds, type RoutingPlan } from '../../plan/index.js';
 import { acknowledge, nagResource } from '../nag.js';
 import type { FunctionWithLogGroup } from './function-with-log-group.js';
 
-/** Lambda allows 4 KB for all environment variables together; the rest of the notifier's takes < 1 KB. */
-export const MAX_ROUTES_BYTES = 3_000;
+/** Where the layer puts the routing table in the function's file system. */
+export const ROUTES_FILE = '/opt/oauth-probe/routes.json';
 
 export interface NotifierRoutingProps {
   plan: RoutingPlan;
   notifier: FunctionWithLogGroup;
   homeRegion: string;
+  /** The deployment's chat topic, for Chatbot targets without a topicArn. */
+  chatTopicArn: string;
 }
 
 export class NotifierRouting extends Construct {
+  /** The routing table as shipped (JSON). */
   readonly routesJson: string;
+  readonly layer: lambda.LayerVersion;
 
   constructor(scope: Construct, id: string, props: NotifierRoutingProps) {
     super(scope, id);
     const stack = Stack.of(this);
     const { plan, notifier, homeRegion } = props;
-    // A fleet's per-probe authorization servers (used only to group incidents) can outgrow Lambda's
-    // 4 KB environment: routing is what must fit, so grouping is given up first, with a warning.
-    let routes = plan.routes;
-    if (JSON.stringify(routes).length > MAX_ROUTES_BYTES) {
-      routes = withoutAuthServers(routes);
-      Annotations.of(this).addWarningV2(
-        'oauth-probe:routing-without-grouping',
-        'the routing table is too large for the notifier environment with per-probe authorization servers: incidents are not grouped by authorization server',
-      );
+    const routes = plan.routes;
+    this.routesJson = JSON.stringify(routes);
+    // The layer's content: a folder named by the table's hash (written once, shared by every synth of the
+    // same table); CDK stages it into the assembly by its content hash.
+    const hash = createHash('sha256').update(this.routesJson).digest('hex').slice(0, 32);
+    const folder = join(tmpdir(), `oauth-probe-routes-${hash}`);
+    if (!existsSync(join(folder, 'oauth-probe', 'routes.json'))) {
+      mkdirSync(join(folder, 'oauth-probe'), { recursive: true });
+      // Written aside and renamed: a parallel synth never stages a half-written file.
+      const partial = `${folder}.${process.pid}.tmp`;
+      writeFileSync(partial, this.routesJson);
+      renameSync(partial, join(folder, 'oauth-probe', 'routes.json'));
     }
-    this.routesJson = stack.toJsonString(routes);
-    const size = JSON.stringify(routes).length;
-    if (size > MAX_ROUTES_BYTES) {
-      throw new ConfigError([
-        {
-          path: 'notifications',
-          message: `the routing table is ${size} bytes, more than the ${MAX_ROUTES_BYTES} that fit in the notifier's environment (Lambda allows 4 KB in all): shorten owner texts and target names, or route more probes by the defaults instead of their own notify`,
-        },
-      ]);
-    }
-    notifier.addEnvironment(NOTIFIER_ENV.notifyRoutes, this.routesJson);
+    this.layer = new lambda.LayerVersion(this, 'Routes', {
+      code: lambda.Code.fromAsset(folder),
+      description: 'oauth-probe: the notifier routing table (routes.json)',
+      compatibleArchitectures: [lambda.Architecture.ARM_64],
+    });
+    notifier.addLayers(this.layer);
+    notifier.addEnvironment(NOTIFIER_ENV.notifyRoutesFile, ROUTES_FILE);
+    if (plan.needsChatTopic) notifier.addEnvironment(NOTIFIER_ENV.chatTopicArn, props.chatTopicArn);
     const role = notifier.executionRole;
 
     const secrets = channelSecretIds(routes).map((id) => homeSecretArn(stack, homeRegion, id));
@@ -86,7 +101,11 @@ export class NotifierRouting extends Construct {
       'suppress regional alerts while the page is open and to group probes of one authorization server.',
     ]);
     const chatTopics = [
-      ...new Set(Object.values(plan.routes.targets).flatMap((t) => (t.kind === 'chatbot' ? [t.topicArn] : []))),
+      ...new Set(
+        Object.values(plan.routes.targets).flatMap((t) =>
+          t.kind === 'chatbot' ? [t.topicArn ?? props.chatTopicArn] : [],
+        ),
+      ),
     ];
     if (chatTopics.length > 0) {
       role.addToPolicy(
@@ -106,13 +125,4 @@ export function homeSecretArn(stack: Stack, homeRegion: string, secretId: string
     resourceName: `${secretId}-??????`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
-}
-
-/** The routes without the per-probe `authServer` (incident grouping), keeping probes that still differ. */
-function withoutAuthServers(routes: NotificationRoutes): NotificationRoutes {
-  const probes: NotificationRoutes['probes'] = {};
-  for (const [name, { authServer: _dropped, ...rest }] of Object.entries(routes.probes)) {
-    if (Object.keys(rest).length > 0) probes[name] = rest;
-  }
-  return { ...routes, probes };
 }

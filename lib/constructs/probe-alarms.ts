@@ -14,68 +14,49 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
 import {
-  alarmName,
   DEFAULT_METRICS_PROFILE,
   DIMENSION_CODE,
   DIMENSION_PROBE,
-  DIMENSION_REGION,
   DIMENSION_STEP,
-  GAUGE_INTERVAL_HOURS,
   METRICS,
   type MetricsProfile,
   SECURITY_FINDING_CODE,
 } from '../../functions/contract/index.js';
+import {
+  globalAlarm,
+  type LatencyRequest,
+  latencyRequests,
+  type MathAlarmDefinition,
+  type PlannedAlarm,
+  stoppedAlarm,
+  stoppedDetectionMinutes,
+} from '../../plan/index.js';
 import { alarmDescription } from '../alarm-description.js';
-import { LATENCY_PERIOD, runPeriod, scheduleIntervalMinutes } from '../periods.js';
+import { LATENCY_PERIOD, scheduleIntervalMinutes } from '../periods.js';
 import { notifySns } from './alarm-topic.js';
 
 /** Days-left value given to a gauge with no datapoint in the period, so MIN() ignores it. */
 export const NO_EXPIRY_DAYS = 100_000;
-/**
- * CloudWatch takes at most 10 metrics and 10 expressions in an alarm's metric math; the latency alarm
- * uses one expression per request plus the MAX, so it covers the token request and up to 8 steps.
- */
-export const MAX_LATENCY_TARGETS = 9;
-
-export interface LatencyTarget {
-  /** Metric id in the expression: `token`, `step0`, ... */
-  id: string;
+export interface LatencyTarget extends LatencyRequest {
   metric: cloudwatch.Metric;
-  /** degradedMs that applies to this request. */
-  thresholdMs: number;
-  label: string;
 }
 
-/** Token request and each step with the degradedMs that applies to it (token.degradedMs ?? degradedMs). */
+/** The plan's latency requests (token request and steps with a degraded threshold) with their p95 metrics. */
 export function latencyTargets(probe: ResolvedProbe, namespace: string, region: string): LatencyTarget[] {
-  const targets: LatencyTarget[] = [];
-  const tokenThreshold = probe.token?.degradedMs ?? probe.degradedMs;
-  if (tokenThreshold !== undefined) {
-    targets.push({
-      id: 'token',
-      thresholdMs: tokenThreshold,
-      label: 'token request',
-      metric: probeMetric(namespace, METRICS.tokenLatency.name, probe.name, region, 'p95', LATENCY_PERIOD),
-    });
-  }
-  probe.steps.forEach((step, index) => {
-    const threshold = step.degradedMs ?? probe.degradedMs;
-    if (threshold === undefined) return;
-    targets.push({
-      id: `step${index}`,
-      thresholdMs: threshold,
-      label: `step ${step.name}`,
-      metric: new cloudwatch.Metric({
-        namespace,
-        metricName: METRICS.stepLatency.name,
-        dimensionsMap: { [DIMENSION_PROBE]: probe.name, [DIMENSION_STEP]: step.name },
-        statistic: 'p95',
-        period: LATENCY_PERIOD,
-        region,
-      }),
-    });
-  });
-  return targets.slice(0, MAX_LATENCY_TARGETS);
+  return latencyRequests(probe).map((request) => ({
+    ...request,
+    metric:
+      request.step === undefined
+        ? probeMetric(namespace, METRICS.tokenLatency.name, probe.name, region, 'p95', LATENCY_PERIOD)
+        : new cloudwatch.Metric({
+            namespace,
+            metricName: METRICS.stepLatency.name,
+            dimensionsMap: { [DIMENSION_PROBE]: probe.name, [DIMENSION_STEP]: probe.steps[request.step]!.name },
+            statistic: 'p95',
+            period: LATENCY_PERIOD,
+            region,
+          }),
+  }));
 }
 
 export function probeMetric(
@@ -98,6 +79,8 @@ export function probeMetric(
 
 export interface RegionalProbeAlarmsProps {
   probe: ResolvedProbe;
+  /** The plan's alarms of this probe in this region (plan/alarms.ts), burn alarms excluded. */
+  alarms: readonly PlannedAlarm[];
   /** Config `name`, part of every alarm name. @default "oauth-probe" */
   deployment?: string;
   namespace: string;
@@ -119,11 +102,15 @@ export function degradedRunsForP95(schedule: string): number {
   return runs - Math.ceil(0.95 * runs) + 1;
 }
 
+/**
+ * The regional alarms of one probe, exactly as planned (kinds, names, periods, evaluation): availability,
+ * latency, expiry, stopped, security. The constructs only say how CloudWatch reads each one.
+ */
 export class RegionalProbeAlarms extends Construct {
-  readonly availability: cloudwatch.Alarm;
+  readonly availability?: cloudwatch.Alarm;
   readonly latency?: cloudwatch.Alarm;
-  readonly expiry: cloudwatch.Alarm;
-  readonly stopped: cloudwatch.Alarm;
+  readonly expiry?: cloudwatch.Alarm;
+  readonly stopped?: cloudwatch.Alarm;
   /** Only for probes with fail-open checks (`steps[].rejects`). */
   readonly security?: cloudwatch.Alarm;
 
@@ -132,134 +119,158 @@ export class RegionalProbeAlarms extends Construct {
     const { probe, namespace, topic } = props;
     const lean = (props.profile ?? DEFAULT_METRICS_PROFILE) === 'lean';
     const region = Stack.of(this).region;
-    const period = runPeriod(probe.schedule);
     const a = probe.alarms;
     const describe = (meaning: string, check: string) => alarmDescription({ probe, region, meaning, check });
     const metric = (name: string, statistic: string, p: Duration) =>
       probeMetric(namespace, name, probe.name, region, statistic, p);
+    const built = this as {
+      -readonly [K in 'availability' | 'latency' | 'expiry' | 'stopped' | 'security']?: cloudwatch.Alarm;
+    };
 
-    this.availability = new cloudwatch.Alarm(this, 'Availability', {
-      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'availability', region }),
-      alarmDescription: describe(
-        `${a.datapointsToAlarm} of the last ${a.evaluationPeriods} runs failed (token request, token validation or an API step).`,
-        'the latest failure code in the notification or the probe log (event "probe_result"); the token endpoint status page; whether the client secret or certificate was rotated.',
-      ),
-      metric: metric(METRICS.success.name, 'Minimum', period),
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: a.evaluationPeriods,
-      datapointsToAlarm: a.datapointsToAlarm,
-      // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
-      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
-    });
+    for (const planned of props.alarms) {
+      const period = Duration.seconds(planned.periodSeconds);
+      const evaluation = {
+        alarmName: planned.name,
+        evaluationPeriods: planned.evaluationPeriods,
+        datapointsToAlarm: planned.datapointsToAlarm,
+      };
+      switch (planned.kind) {
+        case 'availability':
+          built.availability = new cloudwatch.Alarm(this, 'Availability', {
+            ...evaluation,
+            alarmDescription: describe(
+              `${a.datapointsToAlarm} of the last ${a.evaluationPeriods} runs failed (token request, token validation or an API step).`,
+              'the latest failure code in the notification or the probe log (event "probe_result"); the token endpoint status page; whether the client secret or certificate was rotated.',
+            ),
+            metric: metric(METRICS.success.name, 'Minimum', period),
+            comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            threshold: 1,
+            // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+            treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+          });
+          break;
+        case 'latency':
+          built.latency = this.latencyAlarm(props, evaluation, lean, describe);
+          break;
+        case 'expiry':
+          built.expiry = new cloudwatch.Alarm(this, 'Expiry', {
+            ...evaluation,
+            alarmDescription: describe(
+              `a TLS certificate (token endpoint or API) or the client credential expires in fewer than ${a.expiryDaysThreshold} days.`,
+              'CertificateDaysLeft and CredentialDaysLeft on the dashboard; renew the certificate or rotate the client secret and update the Secrets Manager secret (and its replicas).',
+            ),
+            // Lean: one gauge, already the fewest days left (one alarm metric instead of two).
+            metric: lean
+              ? metric(METRICS.expiryDaysLeft.name, 'Minimum', period)
+              : new cloudwatch.MathExpression({
+                  expression: 'MIN([certFilled, credFilled])',
+                  usingMetrics: {
+                    certFilled: fill(
+                      metric(METRICS.certificateDaysLeft.name, 'Minimum', period),
+                      'cert',
+                      NO_EXPIRY_DAYS,
+                    ),
+                    credFilled: fill(
+                      metric(METRICS.credentialDaysLeft.name, 'Minimum', period),
+                      'cred',
+                      NO_EXPIRY_DAYS,
+                    ),
+                  },
+                  label: 'Fewest days left',
+                  period,
+                }),
+            comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            threshold: a.expiryDaysThreshold,
+            // Full: gauges are published once per block, so a period without one says nothing. Lean: they are
+            // published only while below the threshold, so a period without one means nothing expires soon.
+            treatMissingData: lean ? cloudwatch.TreatMissingData.NOT_BREACHING : cloudwatch.TreatMissingData.IGNORE,
+          });
+          break;
+        case 'stopped': {
+          // Empty periods are real zeros once the probe has run, and no datapoint before its first run:
+          // on time under every reading of the evaluation range, silent at deploy (plan/alarm-expressions.ts).
+          const definition = stoppedAlarm({
+            namespace,
+            probe: probe.name,
+            periodMinutes: period.toMinutes(),
+            missingRunsPeriods: planned.evaluationPeriods,
+          });
+          built.stopped = new cloudwatch.Alarm(this, 'Stopped', {
+            ...mathAlarmProps(definition),
+            alarmName: planned.name,
+            alarmDescription: describe(
+              `no run reported for ${a.missingRunsPeriods} consecutive schedule periods (it fires at most ${stoppedDetectionMinutes({ periodMinutes: definition.periodMinutes, missingRunsPeriods: definition.evaluationPeriods })} minutes after the last run): the probe is not running, so its other alarms are blind.`,
+              'the EventBridge Scheduler schedule (enabled?), the probe function errors and throttles, and MetricPublishFailures (metrics not put).',
+            ),
+          });
+          break;
+        }
+        case 'security':
+          built.security = new cloudwatch.Alarm(this, 'Security', {
+            ...evaluation,
+            alarmDescription: describe(
+              'the API accepted a request it must refuse (steps[].rejects: missing, garbage, tampered or unsigned token): it is not validating bearer tokens. A security finding, critical from one region.',
+              'the exchanges named "<step>:<variant>" in the latest probe result; the API gateway or middleware that validates tokens (removed, disabled, alg not pinned); recent deployments of the API.',
+            ),
+            metric: new cloudwatch.Metric({
+              namespace,
+              metricName: METRICS.failures.name,
+              dimensionsMap: { [DIMENSION_PROBE]: probe.name, [DIMENSION_CODE]: SECURITY_FINDING_CODE },
+              statistic: 'Maximum',
+              period,
+              region,
+            }),
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            threshold: 1,
+            // Each run with fail-open checks publishes 0 or 1; silence belongs to the Stopped alarm, so a probe
+            // that stops running keeps this alarm where it was instead of sending a false "[OK]".
+            treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+          });
+          break;
+        default:
+          throw new Error(`RegionalProbeAlarms: the plan gave ${probe.name} a ${planned.kind} alarm it does not build`);
+      }
+    }
+    for (const alarm of this.all) notifySns(alarm, topic);
+  }
 
+  private latencyAlarm(
+    props: RegionalProbeAlarmsProps,
+    evaluation: { alarmName: string; evaluationPeriods: number; datapointsToAlarm: number },
+    lean: boolean,
+    describe: (meaning: string, check: string) => string,
+  ): cloudwatch.Alarm {
+    const { probe, namespace } = props;
+    const region = Stack.of(this).region;
+    const a = probe.alarms;
     const targets = latencyTargets(probe, namespace, region);
-    if (targets.length > 0 && lean) {
+    if (lean) {
       const degradedRuns = degradedRunsForP95(probe.schedule);
-      this.latency = new cloudwatch.Alarm(this, 'Latency', {
-        alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'latency', region }),
+      return new cloudwatch.Alarm(this, 'Latency', {
+        ...evaluation,
         alarmDescription: describe(
           `${degradedRuns} or more degraded runs in 5 minutes (p95 latency of ${targets.map((t) => `${t.label} (> ${t.thresholdMs} ms)`).join(', ')} above its degraded threshold) for ${a.latencyEvaluationPeriods} x 5 minutes.`,
           'the latest degraded run in the probe log (event "probe_result": which request, how slow); one region: network path; all regions: the provider; the provider status page.',
         ),
-        metric: metric(METRICS.degraded.name, 'Sum', LATENCY_PERIOD),
+        metric: probeMetric(namespace, METRICS.degraded.name, probe.name, region, 'Sum', LATENCY_PERIOD),
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         threshold: degradedRuns,
-        evaluationPeriods: a.latencyEvaluationPeriods,
-        datapointsToAlarm: a.latencyEvaluationPeriods,
         // Degraded is published only by a degraded run: no datapoint is no degraded run.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    } else if (targets.length > 0) {
-      this.latency = new cloudwatch.Alarm(this, 'Latency', {
-        alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'latency', region }),
-        alarmDescription: describe(
-          `p95 latency of ${targets.map((t) => `${t.label} (> ${t.thresholdMs} ms)`).join(', ')} above its degraded threshold for ${a.latencyEvaluationPeriods} x 5 minutes.`,
-          'the TokenLatency and StepLatency graphs on the dashboard by region (one region: network path; all regions: the provider); the provider status page.',
-        ),
-        metric: latencyExpression(targets),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        threshold: sameThreshold(targets) ?? 1,
-        evaluationPeriods: a.latencyEvaluationPeriods,
-        datapointsToAlarm: a.latencyEvaluationPeriods,
-        // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
-        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
-      });
     }
-
-    const gaugePeriod = Duration.hours(GAUGE_INTERVAL_HOURS);
-    this.expiry = new cloudwatch.Alarm(this, 'Expiry', {
-      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'expiry', region }),
+    return new cloudwatch.Alarm(this, 'Latency', {
+      ...evaluation,
       alarmDescription: describe(
-        `a TLS certificate (token endpoint or API) or the client credential expires in fewer than ${a.expiryDaysThreshold} days.`,
-        'CertificateDaysLeft and CredentialDaysLeft on the dashboard; renew the certificate or rotate the client secret and update the Secrets Manager secret (and its replicas).',
+        `p95 latency of ${targets.map((t) => `${t.label} (> ${t.thresholdMs} ms)`).join(', ')} above its degraded threshold for ${a.latencyEvaluationPeriods} x 5 minutes.`,
+        'the TokenLatency and StepLatency graphs on the dashboard by region (one region: network path; all regions: the provider); the provider status page.',
       ),
-      // Lean: one gauge, already the fewest days left (one alarm metric instead of two).
-      metric: lean
-        ? metric(METRICS.expiryDaysLeft.name, 'Minimum', gaugePeriod)
-        : new cloudwatch.MathExpression({
-            expression: 'MIN([certFilled, credFilled])',
-            usingMetrics: {
-              certFilled: fill(
-                metric(METRICS.certificateDaysLeft.name, 'Minimum', gaugePeriod),
-                'cert',
-                NO_EXPIRY_DAYS,
-              ),
-              credFilled: fill(metric(METRICS.credentialDaysLeft.name, 'Minimum', gaugePeriod), 'cred', NO_EXPIRY_DAYS),
-            },
-            label: 'Fewest days left',
-            period: gaugePeriod,
-          }),
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      threshold: a.expiryDaysThreshold,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      // Full: gauges are published once per block, so a period without one says nothing. Lean: they are
-      // published only while below the threshold, so a period without one means nothing expires soon.
-      treatMissingData: lean ? cloudwatch.TreatMissingData.NOT_BREACHING : cloudwatch.TreatMissingData.IGNORE,
+      metric: latencyExpression(targets),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: sameThreshold(targets) ?? 1,
+      // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
-
-    this.stopped = new cloudwatch.Alarm(this, 'Stopped', {
-      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'stopped', region }),
-      alarmDescription: describe(
-        `no run reported for ${a.missingRunsPeriods} consecutive schedule periods: the probe is not running, so its other alarms are blind.`,
-        'the EventBridge Scheduler schedule (enabled?), the probe function errors and throttles, and MetricPublishFailures (metrics not put).',
-      ),
-      metric: metric(METRICS.success.name, 'SampleCount', period),
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: a.missingRunsPeriods,
-      datapointsToAlarm: a.missingRunsPeriods,
-      // The only alarm where no data is the failure.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-
-    if (probe.steps.some((step) => (step.rejects?.length ?? 0) > 0)) {
-      this.security = new cloudwatch.Alarm(this, 'Security', {
-        alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'security', region }),
-        alarmDescription: describe(
-          'the API accepted a request it must refuse (steps[].rejects: missing, garbage, tampered or unsigned token): it is not validating bearer tokens. A security finding, critical from one region.',
-          'the exchanges named "<step>:<variant>" in the latest probe result; the API gateway or middleware that validates tokens (removed, disabled, alg not pinned); recent deployments of the API.',
-        ),
-        metric: new cloudwatch.Metric({
-          namespace,
-          metricName: METRICS.failures.name,
-          dimensionsMap: { [DIMENSION_PROBE]: probe.name, [DIMENSION_CODE]: SECURITY_FINDING_CODE },
-          statistic: 'Maximum',
-          period,
-          region,
-        }),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        threshold: 1,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        // Each run with fail-open checks publishes 0 or 1; silence belongs to the Stopped alarm, so a probe
-        // that stops running keeps this alarm where it was instead of sending a false "[OK]".
-        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
-      });
-    }
-
-    for (const alarm of this.all) notifySns(alarm, topic);
   }
 
   get all(): cloudwatch.Alarm[] {
@@ -310,27 +321,10 @@ function sameThreshold(targets: LatencyTarget[]): number | undefined {
   return targets.every((t) => t.thresholdMs === first) ? first : undefined;
 }
 
-/**
- * How many regions fail, from the per-region `Success` copies (Minimum: 0 when a run failed), written
- * so that silence never reads as recovery. Each region counts with its last reported run
- * (`FILL(r, REPEAT)`, as far back as the datapoints the alarm fetches); a region with no run in that
- * range is unknown. The expression yields the number of failing regions F only when the datapoint is
- * decided by evidence:
- * - F ≥ threshold: failing regions alone reach it (ALARM);
- * - F + unknown < threshold: even if every silent region were failing it would not (OK);
- * otherwise (`IF` without a false value) there is no datapoint, and the alarm, which ignores missing
- * data, keeps its state. So regions that stop reporting while failing keep the alarm in ALARM for as
- * long as they stay silent, and only runs that pass bring it back to OK.
- */
-export function failingRegionsExpression(ids: readonly string[], threshold: number): string {
-  const sum = (fill: 0 | 1) => ids.map((id) => `(1 - FILL(FILL(${id}, REPEAT), ${fill}))`).join(' + ');
-  // FILL(…, 1): an unknown region counts as passing (not failing); FILL(…, 0): as not known to pass.
-  const failing = sum(1);
-  return `IF((${failing}) >= ${threshold} OR (${sum(0)}) < ${threshold}, ${failing})`;
-}
-
 export interface GlobalProbeAlarmProps {
   probe: ResolvedProbe;
+  /** The plan's global alarm of this probe (plan/alarms.ts). */
+  alarm: PlannedAlarm;
   /** Config `name`, part of the alarm name. @default "oauth-probe" */
   deployment?: string;
   namespace: string;
@@ -350,42 +344,57 @@ export class GlobalProbeAlarm extends Construct {
   constructor(scope: Construct, id: string, props: GlobalProbeAlarmProps) {
     super(scope, id);
     const { probe, namespace, globalFailureRegions, topic } = props;
-    const period = runPeriod(probe.schedule);
-    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    const ids = probe.regions.map((region, index) => {
-      const mid = `r${index}`;
-      usingMetrics[mid] = new cloudwatch.Metric({
-        namespace,
-        metricName: METRICS.regionalSuccess.name,
-        dimensionsMap: { [DIMENSION_PROBE]: probe.name, [DIMENSION_REGION]: region },
-        statistic: 'Minimum',
-        period,
-        label: region,
-      });
-      return mid;
-    });
+    const planned = props.alarm;
     const a = probe.alarms;
+    // Silence never reads as recovery, whichever way FILL treats a silent region (plan/alarm-expressions.ts).
+    const definition = globalAlarm({
+      namespace,
+      probe: probe.name,
+      regions: probe.regions,
+      periodMinutes: planned.periodSeconds / 60,
+      globalFailureRegions,
+      evaluationPeriods: planned.evaluationPeriods,
+      datapointsToAlarm: planned.datapointsToAlarm,
+    });
     this.alarm = new cloudwatch.Alarm(this, 'Global', {
-      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind: 'global' }),
+      ...mathAlarmProps(definition),
+      alarmName: planned.name,
       alarmDescription: alarmDescription({
         probe,
         meaning: `failing from ${globalFailureRegions} or more of its ${probe.regions.length} regions (${probe.regions.join(', ')}) at once, in ${a.datapointsToAlarm} of the last ${a.evaluationPeriods} periods: the provider or the API is down for everyone, not one network path. Critical.`,
         check:
           'the provider status page; recent changes to the client (secret rotated, scopes or audience changed); the failure codes by region on the dashboard.',
       }),
-      metric: new cloudwatch.MathExpression({
-        expression: failingRegionsExpression(ids, globalFailureRegions),
-        usingMetrics,
-        label: 'Failing regions',
-        period,
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: globalFailureRegions,
-      evaluationPeriods: a.evaluationPeriods,
-      datapointsToAlarm: a.datapointsToAlarm,
-      // Silence owns no verdict here: the alarm keeps its state (an ALARM stays ALARM, no false "recovered").
-      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
     notifySns(this.alarm, topic);
   }
+}
+
+/** A plan definition (plan/alarm-expressions.ts) as the props of a CDK alarm: metric math, threshold, M of N. */
+export function mathAlarmProps(definition: MathAlarmDefinition) {
+  const period = Duration.minutes(definition.periodMinutes);
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  for (const read of definition.metrics) {
+    usingMetrics[read.id] = new cloudwatch.Metric({
+      namespace: read.namespace,
+      metricName: read.metricName,
+      dimensionsMap: { ...read.dimensions },
+      statistic: read.statistic,
+      period: Duration.minutes(read.periodMinutes),
+      ...(read.label ? { label: read.label } : {}),
+    });
+  }
+  return {
+    metric: new cloudwatch.MathExpression({
+      expression: definition.expression,
+      usingMetrics,
+      label: definition.label,
+      period,
+    }),
+    threshold: definition.threshold,
+    comparisonOperator: definition.comparisonOperator as cloudwatch.ComparisonOperator,
+    evaluationPeriods: definition.evaluationPeriods,
+    datapointsToAlarm: definition.datapointsToAlarm,
+    treatMissingData: definition.treatMissingData as cloudwatch.TreatMissingData,
+  };
 }

@@ -13,8 +13,8 @@
 import { Stack, ValidationError } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { QUOTAS } from '../../functions/config/limits.js';
 import { probeEvent, ROTATION_TEST_ENV } from '../../functions/contract/index.js';
+import { QUOTAS } from '../../plan/index.js';
 import type { OAuthProbes } from '../oauth-probes.js';
 
 export interface ProbeRotationTestProps {

@@ -13,9 +13,9 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { ShardPlan } from '../../functions/config/limits.js';
 import type { ResolvedProbe } from '../../functions/config/resolve.js';
-import { alarmName, hasGlobalAlarm, type MetricsProfile } from '../../functions/contract/index.js';
+import { BURN_KINDS, type MetricsProfile } from '../../functions/contract/index.js';
+import type { PlannedAlarm, ShardPlan } from '../../plan/index.js';
 import { GlobalProbeAlarm, RegionalProbeAlarms } from './probe-alarms.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { ProbeSloAlarms } from './slo-alarms.js';
@@ -52,31 +52,29 @@ export class ProbeShard extends NestedStack {
   private addProbe(probe: ResolvedProbe, props: ProbeShardProps): void {
     const { deployment, namespace, topic } = props;
     const owned = [];
-    const names: string[] = [];
     const region = props.region;
+    // Exactly the alarms the plan gives this probe here (plan/alarms.ts): nothing decided in lib/.
+    const planned = props.shard.alarms.filter((a) => a.probe === probe.name);
+    const regional = planned.filter((a) => a.kind !== 'global');
     if (probe.regions.includes(region) && props.fn && props.schedulerRole) {
       owned.push(new ProbeSchedule(this, `Schedule-${probe.name}`, { probe, fn: props.fn, role: props.schedulerRole }));
-      const alarms = new RegionalProbeAlarms(this, `Alarms-${probe.name}`, {
-        probe,
-        deployment,
-        namespace,
-        topic,
-        ...(props.profile ? { profile: props.profile } : {}),
-      });
-      owned.push(alarms);
-      // Names from the one naming function (an alarm's alarmName attribute is a token).
-      const kinds = [
-        'availability',
-        ...(alarms.latency ? (['latency'] as const) : []),
-        'expiry',
-        'stopped',
-        ...(alarms.security ? (['security'] as const) : []),
-      ] as const;
-      for (const kind of kinds) names.push(alarmName({ deployment, probe: probe.name, kind, region }));
+    }
+    if (regional.length > 0) {
+      owned.push(
+        new RegionalProbeAlarms(this, `Alarms-${probe.name}`, {
+          probe,
+          alarms: regional.filter((a) => !isBurnAlarm(a)),
+          deployment,
+          namespace,
+          topic,
+          ...(props.profile ? { profile: props.profile } : {}),
+        }),
+      );
       // SLO burn rate reads Success, which every metrics profile publishes every run.
       owned.push(
         new ProbeSloAlarms(this, `Slo-${probe.name}`, {
           probe,
+          alarms: regional.filter(isBurnAlarm),
           deployment,
           namespace,
           topic,
@@ -84,21 +82,28 @@ export class ProbeShard extends NestedStack {
         }),
       );
     }
-    if (props.isHome && hasGlobalAlarm(probe, props.globalFailureRegions)) {
+    const global = planned.find((a) => a.kind === 'global');
+    if (global) {
       owned.push(
         new GlobalProbeAlarm(this, `Global-${probe.name}`, {
           probe,
+          alarm: global,
           deployment,
           namespace,
           globalFailureRegions: props.globalFailureRegions,
           topic,
         }),
       );
-      names.push(alarmName({ deployment, probe: probe.name, kind: 'global' }));
     }
+    // Targets of the maintenance mute rules: every alarm of the probe that notifies.
+    const names = planned.filter((a) => a.delivery !== 'none').map((a) => a.name);
     if (names.length > 0) this.alarmNames.set(probe.name, names);
     for (const [key, value] of Object.entries(probe.tags ?? {})) {
       for (const construct of owned) Tags.of(construct).add(key, value, { priority: PROBE_TAG_PRIORITY });
     }
   }
+}
+
+function isBurnAlarm(alarm: PlannedAlarm): boolean {
+  return alarm.kind === 'burnWindow' || (BURN_KINDS as readonly string[]).includes(alarm.kind);
 }

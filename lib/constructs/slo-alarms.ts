@@ -23,7 +23,6 @@ import {
   type BurnWindowAlarm,
   burnAlarmPairs,
   burnExpression,
-  burnWindowAlarmName,
   DEFAULT_METRICS_PROFILE,
   DIMENSION_PROBE,
   durationLabel,
@@ -32,12 +31,18 @@ import {
   METRICS,
   type MetricsProfile,
 } from '../../functions/contract/index.js';
+import type { PlannedAlarm } from '../../plan/index.js';
 import { alarmDescription } from '../alarm-description.js';
 import { scheduleIntervalMinutes } from '../periods.js';
 import { notifySns } from './alarm-topic.js';
 
 export interface ProbeSloAlarmsProps {
   probe: ResolvedProbe;
+  /**
+   * The plan's burn alarms of this probe in this region (plan/alarms.ts): composites and their window
+   * alarms (full profile) or one single-metric alarm per policy (lean). Exactly these are built.
+   */
+  alarms: readonly PlannedAlarm[];
   /** Config `name` of the deployment: part of every alarm name. */
   deployment: string;
   namespace: string;
@@ -63,21 +68,30 @@ export class ProbeSloAlarms extends Construct {
     super(scope, id);
     const { probe } = props;
     const slo = { objective: probe.slo.objective, windowDays: sloWindowDays(probe.slo) };
+    const interval = scheduleIntervalMinutes(probe.schedule);
+    const planned = (kind: string) => props.alarms.find((a) => a.kind === kind && a.delivery !== 'none');
     if ((props.profile ?? DEFAULT_METRICS_PROFILE) === 'lean') {
-      for (const alarm of leanBurnAlarms(slo, scheduleIntervalMinutes(probe.schedule))) {
-        this.lean.push(this.leanAlarm(props, alarm));
+      for (const alarm of leanBurnAlarms(slo, interval)) {
+        const plan = planned(alarm.policy.kind);
+        if (plan) this.lean.push(this.leanAlarm(props, alarm, plan));
       }
       return;
     }
     const region = Stack.of(this).region;
-    const pairs = burnAlarmPairs(slo, scheduleIntervalMinutes(probe.schedule));
-    for (const pair of pairs) {
+    for (const pair of burnAlarmPairs(slo, interval)) {
       const kind = pair.policy.kind;
-      const identity = { deployment: props.deployment, probe: probe.name, kind, region };
-      const long = this.windowAlarm(props, pair, pair.long, burnWindowAlarmName(identity, 'long'));
-      const short = this.windowAlarm(props, pair, pair.short, burnWindowAlarmName(identity, 'short'));
-      const composite = new cloudwatch.CompositeAlarm(this, `${kind}`, {
-        compositeAlarmName: alarmName(identity),
+      const composite = planned(kind);
+      if (!composite) continue;
+      const windows = props.alarms.filter((a) => a.parent === composite.name);
+      const longName = windows.find((a) => a.name.endsWith('-Long'))?.name;
+      const shortName = windows.find((a) => a.name.endsWith('-Short'))?.name;
+      if (!longName || !shortName) {
+        throw new Error(`ProbeSloAlarms: the plan gives ${composite.name} no long and short window alarms`);
+      }
+      const long = this.windowAlarm(props, pair, pair.long, longName);
+      const short = this.windowAlarm(props, pair, pair.short, shortName);
+      const alarm = new cloudwatch.CompositeAlarm(this, `${kind}`, {
+        compositeAlarmName: composite.name,
         alarmDescription: alarmDescription({
           probe,
           region,
@@ -90,21 +104,21 @@ export class ProbeSloAlarms extends Construct {
           cloudwatch.AlarmRule.fromAlarm(short, cloudwatch.AlarmState.ALARM),
         ),
       });
-      composite.addAlarmAction(new cwActions.SnsAction(props.topic));
-      composite.addOkAction(new cwActions.SnsAction(props.topic));
+      alarm.addAlarmAction(new cwActions.SnsAction(props.topic));
+      alarm.addOkAction(new cwActions.SnsAction(props.topic));
       this.windows.push(long, short);
-      this.composites.push(composite);
+      this.composites.push(alarm);
     }
   }
 
   /** One alarm on Success Average that notifies itself, under the composite's name (lean profile). */
-  private leanAlarm(props: ProbeSloAlarmsProps, lean: LeanBurnAlarm): cloudwatch.Alarm {
+  private leanAlarm(props: ProbeSloAlarmsProps, lean: LeanBurnAlarm, planned: PlannedAlarm): cloudwatch.Alarm {
     const { probe } = props;
     const region = Stack.of(this).region;
     const kind = lean.policy.kind;
     // Its own construct id: CloudFormation cannot turn the composite of the same name into a metric alarm.
     const alarm = new cloudwatch.Alarm(this, `${kind}Lean`, {
-      alarmName: alarmName({ deployment: props.deployment, probe: probe.name, kind, region }),
+      alarmName: planned.name,
       alarmDescription: alarmDescription({
         probe,
         region,

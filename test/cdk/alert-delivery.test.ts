@@ -114,8 +114,8 @@ describe('notifier delivery', () => {
   });
 });
 
-describe('alarm states: only the Stopped alarm owns silence', () => {
-  it('no probe alarm turns missing data into OK; only Stopped turns it into ALARM', () => {
+describe('alarm states: no alarm turns silence into OK', () => {
+  it('no probe alarm turns missing data into OK, nor into ALARM: Stopped reads empty periods as zero runs once the probe has run', () => {
     for (const template of synth.templates.values()) {
       for (const [, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
         const name = String(alarm.AlarmName);
@@ -125,7 +125,11 @@ describe('alarm states: only the Stopped alarm owns silence', () => {
           expect(alarm.TreatMissingData).toBe(kind === 'Errors' ? 'notBreaching' : 'ignore');
           continue;
         }
-        expect(alarm.TreatMissingData, name).toBe(kind === 'Stopped' ? 'breaching' : 'ignore');
+        expect(alarm.TreatMissingData, name).toBe('ignore');
+        if (kind === 'Stopped') {
+          const metrics = alarm.Metrics as { Expression?: string }[];
+          expect(metrics.find((m) => m.Expression)?.Expression, name).toBe('IF(FILL(runs, REPEAT), FILL(runs, 0))');
+        }
       }
     }
   });

@@ -111,7 +111,7 @@ describe('bin/app.ts', () => {
       '  alarms.evaluationPeriods: 10 periods of 1440 min (the schedule of "p0") span minutes: 14,400, over CloudWatch\'s evaluation range of 168 h (10,080). Fix: use at most 7 evaluationPeriods',
     );
     expect(synthLines.join('\n')).toMatch(
-      / {2}shards: shard 0 of eu-west-1 \(p0, .*\) needs 90 probes' resources: 1,260, over CloudFormation's 500 resources per stack less headroom \(400\)\. Fix: raise "shards"/,
+      / {2}shards: shard 0 of eu-west-1 \(p0, .* and 85 more: 90 schedules, [\d,]+ alarms\) needs resources: [\d,]+, over CloudFormation's 500 resources per stack less headroom \(400\)\. Fix: raise "shards"/,
     );
     expect(synth.stderr).toContain('(-c config=');
     expect(synth.stderr).not.toMatch(/^\s+at /m);

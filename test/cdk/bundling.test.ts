@@ -12,6 +12,7 @@ describe('bundling', () => {
     const synth = synthesize(
       {
         regions: ['eu-west-1'],
+        notifications: { warning: { emails: ['ops@example.com'] } },
         probes: [{ name: 'p', tokenUrl: 'https://auth.example.com/token', credentials: { secretId: 'x' } }],
       },
       { bundle: true },
@@ -22,9 +23,13 @@ describe('bundling', () => {
     const manifest = JSON.parse(readFileSync(join(synth.outdir, 'OAuthProbe-eu-west-1.assets.json'), 'utf8')) as {
       files: Record<string, { source: { path: string; packaging: string } }>;
     };
-    const assetDirs = Object.values(manifest.files)
+    // The two functions' code, and the notifier's routes layer (routes.json, no code).
+    const zipped = Object.values(manifest.files)
       .filter((f) => f.source.packaging === 'zip')
       .map((f) => f.source.path);
+    const isRoutes = (dir: string) => existsSync(join(synth.outdir, dir, 'oauth-probe', 'routes.json'));
+    expect(zipped.filter(isRoutes)).toHaveLength(1);
+    const assetDirs = zipped.filter((dir) => !isRoutes(dir));
     expect(assetDirs).toHaveLength(2);
     for (const assetDir of assetDirs) {
       const bundle = join(synth.outdir, assetDir, 'index.mjs');

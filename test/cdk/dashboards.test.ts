@@ -6,14 +6,13 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { dashboardGroups } from '../../functions/config/limits.js';
-import { type ResolvedProbe, resolveProbes } from '../../functions/config/resolve.js';
 import {
   MAX_ALARMS_PER_WIDGET,
   MAX_DASHBOARD_BODY_BYTES,
   MAX_WIDGETS_PER_DASHBOARD,
 } from '../../lib/constructs/dashboards/layout.js';
 import { ProbeDashboard } from '../../lib/constructs/probe-dashboard.js';
+import { planConfig } from '../../plan/index.js';
 import { resourcesOf, type SynthesizedApp, synthesize, testApp, validConfig } from './helpers.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
@@ -21,6 +20,7 @@ const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 function fleet(count: number) {
   return {
     regions: REGIONS,
+    notifications: { warning: { emails: ['ops@example.com'] } },
     probes: Array.from({ length: count }, (_, i) => ({
       name: `client-${String(i).padStart(4, '0')}`,
       tokenUrl: 'https://auth.example.com/oauth2/token',
@@ -136,11 +136,10 @@ describe('dashboards of a synthesized app', () => {
 describe('dashboards of more probes than a page holds', () => {
   it('60 probes x 3 regions: pages of 25 probes, each within every limit, every notifying alarm shown', () => {
     const config = validConfig(fleet(60));
-    const probes: ResolvedProbe[] = resolveProbes(config);
     const app = testApp();
     const stack = new Stack(app, 'Home', { env: { region: REGIONS[0] } });
     // One ProbeDashboard per group of the plan, as OAuthProbes.buildDashboards builds them.
-    const groups = dashboardGroups(probes, 2);
+    const groups = planConfig(config).plan.dashboards;
     expect(groups.map((g) => g.probes.length)).toEqual([25, 25, 10]);
     const constructs = groups.map(
       (group) =>

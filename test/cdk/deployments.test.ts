@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
 import { parseAlarmName } from '../../functions/contract/index.js';
-import { resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
+import { stoppedAlarm } from '../../plan/index.js';
+import { expectMathAlarm, resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
 
 const EU = 'eu-west-1';
 const US = 'us-east-1';
@@ -14,6 +15,7 @@ const US = 'us-east-1';
 const base: ProbesConfigInput = {
   regions: [EU, US],
   defaults: { degradedMs: 1000 },
+  notifications: { warning: { emails: ['ops@example.com'] } },
   probes: [
     {
       name: 'billing-api',
@@ -98,9 +100,14 @@ describe('deployment name', () => {
 
   it('gives a named deployment its own metric namespace, and its alarm topic only its own alarms', () => {
     staging.template(US).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `staging.orders-${US}-Stopped`,
+      AlarmName: `staging.orders-${US}-Availability`,
       Namespace: 'OAuthProbe/staging',
     });
+    expectMathAlarm(
+      staging.template(US),
+      `staging.orders-${US}-Stopped`,
+      stoppedAlarm({ namespace: 'OAuthProbe/staging', probe: 'orders', periodMinutes: 1, missingRunsPeriods: 3 }),
+    );
     const policy = JSON.stringify(resourcesOf(staging.template(US), 'AWS::KMS::Key').map(([, p]) => p.KeyPolicy));
     expect(policy).toContain(':alarm:staging.*');
   });

@@ -2,10 +2,13 @@
  * The example probes.json, synthesized once (with cdk-nag, as `npm run synth` does): eu-west-1 (home)
  * runs billing-api and partner-sync, us-east-1 runs billing-api.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULER_CONTEXT } from '../../functions/contract/environment.js';
-import { count, exampleApp, maskedTemplate, resourcesOf, type SynthesizedApp } from './helpers.js';
+import { globalAlarm, stoppedAlarm } from '../../plan/index.js';
+import { count, exampleApp, expectMathAlarm, maskedTemplate, resourcesOf, type SynthesizedApp } from './helpers.js';
 
 let synth: SynthesizedApp;
 
@@ -296,27 +299,27 @@ describe('regional alarms of billing-api', () => {
     ]);
   });
 
-  it('stopped: no Success sample for 3 periods, the only alarm where missing data breaches', () => {
+  it('stopped: no run in 3 periods, counted as real zeros once the probe has run, nothing before its first run', () => {
     const template = synth.template(HOME);
+    expectMathAlarm(
+      template,
+      `OAuthProbe-billing-api-${HOME}-Stopped`,
+      stoppedAlarm({ namespace: 'OAuthProbe', probe: 'billing-api', periodMinutes: 1, missingRunsPeriods: 3 }),
+    );
+    expectMathAlarm(
+      template,
+      `OAuthProbe-partner-sync-${HOME}-Stopped`,
+      stoppedAlarm({ namespace: 'OAuthProbe', probe: 'partner-sync', periodMinutes: 5, missingRunsPeriods: 3 }),
+    );
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: `OAuthProbe-billing-api-${HOME}-Stopped`,
-      MetricName: 'Success',
-      Statistic: 'SampleCount',
-      Period: 60,
-      ComparisonOperator: 'LessThanThreshold',
-      Threshold: 1,
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
-      TreatMissingData: 'breaching',
       ...actions,
     });
+    // No alarm breaches on missing data: a new alarm waits for the probe's first run (nothing at deploy).
     const breaching = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(
       ([, p]) => p.TreatMissingData === 'breaching',
     );
-    expect(breaching.map(([, p]) => p.AlarmName).sort()).toEqual([
-      `OAuthProbe-billing-api-${HOME}-Stopped`,
-      `OAuthProbe-partner-sync-${HOME}-Stopped`,
-    ]);
+    expect(breaching).toEqual([]);
   });
 
   it('uses 5-minute periods for partner-sync, which runs every 5 minutes', () => {
@@ -377,26 +380,21 @@ describe('global alarm', () => {
       AlarmActions: [alarmTopicRef],
       OKActions: [alarmTopicRef],
     });
-    const metrics = alarm.Metrics as {
-      Id: string;
-      Expression?: string;
-      MetricStat?: { Metric: { Dimensions: unknown[] }; Stat: string; Period: number };
-    }[];
-    // Failing regions (last reported run; silent = not failing), and regions not known to pass (silent =
-    // maybe failing): a datapoint only when evidence decides it, else the alarm keeps its state.
-    const failing = '(1 - FILL(FILL(r0, REPEAT), 1)) + (1 - FILL(FILL(r1, REPEAT), 1))';
-    const notKnownPassing = '(1 - FILL(FILL(r0, REPEAT), 0)) + (1 - FILL(FILL(r1, REPEAT), 0))';
-    expect(metrics[0]!.Expression).toBe(`IF((${failing}) >= 2 OR (${notKnownPassing}) < 2, ${failing})`);
-    expect(metrics.slice(1).map((m) => m.MetricStat!.Metric.Dimensions)).toEqual([
-      [
-        { Name: 'Probe', Value: 'billing-api' },
-        { Name: 'Region', Value: HOME },
-      ],
-      [
-        { Name: 'Probe', Value: 'billing-api' },
-        { Name: 'Region', Value: OTHER },
-      ],
-    ]);
+    // The plan's definition: failing and passing regions counted by their last reported run, silent ones
+    // counted by the constant (plan/alarm-expressions.ts), read from the Region copies of Success.
+    expectMathAlarm(
+      synth.template(HOME),
+      'OAuthProbe-billing-api-Global',
+      globalAlarm({
+        namespace: 'OAuthProbe',
+        probe: 'billing-api',
+        regions: [HOME, OTHER],
+        periodMinutes: 1,
+        globalFailureRegions: 2,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+      }),
+    );
   });
 
   it('exists only in the home region, and not for partner-sync (one region < globalFailureRegions 2)', () => {
@@ -508,11 +506,21 @@ describe('topics', () => {
 });
 
 describe('routing, paging rule and maintenance', () => {
+  // The routing table ships as a file in a Lambda layer (a fleet's table outgrows the 4 KB environment).
   const routesOf = (region: string) => {
-    const [, fn] = resourcesOf(synth.template(region), 'AWS::Lambda::Function').find(([, p]) =>
+    const template = synth.template(region);
+    const [, fn] = resourcesOf(template, 'AWS::Lambda::Function').find(([, p]) =>
       String(p.Description).includes('turns alarm state changes'),
     )!;
-    return JSON.parse((fn.Environment as { Variables: Record<string, string> }).Variables.NOTIFY_ROUTES!);
+    const variables = (fn.Environment as { Variables: Record<string, string> }).Variables;
+    expect(variables.NOTIFY_ROUTES_FILE).toBe('/opt/oauth-probe/routes.json');
+    expect(variables.NOTIFY_ROUTES).toBeUndefined();
+    const [layerId, layer] = resourcesOf(template, 'AWS::Lambda::LayerVersion').find(([, p]) =>
+      String(p.Description).includes('routing table'),
+    )!;
+    expect(fn.Layers).toEqual([{ Ref: layerId }]);
+    const key = String((layer.Content as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+    return JSON.parse(readFileSync(join(synth.outdir, `asset.${key}`, 'oauth-probe', 'routes.json'), 'utf8'));
   };
 
   it.each([HOME, OTHER])(
@@ -581,6 +589,10 @@ describe('routing, paging rule and maintenance', () => {
           'OAuthProbe-partner-sync-eu-west-1-Latency',
           'OAuthProbe-partner-sync-eu-west-1-Expiry',
           'OAuthProbe-partner-sync-eu-west-1-Stopped',
+          // The burn alarms page too: a maintenance window mutes every alarm of the probe that notifies.
+          'OAuthProbe-partner-sync-eu-west-1-BurnFast',
+          'OAuthProbe-partner-sync-eu-west-1-BurnSlow',
+          'OAuthProbe-partner-sync-eu-west-1-BurnTicket',
         ],
       },
     });

@@ -14,11 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type AppProps, type CfnResource, NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { expect } from 'vitest';
 import { parseConfig, parseConfigText } from '../../functions/config/load.js';
 import type { ProbesConfig, ProbesConfigInput } from '../../functions/config/schema.js';
 import { addOAuthProbeStacks, type OAuthProbeStacksProps } from '../../lib/app.js';
 import { applyNag } from '../../lib/nag.js';
 import type { OAuthProbeStack } from '../../lib/oauth-probe-stack.js';
+import { alarmProperties, type MathAlarmDefinition } from '../../plan/index.js';
 
 export const PROJECT_ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -165,4 +167,61 @@ export function resourcesOf(template: Template, type: string): [string, Record<s
 
 export function count(template: Template, type: string): number {
   return Object.keys(template.findResources(type)).length;
+}
+
+/**
+ * The notifier's routing table as deployed in `region`: the JSON file of its routes layer, read from the
+ * staged asset (the function's environment names the file, /opt/oauth-probe/routes.json).
+ */
+export function notifierRoutes(
+  synth: SynthesizedApp,
+  region: string,
+): {
+  targets: Record<string, Record<string, unknown>>;
+  defaults: { warning: string[]; critical: string[] };
+  probes: Record<string, Record<string, unknown>>;
+} {
+  const template = synth.template(region);
+  const json = template.toJSON() as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+  const layers = Object.entries(json.Resources).filter(
+    ([, r]) => r.Type === 'AWS::Lambda::LayerVersion' && String(r.Properties.Description).includes('routing table'),
+  );
+  if (layers.length !== 1) throw new Error(`expected one routes layer in ${region}, found ${layers.length}`);
+  const key = String((layers[0]![1].Properties.Content as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+  return JSON.parse(readFileSync(join(synth.outdir, `asset.${key}`, 'oauth-probe', 'routes.json'), 'utf8'));
+}
+
+/**
+ * The alarm named `name` is exactly the plan's definition (plan/alarm-expressions.ts): its expression,
+ * the metrics it reads, threshold, comparison, M of N and missing-data rule. CDK names the expression's
+ * query itself (`expr_1`), so ids are compared through the expression's references.
+ */
+export function expectMathAlarm(template: Template, name: string, definition: MathAlarmDefinition): void {
+  const json = template.toJSON() as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+  const found = Object.values(json.Resources).find(
+    (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === name,
+  );
+  if (!found) throw new Error(`no alarm ${name}`);
+  const expected = alarmProperties(name, definition);
+  const { Metrics, ...rest } = found.Properties as Record<string, unknown> & { Metrics: Record<string, unknown>[] };
+  expect(rest).toMatchObject({
+    AlarmName: expected.AlarmName,
+    Threshold: expected.Threshold,
+    ComparisonOperator: expected.ComparisonOperator,
+    EvaluationPeriods: expected.EvaluationPeriods,
+    DatapointsToAlarm: expected.DatapointsToAlarm,
+    TreatMissingData: expected.TreatMissingData,
+  });
+  const expression = (metrics: Record<string, unknown>[]) => metrics.find((m) => m.Expression !== undefined);
+  expect(expression(Metrics)?.Expression, name).toBe(expression(expected.Metrics)?.Expression);
+  const reads = (metrics: Record<string, unknown>[]) =>
+    metrics
+      .filter((m) => m.MetricStat !== undefined)
+      .map(({ Id, MetricStat }) => ({ Id, MetricStat }))
+      .sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
+  expect(reads(Metrics), name).toEqual(reads(expected.Metrics));
 }

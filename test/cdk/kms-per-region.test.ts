@@ -21,6 +21,7 @@ function config(credentials: Record<string, unknown>[]): ProbesConfigInput {
   return {
     homeRegion: EU,
     regions: [EU, US, AP],
+    notifications: { warning: { emails: ['ops@example.com'] } },
     probes: credentials.map((extra, i) => ({
       name: `probe-${i}`,
       tokenUrl: 'https://auth.example.com/oauth/token',

@@ -15,6 +15,7 @@ import { testApp } from './helpers.js';
 const config = {
   name: 'team-a',
   regions: ['eu-west-1'],
+  notifications: { warning: { emails: ['ops@example.com'] } },
   probes: [
     {
       name: 'billing-api',

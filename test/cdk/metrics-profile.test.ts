@@ -4,11 +4,10 @@
  * never comes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { probeResources } from '../../functions/config/limits.js';
-import { resolveDeployment, resolveProbes } from '../../functions/config/resolve.js';
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
 import { PROBE_ENV } from '../../functions/contract/environment.js';
 import { METRICS, type MetricsProfile, publishes } from '../../functions/contract/metric-catalogue.js';
+import { planConfig } from '../../plan/index.js';
 import { resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
 
 const EU = 'eu-west-1';
@@ -19,6 +18,7 @@ const config = (profile: MetricsProfile | undefined): ProbesConfigInput => ({
   regions: [EU, US],
   defaults: { degradedMs: 1500, schedule: 'rate(1 minute)' },
   ...(profile ? { metrics: { profile } } : {}),
+  notifications: { warning: { emails: ['ops@example.com'] } },
   probes: [
     {
       name: 'billing',
@@ -102,10 +102,8 @@ describe.each(['full', 'lean'] as const)('metrics.profile %s', (profile) => {
     }
   });
 
-  it('plans exactly the schedule and alarms it synthesizes for the probe (limits.ts counts)', () => {
-    const input = config(profile);
-    const [probe] = resolveProbes(input as never);
-    const deployment = resolveDeployment(input as never);
+  it('plans exactly the schedule and alarms it synthesizes for the probe (the plan counts)', () => {
+    const { plan } = planConfig(config(profile) as never);
     for (const region of [EU, US]) {
       const template = synth.template(region);
       // One probe in this config: every schedule is its own.
@@ -115,9 +113,9 @@ describe.each(['full', 'lean'] as const)('metrics.profile %s', (profile) => {
           ...resourcesOf(template, 'AWS::CloudWatch::CompositeAlarm'),
         ].filter(([, p]) => String(p.AlarmName).includes('billing')).length +
         resourcesOf(template, 'AWS::Scheduler::Schedule').length;
-      expect(synthesized, region).toBe(
-        probeResources(probe!, region, region === EU, deployment.globalFailureRegions, profile),
-      );
+      const shards = plan.regions.find((r) => r.region === region)!.shards;
+      const planned = shards.reduce((n, shard) => n + shard.schedules + shard.alarms.length, 0);
+      expect(synthesized, region).toBe(planned);
     }
   });
 

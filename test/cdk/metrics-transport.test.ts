@@ -25,6 +25,7 @@ const config: ProbesConfigInput = {
   regions: [EU, US, AP],
   globalFailureRegions: 3,
   metrics: { transport: 'emf' },
+  notifications: { warning: { emails: ['ops@example.com'] } },
   // wide: 3 regions (global alarm); pair: 2 of 3 (none); solo: one region that is not the home region.
   probes: [probe('wide', [EU, US, AP]), probe('pair', [EU, US]), probe('solo', [AP])],
 };
@@ -58,7 +59,11 @@ describe('metrics transport and the Success copy', () => {
   });
 
   it('defaults METRICS_TRANSPORT to putMetricData and GLOBAL_FAILURE_REGIONS to 2', () => {
-    const plain = synthesize({ regions: [EU], probes: [probe('solo', [EU])] });
+    const plain = synthesize({
+      regions: [EU],
+      notifications: { warning: { emails: ['ops@example.com'] } },
+      probes: [probe('solo', [EU])],
+    });
 
     expect(probeEnv(plain, EU)).toMatchObject({ METRICS_TRANSPORT: 'putMetricData', GLOBAL_FAILURE_REGIONS: '2' });
   });

@@ -15,6 +15,7 @@ const probe = (name: string, rotationTest?: boolean) => ({
 
 const config = (rotationTest: boolean): ProbesConfigInput => ({
   regions: ['eu-west-1', 'us-east-1'],
+  notifications: { warning: { emails: ['ops@example.com'] } },
   probes: [probe('billing-api', rotationTest), probe('orders-api')],
 });
 

@@ -1,7 +1,7 @@
 /** Routing, Chatbot topic, recurring maintenance, `enabled: false` and the legacy notification lists, synthesized. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { count, resourcesOf, synthesize } from './helpers.js';
+import { count, notifierRoutes, resourcesOf, synthesize } from './helpers.js';
 
 const probe = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -13,6 +13,7 @@ const probe = (name: string, extra: Record<string, unknown> = {}) => ({
 describe('enabled: false', () => {
   const synth = synthesize({
     regions: ['eu-west-1', 'us-east-1'],
+    notifications: { warning: { emails: ['ops@example.com'] } },
     probes: [probe('alpha'), probe('beta', { enabled: false })],
   });
 
@@ -73,12 +74,14 @@ describe('chatbot target, recurring maintenance for all probes, legacy lists', (
     const [, fn] = resourcesOf(template, 'AWS::Lambda::Function').find(([, p]) =>
       String(p.Description).includes('turns alarm state changes'),
     )!;
-    const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables.NOTIFY_ROUTES;
-    // The chat topic ARN is a token: the value is an Fn::Join around the JSON.
-    const text = JSON.stringify(env);
-    expect(text).toContain('\\"defaults\\":{\\"warning\\":[\\"warning.emails[0]\\",\\"chat\\"]');
-    expect(text).toContain('\\"alpha\\":{\\"page\\":\\"never\\"');
-    expect(text).toContain('\\"beta\\":{\\"critical\\":[\\"ops\\"]');
+    const routes = notifierRoutes(synth, 'eu-west-1');
+    expect(routes.defaults.warning).toEqual(['warning.emails[0]', 'chat']);
+    expect(routes.probes.alpha).toMatchObject({ page: 'never' });
+    expect(routes.probes.beta).toMatchObject({ critical: ['ops'] });
+    // The chat target names no topic: the notifier takes the deployment's chat topic from its environment.
+    expect(routes.targets.chat).toEqual({ kind: 'chatbot' });
+    const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(JSON.stringify(variables.CHAT_TOPIC_ARN)).toContain(':oauth-probe-chat');
   });
 
   it('mutes every alarm of every probe on the recurring window (cron, duration, time zone)', () => {
@@ -90,24 +93,32 @@ describe('chatbot target, recurring maintenance for all probes, legacy lists', (
       'OAuthProbe-alpha-eu-west-1-Availability',
       'OAuthProbe-alpha-eu-west-1-Expiry',
       'OAuthProbe-alpha-eu-west-1-Stopped',
+      'OAuthProbe-alpha-eu-west-1-BurnFast',
+      'OAuthProbe-alpha-eu-west-1-BurnSlow',
+      'OAuthProbe-alpha-eu-west-1-BurnTicket',
       'OAuthProbe-beta-eu-west-1-Availability',
       'OAuthProbe-beta-eu-west-1-Expiry',
       'OAuthProbe-beta-eu-west-1-Stopped',
+      'OAuthProbe-beta-eu-west-1-BurnFast',
+      'OAuthProbe-beta-eu-west-1-BurnSlow',
+      'OAuthProbe-beta-eu-west-1-BurnTicket',
     ]);
   });
 });
 
 describe('a window over more than 100 alarms', () => {
   it('is split into rules of at most 100 alarms', () => {
-    const probes = Array.from({ length: 35 }, (_, i) => probe(`p${i}`));
+    // 18 probes × 6 alarms that notify (availability, expiry, stopped and the three burn alarms).
+    const probes = Array.from({ length: 18 }, (_, i) => probe(`p${i}`));
     const synth = synthesize({
       regions: ['eu-west-1'],
+      notifications: { warning: { emails: ['ops@example.com'] } },
       maintenance: [{ name: 'all', start: '2026-12-24T00:00', end: '2026-12-26T00:00' }],
       probes,
     });
     const rules = resourcesOf(synth.template('eu-west-1'), 'AWS::CloudWatch::AlarmMuteRule');
     const sizes = rules.map(([, r]) => (r.MuteTargets as { AlarmNames: string[] }).AlarmNames.length);
-    expect(sizes).toEqual([100, 5]);
+    expect(sizes).toEqual([100, 8]);
     expect(rules[0]![1].Rule).toEqual({
       Schedule: { Expression: 'at(2026-12-24T00:00)', Duration: 'P2D', Timezone: 'UTC' },
     });

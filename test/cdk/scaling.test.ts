@@ -5,7 +5,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
-import { count, resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
+import { globalAlarm, stoppedAlarm } from '../../plan/index.js';
+import { count, expectMathAlarm, resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
 
 const EU = 'eu-west-1';
 const US = 'us-east-1';
@@ -124,38 +125,20 @@ describe('a three-region, three-probe deployment', () => {
     expect(alarmNames(AP)).toEqual([...regional('alpha', AP), ...regional('gamma', AP, false), drift(AP)].sort());
   });
 
-  it('sums the failing regions over all three regions for alpha', () => {
-    const terms = (fill: number) => [0, 1, 2].map((i) => `(1 - FILL(FILL(r${i}, REPEAT), ${fill}))`).join(' + ');
-    const failing = terms(1);
-    const notKnownPassing = terms(0);
-    synth.template(EU).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'OAuthProbe-alpha-Global',
-      Metrics: [
-        {
-          Id: 'expr_1',
-          Expression: `IF((${failing}) >= 2 OR (${notKnownPassing}) < 2, ${failing})`,
-          ReturnData: true,
-          Label: 'Failing regions',
-        },
-        ...[EU, US, AP].map((region, i) => ({
-          Id: `r${i}`,
-          ReturnData: false,
-          Label: region,
-          MetricStat: {
-            Metric: {
-              Namespace: 'OAuthProbe',
-              MetricName: 'Success',
-              Dimensions: [
-                { Name: 'Probe', Value: 'alpha' },
-                { Name: 'Region', Value: region },
-              ],
-            },
-            Period: 60,
-            Stat: 'Minimum',
-          },
-        })),
-      ],
-    });
+  it('counts the failing regions over all three regions for alpha, as the plan defines it', () => {
+    expectMathAlarm(
+      synth.template(EU),
+      'OAuthProbe-alpha-Global',
+      globalAlarm({
+        namespace: 'OAuthProbe',
+        probe: 'alpha',
+        regions: [EU, US, AP],
+        periodMinutes: 1,
+        globalFailureRegions: 2,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+      }),
+    );
   });
 
   it('divides each p95 by its own degraded threshold when they differ (beta: token 800 ms, step 2000 ms)', () => {
@@ -173,10 +156,11 @@ describe('a three-region, three-probe deployment', () => {
       AlarmName: `OAuthProbe-gamma-${AP}-Availability`,
       Period: 3600,
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `OAuthProbe-gamma-${AP}-Stopped`,
-      Period: 3600,
-    });
+    expectMathAlarm(
+      template,
+      `OAuthProbe-gamma-${AP}-Stopped`,
+      stoppedAlarm({ namespace: 'OAuthProbe', probe: 'gamma', periodMinutes: 60, missingRunsPeriods: 3 }),
+    );
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 * * * ? *)' });
   });
 
@@ -250,6 +234,7 @@ describe('a home region that runs no probe', () => {
     const only = synthesize({
       homeRegion: 'us-west-2',
       regions: [EU],
+      notifications: config.notifications,
       probes: [config.probes[0]!],
     });
 

@@ -19,6 +19,7 @@ const probe = (name: string, rejects?: RejectVariant[]) => ({
 describe('Security alarm (fail-open detection)', () => {
   const app = synthesize({
     regions: ['eu-west-1', 'us-east-1'],
+    notifications: { warning: { emails: ['ops@example.com'] } },
     probes: [probe('guarded', ['missing_token', 'tampered_signature']), probe('plain')],
   });
 

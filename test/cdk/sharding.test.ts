@@ -30,6 +30,7 @@ const config: ProbesConfigInput = {
   homeRegion: EU,
   regions: [EU, US],
   shards: 3,
+  notifications: { critical: { emails: ['oncall@example.com'] } },
   probes: [
     probe('billing-api'),
     probe('search', [EU, US, AP]),

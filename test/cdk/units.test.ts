@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { quotaProblems } from '../../functions/config/limits.js';
 import { resolveForDeployment } from '../../functions/config/load.js';
 import { ConfigError } from '../../functions/config/problems.js';
-import { resolveDeployment, resolveProbe, resolveProbes } from '../../functions/config/resolve.js';
+import { resolveProbe } from '../../functions/config/resolve.js';
 import { alarmDescription, MAX_DESCRIPTION_LENGTH } from '../../lib/alarm-description.js';
 import { acknowledge, applyNag } from '../../lib/nag.js';
 import { secretArn } from '../../lib/oauth-probe-stack.js';
 import { scheduleIntervalMinutes } from '../../lib/periods.js';
+import { planConfig } from '../../plan/index.js';
+import { quotaProblems } from '../../plan/quotas.js';
 import { createCertificateAuthority } from '../../tools/local-servers/index.js';
 import { testApp, validConfig } from './helpers.js';
 
@@ -131,7 +132,7 @@ describe('resolveForDeployment', () => {
 describe('quotaProblems: evaluation range', () => {
   const limits = (input: Parameters<typeof validConfig>[0]) => {
     const config = validConfig(input);
-    return quotaProblems(config, resolveProbes(config), resolveDeployment(config)).map(({ path, message }) => ({
+    return quotaProblems(config, planConfig(config).plan).map(({ path, message }) => ({
       path,
       message,
     }));

@@ -66,10 +66,16 @@ describe('parseConfig', () => {
   });
 
   it('accepts {{placeholders}} in step URLs but not relative URLs', () => {
-    const step = (url: string) => ({ ...minimalProbe, steps: [{ name: 's', request: { url } }] });
+    const step = (url: string) => ({
+      ...minimalProbe,
+      steps: [
+        { name: 'list', request: { url: 'https://api.example.com/v1' }, extract: { invoiceId: 'data[0].id' } },
+        { name: 's', request: { url } },
+      ],
+    });
 
     expect(parseConfig({ probes: [step('https://api.example.com/v1/{{invoiceId}}')] }).ok).toBe(true);
-    expect(problemsOf({ probes: [step('/v1/invoices')] })[0]!.path).toBe('probes[0].steps[0].request.url');
+    expect(problemsOf({ probes: [step('/v1/invoices')] })[0]!.path).toBe('probes[0].steps[1].request.url');
   });
 
   it('checks schedules and thresholds against each other', () => {
@@ -98,6 +104,67 @@ describe('parseConfig', () => {
 
     expect(parseConfig({ ...config, globalFailureRegions: 2 }).ok).toBe(true);
     expect(problemsOf({ ...config, globalFailureRegions: 3 })[0]!.path).toBe('globalFailureRegions');
+  });
+});
+
+describe('token.reuse', () => {
+  const base = { name: 'p', tokenUrl: 'https://auth.example.com/token', credentials: { secretId: 's' } };
+  const problems = (reuse: unknown, where: 'probe' | 'defaults' = 'probe') => {
+    const raw =
+      where === 'probe'
+        ? { probes: [{ ...base, token: { reuse } }] }
+        : { defaults: { token: { reuse } }, probes: [base] };
+    const result = parseConfig(raw);
+    return result.ok ? [] : result.problems;
+  };
+
+  it('accepts maxAgeSec from 60 to 86400 with refreshBeforeExpirySec below it, and false on a probe', () => {
+    expect(problems({ maxAgeSec: 61 })).toEqual([]);
+    expect(problems({ maxAgeSec: 86_400, refreshBeforeExpirySec: 3600 })).toEqual([]);
+    expect(problems({ maxAgeSec: 3600 }, 'defaults')).toEqual([]);
+    expect(problems(false)).toEqual([]);
+  });
+
+  it('rejects out-of-range values, naming the field and the fix', () => {
+    expect(problems({ maxAgeSec: 59 })).toEqual([
+      {
+        path: 'probes[0].token.reuse.maxAgeSec',
+        message:
+          'token.reuse.maxAgeSec must be at least 60 s: a shorter reuse never outlives the gap between two scheduled runs',
+      },
+    ]);
+    expect(problems({ maxAgeSec: 86_401 })[0]).toMatchObject({ path: 'probes[0].token.reuse.maxAgeSec' });
+    expect(problems({ maxAgeSec: 3600, refreshBeforeExpirySec: 0 })[0]).toMatchObject({
+      path: 'probes[0].token.reuse.refreshBeforeExpirySec',
+      message: 'token.reuse.refreshBeforeExpirySec must be at least 1 s',
+    });
+    expect(problems({ maxAgeSec: 90.5 })[0]).toMatchObject({ path: 'probes[0].token.reuse.maxAgeSec' });
+    expect(problems({})).toEqual([
+      { path: 'probes[0].token.reuse.maxAgeSec', message: 'required: add this field (number)' },
+    ]);
+    expect(problems({ maxAgeSec: 3600, maxAge: 1 })[0]!.message).toContain('unknown field "maxAge"');
+    expect(problems(true)).toEqual([
+      { path: 'probes[0].token.reuse', message: 'expected an object or false (to turn defaults.token.reuse off)' },
+    ]);
+    // false is a probe's way to opt out; the default itself is an object or absent.
+    expect(problems(false, 'defaults')[0]).toMatchObject({ path: 'defaults.token.reuse' });
+  });
+
+  it('needs refreshBeforeExpirySec (60 by default) below maxAgeSec', () => {
+    expect(problems({ maxAgeSec: 600, refreshBeforeExpirySec: 600 })).toEqual([
+      {
+        path: 'probes[0].token.reuse.refreshBeforeExpirySec',
+        message:
+          'token.reuse.refreshBeforeExpirySec (600 s) must be below maxAgeSec (600 s): raise maxAgeSec or set a smaller refreshBeforeExpirySec',
+      },
+    ]);
+    expect(problems({ maxAgeSec: 60 }, 'defaults')).toEqual([
+      {
+        path: 'defaults.token.reuse.refreshBeforeExpirySec',
+        message:
+          'token.reuse.refreshBeforeExpirySec (60 s, the default) must be below maxAgeSec (60 s): raise maxAgeSec or set a smaller refreshBeforeExpirySec',
+      },
+    ]);
   });
 });
 
@@ -157,5 +224,44 @@ describe('loadConfigFile', () => {
     expect(() => parseConfigText('{"probes": []}', 'x.json')).toThrow(
       'x.json: 1 problem:\n  probes: add at least one probe',
     );
+  });
+});
+
+describe('notifications.heartbeat', () => {
+  const config = (heartbeat: unknown) => ({
+    probes: [{ name: 'p', tokenUrl: 'https://a/t', credentials: { secretId: 'x' } }],
+    notifications: { heartbeat },
+  });
+
+  it('takes a secret id and an optional rate of 1 to 60 minutes', () => {
+    for (const heartbeat of [
+      { urlSecretId: 'oauth-probe/heartbeat' },
+      { urlSecretId: 'oauth-probe/heartbeat', schedule: 'rate(1 minute)' },
+      { urlSecretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hb-AbCdEf', schedule: 'rate(60 minutes)' },
+    ]) {
+      expect(parseConfig(config(heartbeat))).toMatchObject({ ok: true });
+    }
+  });
+
+  it.each([
+    [
+      { urlSecretId: 'https://hc-ping.com/5e1c0c1e-0000-4000-8000-000000000000' },
+      'urlSecretId',
+      'never the value itself',
+    ],
+    [{ urlSecretId: 'hb', schedule: 'rate(61 minutes)' }, 'schedule', 'outside 1 to 60 minutes'],
+    [{ urlSecretId: 'hb', schedule: 'rate(2 hours)' }, 'schedule', 'outside 1 to 60 minutes'],
+    [{ urlSecretId: 'hb', schedule: 'cron(0/5 * * * ? *)' }, 'schedule', 'write "rate(N minutes)"'],
+    [{ urlSecretId: 'hb', schedule: 'rate(5 minute)' }, 'schedule', 'plural unit above 1'],
+    [{ urlSecretId: 'hb', url: 'https://x' }, '', 'url'],
+    [{}, 'urlSecretId', ''],
+  ])('rejects %j at its field, saying how to fix it', (heartbeat, field, text) => {
+    const result = parseConfig(config(heartbeat));
+
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    const problem = problems.find((p) => p.path.startsWith(`notifications.heartbeat${field ? `.${field}` : ''}`));
+    expect(problem, JSON.stringify(problems)).toBeDefined();
+    expect(problem!.message).toContain(text);
   });
 });

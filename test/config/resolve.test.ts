@@ -38,6 +38,30 @@ describe('resolveProbe', () => {
     expect(inherited!.alarms).toEqual({ ...DEFAULT_ALARMS, datapointsToAlarm: 2 });
   });
 
+  it('cascades token.reuse: the probe value, else defaults.token.reuse, else off; false turns the default off', () => {
+    const cfg = config({
+      defaults: { token: { reuse: { maxAgeSec: 3600 } } },
+      probes: [
+        {
+          ...probe,
+          name: 'own',
+          token: { requiredScopes: ['a'], reuse: { maxAgeSec: 600, refreshBeforeExpirySec: 30 } },
+        },
+        { ...probe, name: 'inherits' },
+        { ...probe, name: 'off', token: { requiredScopes: ['a'], reuse: false } },
+      ],
+    });
+
+    const [own, inherits, off] = resolveProbes(cfg);
+
+    expect(own!.token).toEqual({ requiredScopes: ['a'], reuse: { maxAgeSec: 600, refreshBeforeExpirySec: 30 } });
+    expect(inherits!.token).toEqual({ reuse: { maxAgeSec: 3600 } });
+    expect(off!.token).toEqual({ requiredScopes: ['a'] });
+    expect(resolveProbes(config({ probes: [probe] }))[0]).not.toHaveProperty('token');
+    // The resolved probe travels in the schedule's event: it must pass the probe schema again.
+    for (const resolvedProbe of [own, inherits, off]) expect(probeSchema.safeParse(resolvedProbe).success).toBe(true);
+  });
+
   it('derives the run deadline from the number of requests, capped at a minute', () => {
     const twoSteps = config({
       probes: [

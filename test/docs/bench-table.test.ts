@@ -30,4 +30,19 @@ describe('docs/benchmarks.md results table', () => {
       `a\n${START}\n${resultsMarkdown(results)}\n${END}\nb`,
     );
   });
+
+  it("says which figure group was re-measured in a run of its own, with that run's time and load", () => {
+    const remeasured = structuredClone(results);
+    const group = remeasured.groups.find((g: { id: number }) => g.id === 3);
+    group.details = { ...group.details, measuredAt: { date: '2026-12-07T04:10:11.123Z', loadAverage1m: 9.5 } };
+
+    const lines = resultsMarkdown(remeasured).split('\n');
+
+    expect(lines.filter((l) => l.includes('re-measured'))).toEqual([
+      `Figure 3 (${group.title}) re-measured on its own on 2026-12-07 04:10 UTC, load average 9.5 at its start: compare its rows with each other, not with the rest of the table.`,
+    ]);
+    const oneRun = structuredClone(results);
+    for (const g of oneRun.groups) delete g.details?.measuredAt;
+    expect(resultsMarkdown(oneRun)).not.toContain('re-measured on its own');
+  });
 });

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dashboardUrl } from '../../lib/names.js';
 import { markedSamples, renderSample, SAMPLE_DOCS } from '../../tools/docs/markers.js';
 import { generateSamples, REPO, type Sample, WRONG_SECRET } from '../../tools/docs/samples.js';
+import { PLAYGROUND_FAULTS } from '../../tools/local-servers/fault-catalogue.js';
 
 let samples: Map<string, Sample>;
 const docs = new Map<string, string>();
@@ -49,6 +50,19 @@ describe('docs samples', () => {
       expect(sample.text, sample.name).not.toContain(WRONG_SECRET);
       expect(sample.text, sample.name).not.toMatch(/BEGIN (EC |RSA )?PRIVATE KEY|eyJ[\w-]{10,}\.eyJ/);
       expect(sample.text, sample.name).not.toMatch(/"client_secret"/);
+    }
+  });
+
+  it('list every fault of `local --fault` with the stage and code its real run got', () => {
+    const documented = markedSamples(docs.get('docs/cli.md') ?? '').find((m) => m.name === 'local-faults')?.body ?? '';
+    for (const fault of PLAYGROUND_FAULTS) {
+      const block = documented.split('\n\n').find((b) => b.startsWith(`--fault ${fault.name} `));
+      const { stage, step, code } = fault.diagnosis as { stage: string; step?: string; code: string };
+      const where = step ? `${stage} (step ${step})` : stage;
+      expect(block, `docs/cli.md documents --fault ${fault.name}`).toBeDefined();
+      expect(block!.split('\n')[1], fault.name).toMatch(
+        new RegExp(`^FAIL\\s+local-basic\\s+\\d+ ms {2}${where.replace(/[()]/g, '\\$&')} · ${code}\\b`),
+      );
     }
   });
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientAuthMethod, ProbeConfig } from '../../functions/config/schema.js';
-import { runProbe } from '../../functions/engine/index.js';
+import { runProbe, TokenCache } from '../../functions/engine/index.js';
 import type { ProbeResult } from '../../functions/engine/result.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { type InlineServer, pemBodyLines, resolved, startInlineServer, TestSecretSource } from './helpers.js';
@@ -20,6 +20,8 @@ describe('secrets never appear in results', () => {
   const accessTokens: string[] = [];
   const passing: ProbeResult[] = [];
   const failing: ProbeResult[] = [];
+  /** token.reuse: runs that sent a token they never saw issued, to an API that echoes it back. */
+  const reusedEchoes: ProbeResult[] = [];
 
   const run = async (config: ProbeConfig) => runProbe(resolved(config), { secrets: new TestSecretSource(env.secrets) });
 
@@ -64,6 +66,14 @@ describe('secrets never appear in results', () => {
       const wrongAudience = env.probe(method);
       wrongAudience.token!.jwt!.audience = 'https://another-api.example';
       failing.push(await run(wrongAudience));
+      // The first run caches its token; the second sends it, reused, to the echoing API.
+      const tokens = new TokenCache();
+      const reusing = env.probe(method, { name: `reuse-${method}` });
+      reusing.token = { ...reusing.token, reuse: { maxAgeSec: 3600 } };
+      const secrets = new TestSecretSource(env.secrets);
+      passing.push(await runProbe(resolved(reusing), { secrets, tokens }));
+      const echoing = { ...reusing, steps: config.steps };
+      reusedEchoes.push(await runProbe(resolved(echoing), { secrets, tokens }));
     }
   });
 
@@ -90,7 +100,10 @@ describe('secrets never appear in results', () => {
   }
 
   it('ran every method to a pass and to failures at the token, token_validation and api stages', () => {
-    expect(passing.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(passing.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(reusedEchoes.map((r) => [r.stage, r.code, r.token?.reused])).toEqual(
+      METHODS.map(() => ['api', 'invalid_token', true]),
+    );
     expect(failing.map((r) => `${r.stage}:${r.code}`)).toEqual(
       METHODS.flatMap(() => ['token:invalid_client', 'api:invalid_token', 'token_validation:jwt_audience_mismatch']),
     );
@@ -113,13 +126,13 @@ describe('secrets never appear in results', () => {
 
     expect(echoed).toHaveLength(7);
 
-    for (const result of echoed) expect(result.message).toContain('[redacted]');
+    for (const result of [...echoed, ...reusedEchoes]) expect(result.message).toContain('[redacted]');
   });
 
   it('finds none of them in any result', () => {
     const values = secretValues();
     const leaks: string[] = [];
-    for (const result of [...passing, ...failing]) {
+    for (const result of [...passing, ...failing, ...reusedEchoes]) {
       const json = JSON.stringify(result);
       for (const value of values) {
         if (json.includes(value)) leaks.push(`${result.probe} ${result.code}: ${value.slice(0, 12)}…`);

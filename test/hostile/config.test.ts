@@ -171,7 +171,12 @@ describe('validate refuses unknown AWS regions anywhere in the config', () => {
 
   it('accepts a region AWS launched after this release once it is listed in additionalRegions', async () => {
     const ws = await workspace();
-    await ws.write('probes.json', { additionalRegions: ['us-east-7'], regions: ['us-east-7'], probes: [base()] });
+    await ws.write('probes.json', {
+      additionalRegions: ['us-east-7'],
+      regions: ['us-east-7'],
+      notifications: { warning: { emails: ['ops@example.com'] } },
+      probes: [base()],
+    });
 
     const cli = await runCli(['validate', '-c', 'probes.json'], { cwd: ws.dir });
 
@@ -200,6 +205,7 @@ describe('validate warns of plain http:// to a remote host where TLS is required
   it('names each field, keeps exit 0, and says nothing for loopback', async () => {
     const ws = await workspace();
     await ws.write('probes.json', {
+      notifications: { warning: { emails: ['ops@example.com'] } },
       probes: [
         {
           ...base(),

@@ -30,6 +30,20 @@ const FIXTURES: { path: string; bad: string[]; good: string[] }[] = [
     good: ["import { g } from '../../functions/engine/index.js';"],
   },
   { path: 'bench/fixture.ts', bad: ["import { h } from '../functions/engine/redact.js';"], good: [] },
+  {
+    path: 'plan/fixture.ts',
+    bad: [
+      "import { App } from 'aws-cdk-lib';",
+      "import type { z } from 'zod';",
+      "import { p } from '../lib/names.js';",
+      "import { q } from '../functions/runtime/shared/log.js';",
+      "import { r } from '../tools/cost/estimate.js';",
+    ],
+    good: [
+      "import { s } from '../functions/contract/index.js';",
+      "import { t } from '../functions/config/resolve.js';",
+    ],
+  },
   // The engine's own tests may reach into its files.
   { path: 'test/engine/fixture.test.ts', bad: [], good: ["import { i } from '../../functions/engine/jwt.js';"] },
   { path: 'functions/engine/fixture.ts', bad: [], good: ["import { j } from './jwt.js';"] },

@@ -46,6 +46,12 @@ describe('bundle contents', () => {
     expect([...packages].filter((name) => ['zod', 'undici', 'jose'].includes(name))).toEqual([]);
   });
 
+  it('the watchdog bundle carries no zod, no undici and no jose (its ping is the runtime fetch)', async () => {
+    const packages = bundledPackages(await metafile(LAMBDA_ENTRIES.watchdog));
+    expect(packages.has('@aws-sdk/client-cloudwatch'), 'the check sees bundled packages').toBe(true);
+    expect([...packages].filter((name) => ['zod', 'undici', 'jose'].includes(name))).toEqual([]);
+  });
+
   it('the probe bundle carries the engine (undici, jose) and zod for its event schema', async () => {
     const packages = bundledPackages(await metafile(LAMBDA_ENTRIES.probe));
     expect(['undici', 'jose', 'zod'].filter((name) => !packages.has(name))).toEqual([]);

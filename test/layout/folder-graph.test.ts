@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const REPO = join(import.meta.dirname, '..', '..');
-const ROOTS = ['functions', 'tools', 'lib', 'bin', 'bench', 'test'];
+const ROOTS = ['functions', 'plan', 'tools', 'lib', 'bin', 'bench', 'test'];
 
 /** A folder of the architecture: `functions/engine`, `tools/cli`, `lib`, ...; a lone file at functions/ is its own node. */
 function folderOf(path: string): string {
@@ -143,6 +143,14 @@ describe('folder-level import graph', () => {
   it('keeps the engine free of the runtime, the secret sources and the tools', () => {
     const engineOut = edges.filter((e) => e.from === 'functions/engine').map((e) => e.to);
     expect([...new Set(engineOut)].sort()).toEqual(['functions/config', 'functions/control-chars', 'functions/guards']);
+  });
+
+  it('keeps the plan pure: it reads the contract and the config, and nothing of functions/ reads it', () => {
+    const planOut = [...new Set(edges.filter((e) => e.from === 'plan').map((e) => e.to))].sort();
+    expect(planOut).toEqual(['functions/config', 'functions/contract']);
+    expect(edges.filter((e) => e.from.startsWith('functions') && e.to === 'plan').map((e) => e.via)).toEqual([]);
+    expect(edges.some((e) => e.from === 'lib' && e.to === 'plan')).toBe(true);
+    expect(edges.some((e) => e.from === 'tools/cli' && e.to === 'plan')).toBe(true);
   });
 
   it('keeps functions/ free of tools/, lib/, bench/ and test/', () => {

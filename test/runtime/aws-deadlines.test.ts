@@ -1,8 +1,9 @@
 /**
- * Every AWS call the two handlers make, with the REAL SDK clients pointed at 127.0.0.1 endpoints that
+ * Every AWS call the handlers make, with the REAL SDK clients pointed at 127.0.0.1 endpoints that
  * never answer, answer 500, or throttle: the probe still logs its verdict (and `metric_publish_failed`
  * when CloudWatch is the broken one), the notifier still publishes (or, when Publish itself is broken,
- * fails in time so that Lambda retries) — before the simulated Lambda timeout, in every case.
+ * fails in time so that Lambda retries), the watchdog withholds its heartbeat (or reports the failed
+ * ping) — before the simulated Lambda timeout, in every case.
  *
  * Only the outcome of the race against the timeout is asserted, never a duration.
  *
@@ -19,14 +20,16 @@ import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { resolveProbe } from '../../functions/config/resolve.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
-import { NOTIFIER_ENV } from '../../functions/contract/environment.js';
+import { NOTIFIER_ENV, WATCHDOG_ENV } from '../../functions/contract/environment.js';
 import { runProbe } from '../../functions/engine/index.js';
+import { secretsManagerChannelSecrets } from '../../functions/runtime/notifier/channels/secrets.js';
 import { createNotifierHandler } from '../../functions/runtime/notifier/run.js';
 import { createProbeRunner, type ProbeSettings } from '../../functions/runtime/probe/run.js';
 import { SecretDriftCheck } from '../../functions/runtime/probe/secret-drift.js';
 import { SecretsManagerSecretSource } from '../../functions/runtime/probe/secrets-manager-source.js';
 import { clientConfig } from '../../functions/runtime/shared/clients.js';
 import type { RuntimeLogger } from '../../functions/runtime/shared/log.js';
+import { createWatchdogHandler } from '../../functions/runtime/watchdog/run.js';
 import { MemorySecretSource } from '../../functions/secrets/memory-source.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { alarmChange } from './alarm-fixtures.js';
@@ -93,7 +96,12 @@ interface Endpoints {
 
 /** Started for one test and closed when it ends, so that concurrent tests never see each other's requests. */
 async function endpoints(context: TestContext): Promise<Endpoints> {
-  const fake = await startFakeAws({ secrets: { [SECRET_ID]: JSON.stringify(env.secrets['local/basic']) } });
+  const fake = await startFakeAws({
+    secrets: {
+      [SECRET_ID]: JSON.stringify(env.secrets['local/basic']),
+      'oauth-probe/heartbeat': 'https://hc-ping.example/heartbeat-token',
+    },
+  });
   const hostile = new Map(
     await Promise.all(HOSTILE_MODES.map(async (mode) => [mode, await startHostileAws(mode)] as const)),
   );
@@ -462,4 +470,75 @@ describe.concurrent('notifier: the alert is published before the Lambda timeout'
       expect(aws.hostile.get(mode)!.requests).toBeGreaterThan(0);
     },
   );
+});
+
+describe.concurrent('watchdog: the heartbeat is withheld, or the ping reported failed, before the Lambda timeout', () => {
+  const WATCHDOG_TIMEOUT_MS = 6_000;
+  const envVars = {
+    AWS_REGION: REGION,
+    [WATCHDOG_ENV.urlSecretId]: 'oauth-probe/heartbeat',
+    [WATCHDOG_ENV.periodMinutes]: '5',
+    [WATCHDOG_ENV.notifiers]: JSON.stringify([
+      { region: REGION, functionName: 'notifier', deadLetterQueueName: 'dlq', alarmNames: ['OAuthProbe-Notifier-x'] },
+    ]),
+    [WATCHDOG_ENV.alarmPrefix]: 'OAuthProbe-',
+  };
+
+  function watchdog(aws: Endpoints, targets: { cloudWatch: 'fake' | HostileMode; secrets: 'fake' | HostileMode }) {
+    const logger = captureLogger();
+    const pinged: string[] = [];
+    const handler = createWatchdogHandler({
+      env: envVars,
+      cloudWatch: (region) => aws.client(CloudWatchClient, targets.cloudWatch, region),
+      secrets: secretsManagerChannelSecrets(() => aws.client(SecretsManagerClient, targets.secrets)),
+      ping: async (url) => {
+        pinged.push(url);
+        return { ok: true, status: 200 };
+      },
+      logger,
+      now: Date.now,
+    });
+    return { handler, logger, pinged };
+  }
+
+  it.for(HOSTILE_MODES)('CloudWatch %s: withheld, check_failed', async (mode, context) => {
+    const { expect } = context;
+    const aws = await endpoints(context);
+    const { handler, logger, pinged } = watchdog(aws, { cloudWatch: mode, secrets: 'fake' });
+
+    const run = await beforeLambdaTimeout(handler({}, lambdaContext(WATCHDOG_TIMEOUT_MS)), WATCHDOG_TIMEOUT_MS);
+
+    expect(run.outcome).toBe('finished');
+    expect(pinged).toEqual([]);
+    expect(events(logger, 'heartbeat').map((l) => [l.fields.outcome, l.fields.reasons])).toEqual([
+      ['withheld', ['check_failed']],
+    ]);
+    expect(aws.hostile.get(mode)!.requests).toBeGreaterThan(0);
+  });
+
+  it.for(HOSTILE_MODES)('Secrets Manager %s: ping_failed, secret_unavailable', async (mode, context) => {
+    const { expect } = context;
+    const aws = await endpoints(context);
+    const { handler, logger, pinged } = watchdog(aws, { cloudWatch: 'fake', secrets: mode });
+
+    const run = await beforeLambdaTimeout(handler({}, lambdaContext(WATCHDOG_TIMEOUT_MS)), WATCHDOG_TIMEOUT_MS);
+
+    expect(run.outcome).toBe('finished');
+    expect(pinged).toEqual([]);
+    expect(events(logger, 'heartbeat').map((l) => [l.fields.outcome, l.fields.error])).toEqual([
+      ['ping_failed', 'secret_unavailable'],
+    ]);
+    expect(aws.hostile.get(mode)!.requests).toBeGreaterThan(0);
+  });
+
+  it('all answering: the checks pass against the fake and it pings', async (context) => {
+    const { expect } = context;
+    const aws = await endpoints(context);
+    const { handler, pinged } = watchdog(aws, { cloudWatch: 'fake', secrets: 'fake' });
+
+    const run = await beforeLambdaTimeout(handler({}, lambdaContext(WATCHDOG_TIMEOUT_MS)), WATCHDOG_TIMEOUT_MS);
+
+    expect(run).toMatchObject({ outcome: 'finished', value: { outcome: 'pinged' } });
+    expect(pinged).toEqual(['https://hc-ping.example/heartbeat-token']);
+  });
 });

@@ -5,13 +5,16 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveProbe } from '../../functions/config/resolve.js';
 import type { ProbesConfig } from '../../functions/config/schema.js';
+import { createTestPki } from '../../tools/local-servers/certificates.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { alarmChange } from './alarm-fixtures.js';
 import { bundleLambda } from './bundle.js';
@@ -93,23 +96,49 @@ describe('bundled Lambda artifacts', () => {
   let dir: string;
   let probeBundle: string;
   let notifierBundle: string;
+  let watchdogBundle: string;
   let env: LocalEnvironment;
   let fake: FakeAws;
+  /** The heartbeat service of the watchdog test: HTTPS on 127.0.0.1, its CA trusted through NODE_EXTRA_CA_CERTS. */
+  let heartbeat: HttpsServer;
+  let heartbeatUrl: string;
+  let caFile: string;
+  const heartbeats: string[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'oauth-probe-bundle-'));
-    const [probe, notifier] = await Promise.all([
+    const [probe, notifier, watchdog] = await Promise.all([
       bundleLambda('probe', join(dir, 'probe')),
       bundleLambda('notifier', join(dir, 'notifier')),
+      bundleLambda('watchdog', join(dir, 'watchdog')),
     ]);
     probeBundle = probe.outfile;
     notifierBundle = notifier.outfile;
+    watchdogBundle = watchdog.outfile;
     env = await startLocalEnvironment();
-    fake = await startFakeAws({ secrets: { 'oauth-probe/billing': JSON.stringify(env.secrets['local/basic']) } });
+    const pki = await createTestPki();
+    caFile = join(dir, 'ca.pem');
+    await writeFile(caFile, pki.ca.cert);
+    heartbeat = createHttpsServer({ cert: pki.server.cert, key: pki.server.key }, (req, res) => {
+      heartbeats.push(`${req.method} ${req.url}`);
+      res.end('OK');
+    });
+    await new Promise<void>((resolve) => heartbeat.listen(0, '127.0.0.1', resolve));
+    heartbeatUrl = `https://127.0.0.1:${(heartbeat.address() as AddressInfo).port}/ping/smoke-token`;
+    fake = await startFakeAws({
+      secrets: {
+        'oauth-probe/billing': JSON.stringify(env.secrets['local/basic']),
+        'oauth-probe/heartbeat': JSON.stringify({ url: heartbeatUrl }),
+      },
+    });
   });
 
   afterAll(async () => {
-    await Promise.all([env?.close(), fake?.close()]);
+    await Promise.all([
+      env?.close(),
+      fake?.close(),
+      heartbeat && new Promise<void>((resolve) => heartbeat.close(() => resolve())),
+    ]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -211,5 +240,33 @@ describe('bundled Lambda artifacts', () => {
     const publish = new URLSearchParams(fake.requests.find((r) => r.operation === 'sns.Publish')!.body);
     expect(publish.get('MessageStructure')).toBe('json');
     expect(publish.get('Subject')).toBe('[FAIL] billing-api failing (eu-west-1)');
+  });
+
+  it('the watchdog bundle loads in a child process, checks CloudWatch and pings the heartbeat URL over HTTPS', async () => {
+    const before = fake.requests.length;
+
+    const run = await runBundle(watchdogBundle, {}, fake.url, {
+      NODE_EXTRA_CA_CERTS: caFile,
+      HEARTBEAT_URL_SECRET_ID: 'oauth-probe/heartbeat',
+      HEARTBEAT_PERIOD_MINUTES: '5',
+      WATCHDOG_NOTIFIERS: JSON.stringify([
+        { region: 'eu-west-1', functionName: 'notifier', deadLetterQueueName: 'dlq', alarmNames: [] },
+      ]),
+      WATCHDOG_ALARM_PREFIX: 'OAuthProbe-',
+    });
+
+    expect(run.threw).toBeUndefined();
+    expect(run.result).toEqual({ outcome: 'pinged', status: 200, findings: [] });
+    expect(heartbeats).toEqual(['GET /ping/smoke-token']);
+    const operations = new Set(fake.requests.slice(before).map((r) => r.operation));
+    expect([...operations].sort()).toEqual([
+      'GraniteServiceVersion20100801.DescribeAlarms',
+      'GraniteServiceVersion20100801.GetMetricData',
+      'secretsmanager.GetSecretValue',
+    ]);
+    expect(run.lines.filter((l) => l.event === 'heartbeat')).toEqual([
+      expect.objectContaining({ outcome: 'pinged', httpStatus: 200 }),
+    ]);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('smoke-token');
   });
 });

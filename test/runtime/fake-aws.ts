@@ -79,6 +79,14 @@ export async function startFakeAws(options: { secrets: Record<string, string> })
         case 'GraniteServiceVersion20100801.GetMetricData':
           json('1.0', 200, { MetricDataResults: [] });
           return;
+        case 'GraniteServiceVersion20100801.DescribeAlarms': {
+          // The watchdog's questions: one probe alarm is OK, the named (notifier) alarms are OK.
+          const input = JSON.parse(body || '{}') as { StateValue?: string; AlarmNames?: string[] };
+          const names =
+            input.AlarmNames ?? (input.StateValue === 'OK' ? ['OAuthProbe-billing-api-eu-west-1-Availability'] : []);
+          json('1.0', 200, { MetricAlarms: names.map((AlarmName) => ({ AlarmName, StateValue: 'OK' })) });
+          return;
+        }
         case 'Logs_20140328.FilterLogEvents':
           json('1.1', 200, { events: [] });
           return;

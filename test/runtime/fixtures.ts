@@ -33,7 +33,7 @@ export function passResult(overrides: Partial<ProbeResult> = {}): ProbeResult {
         certDaysLeft: 45,
       },
     ],
-    token: { type: 'Bearer', expiresIn: 3600, scopes: ['billing:read'], format: 'jwt' },
+    token: { type: 'Bearer', expiresIn: 3600, scopes: ['billing:read'], format: 'jwt', reused: false },
     warnings: [],
     credentialDaysLeft: 200,
     ...overrides,

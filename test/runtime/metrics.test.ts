@@ -14,6 +14,7 @@ import {
   isGaugeRun,
   publishMetrics,
   scheduleIntervalMinutes,
+  tokenIssuance,
 } from '../../functions/runtime/probe/metrics.js';
 import { degradedResult, failResult, passResult, SCHEDULED } from './fixtures.js';
 
@@ -159,6 +160,57 @@ describe('buildMetricData', () => {
           expect(published).toContain(name);
         }
       }
+    });
+  });
+
+  describe('token-stage metrics come only from runs that requested a token (token.reuse, Retry-After)', () => {
+    const reused = passResult({
+      exchanges: [passResult().exchanges[1]!],
+      token: { ...passResult().token!, reused: true },
+    });
+
+    it('a run that reused its token publishes Success and the API series, no TokenSuccess or TokenLatency', () => {
+      const data = buildMetricData(reused, options);
+
+      expect(names(data)).toEqual(['Success', 'StepLatency', 'TotalLatency']);
+      expect(data[0]).toMatchObject({ MetricName: 'Success', Value: 1 });
+      expect(tokenIssuance(reused)).toBeUndefined();
+    });
+
+    it('a reused token refused by the API: Success 0 and the failure, still no token series', () => {
+      const refused = failResult({
+        stage: 'api',
+        step: 'list-invoices',
+        code: 'invalid_token',
+        exchanges: [{ ...passResult().exchanges[1]!, status: 401, code: 'invalid_token' }],
+        token: reused.token,
+      });
+
+      expect(names(buildMetricData(refused, options))).toEqual([
+        'Success',
+        'Failures',
+        'Failures',
+        'StepLatency',
+        'TotalLatency',
+      ]);
+    });
+
+    it('a run held by Retry-After (rate_limited, no token exchange) publishes no TokenSuccess; one that got the 429 does', () => {
+      const held = failResult({ code: 'rate_limited', httpStatus: null, exchanges: [] });
+      const throttled = failResult({
+        code: 'rate_limited',
+        httpStatus: 429,
+        exchanges: [{ ...failResult().exchanges[0]!, status: 429, code: 'rate_limited' }],
+      });
+
+      expect(tokenIssuance(held)).toBeUndefined();
+      expect(names(buildMetricData(held, options))).not.toContain('TokenSuccess');
+      expect(tokenIssuance(throttled)).toBe(false);
+      expect(buildMetricData(throttled, options).find((d) => d.MetricName === 'TokenSuccess')?.Value).toBe(0);
+    });
+
+    it('a run that failed at discovery still counts against token issuance', () => {
+      expect(tokenIssuance(failResult({ stage: 'discovery', code: 'discovery_failed', exchanges: [] }))).toBe(false);
     });
   });
 

@@ -180,9 +180,37 @@ describe('buildNotification', () => {
 
       expect(n.subject).toBe('[STOPPED] billing-api: no run reported for 3 min (eu-west-1)');
       expect(n.text).toContain(
-        'no run reported for 3 minutes in eu-west-1: schedule removed, function failing before it could publish, or throttled.',
+        'no run reported for 3 minutes in eu-west-1 (3 scheduled runs missed; this alarm fires at most 4 minutes after the last run and stays in ALARM until a run is seen): schedule removed, function failing before it could publish, or throttled.',
       );
       expect(attr(n)).toMatchObject({ severity: 'warning', code: 'not_running', kind: 'stopped' });
+    });
+
+    it('ALARM of the metric-math Stopped alarm: the delay from the period of the metric it reads', () => {
+      const base = input('stopped', 'ALARM');
+      const n = buildNotification({
+        ...base,
+        alarm: {
+          ...base.alarm,
+          Trigger: {
+            EvaluationPeriods: 3,
+            Metrics: [
+              {
+                Id: 'runs',
+                MetricStat: {
+                  Metric: { MetricName: 'Success', Namespace: 'OAuthProbe' },
+                  Period: 300,
+                  Stat: 'SampleCount',
+                },
+                ReturnData: false,
+              },
+              { Id: 'stopped', Expression: 'IF(FILL(runs, REPEAT), FILL(runs, 0))', ReturnData: true },
+            ],
+          },
+        },
+      });
+
+      expect(n.subject).toBe('[STOPPED] billing-api: no run reported for 15 min (eu-west-1)');
+      expect(n.text).toContain('(3 scheduled runs missed; this alarm fires at most 16 minutes after the last run');
     });
 
     it('OK: running again', () => {

@@ -460,6 +460,90 @@ describe('notifier handler', () => {
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
+  describe('input that is not an SNS alarm event: logged, skipped, never thrown', () => {
+    const skipped = () =>
+      logged
+        .map(([, fields]) => fields as { event?: string; reason?: string })
+        .filter((fields) => fields?.event === 'notification_skipped');
+
+    it.each([
+      ['Records is an object', { Records: { Sns: { Message: '{}' } } }, 'Records is an object, not an array'],
+      ['Records is a string', { Records: 'Records' }, 'Records is a string, not an array'],
+      ['Records is a number', { Records: 42 }, 'Records is a number, not an array'],
+      ['Records is missing', {}, 'Records is missing, not an array'],
+      ['the event is null', null, 'the event is null, not an SNS event object'],
+      ['the event is a string', 'hello', 'the event is a string, not an SNS event object'],
+    ])('%s', async (_, event, reason) => {
+      const outcomes = await handlerWith(env)(event as never);
+
+      expect(outcomes).toEqual([]);
+      expect(skipped()).toEqual([expect.objectContaining({ reason })]);
+      expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    });
+
+    const withMessage = (message: unknown): SNSEvent => {
+      const event = snsEvent('x');
+      (event.Records[0]!.Sns as { Message: unknown }).Message = message;
+      return event;
+    };
+
+    it.each([
+      ['a message that is not JSON', withMessage('{"AlarmName": '), 'the message is not JSON'],
+      ['a JSON message that is not an object', withMessage('[1, 2]'), 'the message is not a JSON object'],
+      [
+        'a JSON message that is not an alarm state change',
+        withMessage(JSON.stringify({ 'detail-type': 'Scheduled Event', source: 'aws.events' })),
+        'the message is not a CloudWatch alarm state change (no AlarmName)',
+      ],
+      [
+        'an alarm message with an unknown state',
+        withMessage(JSON.stringify({ ...alarmChange('availability', 'ALARM'), NewStateValue: 'PANIC' })),
+        'the message is not a CloudWatch alarm state change (no known NewStateValue)',
+      ],
+      ['a message that is an object, not text', withMessage({ AlarmName: 'x' }), 'the message is an object'],
+      ['a record without Sns', { Records: [{ EventSource: 'aws:sqs', body: '{}' }] }, 'the record has no Sns object'],
+      ['a record that is a number', { Records: [7] }, 'the record has no Sns object'],
+    ])('%s', async (_, event, reason) => {
+      const outcomes = await handlerWith(env)(event as never);
+
+      expect(outcomes).toEqual([{ published: false, reason: 'not an alarm notification' }]);
+      expect(skipped()).toEqual([expect.objectContaining({ reason })]);
+      expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    });
+
+    it('an alarm state change with odd fields (Trigger.Metrics an object, a numeric reason) is still notified', async () => {
+      const odd = {
+        ...alarmChange('stopped', 'ALARM'),
+        NewStateReason: 42,
+        AlarmDescription: { text: 'not a string' },
+        Trigger: { Period: '60', EvaluationPeriods: 3, Metrics: { Id: 'runs' }, Dimensions: 'Probe=billing-api' },
+      };
+
+      const outcomes = await handlerWith(env)(snsEvent(JSON.stringify(odd)));
+
+      expect(outcomes).toMatchObject([{ published: true }]);
+      expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    });
+
+    it('skips the malformed record and notifies the good one of the same event', async () => {
+      const event = snsEvent(JSON.stringify(alarmChange('availability', 'ALARM')));
+      event.Records.unshift('garbage' as never);
+
+      const outcomes = await handlerWith(env)(event);
+
+      expect(outcomes).toMatchObject([{ published: false, reason: 'not an alarm notification' }, { published: true }]);
+    });
+
+    it('still throws for its own failure next to a malformed record, so that Lambda retries and dead-letters it', async () => {
+      snsMock.on(PublishCommand).rejects(Object.assign(new Error('access denied'), { name: 'AuthorizationError' }));
+      const event = snsEvent(JSON.stringify(alarmChange('availability', 'ALARM')));
+      event.Records.push({ Sns: { Message: 'not json' } } as never);
+
+      await expect(handlerWith(env)(event)).rejects.toThrow('access denied');
+      expect(skipped()).toEqual([expect.objectContaining({ reason: 'the message is not JSON' })]);
+    });
+  });
+
   it('fails loudly when its environment lacks the topic', async () => {
     const { [NOTIFIER_ENV.notificationTopicArn]: _topic, ...rest } = env;
 

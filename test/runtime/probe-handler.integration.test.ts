@@ -45,10 +45,25 @@ const restore: (() => void)[] = [];
 
 const context = (): Context => lambdaContext(REGION);
 
-function probe(method: 'client_secret_basic' | 'private_key_jwt', name: string, secretId: string): ProbeConfig {
+function probe(
+  method: 'client_secret_basic' | 'private_key_jwt',
+  name: string,
+  secretId: string,
+  defaults?: NonNullable<ProbesConfig['defaults']>,
+): ProbeConfig {
   const config = env.probe(method, { name, credentials: { secretId }, runbookUrl: 'https://wiki.example.com/rb' });
-  return resolveProbe({ probes: [config] } as ProbesConfig, config);
+  return resolveProbe({ probes: [config], ...(defaults ? { defaults } : {}) } as ProbesConfig, config);
 }
+
+/** Token requests the local authorization server received while `work` ran. */
+async function tokenRequestsDuring<T>(work: () => Promise<T>): Promise<{ value: T; tokenRequests: number }> {
+  const before = env.authServer.requestCounts().token;
+  const value = await work();
+  return { value, tokenRequests: env.authServer.requestCounts().token - before };
+}
+
+const metricNames = (input: { MetricData?: { MetricName?: string }[] } | undefined) =>
+  (input?.MetricData ?? []).map((d) => d.MetricName);
 
 /** Runs the handler and returns the JSON log lines it wrote. */
 async function invoke(event: unknown): Promise<{ out: ProbeRunOutput; lines: Record<string, unknown>[] }> {
@@ -244,16 +259,139 @@ describe('probe handler against the local authorization server', () => {
   });
 });
 
+describe('token reuse and Retry-After in one warm handler (one container)', () => {
+  const REUSE = { token: { reuse: { maxAgeSec: 3600 } } };
+
+  it('two runs make one token request with defaults.token.reuse, two without it', async () => {
+    const reused = probe('client_secret_basic', 'warm-reuse', BASIC_ID, REUSE);
+    const fresh = probe('client_secret_basic', 'warm-fresh', BASIC_ID);
+
+    const on = await tokenRequestsDuring(async () => [
+      await invoke({ probe: reused, scheduledTime: '2026-11-22T10:00:00Z' }),
+      await invoke({ probe: reused, scheduledTime: '2026-11-22T10:01:00Z' }),
+    ]);
+    cw.resetHistory();
+    const off = await tokenRequestsDuring(async () => [
+      await invoke({ probe: fresh, scheduledTime: '2026-11-22T10:00:00Z' }),
+      await invoke({ probe: fresh, scheduledTime: '2026-11-22T10:01:00Z' }),
+    ]);
+
+    expect(on.tokenRequests).toBe(1);
+    expect(off.tokenRequests).toBe(2);
+    const [first, second] = on.value.map((run) => resultLines(run.lines)[0]!);
+    expect(first).toMatchObject({ status: 'pass', token: { reused: false } });
+    expect(second).toMatchObject({ status: 'pass', token: { reused: true } });
+    expect((second!.exchanges as { name: string }[]).map((e) => e.name)).toEqual(['list-invoices', 'get-invoice']);
+    expect(off.value.map((run) => (resultLines(run.lines)[0]!.token as { reused: boolean }).reused)).toEqual([
+      false,
+      false,
+    ]);
+  });
+
+  it('token metrics come only from the run that requested the token; Success from every run', async () => {
+    const reused = probe('client_secret_basic', 'warm-metrics', BASIC_ID, REUSE);
+
+    await invoke({ probe: reused, scheduledTime: '2026-11-22T10:10:00Z' });
+    await invoke({ probe: reused, scheduledTime: '2026-11-22T10:11:00Z' });
+
+    const [requested, reusedRun] = putInputs();
+    expect(metricNames(requested)).toEqual([
+      'Success',
+      'TokenSuccess',
+      'TokenLatency',
+      'StepLatency',
+      'StepLatency',
+      'TotalLatency',
+    ]);
+    expect(metricNames(reusedRun)).toEqual(['Success', 'StepLatency', 'StepLatency', 'TotalLatency']);
+    expect(reusedRun!.MetricData![0]).toMatchObject({ MetricName: 'Success', Value: 1 });
+  });
+
+  it("a step's 401 drops the cached token: that run fails as today, the next one requests a fresh token", async () => {
+    const reused = probe('client_secret_basic', 'warm-401', BASIC_ID, REUSE);
+    await invoke({ probe: reused, scheduledTime: '2026-11-22T10:20:00Z' });
+    env.resourceServer.injectFault({
+      kind: 'respond',
+      status: 401,
+      body: '',
+      headers: { 'www-authenticate': 'Bearer realm="api", error="invalid_token"' },
+    });
+
+    const refused = await tokenRequestsDuring(() => invoke({ probe: reused, scheduledTime: '2026-11-22T10:21:00Z' }));
+    await env.resourceServer.clearFaults();
+    const next = await tokenRequestsDuring(() => invoke({ probe: reused, scheduledTime: '2026-11-22T10:22:00Z' }));
+
+    expect(refused.tokenRequests).toBe(0);
+    expect(resultLines(refused.value.lines)[0]).toMatchObject({
+      status: 'fail',
+      stage: 'api',
+      code: 'invalid_token',
+      token: { reused: true },
+    });
+    expect(next.tokenRequests).toBe(1);
+    expect(resultLines(next.value.lines)[0]).toMatchObject({ status: 'pass', token: { reused: false } });
+  });
+
+  it('a 429 with Retry-After: 120 makes the next run report rate_limited without a request', async () => {
+    const throttled = probe('client_secret_basic', 'warm-429', BASIC_ID);
+    env.authServer.injectFault({
+      kind: 'respond',
+      status: 429,
+      body: JSON.stringify({ error: 'too_many_requests' }),
+      headers: { 'retry-after': '120' },
+    });
+    const limited = await tokenRequestsDuring(() =>
+      invoke({ probe: throttled, scheduledTime: '2026-11-22T10:30:00Z' }),
+    );
+    env.authServer.clearFaults();
+    cw.resetHistory();
+
+    const held = await tokenRequestsDuring(() => invoke({ probe: throttled, scheduledTime: '2026-11-22T10:31:00Z' }));
+
+    expect(limited.tokenRequests).toBe(1);
+    expect(resultLines(limited.value.lines)[0]).toMatchObject({ code: 'rate_limited', httpStatus: 429 });
+    expect(held.tokenRequests).toBe(0);
+    const line = resultLines(held.value.lines)[0]!;
+    expect(line).toMatchObject({ status: 'fail', stage: 'token', code: 'rate_limited', exchanges: [] });
+    expect(line.message).toMatch(
+      /^token request not sent: the token endpoint answered 429 with Retry-After, 1[12]\d s left$/,
+    );
+    // No token request, so no token metrics: Success 0 and the failure by code, nothing else.
+    expect(
+      putInputs()[0]!.MetricData!.map((d) => [d.MetricName, d.Dimensions!.map((x) => x.Value).join(','), d.Value]),
+    ).toEqual([
+      ['Success', 'warm-429', 0],
+      ['Failures', 'warm-429,rate_limited', 1],
+      ['Failures', 'warm-429,token,rate_limited', 1],
+      ['TotalLatency', 'warm-429', expect.any(Number)],
+    ]);
+  });
+
+  it('a rotation test never uses the cached token: it requests one with the version it tests', async () => {
+    const reused = probe('client_secret_basic', 'warm-rotation', BASIC_ID, REUSE);
+    await invoke({ probe: reused, scheduledTime: '2026-11-22T10:40:00Z' });
+
+    const rotation = await tokenRequestsDuring(() => invoke({ probe: reused, secretVersionStage: 'AWSPENDING' }));
+
+    expect(rotation.tokenRequests).toBe(1);
+    expect(rotation.value.out).toMatchObject({ outcome: 'ran', result: { token: { reused: false } } });
+  });
+});
+
 describe('no secret, key, token or assertion in any output', () => {
   it('scans log lines, metric data and notifications of passing and failing runs', async () => {
     // Arrange: runs that handle every kind of secret, passing and failing (one with a server that echoes the secret)
     const basic = probe('client_secret_basic', 'scan-basic', BASIC_ID);
     const jwt = probe('private_key_jwt', 'scan-jwt', JWT_ID);
+    // Token reuse: the cached token is sent on runs that never saw the token response.
+    const reusing = probe('private_key_jwt', 'scan-reuse', JWT_ID, { token: { reuse: { maxAgeSec: 3600 } } });
     const start = output.length;
     const produced: string[] = [];
 
     await invoke({ probe: basic, scheduledTime: '2026-11-22T09:00:00Z' });
     await invoke({ probe: jwt, scheduledTime: '2026-11-22T09:00:00Z' });
+    await invoke({ probe: reusing, scheduledTime: '2026-11-22T09:00:00Z' });
+    await invoke({ probe: reusing, scheduledTime: '2026-11-22T09:01:00Z' });
     const secret = stored.get(BASIC_ID)!.client_secret!;
     env.authServer.injectFault({
       kind: 'respond',
@@ -273,7 +411,18 @@ describe('no secret, key, token or assertion in any output', () => {
     env.authServer.clearFaults();
     env.resourceServer.injectFault({ kind: 'respond', status: 500, body: 'oops' });
     await invoke({ probe: jwt, scheduledTime: '2026-11-22T09:02:00Z' });
+    await invoke({ probe: reusing, scheduledTime: '2026-11-22T09:02:00Z' });
     await env.resourceServer.clearFaults();
+    // A 429 and then a run held by its Retry-After (no request).
+    env.authServer.injectFault({
+      kind: 'respond',
+      status: 429,
+      body: JSON.stringify({ error: 'too_many_requests', error_description: `slow down, ${secret}` }),
+      headers: { 'retry-after': '120' },
+    });
+    await invoke({ probe: basic, scheduledTime: '2026-11-22T09:03:00Z' });
+    env.authServer.clearFaults();
+    await invoke({ probe: basic, scheduledTime: '2026-11-22T09:04:00Z' });
 
     const logText = output.slice(start).join('');
     const results = logText
@@ -283,9 +432,21 @@ describe('no secret, key, token or assertion in any output', () => {
     expect(results.map((r) => [r.probe, r.status])).toEqual([
       ['scan-basic', 'pass'],
       ['scan-jwt', 'pass'],
+      ['scan-reuse', 'pass'],
+      ['scan-reuse', 'pass'],
       ['scan-basic', 'fail'],
       ['scan-jwt', 'fail'],
       ['scan-jwt', 'fail'],
+      ['scan-reuse', 'fail'],
+      ['scan-basic', 'fail'],
+      ['scan-basic', 'fail'],
+    ]);
+    expect(results.filter((r) => r.probe === 'scan-reuse').map((r) => (r.token as { reused: boolean }).reused)).toEqual(
+      [false, true, true],
+    );
+    expect(results.slice(-2).map((r) => [r.code, r.httpStatus ?? null])).toEqual([
+      ['rate_limited', 429],
+      ['rate_limited', null],
     ]);
     produced.push(logText, JSON.stringify(putInputs()));
 
@@ -300,6 +461,7 @@ describe('no secret, key, token or assertion in any output', () => {
       ['scan-basic', 'ALARM'],
       ['scan-jwt', 'ALARM'],
       ['scan-jwt', 'OK'],
+      ['scan-reuse', 'ALARM'],
     ] as const) {
       const alarm = {
         ...alarmChange('availability', state, { probe: probeName }),
@@ -309,9 +471,11 @@ describe('no secret, key, token or assertion in any output', () => {
       await notifier({ Records: [{ Sns: { Message: JSON.stringify(alarm) } }] } as unknown as SNSEvent);
     }
     const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
-    expect(published).toHaveLength(3);
-    expect(published[0]!.Subject).toBe(`[FAIL] scan-basic: token invalid_client (${REGION})`);
+    expect(published).toHaveLength(4);
+    // The latest scan-basic result is the held run: rate_limited without a request.
+    expect(published[0]!.Subject).toBe(`[FAIL] scan-basic: token rate_limited (${REGION})`);
     expect(published[1]!.Subject).toBe(`[FAIL] scan-jwt: api server_error (${REGION})`);
+    expect(published[3]!.Subject).toBe(`[FAIL] scan-reuse: api server_error (${REGION})`);
     produced.push(JSON.stringify(published), output.slice(start).join(''));
 
     // Assert: first, that the token pattern below does recognise a real access token of this server

@@ -5,10 +5,12 @@
  *
  * - metric stats `SampleCount`, `Sum`, `Average`, `Minimum`, `Maximum` over a period;
  * - metric math: numbers, ids, + - * /, comparisons, AND/OR/NOT, IF(c, a[, b]), FILL(x, v), FILL(x, REPEAT),
- *   MIN([..]), MAX([..]), evaluated datapoint by datapoint (a missing input makes the datapoint missing,
- *   except inside FILL, and IF without a false value drops the datapoint); `FILL(x, REPEAT)` takes the
- *   most recent present value of x in the datapoints the alarm fetched (its evaluation range), and
- *   leaves the datapoint missing when there is none;
+ *   MIN([..]), MAX([..]), TIME_SERIES(s), evaluated datapoint by datapoint (a scalar with a missing series
+ *   gives no datapoint; IF drops the datapoint when its condition is missing, or false without a false
+ *   value, and gives 0 when the condition holds and the true value is missing, as the metric math page's
+ *   IF tables show); `FILL(x, REPEAT)` takes the most recent present value of x in the datapoints the
+ *   alarm fetched (its evaluation range), and leaves the datapoint missing when there is none;
+ *   `TIME_SERIES(s)` is s at every datapoint of the range ("a non-sparse time series");
  * - M of N with the evaluation range and missing-data rules of "Configuring how CloudWatch alarms treat
  *   missing data": CloudWatch reads more datapoints than N; with at least N present it judges the newest
  *   N present; with fewer, `breaching`/`notBreaching` fill the gap, `ignore` keeps the state when the
@@ -16,8 +18,11 @@
  * - evaluation every minute on a sliding window, hourly when period × N exceeds a day;
  * - composite rules of ALARM()/OK()/INSUFFICIENT_DATA(), AND, OR, NOT and parentheses.
  *
- * Time is in whole minutes. A sample stamped at minute m is first seen by the evaluation at m + 1 (the
- * run publishes within its minute), so every detection time includes that minute of lag.
+ * What the CloudWatch documentation leaves open is a `Readings` parameter, so that a test can replay an
+ * alarm under every reading instead of the one the author happened to believe (see `Readings`).
+ *
+ * Time is in whole minutes. A sample stamped at minute m is first seen by the evaluation at m + lag (1 by
+ * default: the run publishes within its minute), so every detection time includes that minute of lag.
  *
  * Hand-written on purpose: no library models alarm evaluation, and AWS offers no offline evaluator.
  */
@@ -65,9 +70,63 @@ export type Series = Map<number, number[]>;
 /** Looks a series up by metric name and dimensions. */
 export type SeriesSource = (metricName: string, dimensions: { Name: string; Value: string }[]) => Series | undefined;
 
-/** Extra datapoints read beyond N, as CloudWatch does (the documentation's example reads 5 for N = 3). */
-const EXTRA_DATAPOINTS = 2;
 const DAY_MINUTES = 24 * 60;
+
+/**
+ * The answers to what the CloudWatch documentation does not say. An alarm whose verdicts hold under
+ * every combination (`ALL_READINGS`) does not depend on them.
+ */
+export interface Readings {
+  /**
+   * Datapoints an evaluation fetches beyond `EvaluationPeriods` (its evaluation range is N + this). The
+   * missing-data page's example reads 5 for N = 3 (+2); AWS says only that it reads "more".
+   */
+  extraDatapoints: number;
+  /**
+   * `FILL(x, value)` when x has no datapoint at all in the fetched range: `filled` (every datapoint is
+   * the value) or `empty` (nothing to fill, the result stays empty). FILL of a series with at least one
+   * datapoint fills its gaps either way; REPEAT has nothing to repeat in an empty series either way.
+   */
+  fillEmpty: 'filled' | 'empty';
+  /**
+   * A binary operator (+ - * /, comparisons, AND/OR) between two series where one has no datapoint at a
+   * timestamp (an empty series has none at any): `zero` takes the missing value as 0 (what the metric
+   * math page says of arithmetic and comparisons), `drop` leaves no datapoint (an empty operand empties
+   * the result). A scalar with a missing series gives no datapoint under both.
+   */
+  missingOperand: 'drop' | 'zero';
+  /**
+   * Minutes after its timestamp's minute before a sample is seen by an evaluation: 1 (published within
+   * its minute) or more (the delay the FILL entry of the metric math page warns about: the newest
+   * period then always looks empty to FILL).
+   */
+  publishLagMinutes: number;
+}
+
+/** The model's historical answers: N + 2, FILL fills an empty series, a missing operand drops the datapoint. */
+export const DEFAULT_READINGS: Readings = {
+  extraDatapoints: 2,
+  fillEmpty: 'filled',
+  missingOperand: 'drop',
+  publishLagMinutes: 1,
+};
+
+/** Evaluation ranges replayed: N + 2 (the documentation's example), N + 5 and N + 10. */
+export const RANGE_READINGS = [2, 5, 10] as const;
+
+/** Every combination of the readings: the evaluation ranges, FILL of an empty series, a missing operand, lag 1 or 2 min. */
+export const ALL_READINGS: readonly Readings[] = RANGE_READINGS.flatMap((extraDatapoints) =>
+  (['filled', 'empty'] as const).flatMap((fillEmpty) =>
+    (['drop', 'zero'] as const).flatMap((missingOperand) =>
+      [1, 2].map((publishLagMinutes) => ({ extraDatapoints, fillEmpty, missingOperand, publishLagMinutes })),
+    ),
+  ),
+);
+
+/** `N+5, FILL(empty)=empty, missing operand=zero, lag 1 min`: a reading in a test title. */
+export function describeReadings(readings: Readings): string {
+  return `N+${readings.extraDatapoints}, FILL(empty)=${readings.fillEmpty}, missing operand=${readings.missingOperand}, lag ${readings.publishLagMinutes} min`;
+}
 
 // --- Metric stats --------------------------------------------------------------------------------
 
@@ -238,13 +297,42 @@ function normalise(op: string): string {
 }
 
 /**
- * The datapoint of a query id for one period. `earlier`, when given, is the same for the period before,
- * or undefined past the oldest datapoint the alarm fetched: it is what `FILL(x, REPEAT)` walks back on.
+ * The datapoint of a query id for one period, within one evaluation. `earlier` is the same for the period
+ * before, or undefined past the oldest datapoint the alarm fetched: it is what `FILL(x, REPEAT)` walks
+ * back on. `range` lists every period of the fetched range (what `FILL` of an empty series looks at);
+ * without it the series counts as having data.
  */
-export type Lookup = ((id: string) => number | undefined) & { earlier?: () => Lookup | undefined };
+export type Lookup = ((id: string) => number | undefined) & {
+  earlier?: () => Lookup | undefined;
+  range?: () => readonly Lookup[];
+};
+
+const seriesNodes = new WeakMap<Node, boolean>();
+
+/** True when a node is a time series (a metric, an expression id, a function of series), false for a scalar. */
+function isSeries(node: Node): boolean {
+  let known = seriesNodes.get(node);
+  if (known === undefined) {
+    switch (node.type) {
+      case 'num':
+        known = false;
+        break;
+      case 'unary':
+        known = isSeries(node.arg);
+        break;
+      case 'binary':
+        known = isSeries(node.left) || isSeries(node.right);
+        break;
+      default:
+        known = true;
+    }
+    seriesNodes.set(node, known);
+  }
+  return known;
+}
 
 /** One datapoint of an expression; `lookup` gives the datapoint of another query id. */
-export function evaluateNode(node: Node, lookup: Lookup): number | undefined {
+export function evaluateNode(node: Node, lookup: Lookup, readings: Readings = DEFAULT_READINGS): number | undefined {
   switch (node.type) {
     case 'num':
       return node.value;
@@ -253,14 +341,26 @@ export function evaluateNode(node: Node, lookup: Lookup): number | undefined {
     case 'array':
       throw new Error('an array is only an argument of MIN/MAX');
     case 'unary': {
-      const value = evaluateNode(node.arg, lookup);
+      const value = evaluateNode(node.arg, lookup, readings);
       if (value === undefined) return undefined;
       return node.op === '-' ? -value : value === 0 ? 1 : 0;
     }
-    case 'binary':
-      return binaryValue(node.op, evaluateNode(node.left, lookup), evaluateNode(node.right, lookup));
+    case 'binary': {
+      let left = evaluateNode(node.left, lookup, readings);
+      let right = evaluateNode(node.right, lookup, readings);
+      if (
+        readings.missingOperand === 'zero' &&
+        (left === undefined) !== (right === undefined) &&
+        isSeries(node.left) &&
+        isSeries(node.right)
+      ) {
+        left ??= 0;
+        right ??= 0;
+      }
+      return binaryValue(node.op, left, right);
+    }
     case 'call':
-      return callValue(node, lookup);
+      return callValue(node, lookup, readings);
   }
 }
 
@@ -297,27 +397,36 @@ function binaryValue(op: string, left: number | undefined, right: number | undef
   }
 }
 
-function callValue(node: Extract<Node, { type: 'call' }>, lookup: Lookup) {
+function callValue(node: Extract<Node, { type: 'call' }>, lookup: Lookup, readings: Readings) {
   const [first, second, third] = node.args;
   switch (node.name) {
     case 'FILL': {
-      const value = evaluateNode(first!, lookup);
+      const value = evaluateNode(first!, lookup, readings);
       if (value !== undefined) return value;
-      if (second?.type === 'ref' && second.id.toUpperCase() === 'REPEAT') return repeated(first!, lookup);
-      return evaluateNode(second!, lookup);
+      if (second?.type === 'ref' && second.id.toUpperCase() === 'REPEAT') return repeated(first!, lookup, readings);
+      if (readings.fillEmpty === 'empty' && !presentInRange(first!, lookup, readings)) return undefined;
+      return evaluateNode(second!, lookup, readings);
     }
     case 'IF': {
-      const condition = evaluateNode(first!, lookup);
+      const condition = evaluateNode(first!, lookup, readings);
       if (condition === undefined) return undefined;
-      if (condition !== 0) return evaluateNode(second!, lookup);
-      return third ? evaluateNode(third, lookup) : undefined;
+      // "has the value of 0, if the corresponding data point of metric1 is TRUE and the corresponding data
+      // point does not exist in metric2" (metric math page, IF tables).
+      if (condition !== 0) return evaluateNode(second!, lookup, readings) ?? 0;
+      return third ? evaluateNode(third, lookup, readings) : undefined;
     }
     case 'MIN':
     case 'MAX': {
       const items = first?.type === 'array' ? first.items : node.args;
-      const values = items.map((item) => evaluateNode(item, lookup)).filter((v): v is number => v !== undefined);
+      const values = items
+        .map((item) => evaluateNode(item, lookup, readings))
+        .filter((v): v is number => v !== undefined);
       if (values.length === 0) return undefined;
       return node.name === 'MIN' ? Math.min(...values) : Math.max(...values);
+    }
+    case 'TIME_SERIES': {
+      if (!first || isSeries(first)) throw new Error('TIME_SERIES takes one scalar');
+      return evaluateNode(first, lookup, readings);
     }
     default:
       throw new Error(`function ${node.name} is not modelled`);
@@ -325,59 +434,69 @@ function callValue(node: Extract<Node, { type: 'call' }>, lookup: Lookup) {
 }
 
 /** The newest present value of `node` before this datapoint, within the fetched range. */
-function repeated(node: Node, lookup: Lookup): number | undefined {
+function repeated(node: Node, lookup: Lookup, readings: Readings): number | undefined {
   for (let before = lookup.earlier?.(); before; before = before.earlier?.()) {
-    const value = evaluateNode(node, before);
+    const value = evaluateNode(node, before, readings);
     if (value !== undefined) return value;
   }
   return undefined;
 }
 
+/** True when `node` has a datapoint somewhere in the fetched range. */
+function presentInRange(node: Node, lookup: Lookup, readings: Readings): boolean {
+  const periods = lookup.range?.();
+  if (!periods) return true;
+  return periods.some((period) => evaluateNode(node, period, readings) !== undefined);
+}
+
 // --- Metric alarms -------------------------------------------------------------------------------
 
 /**
- * The alarm's value for the period ending (exclusive) at minute `end`. `oldestEnd` is the end of the
- * oldest period the alarm fetched in this evaluation (how far `FILL(x, REPEAT)` can look back).
+ * The alarm's datapoints in the range an evaluation at minute `t` fetches, newest first: N + the extra
+ * datapoints of the reading, the newest period ending (exclusive) at `t`. A sample is counted only once
+ * the evaluation can see it (`publishLagMinutes`).
  */
-export function datapoint(
+export function rangeDatapoints(
   alarm: MetricAlarmDefinition,
   source: SeriesSource,
-  end: number,
-  oldestEnd: number = end,
-): number | undefined {
+  t: number,
+  readings: Readings = DEFAULT_READINGS,
+): (number | undefined)[] {
   const periodMinutes = alarmPeriodMinutes(alarm);
-  if (!alarm.Metrics) {
-    return statistic(source(alarm.MetricName!, alarm.Dimensions ?? []), alarm.Statistic!, end - periodMinutes, end);
-  }
+  const size = alarm.EvaluationPeriods + readings.extraDatapoints;
+  const ends = Array.from({ length: size }, (_, i) => t - i * periodMinutes);
+  // Samples stamped at minute m are seen from m + lag on: the window stops before t - lag + 1.
+  const visibleBefore = t - readings.publishLagMinutes + 1;
+  const stat = (name: string, dimensions: { Name: string; Value: string }[], how: string, end: number) =>
+    statistic(source(name, dimensions), how, end - periodMinutes, Math.min(end, visibleBefore));
+  if (!alarm.Metrics) return ends.map((end) => stat(alarm.MetricName!, alarm.Dimensions ?? [], alarm.Statistic!, end));
   const byId = new Map(alarm.Metrics.map((query) => [query.Id, query]));
   const cache = new Map<string, number | undefined>();
-  const lookupAt = (periodEnd: number): Lookup => {
+  const lookups: Lookup[] = ends.map((periodEnd, index) => {
     const lookup: Lookup = (id: string): number | undefined => {
       const key = `${id}@${periodEnd}`;
       if (cache.has(key)) return cache.get(key);
       const query = byId.get(id);
       if (!query) throw new Error(`unknown metric id ${id} in ${alarm.AlarmName}`);
-      let value: number | undefined;
-      if ('MetricStat' in query) {
-        const { Metric, Stat } = query.MetricStat;
-        value = statistic(
-          source(Metric.MetricName, Metric.Dimensions ?? []),
-          Stat,
-          periodEnd - periodMinutes,
-          periodEnd,
-        );
-      } else {
-        value = evaluateNode(parsedExpression(query.Expression), lookup);
-      }
+      const value =
+        'MetricStat' in query
+          ? stat(
+              query.MetricStat.Metric.MetricName,
+              query.MetricStat.Metric.Dimensions ?? [],
+              query.MetricStat.Stat,
+              periodEnd,
+            )
+          : evaluateNode(parsedExpression(query.Expression), lookup, readings);
       cache.set(key, value);
       return value;
     };
-    lookup.earlier = () => (periodEnd - periodMinutes >= oldestEnd ? lookupAt(periodEnd - periodMinutes) : undefined);
+    lookup.earlier = () => lookups[index + 1];
+    lookup.range = () => lookups;
     return lookup;
-  };
+  });
   const returned = alarm.Metrics.filter((query) => query.ReturnData !== false);
   if (returned.length !== 1) throw new Error(`${alarm.AlarmName} must return exactly one query`);
-  return lookupAt(end)(returned[0]!.Id);
+  return lookups.map((lookup) => lookup(returned[0]!.Id));
 }
 
 const parsedExpressions = new Map<string, Node>();
@@ -453,15 +572,11 @@ export function evaluateMetricAlarm(
   source: SeriesSource,
   t: number,
   previous: AlarmState,
+  readings: Readings = DEFAULT_READINGS,
 ): AlarmState {
-  const period = alarmPeriodMinutes(alarm);
-  const range = alarm.EvaluationPeriods + EXTRA_DATAPOINTS;
-  const flags: (boolean | undefined)[] = [];
-  const oldestEnd = t - (range - 1) * period;
-  for (let i = 0; i < range; i++) {
-    const value = datapoint(alarm, source, t - i * period, oldestEnd);
-    flags.push(value === undefined ? undefined : breaches(alarm, value));
-  }
+  const flags = rangeDatapoints(alarm, source, t, readings).map((value) =>
+    value === undefined ? undefined : breaches(alarm, value),
+  );
   return judge(alarm, flags, previous);
 }
 

@@ -4,10 +4,12 @@
  */
 import {
   type AlarmState,
+  DEFAULT_READINGS,
   evaluateMetricAlarm,
   evaluateRule,
   evaluatesAt,
   type MetricAlarmDefinition,
+  type Readings,
   type Series,
   type SeriesSource,
 } from './evaluator.js';
@@ -92,6 +94,8 @@ export interface SimulationInput {
   to: number;
   /** Only these alarms (and composites over them) are evaluated. @default all */
   only?: (name: string) => boolean;
+  /** What the CloudWatch documentation leaves open. @default DEFAULT_READINGS */
+  readings?: Partial<Readings>;
 }
 
 /** Every state change of the selected alarms between `from` and `to`. */
@@ -100,6 +104,7 @@ export function simulate(input: SimulationInput): Transition[] {
   const composites = input.alarms.composite.filter((alarm) => input.only?.(alarm.AlarmName) ?? true);
   const states = new Map<string, AlarmState>();
   const transitions: Transition[] = [];
+  const readings = { ...DEFAULT_READINGS, ...input.readings };
   const set = (name: string, minute: number, next: AlarmState) => {
     const previous = states.get(name) ?? 'INSUFFICIENT_DATA';
     if (previous !== next) transitions.push({ alarm: name, minute, from: previous, to: next });
@@ -109,7 +114,7 @@ export function simulate(input: SimulationInput): Transition[] {
     for (const alarm of selected) {
       if (!evaluatesAt(alarm, minute)) continue;
       const previous = states.get(alarm.AlarmName) ?? 'INSUFFICIENT_DATA';
-      set(alarm.AlarmName, minute, evaluateMetricAlarm(alarm, input.source, minute, previous));
+      set(alarm.AlarmName, minute, evaluateMetricAlarm(alarm, input.source, minute, previous, readings));
     }
     for (const alarm of composites) {
       const firing = evaluateRule(alarm.AlarmRule, (name) => states.get(name) ?? 'INSUFFICIENT_DATA');

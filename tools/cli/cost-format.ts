@@ -68,6 +68,7 @@ export function formatCostReport(estimate: CostEstimate, options: CostFormatOpti
     `${formatUsd(estimate.total.perProbeRegionUsd)} per probe-region on average (${estimate.total.probeRegions} probe-regions, shared costs included).`,
   );
   out.push('');
+  out.push(...identityProvidersSection(estimate, p.bold));
 
   out.push(...profilesSection(estimate, p.bold));
 
@@ -135,6 +136,22 @@ function profilesSection(estimate: CostEstimate, bold: (text: string) => string)
     bold('Metrics profiles (config metrics.profile), per month'),
     ...table([header, ...rows], ['l', ...profiles.map(() => 'r' as const)]),
     '  lean keeps every alarm (availability, stopped, expiry, latency, global, SLO on Success) with the fewest series.',
+    '',
+  ];
+}
+
+/** Requests a month per authorization server: what counts against a provider's token quota. */
+export function identityProvidersSection(estimate: CostEstimate, bold: (text: string) => string): string[] {
+  if (estimate.identityProviders.length === 0) return [];
+  const rows = estimate.identityProviders.map((idp) => [
+    `  ${idp.host}`,
+    `${formatCount(idp.tokenRequestsPerMonth)} tokens`,
+    `${formatCount(idp.otherRequestsPerMonth)} other`,
+    idp.probes.join(', '),
+  ]);
+  return [
+    bold('Requests a month by authorization server (token quotas: docs/providers.md)'),
+    ...table(rows, ['l', 'r', 'r', 'l']),
     '',
   ];
 }

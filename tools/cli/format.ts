@@ -10,6 +10,7 @@ import type {
   ExchangeTimings,
   ProbeResult,
   ProbeStatus,
+  Warning,
 } from '../../functions/engine/index.js';
 import { type Palette, stripAnsi } from './colour.js';
 
@@ -51,7 +52,9 @@ export function formatResultLine(result: ProbeResult, options: FormatOptions): s
   const p = options.palette;
   const name = result.probe.padEnd(options.nameWidth ?? result.probe.length);
   const where = result.status === 'pass' ? '' : `  ${whereText(result, p)}`;
-  return `${verdict(result.status, p)}  ${p.bold(name)}  ${formatMs(result.durationMs).padStart(8)}${where}`;
+  // token.reuse: this run sent no token request (run --repeat shows it from the second round on).
+  const reused = result.token?.reused === true ? `  ${p.dim('token reused')}` : '';
+  return `${verdict(result.status, p)}  ${p.bold(name)}  ${formatMs(result.durationMs).padStart(8)}${where}${reused}`;
 }
 
 function whereText(result: ProbeResult, p: Palette): string {
@@ -70,13 +73,24 @@ function whereText(result: ProbeResult, p: Palette): string {
 export function formatResult(result: ProbeResult, options: FormatOptions): string {
   const lines = [formatResultLine(result, options)];
   if (result.status !== 'pass' || options.verbose) lines.push(...formatDetails(result, options));
+  // A pass is not the whole story when something expires soon or crosses the network in clear text:
+  // its warnings show under the PASS line without --verbose.
+  else lines.push(...result.warnings.map((warning) => warningRow(warning, options.palette)));
   return `${lines.join('\n')}\n`;
+}
+
+function detailRow(label: string, value: string, p: Palette): string {
+  return `    ${p.dim(label.padEnd(10))} ${value}`;
+}
+
+function warningRow(warning: Warning, p: Palette): string {
+  return detailRow('warning', `${p.yellow(warning.code)}: ${warning.message}`, p);
 }
 
 function formatDetails(result: ProbeResult, options: FormatOptions): string[] {
   const p = options.palette;
   const indent = '    ';
-  const row = (label: string, value: string) => `${indent}${p.dim(label.padEnd(10))} ${value}`;
+  const row = (label: string, value: string) => detailRow(label, value, p);
   const lines: string[] = [];
   if (result.stage) lines.push(row('stage', result.step ? `${result.stage}, step ${result.step}` : result.stage));
   if (result.code) {
@@ -85,7 +99,7 @@ function formatDetails(result: ProbeResult, options: FormatOptions): string[] {
   }
   if (result.message) lines.push(row('message', result.message));
   if (result.hint) lines.push(row('hint', p.cyan(result.hint)));
-  for (const warning of result.warnings) lines.push(row('warning', `${p.yellow(warning.code)}: ${warning.message}`));
+  for (const warning of result.warnings) lines.push(warningRow(warning, p));
   if (result.token && (options.verbose || result.status !== 'pass')) lines.push(row('token', tokenText(result)));
   if (result.credentialDaysLeft !== undefined) {
     lines.push(row('credential', `expires in ${result.credentialDaysLeft} days`));
@@ -100,6 +114,7 @@ function formatDetails(result: ProbeResult, options: FormatOptions): string[] {
 function tokenText(result: ProbeResult): string {
   const token = result.token!;
   const parts = [token.type ?? 'no token_type', token.format];
+  if (token.reused) parts.push('reused from an earlier run');
   if (token.expiresIn !== null) parts.push(`expires in ${token.expiresIn} s`);
   parts.push(token.scopes.length > 0 ? `scopes ${token.scopes.join(' ')}` : 'no scopes');
   if (token.claims?.kid) parts.push(`kid ${token.claims.kid}`);
@@ -237,10 +252,11 @@ export function tally(results: readonly ProbeResult[]): Tally {
   return counts;
 }
 
-/** `3 probes: 1 passed, 1 degraded, 1 failed in 1.2 s` */
+/** `3 probes: 1 passed (1 with warnings), 1 degraded, 1 failed in 1.2 s` */
 export function formatSummary(results: readonly ProbeResult[], elapsedMs: number, p: Palette): string {
   const t = tally(results);
-  const parts = [p.green(`${t.pass} passed`)];
+  const warned = results.filter((r) => r.status === 'pass' && r.warnings.length > 0).length;
+  const parts = [`${p.green(`${t.pass} passed`)}${warned > 0 ? p.yellow(` (${warned} with warnings)`) : ''}`];
   if (t.degraded > 0) parts.push(p.yellow(`${t.degraded} degraded`));
   if (t.fail > 0) parts.push(p.red(`${t.fail} failed`));
   const noun = results.length === 1 ? 'probe' : 'probes';

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { stripControl } from '../../functions/control-chars.js';
+import { awsEnvironmentError } from './aws/errors.js';
 import type { Command } from './command.js';
 import { EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
@@ -79,7 +80,8 @@ Examples:
   npx oauth-probe cost --config probes.json
   npx oauth-probe alert-test                             # after cdk deploy: one alarm per region, end to end
 
-Exit codes: 0 ok (degraded included), 1 a probe failed, 2 bad usage or config, 70 internal error.
+Exit codes: 0 ok (degraded included), 1 a probe failed, 2 bad usage, config or environment (AWS
+credentials, region, permissions, network), 70 internal error.
 `;
 }
 
@@ -105,9 +107,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.stdout.write(command ? command.help : await globalHelp());
     return EXIT.ok;
   }
-  if (first === '-v' || first === '--version') {
+  // `-v` has always printed the version (a contract with scripts); no command uses it for anything else.
+  if (first === '--version' || first === '-v') {
     io.stdout.write(`${version()}\n`);
     return EXIT.ok;
+  }
+  if (first === '-V') {
+    // One meaning per short flag (docs/cli.md, "Flags"): -V is --verbose, an option of `run`.
+    throw new UsageError("-V is --verbose (an option of 'run'); for the version: oauth-probe --version (or -v)");
   }
   return (await findCommand(first)).run(rest, io);
 }
@@ -127,7 +134,12 @@ async function report(error: unknown, io: Io): Promise<number> {
     import('../../functions/config/problems.js'),
     import('./config.js'),
   ]);
-  const usage = error instanceof ConfigError ? configUsageError(error.source ?? 'config', error.problems) : error;
+  // An AWS SDK error no command explained (credentials, region, permissions, network) is still the
+  // caller's environment, never a bug: the same one line as everywhere (./aws/errors.ts), exit 2.
+  const usage =
+    error instanceof ConfigError
+      ? configUsageError(error.source ?? 'config', error.problems)
+      : (awsEnvironmentError(error) ?? error);
   if (usage instanceof UsageError) {
     // Messages may quote a server or AWS (an error text, a name): no escape sequence reaches the terminal.
     io.stderr.write(`oauth-probe: ${stripControl(usage.message)}\n`);

@@ -1,6 +1,7 @@
 /**
  * The starter config and secrets template `oauth-probe init` writes: one probe with one API step,
- * placeholders named so that nobody mistakes them for working values. The config is parsed with the
+ * placeholders named so that nobody mistakes them for working values (the probe, and the email that
+ * hears of its alarms). The config is parsed with the
  * schema before it is written, so a starter that the schema rejects is a bug caught by the tests.
  */
 import type { ProbesConfig } from '../../functions/config/schema.js';
@@ -39,6 +40,12 @@ export async function starterConfig(options: StarterOptions): Promise<ProbesConf
     $schema: options.schemaPath,
     homeRegion: options.region,
     regions: [options.region],
+    // Every probe can page (its SLO burn alarms): a starter that validates must say who hears of it.
+    notifications: {
+      targets: { team: { email: 'REPLACE-team@example.com' } },
+      warning: { targets: ['team'] },
+      critical: { targets: ['team'] },
+    },
     probes: [probe],
   };
   const { configSchema } = await import('../../functions/config/schema.js');

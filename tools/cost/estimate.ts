@@ -19,19 +19,27 @@
  * - log ingestion of the one result line per run, SNS for alarm notifications, one dashboard.
  */
 
-import { dashboardGroups } from '../../functions/config/limits.js';
-import { type ResolvedProbe, resolveDeployment, resolveProbes } from '../../functions/config/resolve.js';
+import { type ResolvedProbe, resolveDeployment } from '../../functions/config/resolve.js';
 import { runsPerMonth } from '../../functions/config/schedule.js';
 import type { MetricsTransport, ProbesConfig } from '../../functions/config/schema.js';
 import {
   cadenceIn,
   GAUGE_INTERVAL_HOURS,
-  hasGlobalAlarm,
   METRICS,
   METRICS_PROFILES,
   type MetricsProfile,
 } from '../../functions/contract/metric-catalogue.js';
-import { BURN_POLICIES } from '../../functions/contract/slo.js';
+import {
+  alarmKindLabel,
+  type DeploymentPlan,
+  type PlannedAlarm,
+  type PlannedConfig,
+  planConfig,
+  planDeployment,
+  requestsPerRun,
+} from '../../plan/index.js';
+import { type IdentityProviderBudget, tokenBudget } from '../../plan/token-budget.js';
+import { coldStartsPerMonth } from '../../plan/usage.js';
 import { PRICES, type Price, type PriceKey } from './prices.js';
 
 /** Hours in the 30-day month that `runsPerMonth` counts in. */
@@ -167,8 +175,27 @@ export interface ProbeCost {
   canaryMonthlyUsd: number;
 }
 
+/** One alarm of the deployment, as priced: the plan's alarms, exactly those the templates hold. */
+export interface PricedAlarm {
+  name: string;
+  /** The probe it watches; absent for the deployment's own alarms. */
+  probe?: string;
+  region: string;
+  composite: boolean;
+  /** Metrics billed (standard alarms); 0 for a composite. */
+  metrics: number;
+  monthlyUsd: number;
+}
+
 export interface CostEstimate {
   probes: ProbeCost[];
+  /**
+   * Per authorization server (token endpoint host): the token requests a month and the discovery, JWKS
+   * and introspection requests, summed over probes and regions; some providers meter or rate-limit them.
+   */
+  identityProviders: IdentityProviderBudget[];
+  /** Every alarm the deployment creates, priced (the same set as the synthesized templates). */
+  alarms: PricedAlarm[];
   /** Costs of the deployment as a whole (dashboard, KMS keys). */
   shared: CostLine[];
   total: {
@@ -209,17 +236,29 @@ export interface ProfileCost {
   probeRegions: { probe: string; region: string; monthlyUsd: number }[];
 }
 
-/** Estimates the monthly cost of deploying `config`. */
-export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssumptions> = {}): CostEstimate {
-  const deployment = resolveDeployment(config);
-  const { metricsTransport: transport, metricsProfile: profile } = deployment;
-  // Executive, On-call and Debug per dashboard group of the plan (functions/config/limits.ts).
-  const groups = dashboardGroups(resolveProbes(config), deployment.globalFailureRegions).length;
-  const a: CostAssumptions = { ...DEFAULT_COST_ASSUMPTIONS, dashboards: 3 * groups, ...overrides };
-  const estimate = estimateWith(config, a, transport, profile);
+/**
+ * Estimates the monthly cost of a deployment: its plan (plan/: `prepareDeployment` for a checked
+ * config, as `oauth-probe cost` does), or a config planned as it stands.
+ */
+export function estimateCost(
+  source: ProbesConfig | PlannedConfig,
+  overrides: Partial<CostAssumptions> = {},
+): CostEstimate {
+  const planned = 'plan' in source ? source : planConfig(source);
+  const { metricsTransport: transport, metricsProfile: profile } = planned.deployment;
+  // Executive, On-call and Debug per dashboard group of the plan.
+  const a: CostAssumptions = {
+    ...DEFAULT_COST_ASSUMPTIONS,
+    dashboards: planned.plan.dashboardNames.length,
+    ...overrides,
+  };
+  const estimate = estimateWith(planned, a, transport, profile);
   estimate.metrics.profiles = METRICS_PROFILES.map((p) => {
-    const t = resolveDeployment({ ...config, metrics: { ...config.metrics, profile: p } }).metricsTransport;
-    const e = p === profile && t === transport ? estimate : estimateWith(config, a, t, p);
+    const t = resolveDeployment({
+      ...planned.config,
+      metrics: { ...planned.config.metrics, profile: p },
+    }).metricsTransport;
+    const e = p === profile && t === transport ? estimate : estimateWith(planned, a, t, p);
     return {
       profile: p,
       transport: t,
@@ -231,7 +270,7 @@ export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssump
     };
   });
   if (transport === 'putMetricData') {
-    const emfSavingUsd = estimate.total.monthlyUsd - estimateWith(config, a, 'emf', profile).total.monthlyUsd;
+    const emfSavingUsd = estimate.total.monthlyUsd - estimateWith(planned, a, 'emf', profile).total.monthlyUsd;
     estimate.metrics.emfSavingUsd = emfSavingUsd;
     estimate.assumptions.unshift(
       `Metrics transport: putMetricData (config metrics.transport). With "emf" this deployment would cost ${usd(emfSavingUsd)} a month less (${usd(emfSavingUsd / Math.max(1, estimate.total.probeRegions))} per probe-region): no PutMetricData call for the regional metrics, EMF log lines ingested instead; same metrics, same alarms.`,
@@ -244,19 +283,43 @@ export function estimateCost(config: ProbesConfig, overrides: Partial<CostAssump
   return estimate;
 }
 
+/** The plan of the same deployment under another metrics profile and transport. */
+function planFor(planned: PlannedConfig, transport: MetricsTransport, profile: MetricsProfile): DeploymentPlan {
+  const { deployment } = planned;
+  if (deployment.metricsProfile === profile && deployment.metricsTransport === transport) return planned.plan;
+  return planDeployment(planned.config, planned.probes, {
+    ...deployment,
+    metricsProfile: profile,
+    metricsTransport: transport,
+  });
+}
+
 function estimateWith(
-  config: ProbesConfig,
+  planned: PlannedConfig,
   a: CostAssumptions,
   transport: MetricsTransport,
   profile: MetricsProfile,
 ): CostEstimate {
-  const deployment = resolveDeployment(config);
-  const probes = resolveProbes(config).map((probe): ProbeCost => {
-    const copy = hasGlobalAlarm(probe, deployment.globalFailureRegions);
+  const { deployment } = planned;
+  const plan = planFor(planned, transport, profile);
+  const probes = plan.probes.map((probe): ProbeCost => {
+    const planned = plan.alarms.filter((alarm) => alarm.probe === probe.name);
+    const copy = planned.some((alarm) => alarm.kind === 'global');
     const regions = probe.regions.map((region) =>
-      probeRegionCost(probe, region, { home: region === deployment.homeRegion, copy, transport, profile }, a),
+      probeRegionCost(
+        probe,
+        region,
+        {
+          home: region === deployment.homeRegion,
+          copy,
+          transport,
+          profile,
+          alarms: planned.filter((alarm) => alarm.region === region && alarm.kind !== 'global'),
+        },
+        a,
+      ),
     );
-    const global = globalLines(probe, deployment.globalFailureRegions);
+    const global = globalLines(planned.filter((alarm) => alarm.kind === 'global'));
     const monthlyUsd = sum(regions.map((r) => r.monthlyUsd)) + sum(global.map((l) => l.monthlyUsd));
     return {
       probe: probe.name,
@@ -266,6 +329,7 @@ function estimateWith(
       canaryMonthlyUsd: sum(regions.map((r) => r.canaryMonthlyUsd)),
     };
   });
+  const own = plan.alarms.filter((alarm) => alarm.probe === undefined);
   const shared: CostLine[] = [
     pricedLine(
       'dashboard',
@@ -276,10 +340,17 @@ function estimateWith(
     ),
     pricedLine(
       'kms_keys',
-      deployment.regions.length + 1,
+      plan.regions.length + 1,
       'key-month',
       ['kmsKeyMonth'],
-      `the customer-managed keys the deployment creates: one per region (${deployment.regions.length}) for the alarm topic, one for the notification topic`,
+      `the customer-managed keys the deployment creates: one per region (${plan.regions.length}) for the alarm topic, one for the notification topic`,
+    ),
+    pricedLine(
+      'alarms',
+      sum(own.map((alarm) => alarm.metrics)),
+      'alarm metrics',
+      ['alarmStandardMonth'],
+      `the deployment's own alarms: ${alarmBasis(own)} (${plan.regions.length} region${plan.regions.length === 1 ? '' : 's'})`,
     ),
   ];
   const allLines = [...probes.flatMap((p) => [...p.regions.flatMap((r) => r.lines), ...p.global]), ...shared];
@@ -289,6 +360,8 @@ function estimateWith(
   const probeRegions = sum(probes.map((p) => p.regions.length));
   return {
     probes,
+    identityProviders: tokenBudget(plan.probes, (probe) => coldStartsPerMonth(probe.schedule, a)),
+    alarms: plan.alarms.map(pricedAlarm),
     shared,
     total: {
       monthlyUsd,
@@ -304,14 +377,31 @@ function estimateWith(
   };
 }
 
+function pricedAlarm(alarm: PlannedAlarm): PricedAlarm {
+  return {
+    name: alarm.name,
+    ...(alarm.probe ? { probe: alarm.probe } : {}),
+    region: alarm.region,
+    composite: alarm.composite,
+    metrics: alarm.metrics,
+    monthlyUsd: alarm.composite ? PRICES.alarmCompositeMonth.usd : alarm.metrics * PRICES.alarmStandardMonth.usd,
+  };
+}
+
+/** `availability 1, latency 2, stopped 1, ...`: metrics per kind, summed over the alarms of each kind. */
+function alarmBasis(alarms: readonly PlannedAlarm[]): string {
+  const byKind = new Map<string, number>();
+  for (const alarm of alarms) {
+    if (alarm.composite) continue;
+    const label = alarmKindLabel(alarm.kind);
+    byKind.set(label, (byKind.get(label) ?? 0) + alarm.metrics);
+  }
+  return [...byKind].map(([label, metrics]) => `${label} ${metrics}`).join(', ');
+}
+
 /** `$0.41`, `$1.23`: for the assumption text (the report's own formatter lives in the CLI). */
 function usd(value: number): string {
   return `$${value.toFixed(2)}`;
-}
-
-/** HTTP requests one run makes: discovery (issuer), token, JWKS (JWT validation), each step. */
-export function requestsPerRun(probe: ResolvedProbe): number {
-  return 1 + probe.steps.length + (probe.issuer ? 1 : 0) + (probe.token?.jwt ? 1 : 0);
 }
 
 interface RegionContext {
@@ -321,6 +411,8 @@ interface RegionContext {
   copy: boolean;
   transport: MetricsTransport;
   profile: MetricsProfile;
+  /** The plan's alarms of the probe in this region (the global alarm is priced with the probe). */
+  alarms: PlannedAlarm[];
 }
 
 /** What the priced lines of one probe in one region are computed from. */
@@ -405,33 +497,26 @@ const REGION_LINES: readonly PricedLine[] = [
       return `${f.runs} runs × ${lines} EMF line${lines > 1 ? 's' : ''} × ${f.a.emfBytesPerLine} bytes`;
     },
   },
+  // The plan's alarms of this probe-region (plan/alarms.ts): standard alarms billed per metric they read
+  // (metric math included), composites per alarm.
   {
     item: 'alarms',
     unit: 'alarm metrics',
     prices: ['alarmStandardMonth'],
-    quantity: (f) => regionalAlarmMetrics(f.probe, f.profile).count,
-    basis: (f) => regionalAlarmMetrics(f.probe, f.profile).basis,
-  },
-  // SLO burn rate (lib/constructs/slo-alarms.ts), reading Success only. Full: per BURN_POLICIES row a long
-  // and a short window alarm, each metric math over Success SampleCount and Sum, and one composite.
-  // Lean: per row one alarm on Success Average (leanBurnAlarms), named as the composite.
-  {
-    item: 'alarms',
-    unit: 'alarm metrics',
-    prices: ['alarmStandardMonth'],
-    quantity: (f) => (f.profile === 'lean' ? BURN_POLICIES.length : BURN_POLICIES.length * 2 * 2),
-    basis: (f) =>
-      f.profile === 'lean'
-        ? `SLO burn rate (lean): ${BURN_POLICIES.length} alarms × 1 metric (Success Average over the long window)`
-        : `SLO burn rate: ${BURN_POLICIES.length * 2} window alarms × 2 metrics (Success SampleCount, Sum)`,
+    quantity: (f) => sum(f.alarms.filter((alarm) => !alarm.composite).map((alarm) => alarm.metrics)),
+    basis: (f) => alarmBasis(f.alarms),
   },
   {
     item: 'alarms',
     unit: 'composite alarms',
     prices: ['alarmCompositeMonth'],
-    applies: (f) => f.profile !== 'lean',
-    quantity: () => BURN_POLICIES.length,
-    basis: () => 'SLO burn rate: fast page, slow page and ticket composites',
+    applies: (f) => f.alarms.some((alarm) => alarm.composite),
+    quantity: (f) => f.alarms.filter((alarm) => alarm.composite).length,
+    basis: (f) =>
+      `SLO burn rate composites: ${f.alarms
+        .filter((alarm) => alarm.composite)
+        .map((alarm) => alarmKindLabel(alarm.kind))
+        .join(', ')}`,
   },
   {
     item: 'secrets_manager_api',
@@ -498,9 +583,7 @@ function probeRegionCost(
 
 function regionFacts(probe: ResolvedProbe, context: RegionContext, a: CostAssumptions): RegionFacts {
   const runs = runsPerMonth(probe.schedule);
-  const intervalMinutes = runs > 0 ? (HOURS_PER_MONTH * 60) / runs : Number.POSITIVE_INFINITY;
-  const coldStarts =
-    intervalMinutes > a.warmIdleMinutes ? runs : Math.min(runs, Math.ceil(HOURS_PER_MONTH / a.containerLifetimeHours));
+  const coldStarts = coldStartsPerMonth(probe.schedule, a);
   return {
     ...context,
     probe,
@@ -580,46 +663,17 @@ function metricSeries(
   return { metricMonths, basis };
 }
 
-/** The latency alarm reads at most this many p95s (token + 8 steps), as lib/constructs/probe-alarms.ts does. */
-const MAX_LATENCY_TARGETS = 9;
-
-/**
- * Alarm metrics of one probe in one region: availability (Success), stopped (Success), expiry
- * (CertificateDaysLeft and CredentialDaysLeft), and latency over the token request and every step that
- * has a degraded threshold.
- */
-function regionalAlarmMetrics(probe: ResolvedProbe, profile: MetricsProfile): { count: number; basis: string } {
-  const parts: [string, number][] = [
-    ['availability', 1],
-    ['stopped', 1],
-    // Lean: one gauge, the fewest days left of the certificates and the credential (ExpiryDaysLeft).
-    [profile === 'lean' ? 'expiry (fewest days left)' : 'expiry', profile === 'lean' ? 1 : 2],
-  ];
-  const tokenTarget = (probe.token?.degradedMs ?? probe.degradedMs) !== undefined ? 1 : 0;
-  const stepTargets = probe.steps.filter((step) => (step.degradedMs ?? probe.degradedMs) !== undefined).length;
-  const targets = Math.min(MAX_LATENCY_TARGETS, tokenTarget + stepTargets);
-  // Lean: one metric (degraded runs) stands for every target's p95.
-  const latency = profile === 'lean' ? Math.min(1, targets) : targets;
-  if (latency > 0) parts.push([profile === 'lean' ? 'latency (degraded runs)' : 'latency', latency]);
-  return {
-    count: sum(parts.map(([, n]) => n)),
-    basis: parts.map(([kind, n]) => `${kind} ${n}`).join(', '),
-  };
-}
-
 /** The multi-region alarm (home region), reading Success by Region of every region the probe runs from. */
-function globalLines(probe: ResolvedProbe, globalFailureRegions: number): CostLine[] {
-  if (probe.regions.length < globalFailureRegions) return [];
-  const metrics = probe.regions.length;
-  return [
+function globalLines(global: readonly PlannedAlarm[]): CostLine[] {
+  return global.map((alarm) =>
     pricedLine(
       'alarms',
-      metrics,
+      alarm.metrics,
       'alarm metrics',
       ['alarmStandardMonth'],
-      `global alarm over Success by Region of ${metrics} regions`,
+      `global alarm over Success by Region of ${alarm.metrics} regions`,
     ),
-  ];
+  );
 }
 
 function describeAssumptions(a: CostAssumptions, transport: MetricsTransport, profile: MetricsProfile): string[] {

@@ -22,6 +22,8 @@ export interface DemoOptions {
   intervalSec?: number;
   /** Runs while a fault is in place (interactive). @default 3 */
   faultRuns?: number;
+  /** The authorization server's port, the API's the next one. @default free ports */
+  port?: number;
 }
 
 /**
@@ -76,7 +78,10 @@ export async function runDemo(options: DemoOptions, view: DemoView): Promise<boo
   );
   out();
 
-  const env = await startLocalEnvironment({ https: true });
+  const env = await startLocalEnvironment({
+    https: true,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);

@@ -86,7 +86,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'at providers that grant the assigned scopes when none is requested, such as Auth0): tokens still come back, the API answers 403.',
     injection: `resourceServer.injectFault({ kind: "require_scope", scope: "${MISSING_SCOPE}" })`,
     async inject({ env }) {
-      env.resourceServer.injectFault({ kind: 'require_scope', scope: MISSING_SCOPE });
+      await env.resourceServer.injectFault({ kind: 'require_scope', scope: MISSING_SCOPE });
     },
     healing: 'the scope is granted again (here: the API stops requiring it)',
     async heal({ env }) {
@@ -115,7 +115,8 @@ export const SCENARIOS: readonly Scenario[] = [
       'The authorization server rotated its signing keys; the API still verifies tokens with the old key set, so every new token is rejected.',
     injection: 'resourceServer.injectFault({ kind: "stale_keys" }); await authServer.rotateSigningKeys()',
     async inject({ env }) {
-      env.resourceServer.injectFault({ kind: 'stale_keys' });
+      // The API takes its snapshot of the keys before they rotate.
+      await env.resourceServer.injectFault({ kind: 'stale_keys' });
       await env.authServer.rotateSigningKeys();
     },
     healing: 'the API refreshes its JWKS',
@@ -130,9 +131,8 @@ export const SCENARIOS: readonly Scenario[] = [
     story: 'The protected API stops listening; the authorization server keeps issuing tokens.',
     injection: 'resourceServer.injectFault({ kind: "down" })',
     async inject({ env }) {
-      env.resourceServer.injectFault({ kind: 'down' });
-      // The port closes asynchronously; give it a moment so that the next run meets a closed port.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Resolves once the port is closed: the next run meets a closed port.
+      await env.resourceServer.injectFault({ kind: 'down' });
     },
     healing: 'the API is back on the same port',
     async heal({ env }) {

@@ -5,7 +5,7 @@
 import type { Sample } from './samples.js';
 
 /** The documents that hold samples. */
-export const SAMPLE_DOCS = ['README.md', 'docs/cli.md', 'docs/runtime.md'] as const;
+export const SAMPLE_DOCS = ['README.md', 'docs/cli.md', 'docs/runtime.md', 'docs/providers.md'] as const;
 
 const MARKED = /<!-- sample:([\w-]+) -->\n([\s\S]*?)<!-- \/sample -->/g;
 

@@ -67,6 +67,8 @@ function normaliseTimings(exchange: Exchange): Exchange['timings'] {
   // No answer: the time went into the phase that never completed (connect, for a refused connection).
   const answered = typeof measured.firstByteMs === 'number';
   timings.totalMs = Math.round((total + (answered ? DOWNLOAD_MS : PHASE_MS.connectMs)) * 10) / 10;
+  // A timeout took as long as the timeout: the measured time in whole seconds (a late timer adds ms).
+  if (exchange.code === 'timeout') timings.totalMs = Math.floor(measured.totalMs / 1000) * 1000;
   return timings;
 }
 

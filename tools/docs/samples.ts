@@ -39,6 +39,7 @@ import { main } from '../cli/main.js';
 import { emailText, failureNotification } from '../demo/notification.js';
 import { runDemo } from '../demo/run.js';
 import { startLocalEnvironment } from '../local-servers/index.js';
+import { faultSamples } from './fault-samples.js';
 import { normaliseResult, normaliseText, SAMPLE_PORTS, SAMPLE_STARTED_AT, type TextNormaliser } from './normalise.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -96,7 +97,7 @@ async function runSample(
   cwd: string,
   code: number,
 ): Promise<{ results: ProbeResult[]; text: string }> {
-  const argv = argvOf(command).filter((word) => word !== '--verbose' && word !== '-V');
+  const argv = argvOf(command).filter((word) => word !== '--verbose' && word !== '-v' && word !== '-V');
   const outcome = expectCode(command, await cli([...argv, '--json'], cwd), code);
   const results = (JSON.parse(outcome.stdout) as ProbeResult[]).map(normaliseResult);
   const verbose = command.includes('--verbose');
@@ -107,6 +108,23 @@ async function runSample(
     printed.map((r) => formatResult(r, { palette: NO_COLOUR, verbose, nameWidth })).join('') +
     `\n${formatSummary(results, Math.max(...results.map((r) => r.durationMs)) + 3, NO_COLOUR)}`;
   return { results, text };
+}
+
+/**
+ * The output of `run --repeat` for `command` (one probe), from the normalised results of the same command
+ * with --json: each round's header, its result line and its summary, as run prints them.
+ */
+async function repeatSample(command: string, cwd: string): Promise<string> {
+  const outcome = expectCode(command, await cli([...argvOf(command), '--json'], cwd), 0);
+  const results = (JSON.parse(outcome.stdout) as ProbeResult[]).map(normaliseResult);
+  return results
+    .map(
+      (result, index) =>
+        `${index > 0 ? '\n' : ''}round ${index + 1} of ${results.length}\n` +
+        formatResult(result, { palette: NO_COLOUR }) +
+        `\n${formatSummary([result], result.durationMs + 3, NO_COLOUR)}`,
+    )
+    .join('');
 }
 
 /** The `--json` output of a run, normalised (run prints each result through resultJson). */
@@ -147,6 +165,7 @@ export async function generateSamples(): Promise<Sample[]> {
     samples.push(...(await offlineSamples(ws)));
     samples.push(...(await awsMockedSamples()));
     samples.push(...(await demoSamples()));
+    samples.push(...(await faultSamples()));
     return samples;
   } finally {
     await rm(ws, { recursive: true, force: true });
@@ -205,6 +224,15 @@ async function playgroundSamples(ws: string): Promise<Sample[]> {
       timestamp: SAMPLE_STARTED_AT,
     });
     add('run-junit', xml, [`${junit} > oauth-probe-junit.xml`], 'xml');
+
+    // token.reuse on local-jwt (the playground's tokens live 300 s: 240 s of reuse, then 60 s to spare),
+    // and three rounds in one process: the second and third send no token request.
+    const reusing = JSON.parse(await readFile(files.config, 'utf8')) as { probes: { name: string; token?: object }[] };
+    const jwtProbe = reusing.probes.find((p) => p.name === 'local-jwt');
+    if (jwtProbe) jwtProbe.token = { ...jwtProbe.token, reuse: { maxAgeSec: 240 } };
+    await writeFile(files.config, JSON.stringify(reusing, null, 2));
+    const repeat = `${base} --probe local-jwt --repeat 3 --every 0`;
+    add('run-repeat', shown(repeat, await repeatSample(repeat, ws)), [repeat]);
 
     // `init` from the playground's issuer (discovery), into an empty folder.
     const issuer = `npx oauth-probe init --issuer ${env.authServer.issuer} --name billing-api --region us-east-1`;
@@ -283,6 +311,7 @@ async function offlineSamples(ws: string): Promise<Sample[]> {
     text: shown('npx oauth-probe cost --detail', `...\n${block}...\n`),
     commands: ['npx oauth-probe cost --detail'],
   });
+  samples.push(await identityProvidersSample(ws));
   await inRepo('notify-preview', 'npx oauth-probe notify-preview --probe billing-api --code invalid_client');
   await inRepo(
     'notify-preview-teams-ok',
@@ -430,4 +459,33 @@ async function demoSamples(): Promise<Sample[]> {
     },
     { name: 'demo-excerpt', lang: '', text: `${excerpt}\n`, commands: [] },
   ];
+}
+
+/**
+ * `cost --json`'s identityProviders for the example, then with `token.reuse: { maxAgeSec: 3600 }` on
+ * billing-api: the token requests a month its authorization server gets, without and with reuse.
+ */
+async function identityProvidersSample(ws: string): Promise<Sample> {
+  const example = JSON.parse(await readFile(join(REPO, 'probes.json'), 'utf8'));
+  example.$schema = undefined;
+  const billing = example.probes.find((p: { name: string }) => p.name === 'billing-api');
+  billing.token = { ...billing.token, reuse: { maxAgeSec: 3600 } };
+  await writeFile(join(ws, 'reuse.json'), JSON.stringify(example, null, 2));
+  const providers = async (argv: string[], cwd: string) => {
+    const outcome = expectCode(argv.join(' '), await cli(argv, cwd), 0);
+    return JSON.stringify(JSON.parse(outcome.stdout).identityProviders, null, 2);
+  };
+  const without = await providers(['cost', '--json'], REPO);
+  const withReuse = await providers(['cost', '--json', '-c', 'reuse.json'], ws);
+  return {
+    name: 'cost-identity-providers',
+    lang: '',
+    text: `$ npx oauth-probe cost --json\n  "identityProviders": ${withIndent(without)},\n\n# billing-api with "token": { "reuse": { "maxAgeSec": 3600 } }\n$ npx oauth-probe cost --json -c reuse.json\n  "identityProviders": ${withIndent(withReuse)},\n`,
+    commands: ['npx oauth-probe cost --json', 'npx oauth-probe cost --json -c reuse.json'],
+  };
+}
+
+/** A JSON block indented as a property of the object it belongs to. */
+function withIndent(json: string): string {
+  return json.replace(/\n/g, '\n  ');
 }

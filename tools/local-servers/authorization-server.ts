@@ -22,6 +22,7 @@ import type {
   AuthorizationServerOptions,
   LocalAuthorizationServer,
   LocalClientRegistration,
+  RequestCounts,
   SigningAlgorithm,
 } from './types.js';
 
@@ -100,6 +101,8 @@ async function generateSigningKey(alg: SigningAlgorithm): Promise<Record<string,
 interface ServerState {
   readonly faults: AuthorizationServerFault[];
   readonly delays: Delays;
+  /** Requests received per endpoint, faults included (what a provider would meter). */
+  readonly counts: RequestCounts;
   handler?: Handler;
 }
 
@@ -130,7 +133,11 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   const oidc = await loadOidcProvider();
   const clients = registerClients(options);
   const scopes = [...new Set([...(options.scopes ?? DEFAULT_SCOPES), ...options.clients.flatMap((c) => c.scopes)])];
-  const state: ServerState = { faults: [], delays: new Delays() };
+  const state: ServerState = {
+    faults: [],
+    delays: new Delays(),
+    counts: { token: 0, discovery: 0, jwks: 0, introspection: 0, other: 0 },
+  };
   const server = createServer(options, state);
   const sockets = trackSockets(server);
   const port = await listenOnLoopback(server, options.port ?? 0);
@@ -186,9 +193,14 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       state.handler = await newHandler();
     },
     injectFault(fault) {
+      if (fault.kind === 'tls_certificate') serveCertificate(server, options, fault);
       state.faults.push(fault);
     },
+    requestCounts() {
+      return { ...state.counts };
+    },
     clearFaults() {
+      if (state.faults.some((fault) => fault.kind === 'tls_certificate')) serveCertificate(server, options);
       state.faults.length = 0;
       state.delays.releaseAll();
     },
@@ -247,9 +259,27 @@ function createServer(options: AuthorizationServerOptions, state: ServerState): 
   return server;
 }
 
+/**
+ * `tls_certificate`: new connections get this certificate (or, without one, the server's own again);
+ * open ones keep theirs, as after a real certificate swap.
+ */
+function serveCertificate(
+  server: http.Server,
+  options: AuthorizationServerOptions,
+  certificate?: { cert: string; key: string },
+): void {
+  if (!options.tls) throw new TypeError('a tls_certificate fault needs an HTTPS server (the "tls" option)');
+  (server as https.Server).setSecureContext({
+    key: certificate?.key ?? options.tls.key,
+    cert: certificate?.cert ?? options.tls.cert,
+    ca: options.tls.clientCa,
+  });
+}
+
 /** The faults in the order they act: reset or hang end the request, delays hold it, respond replaces the answer. */
 async function handleRequest(state: ServerState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const route = routeOf(req.url);
+  state.counts[endpointOf(req.url)] += 1;
   const ended = state.faults.some(
     (fault) =>
       (fault.kind === 'reset' && resetFault(fault, route, req)) || (fault.kind === 'hang' && hangFault(fault, route)),
@@ -459,9 +489,11 @@ function resourceIndicators(settings: ProviderSettings, errors: OidcProviderModu
           `unknown resource indicator; this server issues tokens for ${settings.audience}`,
         );
       }
+      // `audience` fault: the token names another API (what a mistyped audience at the provider does).
+      const issued = settings.faults.find((fault) => fault.kind === 'audience');
       return {
         scope: settings.scopes.join(' '),
-        audience: settings.audience,
+        audience: issued?.kind === 'audience' ? issued.audience : settings.audience,
         accessTokenFormat: settings.accessTokenFormat,
         accessTokenTTL: settings.ttlSec,
         jwt: { sign: { alg: settings.signingAlg } },
@@ -482,6 +514,16 @@ function mutualTls(enabled: boolean, certificateBoundAccessTokens: boolean) {
       property === 'tls_client_auth_subject_dn' &&
       normalizeDn(peerCertificate(ctx.socket)?.subject ?? '') === normalizeDn(expected),
   };
+}
+
+/** The endpoint a request is counted under (both discovery documents count as discovery). */
+function endpointOf(url: string | undefined): keyof RequestCounts {
+  const path = (url ?? '/').split('?')[0];
+  if (path === TOKEN_PATH) return 'token';
+  if (path === DISCOVERY_PATH || path === RFC8414_PATH) return 'discovery';
+  if (path === JWKS_PATH) return 'jwks';
+  if (path === INTROSPECTION_PATH) return 'introspection';
+  return 'other';
 }
 
 function routeOf(url: string | undefined): Route {

@@ -35,6 +35,11 @@ export interface LocalEnvironmentOptions {
   accessTokenTtlSec?: number;
   /** Sender-constrained token settings of the authorization server (DPoP nonce, certificate-bound tokens). */
   authServer?: Pick<AuthorizationServerOptions, 'requireDpopNonce' | 'certificateBoundAccessTokens'>;
+  /**
+   * The authorization server's port; the protected API listens on the next one (`port + 1`). A port in
+   * use rejects with node's EADDRINUSE error. @default two free ports chosen by the OS
+   */
+  port?: number;
 }
 
 export interface LocalEnvironment {
@@ -83,6 +88,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     clients: localClients(credentials),
     ...(options.accessTokenTtlSec !== undefined ? { accessTokenTtlSec: options.accessTokenTtlSec } : {}),
     ...(tls ? { tls: { ...tls, clientCa: tls.ca } } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
     ...options.authServer,
   });
   let resourceServer: LocalResourceServer;
@@ -92,6 +98,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       jwksUri: authServer.jwksUri,
       audience: LOCAL_AUDIENCE,
       ...(tls ? { tls } : {}),
+      ...(options.port !== undefined ? { port: options.port + 1 } : {}),
     });
   } catch (error) {
     await authServer.close();

@@ -27,5 +27,13 @@ export {
   type LocalEnvironmentOptions,
   startLocalEnvironment,
 } from './environment.js';
+export {
+  describeFault,
+  type FaultDescription,
+  PLAYGROUND_FAULT_NAMES,
+  PLAYGROUND_FAULTS,
+  type PlaygroundFaultName,
+} from './fault-catalogue.js';
+export { injectPlaygroundFaults } from './faults.js';
 export { REALM, startResourceServer } from './resource-server.js';
 export type * from './types.js';

@@ -71,6 +71,8 @@ interface ApiState {
   readonly faults: ResourceServerFault[];
   readonly delays: Delays;
   readonly keys: JwksKeys;
+  /** Requests held by `hang`, ended (destroyed) by clearFaults() and close(). */
+  readonly hanging: Set<http.ServerResponse>;
   url: string;
 }
 
@@ -79,7 +81,14 @@ interface ApiState {
  * @example const api = await startResourceServer({ issuer: as.issuer, jwksUri: as.jwksUri, audience });
  */
 export async function startResourceServer(options: ResourceServerOptions): Promise<LocalResourceServer> {
-  const state: ApiState = { options, faults: [], delays: new Delays(), keys: new JwksKeys(options), url: '' };
+  const state: ApiState = {
+    options,
+    faults: [],
+    delays: new Delays(),
+    keys: new JwksKeys(options),
+    hanging: new Set(),
+    url: '',
+  };
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handleRequest(state, req, res).catch((error: unknown) => {
       // A client that went away is not a server bug.
@@ -101,15 +110,16 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
   return {
     url: state.url,
     port,
-    injectFault(fault) {
+    async injectFault(fault) {
       state.faults.push(fault);
-      if (fault.kind === 'stale_keys') staleKeysFault(state.keys);
-      if (fault.kind === 'down') downFault(listener);
+      if (fault.kind === 'stale_keys') await staleKeysFault(state.keys);
+      if (fault.kind === 'down') await downFault(listener);
     },
     async clearFaults() {
       state.faults.length = 0;
       state.keys.thaw();
       state.delays.releaseAll();
+      endHanging(state.hanging);
       if (!closed) await listener.reopen();
     },
     close() {
@@ -117,6 +127,7 @@ export async function startResourceServer(options: ResourceServerOptions): Promi
         state.faults.length = 0;
         const stopped = listener.stop();
         state.delays.releaseAll();
+        endHanging(state.hanging);
         await stopped;
         await state.keys.close();
       })();
@@ -228,6 +239,10 @@ async function handleRequest(state: ApiState, req: http.IncomingMessage, res: ht
     if (fault.kind === 'delay') await delayFault(fault, state.delays);
   }
   if (req.socket.destroyed) return;
+  if (state.faults.some((fault) => fault.kind === 'hang')) {
+    hangFault(state.hanging, res);
+    return;
+  }
   const respond = state.faults.find((fault): fault is FaultOf<'respond'> => fault.kind === 'respond');
   if (respond) {
     respondFault(respond, res);
@@ -248,8 +263,19 @@ function respondFault(fault: FaultOf<'respond'>, res: http.ServerResponse): void
 }
 
 /** `stale_keys`: the key set is frozen now; a failure to fetch it shows on the next request instead. */
-function staleKeysFault(keys: JwksKeys): void {
-  void keys.freeze().catch(() => {});
+async function staleKeysFault(keys: JwksKeys): Promise<void> {
+  await keys.freeze().catch(() => {});
+}
+
+/** `hang`: the request was read and is never answered. */
+function hangFault(hanging: Set<http.ServerResponse>, res: http.ServerResponse): void {
+  hanging.add(res);
+  res.once('close', () => hanging.delete(res));
+}
+
+function endHanging(hanging: Set<http.ServerResponse>): void {
+  for (const res of hanging) res.destroy();
+  hanging.clear();
 }
 
 /** `require_scope`: the scopes every route needs on top of its own. */
@@ -258,8 +284,8 @@ function requireScopeFault(faults: readonly ResourceServerFault[]): string[] {
 }
 
 /** `down`: the port closes (connection refused) until clearFaults(). */
-function downFault(listener: Listener): void {
-  void listener.stop();
+function downFault(listener: Listener): Promise<void> {
+  return listener.stop();
 }
 
 async function route(state: ApiState, req: http.IncomingMessage, rawBody: string): Promise<Reply> {

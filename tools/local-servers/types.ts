@@ -77,6 +77,10 @@ export type AuthorizationServerFault =
   | { kind: 'mutate_discovery'; mutate: (body: Record<string, unknown>) => Record<string, unknown> }
   /** Change the RFC 7662 introspection response (e.g. `active: false`). */
   | { kind: 'mutate_introspection'; mutate: (body: Record<string, unknown>) => Record<string, unknown> }
+  /** Issue access tokens for this audience instead of the configured one (a probe expecting the real one: jwt_audience_mismatch). */
+  | { kind: 'audience'; audience: string }
+  /** Serve this certificate (e.g. `createExpiredServerCert(pki.ca)`) instead of the server's own; HTTPS only. */
+  | { kind: 'tls_certificate'; cert: string; key: string }
   /** Accept the connection and never answer. */
   | { kind: 'hang'; path?: 'token' | 'all' }
   /** Destroy the socket as soon as a request arrives. */
@@ -97,7 +101,18 @@ export interface LocalAuthorizationServer {
   /** Inject a fault until `clearFaults()` (several may be active at once). */
   injectFault(fault: AuthorizationServerFault): void;
   clearFaults(): void;
+  /** Requests received so far per endpoint, answered or faulted: what a provider would count or rate-limit. */
+  requestCounts(): RequestCounts;
   close(): Promise<void>;
+}
+
+/** Requests per endpoint of the local authorization server (both discovery documents count as `discovery`). */
+export interface RequestCounts {
+  token: number;
+  discovery: number;
+  jwks: number;
+  introspection: number;
+  other: number;
 }
 
 export interface ResourceServerOptions {
@@ -126,6 +141,8 @@ export type ResourceServerFault =
   | { kind: 'require_scope'; scope: string }
   /** Close the listening port: connection refused. `clearFaults()` opens it again on the same port. */
   | { kind: 'down' }
+  /** Read every request and never answer (close() and clearFaults() end the waiting connections). */
+  | { kind: 'hang' }
   /**
    * Stop validating tokens, as a broken deployment would (for fail-open detection, `steps[].rejects`):
    * `anything` serves every request, even without a token; `any_bearer` any bearer token at all;
@@ -150,7 +167,11 @@ export interface LocalResourceServer {
   /** e.g. http://127.0.0.1:PORT */
   readonly url: string;
   readonly port: number;
-  injectFault(fault: ResourceServerFault): void;
+  /**
+   * Inject a fault until `clearFaults()`; resolves once it is in effect (`stale_keys`: the keys are
+   * frozen; `down`: the port is closed), so that a caller can act on it at once.
+   */
+  injectFault(fault: ResourceServerFault): Promise<void>;
   clearFaults(): Promise<void>;
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@
  * Lambda's asynchronous retries try again (a duplicate alert beats a lost one; the incident key keeps
  * the duplicate in the same incident).
  */
+import { readFileSync } from 'node:fs';
 import {
   type CloudWatchClient,
   GetMetricDataCommand,
@@ -516,7 +517,10 @@ export function notifierSettingsFromEnv(
     dashboardUrl: string;
     globalFailureRegions: string;
     notifyRoutes?: string;
+    notifyRoutesFile?: string;
+    chatTopicArn?: string;
   },
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): NotifierSettings {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const topic = env[names.notificationTopicArn];
@@ -524,9 +528,13 @@ export function notifierSettingsFromEnv(
   if (!topic) throw new TypeError(`notifier environment is missing ${names.notificationTopicArn}`);
   const regions = Number(env[names.globalFailureRegions]);
   const dashboardUrl = env[names.dashboardUrl];
-  const routesText = names.notifyRoutes ? env[names.notifyRoutes] : undefined;
+  // The file (a fleet's table) wins over the environment variable. Unreadable is the notifier's own
+  // failure, not the input's: it throws, so Lambda retries and the dead letter and Errors alarm tell people.
+  const routesFile = names.notifyRoutesFile ? env[names.notifyRoutesFile] : undefined;
+  const routesText = routesFile ? readFile(routesFile) : names.notifyRoutes ? env[names.notifyRoutes] : undefined;
+  const chatTopicArn = names.chatTopicArn ? env[names.chatTopicArn] : undefined;
   return {
-    ...(routesText ? { routes: parseRoutes(routesText) } : {}),
+    ...(routesText ? { routes: parseRoutes(routesText, chatTopicArn) } : {}),
     notificationTopicArn: topic,
     ...(logGroup ? { probeLogGroupName: logGroup } : {}),
     namespace: env[names.namespace] || DEFAULT_NAMESPACE,

@@ -1,19 +1,20 @@
 /**
  * The notifier's handler logic: unwrap the SNS records of the AlarmTopic and hand each alarm state change
- * to `notifyAlarm`. A record that is not an alarm notification is logged and skipped (retrying it cannot
- * help). A record whose SNS MessageId this container already published is dropped: Lambda retries a
- * failed asynchronous invocation with the same event, and SNS may deliver a message twice. A failed
- * Publish fails the invocation (after the other records were tried), so that Lambda retries it and,
- * once the retries are spent, sends the event to the notifier's dead-letter queue.
+ * to `notifyAlarm`. Input is never a reason to throw (./sns-event.ts): an event that is not an SNS event,
+ * a record without a message, a message that is not an alarm state change are logged and skipped
+ * (`notification_skipped`), since retrying them cannot help and throwing would dead-letter them and page
+ * about the notifier. A record whose SNS MessageId this container already published is dropped: Lambda
+ * retries a failed asynchronous invocation with the same event, and SNS may deliver a message twice. The
+ * notifier's own failures still throw: a failed Publish (or any error of ours) fails the invocation
+ * (after the other records were tried), so that Lambda retries it and, once the retries are spent, sends
+ * the event to the notifier's dead-letter queue.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SNSEvent } from 'aws-lambda';
 import type { NOTIFIER_ENV } from '../../contract/environment.js';
-import { parseJsonObject } from '../../guards.js';
 import type { RuntimeLogger } from '../shared/log.js';
-import type { AlarmStateChange } from '../shared/notification.js';
 import { RecentKeys } from '../shared/recent-keys.js';
 import {
   type NotifierDeps,
@@ -22,6 +23,9 @@ import {
   notifierSettingsFromEnv,
   notifyAlarm,
 } from './alarm-change.js';
+import { alarmRecords } from './sns-event.js';
+
+export { parseAlarmMessage } from './sns-event.js';
 
 /** SNS message ids remembered per container. */
 export const RECENT_MESSAGES_CAPACITY = 512;
@@ -43,7 +47,7 @@ export interface NotifierHandlerDeps {
 
 export function createNotifierHandler(
   deps: NotifierHandlerDeps,
-): (event: SNSEvent, context?: Partial<Context>) => Promise<NotifyOutcome[]> {
+): (event: SNSEvent | unknown, context?: Partial<Context>) => Promise<NotifyOutcome[]> {
   let settings: NotifierSettings | undefined;
   const published = deps.published ?? new RecentKeys(RECENT_MESSAGES_CAPACITY);
   let channels: NotifierDeps['channels'];
@@ -62,8 +66,13 @@ export function createNotifierHandler(
     const remainingMs = () => context?.getRemainingTimeInMillis?.();
     const outcomes: NotifyOutcome[] = [];
     let failure: unknown;
-    for (const record of event?.Records ?? []) {
-      const messageId = record?.Sns?.MessageId;
+    const input = alarmRecords(event);
+    if ('invalid' in input) {
+      deps.logger.warn('event is not an SNS event; skipped', { event: 'notification_skipped', reason: input.invalid });
+      return outcomes;
+    }
+    for (const record of input.records) {
+      const { messageId, topicArn } = record;
       if (messageId && published.has(messageId)) {
         deps.logger.info('notification already published by this container; duplicate delivery dropped', {
           event: 'duplicate_delivery',
@@ -72,19 +81,18 @@ export function createNotifierHandler(
         outcomes.push({ published: false, reason: 'duplicate delivery' });
         continue;
       }
-      const alarm = parseAlarmMessage(record?.Sns?.Message);
-      if (!alarm) {
-        deps.logger.error('SNS message is not a CloudWatch alarm notification; skipped', {
+      if ('skip' in record) {
+        deps.logger.warn('SNS message is not a CloudWatch alarm notification; skipped', {
           event: 'notification_skipped',
-          reason: 'not an alarm notification',
-          topicArn: record?.Sns?.TopicArn,
+          reason: record.skip,
+          topicArn,
           messageId,
         });
         outcomes.push({ published: false, reason: 'not an alarm notification' });
         continue;
       }
       try {
-        const outcome = await notifyAlarm(alarm, {
+        const outcome = await notifyAlarm(record.alarm, {
           settings,
           logs: deps.logs,
           cloudWatch: deps.cloudWatch,
@@ -104,18 +112,4 @@ export function createNotifierHandler(
     if (failure !== undefined) throw failure;
     return outcomes;
   };
-}
-
-/** The alarm state change inside an SNS message, or undefined when it is not one. */
-export function parseAlarmMessage(message: string | undefined): AlarmStateChange | undefined {
-  if (!message) return undefined;
-  const parsed = parseJsonObject(message);
-  if (!parsed.ok) return undefined;
-  const alarm = parsed.value as Partial<AlarmStateChange>;
-  if (typeof alarm.AlarmName !== 'string' || typeof alarm.NewStateValue !== 'string') return undefined;
-  if (!['ALARM', 'OK', 'INSUFFICIENT_DATA'].includes(alarm.NewStateValue)) return undefined;
-  return {
-    ...alarm,
-    StateChangeTime: typeof alarm.StateChangeTime === 'string' ? alarm.StateChangeTime : '',
-  } as AlarmStateChange;
 }

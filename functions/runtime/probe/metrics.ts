@@ -179,13 +179,18 @@ export function buildMetricData(result: ProbeResult, options: MetricOptions): Me
 
 /**
  * The token-issuance SLI of a run: true when a token was issued, false when the run failed at discovery
- * or the token request (transport failures there included), undefined when it never reached the token
- * endpoint (credentials, config), so that a broken secret does not count against the provider.
+ * or the token request (transport failures there included), undefined when the run asked the token
+ * endpoint nothing: it never got that far (credentials, config), so that a broken secret does not count
+ * against the provider; it reused a token (`token.reused`); or an earlier Retry-After held its request
+ * (a token-stage failure with no token exchange). So TokenSuccess comes only from runs that requested a
+ * token, and its SampleCount is the token requests made.
  */
 export function tokenIssuance(result: ProbeResult): boolean | undefined {
+  if (result.token?.reused === true) return undefined;
   if (result.status !== 'fail' || result.token !== null) return true;
   if (result.stage === 'token_validation' || result.stage === 'api') return true;
-  if (result.stage === 'discovery' || result.stage === 'token') return false;
+  if (result.stage === 'discovery') return false;
+  if (result.stage === 'token') return result.exchanges.some((e) => e.name === 'token') ? false : undefined;
   return undefined;
 }
 

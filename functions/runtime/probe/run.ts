@@ -40,6 +40,7 @@ import {
   type SecretLookup,
   type SecretSource,
   systemClock,
+  type TokenCache,
 } from '../../engine/index.js';
 import { callDeadline } from '../shared/deadline.js';
 import { logResult, type RuntimeLogger } from '../shared/log.js';
@@ -152,6 +153,12 @@ export interface ProbeRunDeps {
   sns?: (region: string) => SNSClient;
   /** The secret version drift check of scheduled runs (replica regions). Absent: not checked. */
   drift?: SecretDriftCheck;
+  /**
+   * The container's token cache: scheduled runs reuse tokens (`token.reuse`) and respect the token
+   * endpoint's Retry-After through it. Rotation tests never use it: they must request a token with the
+   * version they test. Absent: every run requests a token.
+   */
+  tokens?: TokenCache;
 }
 
 /** What the handler returns (visible to a synchronous invoke; ignored by Scheduler). */
@@ -222,7 +229,7 @@ export function createProbeRunner(
     const scheduledTime = scheduledDate(rawScheduled, clock, logger, config.name);
 
     const recorder = recordVersions(deps.secrets());
-    const { result, probe } = await runEngine(config, recorder.source, deps, clock, context);
+    const { result, probe } = await runEngine(config, recorder.source, deps, clock, context, deps.tokens);
     const secretVersionId = recorder.versions.get(config.credentials.secretId);
     const drift = probe ? await checkDrift(probe, deps, remainingMs) : undefined;
     const published = await finish(result, scheduledTime, probe, config.regions, deps, remainingMs, {
@@ -242,6 +249,7 @@ async function runEngine(
   deps: ProbeRunDeps,
   clock: Clock,
   context: LambdaContext | undefined,
+  tokens?: TokenCache,
 ): Promise<{ result: ProbeResult; probe: ResolvedProbe | undefined }> {
   let probe: ResolvedProbe | undefined;
   try {
@@ -253,7 +261,7 @@ async function runEngine(
         : Math.max(MIN_DEADLINE_MS, remaining - deps.settings.deadlineMarginMs);
     const deadlineMs = Math.min(probe.deadlineMs, available);
     const result = await withinDeadline(
-      deps.runProbe({ ...probe, deadlineMs }, { secrets, clock }),
+      deps.runProbe({ ...probe, deadlineMs }, { secrets, clock, ...(tokens ? { tokens } : {}) }),
       deadlineMs + (deps.engineGraceMs ?? ENGINE_GRACE_MS),
       () => overrunResult(config.name, deadlineMs, clock),
     );

@@ -168,7 +168,12 @@ export function runbookFromDescription(description: string | null | undefined): 
   return match?.[1]?.replace(/[).,;]+$/, '');
 }
 
-/** Minutes a Stopped alarm waited without data (period × evaluation periods). */
+/**
+ * Minutes a Stopped alarm waited without a run (period × evaluation periods). The alarm
+ * (plan/alarm-expressions.ts `stoppedAlarm`) judges one datapoint per period, 0 when no run was seen, so
+ * it fires this long after the last run plus the minute a run takes to be seen, under every reading of
+ * CloudWatch's evaluation range; the message says both.
+ */
 export function silentMinutes(trigger: AlarmTrigger | undefined): number | undefined {
   const period = trigger?.Period ?? trigger?.Metrics?.find((m) => m.MetricStat?.Period)?.MetricStat?.Period;
   if (!period || !trigger?.EvaluationPeriods) return undefined;
@@ -409,7 +414,11 @@ function headlineOf(input: NotificationInput): string {
       return `${probe}: ${expiringWhat(input) ?? 'a certificate or the credential expires soon'} (seen from ${region}). Renew it before it breaks.`;
     case 'stopped': {
       const minutes = silentMinutes(alarm.Trigger);
-      return `${probe}: no run reported${minutes ? ` for ${minutes} minutes` : ''} in ${region}: schedule removed, function failing before it could publish, or throttled. Silence is not health.`;
+      const runs = alarm.Trigger?.EvaluationPeriods;
+      const when = minutes
+        ? ` (${runs} scheduled ${runs === 1 ? 'run' : 'runs'} missed; this alarm fires at most ${minutes + 1} minutes after the last run and stays in ALARM until a run is seen)`
+        : '';
+      return `${probe}: no run reported${minutes ? ` for ${minutes} minutes` : ''} in ${region}${when}: schedule removed, function failing before it could publish, or throttled. Silence is not health.`;
     }
     case 'global': {
       const failing = input.failingRegions ?? [];

@@ -6,7 +6,7 @@
  * on regions and SLO classes only, and its body grows with the page's probe names only.
  */
 
-import { DASHBOARD_LAYOUT } from '../../../functions/config/limits.js';
+import { DASHBOARD_LAYOUT } from '../../../plan/index.js';
 
 /** CloudWatch: a dashboard body holds 0 to 500 widgets. */
 export const MAX_WIDGETS_PER_DASHBOARD = 500;

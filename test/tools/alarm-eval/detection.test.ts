@@ -30,7 +30,12 @@ const PROBES = [
 ];
 const alarmsOf = (profile: MetricsProfile): TemplateAlarms =>
   alarmsFromTemplate(
-    synthesize({ regions: [REGION], metrics: { profile }, probes: PROBES })
+    synthesize({
+      regions: [REGION],
+      metrics: { profile },
+      notifications: { warning: { emails: ['ops@example.com'] } },
+      probes: PROBES,
+    })
       .template(REGION)
       .toJSON() as never,
   );

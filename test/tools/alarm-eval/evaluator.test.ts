@@ -4,12 +4,17 @@
  *   alarm with 3 evaluation periods and 3 datapoints to alarm, read over an evaluation range of 5
  *   datapoints (0 = not breaching, X = breaching, - = missing; oldest first as the table prints them);
  * - "Evaluating an alarm": M of N, e.g. 3 out of 5;
- * - "Using metric math" functions: FILL, IF (with and without a false value), MIN/MAX of arrays,
- *   arithmetic, and a division by zero leaving no datapoint; FILL(x, REPEAT) as the metric math page
- *   describes it (the most recent real value), bounded by the datapoints the alarm fetched.
+ * - "Using metric math" functions: FILL, IF (with and without a false value, and its tables for a missing
+ *   true value), MIN/MAX of arrays, TIME_SERIES, arithmetic, and a division by zero leaving no datapoint;
+ *   FILL(x, REPEAT) as the metric math page describes it (the most recent real value), bounded by the
+ *   datapoints the alarm fetched;
+ * - the readings of what the documentation leaves open (`Readings`): each one changes what it says it
+ *   changes, and nothing else.
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ALL_READINGS,
+  DEFAULT_READINGS,
   evaluateMetricAlarm,
   evaluateNode,
   evaluateRule,
@@ -17,6 +22,9 @@ import {
   type Lookup,
   type MetricAlarmDefinition,
   parseExpression,
+  RANGE_READINGS,
+  type Readings,
+  rangeDatapoints,
   statistic,
 } from '../../../tools/alarm-eval/evaluator.js';
 
@@ -97,6 +105,28 @@ describe('metric math', () => {
     expect(value('IF(m1 > 1 || m2 > 1, 1, 0)', { m1: 0, m2: 2 })).toBe(1);
   });
 
+  // The metric math page's IF tables, column by column (- = no datapoint).
+  it.each([
+    ['IF(metric1, metric2, metric3)', [30, 0, 20, undefined, undefined]],
+    ['IF(metric1, 5, metric3)', [5, 5, 20, undefined, undefined]],
+    ['IF(metric1, metric2, 5)', [30, 0, 5, 5, undefined]],
+  ] as const)('%s gives the documented column', (expression, expected) => {
+    const metric1 = [1, 1, 0, 0, undefined];
+    const metric2 = [30, undefined, 0, 0, 30];
+    const metric3 = [0, 0, 20, undefined, 20];
+    const column = metric1.map((_, i) =>
+      value(expression, { metric1: metric1[i], metric2: metric2[i], metric3: metric3[i] }),
+    );
+    expect(column).toEqual(expected);
+  });
+
+  it('TIME_SERIES(s) is s at every datapoint, and takes a scalar only', () => {
+    expect(value('TIME_SERIES(1)', {})).toBe(1);
+    expect(value('IF(TIME_SERIES(1), 1 - m1, 0)', { m1: undefined })).toBe(0);
+    expect(value('IF(TIME_SERIES(1), 1 - m1, 0)', { m1: 0 })).toBe(1);
+    expect(() => value('TIME_SERIES(m1)', { m1: 1 })).toThrow(/scalar/);
+  });
+
   it('arithmetic with precedence, unary minus, and no datapoint for a missing input or a division by zero', () => {
     expect(value('(m1 - m2) / m2 * 100', { m1: 150, m2: 100 })).toBe(50);
     expect(value('m1 + m2 * 2', { m1: 1, m2: 3 })).toBe(7);
@@ -121,6 +151,97 @@ describe('metric math', () => {
   it('rejects what it does not model', () => {
     expect(() => parseExpression("SEARCH('x', 'Sum', 60)")).toThrow();
     expect(() => value('RUNNING_SUM(m1)', { m1: 1 })).toThrow(/not modelled/);
+  });
+});
+
+describe('readings of what the documentation leaves open', () => {
+  /** A range of periods (newest first) over which `m1` has the given values and `m2` none at all. */
+  const range = (m1: (number | undefined)[]): Lookup[] => {
+    const lookups: Lookup[] = m1.map((v, index) => {
+      const lookup: Lookup = (id) => (id === 'm1' ? v : undefined);
+      lookup.earlier = () => lookups[index + 1];
+      lookup.range = () => lookups;
+      return lookup;
+    });
+    return lookups;
+  };
+  const at = (expression: string, lookup: Lookup, readings: Partial<Readings>) =>
+    evaluateNode(parseExpression(expression), lookup, { ...DEFAULT_READINGS, ...readings });
+
+  it('FILL of a series empty in the whole range: filled, or left empty', () => {
+    const [newest] = range([undefined, undefined, undefined]);
+    expect(at('FILL(m1, 0)', newest!, { fillEmpty: 'filled' })).toBe(0);
+    expect(at('FILL(m1, 0)', newest!, { fillEmpty: 'empty' })).toBeUndefined();
+  });
+
+  it('FILL of a series with a datapoint somewhere in the range fills its gaps under both readings', () => {
+    const [newest] = range([undefined, undefined, 1]);
+    expect(at('FILL(m1, 0)', newest!, { fillEmpty: 'filled' })).toBe(0);
+    expect(at('FILL(m1, 0)', newest!, { fillEmpty: 'empty' })).toBe(0);
+  });
+
+  it('REPEAT has nothing to repeat in an empty series, under both FILL readings', () => {
+    const [newest] = range([undefined, undefined]);
+    expect(at('FILL(m1, REPEAT)', newest!, { fillEmpty: 'filled' })).toBeUndefined();
+    expect(at('FILL(m1, REPEAT)', newest!, { fillEmpty: 'empty' })).toBeUndefined();
+  });
+
+  it('a missing operand between two series: taken as 0, or emptying the result; a scalar never fills it', () => {
+    const [newest] = range([1]);
+    expect(at('m1 + m2', newest!, { missingOperand: 'zero' })).toBe(1);
+    expect(at('m1 + m2', newest!, { missingOperand: 'drop' })).toBeUndefined();
+    expect(at('m2 + m2', newest!, { missingOperand: 'zero' })).toBeUndefined();
+    expect(at('1 - m2', newest!, { missingOperand: 'zero' })).toBeUndefined();
+    // The documented comparison example: metric2 missing is 0 in (metric1 < metric2).
+    expect(at('m1 < m2', newest!, { missingOperand: 'zero' })).toBe(0);
+  });
+
+  it('the evaluation range: N + the extra datapoints of the reading', () => {
+    const alarm: MetricAlarmDefinition = {
+      AlarmName: 'a',
+      MetricName: 'Success',
+      Statistic: 'SampleCount',
+      Period: 60,
+      EvaluationPeriods: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    };
+    const series = new Map([[0, [1]]]);
+    for (const extra of RANGE_READINGS) {
+      const values = rangeDatapoints(alarm, () => series, 10, { ...DEFAULT_READINGS, extraDatapoints: extra });
+      expect(values).toHaveLength(3 + extra);
+    }
+    // The run at minute 0 is in the range at minute 6 under N+5, not under N+2.
+    expect(evaluateMetricAlarm(alarm, () => series, 6, 'OK', { ...DEFAULT_READINGS, extraDatapoints: 2 })).toBe(
+      'ALARM',
+    );
+    expect(evaluateMetricAlarm(alarm, () => series, 6, 'OK', { ...DEFAULT_READINGS, extraDatapoints: 5 })).toBe('OK');
+  });
+
+  it('a publishing lag hides the newest samples from the evaluation', () => {
+    const alarm: MetricAlarmDefinition = {
+      AlarmName: 'a',
+      MetricName: 'Success',
+      Statistic: 'SampleCount',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'missing',
+    };
+    const series = new Map([[9, [1]]]);
+    const newest = (lag: number) =>
+      rangeDatapoints(alarm, () => series, 10, { ...DEFAULT_READINGS, publishLagMinutes: lag })[0];
+    expect(newest(1)).toBe(1);
+    expect(newest(2)).toBeUndefined();
+  });
+
+  it('ALL_READINGS holds every combination once', () => {
+    const keys = new Set(ALL_READINGS.map((r) => JSON.stringify(r)));
+    expect(keys.size).toBe(ALL_READINGS.length);
+    expect(ALL_READINGS).toHaveLength(RANGE_READINGS.length * 2 * 2 * 2);
+    expect(ALL_READINGS).toContainEqual(DEFAULT_READINGS);
   });
 });
 

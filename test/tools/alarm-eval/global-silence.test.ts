@@ -15,6 +15,7 @@ const GLOBAL = 'OAuthProbe-orders-Global';
 const app = synthesize({
   regions: [...REGIONS],
   globalFailureRegions: 2,
+  notifications: { warning: { emails: ['ops@example.com'] } },
   probes: [{ name: 'orders', tokenUrl: 'https://auth.example.com/token', credentials: { secretId: 'orders' } }],
 });
 const alarms = alarmsFromTemplate(app.template(REGIONS[0]).toJSON() as never);

@@ -91,13 +91,40 @@ describe('oauth-probe alert-test', () => {
     expect(cw.commandCalls(SetAlarmStateCommand).map((c) => c.args[0].input.StateValue)).toEqual(['ALARM', 'OK']);
   });
 
-  it('exits 1 when SetAlarmState is denied', async () => {
-    cw.on(SetAlarmStateCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+  it('exits 1 when the alarm is not there to set (the probe is not deployed)', async () => {
+    cw.on(SetAlarmStateCommand).rejects(Object.assign(new Error('no alarm'), { name: 'ResourceNotFound' }));
 
     const code = await run('--probe', 'partner-sync');
 
     expect(code).toBe(1);
-    expect(out).toContain('SetAlarmState on OAuthProbe-partner-sync-eu-west-1-Availability failed (AccessDenied)');
+    expect(out).toContain('SetAlarmState on OAuthProbe-partner-sync-eu-west-1-Availability failed (ResourceNotFound)');
+  });
+
+  it('exits 2 with one line when SetAlarmState is denied to the caller: no verdict about the alert path', async () => {
+    cw.on(SetAlarmStateCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: {} }));
+
+    const code = await main(['alert-test', '--probe', 'partner-sync'], io());
+
+    expect(code).toBe(2);
+    expect(err).toBe(
+      'oauth-probe: AWS denied cloudwatch:SetAlarmState (CloudWatch in eu-west-1) (AccessDenied): grant it to the identity you use (`aws sts get-caller-identity` shows which), or use a profile that has it\n',
+    );
+    expect(out).not.toMatch(/alert path|waiting for the notifier/);
+  });
+
+  it('sets the alarm back to OK before it exits 2 when the log can no longer be read (network)', async () => {
+    logs
+      .on(FilterLogEventsCommand)
+      .rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }));
+
+    const code = await main(['alert-test', '--region', 'us-east-1'], io());
+
+    expect(code).toBe(2);
+    expect(err).toBe(
+      'oauth-probe: cannot reach AWS (CloudWatch Logs in us-east-1) (ECONNREFUSED): check the network, HTTPS_PROXY, or AWS_ENDPOINT_URL\n',
+    );
+    expect(cw.commandCalls(SetAlarmStateCommand).map((c) => c.args[0].input.StateValue)).toEqual(['ALARM', 'OK']);
+    expect(out).not.toContain('alert path');
   });
 
   it('exits 1 when the notifier is not deployed in the region', async () => {

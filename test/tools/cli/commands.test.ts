@@ -86,13 +86,28 @@ describe('oauth-probe validate', () => {
     expect(stdout).toMatch(/billing-api\s+rate\(1 minute\)\s+43,200 runs\/month\s+eu-west-1, us-east-1/);
     expect(stdout).toMatch(/partner-sync\s+rate\(5 minutes\)\s+8,640 runs\/month\s+eu-west-1/);
     expect(stdout).not.toMatch(ANSI);
-    // billing-api has a runbookUrl; partner-sync can page without one: a warning, still exit 0.
-    expect(stderr).toBe(
-      'warning: probes[1] "partner-sync" can page (SLO burn-rate alarms) but has no runbookUrl: its pages will carry only the first checks of docs/runbooks/; set "runbookUrl" to your team\'s runbook\n'.replace(
-        /^/,
-        '! ',
-      ),
+    // Every stack, in full, with its nested stacks; the global alarm only where one exists.
+    expect(stdout).toMatch(/^ {2}stacks {6}OAuthProbe-eu-west-1 \(2 nested: Shard\d\d, Shard\d\d\)$/m);
+    expect(stdout).toMatch(/^ {14}OAuthProbe-us-east-1 \(1 nested: Shard\d\d\)$/m);
+    expect(stdout).toContain('global alarm: 1 of 2 probes, firing when 2 or more regions fail at once');
+    // Who hears of what: alarm kind → severity → targets, per probe.
+    expect(stdout).toMatch(/billing-api\s+Global\s+critical\s+oncall, platform-slack, platform-email\s+eu-west-1/);
+    expect(stdout).toMatch(/partner-sync\s+Availability\s+critical\s+oncall, partner-teams\s+eu-west-1/);
+    expect(stdout).toMatch(
+      /\(deployment\)\s+Notifier errors\s+critical\s+platform-email \(topic\)\s+eu-west-1, us-east-1/,
     );
+    // billing-api has a runbookUrl; partner-sync can page without one: a warning, still exit 0. billing-api
+    // asks what looks like an Auth0 custom domain for 86,400 tokens a month: a warning naming token.reuse.
+    expect(stdout).toMatch(
+      /auth\.example\.com\s+86,400 token requests, 86,400 discovery\/JWKS\/introspection\s+billing-api/,
+    );
+    const warnings = stderr.trimEnd().split('\n');
+    expect(warnings).toEqual([
+      '! warning: probes[1].runbookUrl: "partner-sync" can page (availability, burnFast, burnSlow) but has no runbookUrl: its pages will carry only the first checks of docs/runbooks/; set "runbookUrl" to your team\'s runbook',
+      expect.stringMatching(
+        /^! warning: probes\[0\]\.token\.reuse: "billing-api" will request about 86,400 tokens a month from auth\.example\.com.*"maxAgeSec": 21600.*about 960 a month\.$/,
+      ),
+    ]);
   });
 
   it('lists every problem with its path and the fix, exit 2, no stack trace', async () => {

@@ -36,6 +36,7 @@ export function passResult(overrides: Partial<ProbeResult> = {}): ProbeResult {
       expiresIn: 300,
       scopes: ['billing:read'],
       format: 'jwt',
+      reused: false,
       claims: { kid: 'k1', alg: 'RS256' },
     },
     warnings: [],

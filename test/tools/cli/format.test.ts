@@ -17,6 +17,40 @@ describe('formatResult', () => {
     expect(text).toBe('PASS      billing-api       412 ms\n');
   });
 
+  it('shows the warnings of a passing probe on the lines under PASS, without --verbose', () => {
+    const result = passResult({
+      credentialDaysLeft: 2,
+      warnings: [
+        {
+          code: 'credential_expiring',
+          message: 'the client credential expires in 2 days (alarms.expiryDaysThreshold 14): rotate it before then',
+        },
+        { code: 'insecure_transport', message: 'http://api.example.com/v1 is plain http:// to a non-loopback host' },
+      ],
+    });
+
+    const text = formatResult(result, { palette: plain, nameWidth: 14 });
+
+    expect(text).toBe(
+      [
+        'PASS      billing-api       412 ms',
+        '    warning    credential_expiring: the client credential expires in 2 days (alarms.expiryDaysThreshold 14): rotate it before then',
+        '    warning    insecure_transport: http://api.example.com/v1 is plain http:// to a non-loopback host',
+        '',
+      ].join('\n'),
+    );
+    expect(formatSummary([result, passResult()], 500, plain)).toBe('2 probes: 2 passed (1 with warnings) in 500 ms\n');
+  });
+
+  it('says "token reused" on the line of a run that reused its token, and in the token details', () => {
+    const reused = passResult({ token: { ...passResult().token!, reused: true } });
+
+    const text = formatResult(reused, { palette: plain, nameWidth: 14, verbose: true });
+
+    expect(text.split('\n')[0]).toBe('PASS      billing-api       412 ms  token reused');
+    expect(text).toContain('    token      Bearer, jwt, reused from an earlier run, expires in 300 s');
+  });
+
   it('prints stage, code, HTTP status, message, hint, warnings and the waterfall for a failure', () => {
     const text = formatResult(failResult(), { palette: plain });
 

@@ -1,6 +1,8 @@
 /** Spawning the CLI as a user does (`node bin/oauth-probe.js ...`) and a local environment to probe. */
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LocalEnvironment } from '../../../tools/local-servers/index.js';
@@ -89,3 +91,20 @@ export function localSecrets(env: LocalEnvironment) {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI escapes
 export const ANSI = /\x1b\[/;
+
+/** A port whose next one is free too (both bound, then released). */
+export async function freePortPair(): Promise<number> {
+  for (;;) {
+    const first = createServer();
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    const port = (first.address() as AddressInfo).port;
+    const second = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      second.once('error', () => resolve(false));
+      second.listen(port + 1, '127.0.0.1', () => resolve(true));
+    });
+    await new Promise((resolve) => first.close(resolve));
+    if (free) await new Promise((resolve) => second.close(resolve));
+    if (free && port < 65_534) return port;
+  }
+}

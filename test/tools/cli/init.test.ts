@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_REGIONS } from '../../../functions/config/resolve.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../../tools/local-servers/index.js';
 import { runCli, workspace } from './helpers.js';
 
@@ -42,6 +43,9 @@ describe('oauth-probe init', () => {
       clientAuth: 'client_secret_basic',
     });
     expect(config.$schema).toMatch(/probes\.schema\.json$/);
+    // Without --region, the region the schema defaults to (a config without "regions" deploys there).
+    expect([config.homeRegion, config.regions]).toEqual([DEFAULT_REGIONS[0], DEFAULT_REGIONS]);
+    expect(DEFAULT_REGIONS).toEqual(['us-east-1']);
     expect(await readJson(join(ws.dir, 'local-secrets.json'))).toEqual({
       'oauth-probe/billing-api': { client_id: 'REPLACE-client-id', client_secret: 'REPLACE-client-secret' },
     });

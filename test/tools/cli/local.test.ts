@@ -4,9 +4,11 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, REPO, runCli, workspace } from './helpers.js';
+import { BIN, freePortPair, REPO, runCli, workspace } from './helpers.js';
 
 interface Playground {
   child: ChildProcessWithoutNullStreams;
@@ -104,6 +106,42 @@ describe('oauth-probe local', () => {
     expect(run.code).toBe(0);
     local.child.kill('SIGTERM');
     expect(await local.exited).toBe(0);
+  });
+
+  it('--port N --fault api-500: the servers on N and N+1, the diagnosis it announces is the one the run gets', async () => {
+    const ws = await workspace();
+    const port = await freePortPair();
+    const local = startLocal(['--dir', join(ws.dir, 'play'), '--port', String(port), '--fault', 'api-500'], REPO);
+    const command = await printedRunCommand(local);
+    expect(local.stdout()).toContain(`  authorization server  http://127.0.0.1:${port}\n`);
+    expect(local.stdout()).toContain(`  protected API         http://127.0.0.1:${port + 1}\n`);
+    expect(local.stdout()).toContain('expect: fail at api (step list-invoices), server_error');
+
+    const run = await shell(command, REPO);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^FAIL\s+local-basic\s+\d+(\.\d)? ms {2}api \(step list-invoices\) · server_error · HTTP 500$/m,
+    );
+    local.child.kill('SIGINT');
+    expect(await local.exited).toBe(0);
+  });
+
+  it('a --port in use is one line naming it, exit 2', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const ws = await workspace();
+      const outcome = await runCli(['local', '--dir', ws.dir, '--port', String(port)], { cwd: ws.dir });
+
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toBe(
+        `oauth-probe: port ${port} is in use: --port ${port} takes ${port} and ${port + 1}; pick another, or leave --port out for free ports\n`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('never overwrites existing files without --force', async () => {

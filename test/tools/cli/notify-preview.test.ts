@@ -18,7 +18,10 @@ describe('oauth-probe notify-preview', () => {
     const { code, stdout } = await runCli(['notify-preview', '--probe', 'partner-sync', '--channel', 'partner-teams']);
 
     expect(code).toBe(0);
-    expect(stdout).toContain('partner-sync: critical ALARM → oncall, partner-teams');
+    // Every alarm of the probe from the plan, with its severity and targets, before the sample.
+    expect(stdout).toMatch(/^ {2}Availability\s+critical\s+oncall, partner-teams\s+\(eu-west-1\)$/m);
+    expect(stdout).toMatch(/^ {2}BurnTicket\s+warning\s+partner-teams\s+\(eu-west-1\)$/m);
+    expect(stdout).toContain('sample: availability critical ALARM → oncall, partner-teams');
     expect(stdout).toContain('"contentType": "application/vnd.microsoft.card.adaptive"');
     expect(stdout).not.toContain('── oncall');
   });

@@ -135,16 +135,20 @@ describe('oauth-probe preflight', () => {
     expect(scanned).not.toContain('OAuthProbe-eu-west-1');
   });
 
-  it('exits 2 without AWS credentials, before any call', async () => {
-    const io = memoryIo(ws.dir, {});
-    delete (io.env as Record<string, string | undefined>).AWS_ACCESS_KEY_ID;
+  it('exits 2 with one line when the SDK finds no credentials: no finding, no verdict', async () => {
+    const none = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    secretsManager.on(GetSecretValueCommand).rejects(none);
+    ssm.on(GetParameterCommand).rejects(none);
+    cloudFormation.on(DescribeStacksCommand).rejects(none);
 
-    const code = await main(['preflight'], io);
+    const { code, stdout, stderr } = await preflight();
 
     expect(code).toBe(2);
-    expect(io.err()).toBe(
-      'oauth-probe: preflight reads your AWS account: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and friends)\n',
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'oauth-probe: no AWS credentials found: set AWS_PROFILE (a profile from `aws configure` or `aws configure sso`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and run it again\n',
     );
-    expect(secretsManager.calls()).toHaveLength(0);
   });
 });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalEnvironment, startLocalEnvironment } from '../../../tools/local-servers/index.js';
 import {
@@ -58,6 +59,32 @@ describe('oauth-probe run', () => {
     expect(stdout).toMatch(/request\s+status\s+DNS\s+connect\s+TLS\s+first byte\s+total/);
     expect(stdout).toMatch(/token\s+401\s.*✗ invalid_client/);
     expect(stdout).toContain('3 probes: 2 passed, 1 failed');
+  });
+
+  it('shows what expires within the threshold under PASS without --verbose, and --json carries it', async () => {
+    // Arrange: the secret expires in 2.5 days; the server certificates (30 days) are inside a 40-day threshold.
+    const soon = { ...localConfig(env).probes[0]!, name: 'soon', alarms: { expiryDaysThreshold: 40 } };
+    await ws.write('soon.json', { probes: [soon] });
+    const expiresAt = new Date(Date.now() + 2.5 * 86_400_000).toISOString();
+    await ws.write('soon-secrets.json', { 'local/basic': { ...env.secrets['local/basic'], expires_at: expiresAt } });
+
+    // Act
+    const text = await run('--config', 'soon.json', '--secrets', 'soon-secrets.json');
+    const json = await run('--config', 'soon.json', '--secrets', 'soon-secrets.json', '--json');
+
+    // Assert
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^PASS {6}soon\s+\d+(\.\d)? ms\n {4}warning {4}credential_expiring: the client credential expires in 2 days \(alarms\.expiryDaysThreshold 40\): rotate it before then\n {4}warning {4}certificate_expiring: the TLS certificate of 127\.0\.0\.1:\d+ expires in 29 days/m,
+    );
+    expect(text.stdout).toContain('1 probe: 1 passed (1 with warnings)');
+    const [result] = JSON.parse(json.stdout) as { status: string; warnings: { code: string }[] }[];
+    expect(result!.status).toBe('pass');
+    expect(result!.warnings.map((w) => w.code)).toEqual([
+      'credential_expiring',
+      'certificate_expiring',
+      'certificate_expiring',
+    ]);
   });
 
   it('exits 0 when a probe is only degraded, and names the slow stage', async () => {
@@ -127,7 +154,7 @@ describe('oauth-probe run', () => {
     const both = await run('--secrets', 'local-secrets.json', '--json', '--reporter', 'junit');
 
     expect([unknown.code, both.code]).toEqual([2, 2]);
-    expect(unknown.stderr).toBe("oauth-probe: --reporter must be one of text, json, junit, got 'tap'\n");
+    expect(unknown.stderr).toBe('oauth-probe: --reporter tap: must be one of text, json, junit\n');
     expect(both.stderr).toBe('oauth-probe: --json and --reporter junit contradict: give one\n');
   });
 
@@ -157,10 +184,15 @@ describe('oauth-probe run', () => {
   });
 
   it('asks for a region when AWS credentials are set without one', async () => {
-    const { code, stderr } = await runCli(['run'], { cwd: ws.dir, env: { AWS_PROFILE: 'ops' } });
+    const { code, stderr } = await runCli(['run'], {
+      cwd: ws.dir,
+      env: { AWS_PROFILE: 'ops', AWS_CONFIG_FILE: join(ws.dir, 'no-aws-config') },
+    });
 
     expect(code).toBe(2);
-    expect(stderr).toContain('AWS credentials found but no region: set AWS_REGION');
+    expect(stderr).toBe(
+      'oauth-probe: no AWS region: set AWS_REGION (e.g. export AWS_REGION=eu-west-1) or a region in your AWS profile\n',
+    );
   });
 
   it('exits 2 for a secrets file that is not JSON, without quoting it', async () => {

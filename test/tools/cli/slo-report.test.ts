@@ -123,7 +123,13 @@ describe('oauth-probe slo-report', () => {
     eu.on(GetMetricDataCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' }));
     await expect(run(['--json'])).rejects.toMatchObject({
       exitCode: EXIT.usage,
-      message: 'cannot read CloudWatch: AccessDenied: User is not authorized',
+      message:
+        'AWS denied cloudwatch:GetMetricData (CloudWatch in eu-west-1, us-east-1) (AccessDenied): grant it to the identity you use (`aws sts get-caller-identity` shows which), or use a profile that has it',
+    });
+    eu.on(GetMetricDataCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    await expect(run(['--json'])).rejects.toMatchObject({
+      exitCode: EXIT.usage,
+      message: 'cannot read CloudWatch: Throttling: Rate exceeded',
     });
     await expect(run(['--probe', 'nope'])).rejects.toMatchObject({ exitCode: EXIT.usage });
   });

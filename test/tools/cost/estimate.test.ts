@@ -78,11 +78,18 @@ describe('estimateCost', () => {
   });
 
   it('prices the SLO burn-rate alarms: 6 window alarms of 2 metrics and 3 composites per probe-region', () => {
-    const region = estimateCost(config({ probes: [probe()] })).probes[0]!.regions[0]!;
-    const slo = region.lines.filter((l) => l.item === 'alarms' && l.basis.startsWith('SLO burn rate'));
-    expect(slo.map((l) => [l.quantity, l.unit, l.monthlyUsd])).toEqual([
-      [12, 'alarm metrics', expect.closeTo(1.2, 10)],
-      [3, 'composite alarms', expect.closeTo(1.5, 10)],
+    const estimate = estimateCost(config({ probes: [probe()] }));
+    const region = estimate.probes[0]!.regions[0]!;
+    const burn = estimate.alarms.filter((a) => /-Burn(Fast|Slow|Ticket)/.test(a.name));
+    const windows = burn.filter((a) => /-(Long|Short)$/.test(a.name));
+    expect(windows.map((a) => [a.metrics, a.monthlyUsd])).toEqual(Array(6).fill([2, expect.closeTo(0.2, 10)]));
+    expect(burn.filter((a) => a.composite).map((a) => [a.name, a.monthlyUsd])).toEqual([
+      ['OAuthProbe-billing-api-us-east-1-BurnFast', 0.5],
+      ['OAuthProbe-billing-api-us-east-1-BurnSlow', 0.5],
+      ['OAuthProbe-billing-api-us-east-1-BurnTicket', 0.5],
+    ]);
+    expect(region.lines.filter((l) => l.unit === 'composite alarms').map((l) => [l.quantity, l.monthlyUsd])).toEqual([
+      [3, expect.closeTo(1.5, 10)],
     ]);
   });
 
@@ -207,9 +214,11 @@ describe('estimateCost', () => {
     const without = estimateCost(config({ probes: [probe()] })).probes[0]!.regions[0]!;
     const withThreshold = estimateCost(config({ probes: [probe({ degradedMs: 1500 })] })).probes[0]!.regions[0]!;
 
-    // availability 1, stopped 1, expiry 2 (+ latency: token and one step)
-    expect(line(without, 'alarms')!.quantity).toBe(4);
-    expect(line(withThreshold, 'alarms')!.quantity).toBe(6);
+    // availability 1, expiry 2, stopped 1, 6 burn windows × 2 (+ latency: token and one step)
+    expect(line(without, 'alarms')!.quantity).toBe(16);
+    expect(line(withThreshold, 'alarms')!.quantity).toBe(18);
+    expect(line(withThreshold, 'alarms')!.basis).toContain('Latency 2');
+    expect(line(without, 'alarms')!.basis).not.toContain('Latency');
   });
 
   it('adds the global alarm only for probes running in at least globalFailureRegions regions', () => {
@@ -240,11 +249,12 @@ describe('estimateCost', () => {
     expect(estimate.metrics).toMatchObject({ profile: 'lean', transport: 'emf' });
     // Success only while healthy.
     expect(line(region, 'custom_metrics')!.quantity).toBe(1);
-    const slo = region.lines.filter((l) => l.basis.startsWith('SLO burn rate'));
     // Three single-metric burn alarms, no composites.
-    expect(slo.map((l) => [l.quantity, l.unit])).toEqual([[3, 'alarm metrics']]);
-    // Availability, stopped, expiry (one gauge), latency (degraded runs): one metric each.
-    expect(region.lines.find((l) => l.item === 'alarms' && !l.basis.startsWith('SLO'))!.quantity).toBe(4);
+    expect(region.lines.some((l) => l.unit === 'composite alarms')).toBe(false);
+    const burn = estimate.alarms.filter((a) => /-Burn(Fast|Slow|Ticket)$/.test(a.name));
+    expect(burn.map((a) => [a.composite, a.metrics])).toEqual(Array(3).fill([false, 1]));
+    // Availability, expiry (one gauge), stopped, latency (degraded runs) and the 3 burn alarms: one metric each.
+    expect(line(region, 'alarms')!.quantity).toBe(7);
     expect(region.monthlyUsd).toBeCloseTo(1.59, 2);
     // Why not <= $1.50: one metric per alarm signal (7 x $0.10), the one Success series, the secret and the
     // probe's own 43,200 runs (Lambda compute and requests, Scheduler) already pass it.
@@ -282,8 +292,9 @@ describe('estimateCost', () => {
 
     expect(line(region, 'put_metric_data')!.quantity).toBe(43_200);
     expect(line(region, 'custom_metrics')!.quantity).toBe(1);
-    // Availability, stopped, expiry (one gauge), latency (one metric for every request).
-    expect(line(region, 'alarms')!.quantity).toBe(4);
+    // Availability, expiry (one gauge), stopped, latency (one metric for every request), 3 burn alarms.
+    expect(line(region, 'alarms')!.quantity).toBe(7);
+    expect(line(region, 'alarms')!.basis).toContain('Latency 1');
   });
 
   it('calls Secrets Manager once per cache TTL on a warm container, every run when runs are further apart', () => {
@@ -372,5 +383,30 @@ describe('PRICES', () => {
     expect(PRICES.secretsManagerApiCall.usd * 10_000).toBeCloseTo(0.05, 12);
     expect(PRICES.syntheticsCanaryRun.usd).toBe(0.0012);
     expect(PRICES.lambdaRequest.display).toBe('$0.20 per 1M requests');
+  });
+});
+
+describe('identityProviders: token requests a month per authorization server', () => {
+  const example = () => config(JSON.parse(readFileSync(new URL('../../../probes.json', import.meta.url), 'utf8')));
+
+  it('sums the example billing-api over its two regions: 86,400 token requests to auth.example.com', () => {
+    const providers = estimateCost(example()).identityProviders;
+
+    expect(providers.find((p) => p.host === 'auth.example.com')).toEqual({
+      host: 'auth.example.com',
+      tokenRequestsPerMonth: 86_400,
+      otherRequestsPerMonth: 86_400,
+      probes: ['billing-api'],
+    });
+  });
+
+  it('drops to one token per maxAgeSec per region plus cold starts with token.reuse', () => {
+    const raw = JSON.parse(readFileSync(new URL('../../../probes.json', import.meta.url), 'utf8'));
+    raw.probes[0].token.reuse = { maxAgeSec: 3600 };
+
+    const auth = estimateCost(config(raw)).identityProviders.find((p) => p.host === 'auth.example.com')!;
+
+    // 720 hourly tokens + 360 cold starts (one per 2-hour instance lifetime), in each of 2 regions.
+    expect(auth.tokenRequestsPerMonth).toBe(2_160);
   });
 });

@@ -4,17 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { BOOTSTRAP_LINES } from '../../../tools/demo/run.js';
 import { compare, SCENARIOS } from '../../../tools/demo/scenarios.js';
 import { failResult, passResult } from '../cli/fixtures.js';
-import { ANSI, REPO, runCli } from '../cli/helpers.js';
+import { ANSI, freePortPair, REPO, runCli } from '../cli/helpers.js';
 
 describe('oauth-probe demo --ci', () => {
   it('diagnoses every injected failure as expected, heals each back to pass and exits 0', async () => {
-    // Act
-    const { code, stdout, stderr } = await runCli(['demo', '--ci']);
+    // Act: on chosen ports (--port N: the authorization server on N, the API on N+1)
+    const port = await freePortPair();
+    const { code, stdout, stderr } = await runCli(['demo', '--ci', '--port', String(port)]);
 
     // Assert
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).not.toMatch(ANSI);
+    expect(stdout).toContain(`  authorization server  https://127.0.0.1:${port}\n`);
+    expect(stdout).toContain(`  protected API         https://127.0.0.1:${port + 1}\n`);
     expect(stdout).toContain(`✓ ${SCENARIOS.length}/${SCENARIOS.length} failures diagnosed as expected`);
     for (const diagnosis of [
       'fail at token, invalid_client',

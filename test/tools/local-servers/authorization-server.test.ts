@@ -5,6 +5,7 @@ import { startAuthorizationServer } from '../../../tools/local-servers/authoriza
 import {
   createCertificateAuthority,
   createClientCert,
+  createExpiredServerCert,
   createTestPki,
 } from '../../../tools/local-servers/certificates.js';
 import { type LocalEnvironment, startLocalEnvironment } from '../../../tools/local-servers/environment.js';
@@ -51,6 +52,27 @@ describe('startAuthorizationServer over HTTP', () => {
 
       expect(rfc8414.status).toBe(200);
       expect(rfc8414.body).toMatchObject({ issuer: env.authServer.issuer, token_endpoint: env.authServer.tokenUrl });
+    });
+  });
+
+  describe('requestCounts', () => {
+    it('counts every request per endpoint, faulted ones included, as a provider would meter them', async () => {
+      const before = env.authServer.requestCounts();
+      await getJson(`${env.authServer.issuer}/.well-known/openid-configuration`);
+      await getJson(`${env.authServer.issuer}/.well-known/oauth-authorization-server`);
+      await getJson(env.authServer.jwksUri);
+      await tokenRequest(env.authServer.tokenUrl, READ, { headers: basicHeader() });
+      env.authServer.injectFault({ kind: 'respond', status: 429, body: '{}' });
+      await tokenRequest(env.authServer.tokenUrl, READ, { headers: basicHeader() });
+
+      const after = env.authServer.requestCounts();
+
+      expect({
+        token: after.token - before.token,
+        discovery: after.discovery - before.discovery,
+        jwks: after.jwks - before.jwks,
+        introspection: after.introspection - before.introspection,
+      }).toEqual({ token: 2, discovery: 2, jwks: 1, introspection: 0 });
     });
   });
 
@@ -307,6 +329,16 @@ describe('startAuthorizationServer over HTTP', () => {
   });
 
   describe('faults', () => {
+    it('audience: a real token for another API, until cleared', async () => {
+      env.authServer.injectFault({ kind: 'audience', audience: 'https://other-api.oauth-probe.test' });
+      const wrong = await tokenRequest(env.authServer.tokenUrl, postForm());
+      env.authServer.clearFaults();
+      const right = await tokenRequest(env.authServer.tokenUrl, postForm());
+
+      expect(decodeJwt(wrong.body.access_token as string).aud).toBe('https://other-api.oauth-probe.test');
+      expect(decodeJwt(right.body.access_token as string).aud).toBe(env.audience);
+    });
+
     it('delay: the token response still arrives', async () => {
       env.authServer.injectFault({ kind: 'delay', ms: 150 });
 
@@ -529,6 +561,24 @@ describe('startAuthorizationServer over HTTPS with tls_client_auth', () => {
     });
 
     expect(response.status).toBe(200);
+  });
+
+  it('tls_certificate: new connections get an expired certificate; clearFaults restores its own', async () => {
+    const expired = await createExpiredServerCert(env.pki!.ca);
+    env.authServer.injectFault({ kind: 'tls_certificate', ...expired });
+    const fresh = () => new Agent({ connect: { ca: env.caPem } });
+    const during = fresh();
+    const after = fresh();
+    try {
+      await expect(getJson(`${env.authServer.issuer}/jwks`, { dispatcher: during })).rejects.toMatchObject({
+        code: 'CERT_HAS_EXPIRED',
+      });
+      env.authServer.clearFaults();
+      expect((await getJson(`${env.authServer.issuer}/jwks`, { dispatcher: after })).status).toBe(200);
+    } finally {
+      env.authServer.clearFaults();
+      await Promise.all([during.close(), after.close()]);
+    }
   });
 
   it('reset over TLS: the connection drops', async () => {

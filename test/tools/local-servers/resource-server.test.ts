@@ -251,6 +251,36 @@ describe('startResourceServer', () => {
       }
     });
 
+    it('hang: the request is read and never answered; clearFaults ends it', async () => {
+      await env.resourceServer.injectFault({ kind: 'hang' });
+      const hanging = getJson(`${api}/health`).then(
+        () => 'answered',
+        () => 'ended',
+      );
+      const outcome = await Promise.race([
+        hanging,
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 300)),
+      ]);
+
+      await env.resourceServer.clearFaults();
+
+      expect(outcome).toBe('still waiting');
+      expect(await hanging).toBe('ended');
+      expect((await getJson(`${api}/health`)).status).toBe(200);
+    });
+
+    it('down: injectFault resolves once the port is closed', async () => {
+      await env.resourceServer.injectFault({ kind: 'down' });
+      const agent = new Agent();
+      try {
+        // No pause: the port is already closed when injectFault resolves.
+        await expect(getJson(`${api}/health`, { dispatcher: agent })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      } finally {
+        await agent.close();
+        await env.resourceServer.clearFaults();
+      }
+    });
+
     it('down: connection refused, then clearFaults listens again on the same port', async () => {
       const access = await token();
       const { port } = env.resourceServer;

@@ -24,11 +24,6 @@ export const PROBE_FUNCTION_OUTPUT = 'ProbeFunctionName';
 /** Every AWS call of the CLI is aborted after this long (the SDK's own timeouts only warn). */
 export const AWS_CALL_DEADLINE_MS = 10_000;
 
-/** Quiets the SDK's many-line Node-version notice, which would bury the CLI's own output. */
-export function quietAwsSdk(): void {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-}
-
 /** An AWS error's name and message in one line, e.g. `AccessDeniedException: User ... is not authorized`. */
 export function awsErrorText(error: unknown): string {
   if (error instanceof Error) {

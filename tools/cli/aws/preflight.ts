@@ -11,8 +11,10 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { ResolvedProbe } from '../../../functions/config/resolve.js';
+import { clientConfig } from '../../../functions/runtime/shared/deadline.js';
 import { parseSecretString } from '../../../functions/secrets/parse.js';
 import { AWS_CALL_DEADLINE_MS, awsErrorText } from './deployment.js';
+import { throwIfAwsEnvironment } from './errors.js';
 
 /** CDK's default bootstrap qualifier and the parameter that says a region is bootstrapped. */
 export const BOOTSTRAP_VERSION_PARAMETER = '/cdk-bootstrap/hnb659fds/version';
@@ -48,6 +50,12 @@ export interface Finding {
 }
 
 const deadline = () => ({ abortSignal: AbortSignal.timeout(AWS_CALL_DEADLINE_MS) });
+const site = (service: string, region: string, action: string) => ({
+  service,
+  region,
+  action,
+  deadlineMs: AWS_CALL_DEADLINE_MS,
+});
 const notFound = (error: unknown) =>
   /NotFound|does not exist/i.test(`${(error as Error).name} ${(error as Error).message}`);
 
@@ -62,6 +70,7 @@ export async function checkSecret(
   try {
     text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }), deadline())).SecretString;
   } catch (error) {
+    throwIfAwsEnvironment(error, site('Secrets Manager', region, 'secretsmanager:GetSecretValue'));
     if (notFound(error)) {
       return {
         ok: false,
@@ -84,6 +93,7 @@ export async function checkBootstrap(client: SSMClient, region: string): Promise
     const { Parameter } = await client.send(new GetParameterCommand({ Name: BOOTSTRAP_VERSION_PARAMETER }), deadline());
     return { ok: true, text: `${region}: CDK bootstrap version ${Parameter?.Value ?? '?'}` };
   } catch (error) {
+    throwIfAwsEnvironment(error, site('SSM', region, 'ssm:GetParameter'));
     if (notFound(error)) {
       return { ok: false, text: `${region}: not CDK-bootstrapped (run: npx cdk bootstrap aws://ACCOUNT/${region})` };
     }
@@ -106,6 +116,7 @@ export async function checkLeftOverStack(
       text: `${region}: stack ${stackName} (${status}) belongs to this deployment but the config has no probe there; it keeps probing. Delete it: aws cloudformation delete-stack --region ${region} --stack-name ${stackName}`,
     };
   } catch (error) {
+    throwIfAwsEnvironment(error, site('CloudFormation', region, 'cloudformation:DescribeStacks'));
     if (notFound(error)) return undefined;
     return { ok: false, text: `${region}: cannot look for stack ${stackName} (${awsErrorText(error)})` };
   }
@@ -126,16 +137,23 @@ export interface PreflightReport {
   leftOver: Finding[];
 }
 
+/**
+ * Every check at once. A problem of the caller's AWS environment (credentials, permissions, network)
+ * ends the whole preflight as that one problem (exit 2), once every call has settled.
+ */
 export async function runPreflight(plan: PreflightPlan): Promise<PreflightReport> {
   const secrets = plan.probes.flatMap((probe) =>
-    probe.regions.map((region) => checkSecret(new SecretsManagerClient({ region, maxAttempts: 3 }), probe, region)),
+    probe.regions.map((region) => checkSecret(new SecretsManagerClient(clientConfig(region)), probe, region)),
   );
-  const bootstrap = plan.regions.map((region) => checkBootstrap(new SSMClient({ region, maxAttempts: 3 }), region));
+  const bootstrap = plan.regions.map((region) => checkBootstrap(new SSMClient(clientConfig(region)), region));
   const leftOver = plan.scanRegions
     .filter((region) => !plan.regions.includes(region))
     .map((region) =>
-      checkLeftOverStack(new CloudFormationClient({ region, maxAttempts: 3 }), region, plan.stackName(region)),
+      checkLeftOverStack(new CloudFormationClient(clientConfig(region)), region, plan.stackName(region)),
     );
+  const settled = await Promise.allSettled([...secrets, ...bootstrap, ...leftOver]);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
   return {
     secrets: await Promise.all(secrets),
     bootstrap: await Promise.all(bootstrap),

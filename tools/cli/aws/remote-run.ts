@@ -14,8 +14,10 @@ import type { ResolvedProbe } from '../../../functions/config/resolve.js';
 import type { ProbeEvent } from '../../../functions/contract/index.js';
 import { containResult, type ProbeResult, stripControl } from '../../../functions/engine/index.js';
 import type { ProbeRunOutput } from '../../../functions/runtime/probe/run.js';
+import { clientConfig } from '../../../functions/runtime/shared/deadline.js';
 import { UsageError } from '../errors.js';
-import { AWS_CALL_DEADLINE_MS, awsErrorText, PROBE_FUNCTION_OUTPUT, quietAwsSdk } from './deployment.js';
+import { AWS_CALL_DEADLINE_MS, awsErrorText, PROBE_FUNCTION_OUTPUT } from './deployment.js';
+import { throwIfAwsEnvironment } from './errors.js';
 
 /** Time the function may take beyond the probe's own deadline (cold start, publishing metrics). */
 export const INVOKE_MARGIN_MS = 15_000;
@@ -34,6 +36,12 @@ export async function findProbeFunction(client: CloudFormationClient, target: Re
     });
     outputs = response.Stacks?.[0]?.Outputs;
   } catch (error) {
+    throwIfAwsEnvironment(error, {
+      service: 'CloudFormation',
+      region: target.region,
+      action: 'cloudformation:DescribeStacks',
+      deadlineMs: AWS_CALL_DEADLINE_MS,
+    });
     if (/does not exist/.test((error as Error).message ?? '')) {
       throw new UsageError(
         `stack ${target.stackName} not found in ${target.region}: is the region deployed (npx cdk deploy ${target.stackName}) and the config's name the deployed one?`,
@@ -87,6 +95,12 @@ export async function invokeProbe(
       { abortSignal: AbortSignal.timeout(probe.deadlineMs + INVOKE_MARGIN_MS) },
     );
   } catch (error) {
+    throwIfAwsEnvironment(error, {
+      service: 'Lambda',
+      region,
+      action: 'lambda:InvokeFunction',
+      deadlineMs: probe.deadlineMs + INVOKE_MARGIN_MS,
+    });
     throw new UsageError(`cannot invoke ${where} for probe "${probe.name}": ${awsErrorText(error)}`);
   }
   const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
@@ -123,8 +137,7 @@ export async function runRemote(
   target: RemoteTarget,
   options: { concurrency: number; onResult?: (result: ProbeResult) => void; version?: { stage?: string; id?: string } },
 ): Promise<ProbeResult[]> {
-  quietAwsSdk();
-  const cloudFormation = new CloudFormationClient({ region: target.region, maxAttempts: 3 });
+  const cloudFormation = new CloudFormationClient(clientConfig(target.region));
   // One attempt: a retried invoke would run the probe twice.
   const lambda = new LambdaClient({ region: target.region, maxAttempts: 1 });
   const functionName = await findProbeFunction(cloudFormation, target);

@@ -9,7 +9,8 @@ import {
   FilterLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { NOTIFICATION_PUBLISHED_EVENT } from '../../../functions/contract/alarm-naming.js';
-import { callDeadline, clientConfig } from '../../../functions/runtime/shared/deadline.js';
+import { clientConfig } from '../../../functions/runtime/shared/deadline.js';
+import { type AwsCallSite, AwsEnvironmentError, awsCall } from '../aws/errors.js';
 
 export interface AlertTestDeps {
   cloudWatch(region: string): CloudWatchClient;
@@ -47,19 +48,35 @@ export const defaultAlertTestDeps: AlertTestDeps = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-export async function testRegion(target: Target, waitMs: number, deps: AlertTestDeps): Promise<RegionOutcome> {
+/**
+ * Pushes `target`'s alarm through the alert path of its region. A problem of the caller's AWS
+ * environment (credentials, region, permissions, network) is thrown as `AwsEnvironmentError`: it says
+ * nothing about the alert path. `onAlarm` runs once the alarm is in ALARM and the wait begins.
+ */
+export async function testRegion(
+  target: Target,
+  waitMs: number,
+  deps: AlertTestDeps,
+  onAlarm: () => void = () => {},
+): Promise<RegionOutcome> {
   const { region, alarm } = target;
   const cloudWatch = deps.cloudWatch(region);
   const logs = deps.logs(region);
   const base = { region, alarm, delivered: false } as const;
-  const abortSignal = () => callDeadline(ALERT_TEST_CALL_TIMEOUT_MS);
+  const site = (service: string, action: string) => ({
+    service,
+    region,
+    action,
+    deadlineMs: ALERT_TEST_CALL_TIMEOUT_MS,
+  });
   let logGroupName: string | undefined;
   try {
-    const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePattern: NOTIFIER_LOG_GROUP_MARK }), {
-      abortSignal: abortSignal(),
-    });
+    const groups = await awsCall(site('CloudWatch Logs', 'logs:DescribeLogGroups'), (abortSignal) =>
+      logs.send(new DescribeLogGroupsCommand({ logGroupNamePattern: NOTIFIER_LOG_GROUP_MARK }), { abortSignal }),
+    );
     logGroupName = groups.logGroups?.map((g) => g.logGroupName).find((name) => name?.startsWith('OAuthProbe'));
   } catch (error) {
+    if (error instanceof AwsEnvironmentError) throw error;
     return { ...base, problem: `cannot list log groups (${errorName(error)}): check your credentials and region` };
   }
   if (!logGroupName) {
@@ -69,24 +86,30 @@ export async function testRegion(target: Target, waitMs: number, deps: AlertTest
     };
   }
   const started = deps.now();
+  const setAlarmState = site('CloudWatch', 'cloudwatch:SetAlarmState');
   try {
-    await cloudWatch.send(
-      new SetAlarmStateCommand({
-        AlarmName: alarm,
-        StateValue: 'ALARM',
-        StateReason: `oauth-probe alert-test at ${new Date(started).toISOString()}: not a real failure`,
-      }),
-      { abortSignal: abortSignal() },
+    await awsCall(setAlarmState, (abortSignal) =>
+      cloudWatch.send(
+        new SetAlarmStateCommand({
+          AlarmName: alarm,
+          StateValue: 'ALARM',
+          StateReason: `oauth-probe alert-test at ${new Date(started).toISOString()}: not a real failure`,
+        }),
+        { abortSignal },
+      ),
     );
   } catch (error) {
+    if (error instanceof AwsEnvironmentError) throw error;
     return {
       ...base,
       problem: `SetAlarmState on ${alarm} failed (${errorName(error)}): is the probe deployed in ${region}?`,
     };
   }
+  onAlarm();
   let outcome: RegionOutcome;
+  let environment: AwsEnvironmentError | undefined;
   try {
-    const seenAt = await waitForPublished(logs, logGroupName, alarm, started, waitMs, deps);
+    const seenAt = await waitForPublished(logs, logGroupName, alarm, started, waitMs, deps, site);
     outcome =
       seenAt === undefined
         ? {
@@ -95,17 +118,22 @@ export async function testRegion(target: Target, waitMs: number, deps: AlertTest
           }
         : { ...base, delivered: true, tookMs: seenAt - started };
   } catch (error) {
+    if (error instanceof AwsEnvironmentError) environment = error;
     outcome = { ...base, problem: `reading ${logGroupName} failed (${errorName(error)})` };
   }
   try {
-    await cloudWatch.send(
-      new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'oauth-probe alert-test: done' }),
-      { abortSignal: abortSignal() },
+    await awsCall(setAlarmState, (abortSignal) =>
+      cloudWatch.send(
+        new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'oauth-probe alert-test: done' }),
+        { abortSignal },
+      ),
     );
   } catch (error) {
     // The alarm's next evaluation puts it back anyway; say so instead of failing the region.
     outcome.problem = `${outcome.problem ? `${outcome.problem}; ` : ''}could not set ${alarm} back to OK (${errorName(error)}): its next evaluation will`;
   }
+  // The alarm is back (or will be); the environment problem, not a verdict, is the answer.
+  if (environment) throw environment;
   return outcome;
 }
 
@@ -117,12 +145,14 @@ async function waitForPublished(
   since: number,
   waitMs: number,
   deps: AlertTestDeps,
+  site: (service: string, action: string) => AwsCallSite & { deadlineMs: number },
 ): Promise<number | undefined> {
   const filterPattern = `{ ($.event = "${NOTIFICATION_PUBLISHED_EVENT}") && ($.alarmName = "${alarm}") }`;
   while (deps.now() - since <= waitMs) {
-    const page = await logs.send(
-      new FilterLogEventsCommand({ logGroupName, filterPattern, startTime: since - 60_000, limit: 10 }),
-      { abortSignal: callDeadline(ALERT_TEST_CALL_TIMEOUT_MS) },
+    const page = await awsCall(site('CloudWatch Logs', 'logs:FilterLogEvents'), (abortSignal) =>
+      logs.send(new FilterLogEventsCommand({ logGroupName, filterPattern, startTime: since - 60_000, limit: 10 }), {
+        abortSignal,
+      }),
     );
     const event = (page.events ?? []).find((e) => (e.timestamp ?? 0) >= since - 5_000);
     if (event) return Math.max(since, event.timestamp ?? deps.now());

@@ -12,7 +12,7 @@
 import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
 import { alarmName } from '../../../functions/contract/alarm-naming.js';
 
-import { parseCommandArgs } from '../args.js';
+import { didYouMean, parseCommandArgs } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
@@ -51,7 +51,8 @@ Examples:
   npx oauth-probe alert-test
   AWS_PROFILE=prod npx oauth-probe alert-test --region eu-west-1 --probe billing-api
 
-Exit codes: 0 every region's notification left, 1 at least one region's path is broken, 2 bad usage or config.
+Exit codes: 0 every region's notification left, 1 at least one region's path is broken, 2 bad usage,
+config, or your AWS environment (credentials, permissions, network: says nothing about the path).
 `;
 
 /** `deps` for tests; by default the real clients (loaded with the AWS part). */
@@ -71,19 +72,16 @@ export function alertTestCommand(deps?: AlertTestDeps): Command {
       if (!Number.isFinite(waitSec) || waitSec <= 0 || waitSec > 900) {
         throw new UsageError(`--wait must be a number of seconds between 1 and 900 (got "${String(values.wait)}")`);
       }
-      const loaded = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
-      const targets = pickTargets(
-        loaded.config,
-        values.region as string | undefined,
-        values.probe as string | undefined,
-      );
+      const loaded = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
+      const targets = pickTargets(loaded.config, values.region, values.probe);
       const p = palette(colourEnabled(io.stdout, io.env));
       const { defaultAlertTestDeps, testRegion } = await import('./alert-test-path.js');
       const use = deps ?? defaultAlertTestDeps;
       const outcomes: RegionOutcome[] = [];
       for (const target of targets) {
-        io.stdout.write(`${target.region}: ${target.alarm} → ALARM, waiting for the notifier…\n`);
-        const outcome = await testRegion(target, waitSec * 1000, use);
+        const outcome = await testRegion(target, waitSec * 1000, use, () =>
+          io.stdout.write(`${target.region}: ${target.alarm} → ALARM, waiting for the notifier…\n`),
+        );
         outcomes.push(outcome);
         io.stdout.write(
           outcome.delivered
@@ -110,11 +108,14 @@ export function pickTargets(
 ): Target[] {
   const probes = resolveProbes(config);
   if (probe !== undefined && !probes.some((p) => p.name === probe)) {
-    throw new UsageError(`--probe ${probe}: no such probe (probes: ${probes.map((p) => p.name).join(', ')})`);
+    const names = probes.map((p) => p.name);
+    throw new UsageError(`--probe ${probe}: no such probe${didYouMean(probe, names)} (probes: ${names.join(', ')})`);
   }
   const regions = resolveDeployment(config).regions;
   if (region !== undefined && !regions.includes(region)) {
-    throw new UsageError(`--region ${region}: no probe runs there (deployed regions: ${regions.join(', ')})`);
+    throw new UsageError(
+      `--region ${region}: no probe runs there${didYouMean(region, regions)} (deployed regions: ${regions.join(', ')})`,
+    );
   }
   const targets: Target[] = [];
   for (const r of region === undefined ? regions : [region]) {

@@ -1,17 +1,21 @@
 /** `oauth-probe cost`: what the configured deployment costs per month, next to Synthetics canaries. */
+
+import { ConfigError } from '../../../functions/config/problems.js';
+import { type PreparedDeployment, prepareDeployment } from '../../../plan/index.js';
 import { capacityReport, formatCapacity } from '../../cost/capacity.js';
 import { estimateCost } from '../../cost/estimate.js';
 import { parseCommandArgs } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
-import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
+import { configUsageError, DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { formatCostReport } from '../cost-format.js';
 import { EXIT } from '../errors.js';
 
 const options = {
   config: { type: 'string', short: 'c' },
   json: { type: 'boolean' },
-  detail: { type: 'boolean', short: 'd' },
+  // No short form: -d is --dir (local), one meaning per short flag (docs/cli.md, "Flags").
+  detail: { type: 'boolean' },
   ...HELP_OPTION,
 } as const;
 
@@ -32,7 +36,7 @@ against the default account quotas. Prices change: check them against the live A
 Options:
   -c, --config FILE   probes.json to price (default: ${DEFAULT_CONFIG})
       --json          the whole estimate as one JSON object on stdout
-  -d, --detail        every cost line of every probe and region, with how it was computed
+      --detail        every cost line of every probe and region, with how it was computed
   -h, --help          show this help
 
 Examples:
@@ -48,9 +52,18 @@ Exit codes: 0 estimated, 2 bad usage or config.
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const file = (values.config as string | undefined) ?? DEFAULT_CONFIG;
-    const { config } = await loadConfigForCli(file, io.cwd);
-    const estimate = estimateCost(config);
+    const file = values.config ?? DEFAULT_CONFIG;
+    const loaded = await loadConfigForCli(file, io.cwd);
+    const { config } = loaded;
+    // The same plan `validate` checks and `cdk synth` builds: a config either refuses, cost refuses too.
+    let prepared: PreparedDeployment;
+    try {
+      prepared = prepareDeployment(config, { baseDir: loaded.baseDir, source: file });
+    } catch (error) {
+      if (error instanceof ConfigError) throw configUsageError(file, error.problems);
+      throw error;
+    }
+    const estimate = estimateCost(prepared);
     const capacity = capacityReport(config);
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ ...estimate, capacity }, null, 2)}\n`);

@@ -6,10 +6,12 @@ import { type Command, HELP_OPTION } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatResult, formatResultLine } from '../format.js';
 import type { Io } from '../io.js';
+import { basePort, onPorts } from '../ports.js';
 
 const options = {
   loop: { type: 'boolean' },
   ci: { type: 'boolean' },
+  port: { type: 'string' },
   ...HELP_OPTION,
 } as const;
 
@@ -17,7 +19,7 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'Local authorization server and API on 127.0.0.1; watch injected failures diagnosed live',
   options,
-  help: `Usage: oauth-probe demo [--loop] [--ci]
+  help: `Usage: oauth-probe demo [--loop] [--ci] [--port N]
 
 Starts a real authorization server (oidc-provider) and a protected API on 127.0.0.1 over HTTPS, runs
 an example probe against them every 2 seconds and walks through the failures oauth-probe exists to
@@ -33,10 +35,11 @@ For each, the verdict, stage, code, hint and the timing waterfall of every reque
 cycle and prints where to go next. Needs no AWS account and no network beyond 127.0.0.1.
 
 Options:
-      --loop   keep cycling through the scenarios until Ctrl-C
-      --ci     no pauses, no colour; exit 0 only if every failure was diagnosed as expected and
-               every heal returned to pass, else print what differed and exit 1
-  -h, --help   show this help
+      --loop     keep cycling through the scenarios until Ctrl-C
+      --ci       no pauses, no colour; exit 0 only if every failure was diagnosed as expected and
+                 every heal returned to pass, else print what differed and exit 1
+      --port N   the authorization server on port N, the API on N+1 (default: free ports)
+  -h, --help     show this help
 
 Examples:
   npm start
@@ -44,7 +47,7 @@ Examples:
   npm run demo:ci
 
 Exit codes: 0 demo finished (with --ci: every scenario diagnosed as expected), 1 a scenario was
-not diagnosed as expected (--ci), 2 bad usage.
+not diagnosed as expected (--ci), 2 bad usage or a port in use.
 `,
   async run(argv, io) {
     const { values } = parseCommandArgs('demo', argv, options);
@@ -53,8 +56,11 @@ not diagnosed as expected (--ci), 2 bad usage.
       return EXIT.ok;
     }
     const ci = values.ci === true;
+    const port = basePort(values.port);
     const { runDemo } = await loadDemo();
-    const asExpected = await runDemo({ loop: values.loop === true, ci }, demoView(io, ci));
+    const asExpected = await onPorts(port, () =>
+      runDemo({ loop: values.loop === true, ci, ...(port !== undefined ? { port } : {}) }, demoView(io, ci)),
+    );
     return asExpected ? EXIT.ok : EXIT.probeFailed;
   },
 };

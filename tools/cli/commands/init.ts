@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KNOWN_AWS_REGIONS } from '../../../functions/config/aws-regions.js';
+import { DEFAULT_REGIONS } from '../../../functions/config/resolve.js';
 import { parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG } from '../config.js';
@@ -21,7 +23,7 @@ const options = {
   issuer: { type: 'string' },
   ca: { type: 'string' },
   name: { type: 'string' },
-  region: { type: 'string', short: 'r' },
+  region: { type: 'string', short: 'r', choices: KNOWN_AWS_REGIONS },
   force: { type: 'boolean', short: 'f' },
   ...HELP_OPTION,
 } as const;
@@ -44,7 +46,7 @@ Options:
       --issuer URL       the authorization server's issuer, exactly as it names itself
       --ca FILE          PEM CA bundle for an issuer with a private CA
       --name PROBE       the probe's name (default: my-api)
-  -r, --region REGION    region to deploy to (default: eu-west-1)
+  -r, --region REGION    region to deploy to (default: ${DEFAULT_REGIONS[0]}, the config's default)
   -c, --config FILE      where to write the config (default: ${DEFAULT_CONFIG})
   -s, --secrets FILE     where to write the secrets template (default: ${DEFAULT_SECRETS_FILE})
   -f, --force            overwrite existing files
@@ -62,8 +64,8 @@ Exit codes: 0 written, 2 a file exists (without --force), bad usage, or discover
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const configPath = resolve(io.cwd, (values.config as string | undefined) ?? DEFAULT_CONFIG);
-    const secretsPath = resolve(io.cwd, (values.secrets as string | undefined) ?? DEFAULT_SECRETS_FILE);
+    const configPath = resolve(io.cwd, values.config ?? DEFAULT_CONFIG);
+    const secretsPath = resolve(io.cwd, values.secrets ?? DEFAULT_SECRETS_FILE);
     if (values.force !== true) {
       const existing = [configPath, secretsPath].filter((path) => existsSync(path));
       if (existing.length > 0) {
@@ -73,14 +75,14 @@ Exit codes: 0 written, 2 a file exists (without --force), bad usage, or discover
       }
     }
     const starter: StarterOptions = {
-      probeName: (values.name as string | undefined) ?? 'my-api',
-      region: (values.region as string | undefined) ?? 'eu-west-1',
+      probeName: values.name ?? 'my-api',
+      region: values.region ?? DEFAULT_REGIONS[0]!,
       schemaPath: schemaPathFrom(dirname(configPath)),
     };
-    const issuer = values.issuer as string | undefined;
+    const issuer = values.issuer;
     if (issuer !== undefined) {
       const { discoverServer } = await import('../discovery.js');
-      starter.server = await discoverServer(issuer, { caFile: values.ca as string | undefined, cwd: io.cwd });
+      starter.server = await discoverServer(issuer, { caFile: values.ca, cwd: io.cwd });
     } else if (values.ca !== undefined) {
       throw new UsageError('--ca goes with --issuer (the CA of the server to discover)');
     }

@@ -1,7 +1,8 @@
 /**
  * `oauth-probe local`: the playground. Starts the local authorization server and protected API (the
- * demo's, without injected faults) on 127.0.0.1, writes a probes.json and a secrets file that work
- * against them, prints the exact `oauth-probe run` command, and stays up until Ctrl-C or SIGTERM.
+ * demo's) on 127.0.0.1, optionally on chosen ports and with faults to rehearse (`--fault`), writes a
+ * probes.json and a secrets file that work against them, prints the exact `oauth-probe run` command,
+ * and stays up until Ctrl-C or SIGTERM.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -10,16 +11,25 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientAuthMethod } from '../../../functions/config/schema.js';
 import { errorCode } from '../../../functions/guards.js';
+import {
+  describeFault,
+  type FaultDescription,
+  PLAYGROUND_FAULT_NAMES,
+  PLAYGROUND_FAULTS,
+} from '../../local-servers/fault-catalogue.js';
 import type { LocalEnvironment } from '../../local-servers/index.js';
 import { parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
+import { basePort, onPorts } from '../ports.js';
 import { formatJson } from './schema.js';
 
 const options = {
   dir: { type: 'string', short: 'd' },
   https: { type: 'boolean' },
-  force: { type: 'boolean' },
+  force: { type: 'boolean', short: 'f' },
+  port: { type: 'string' },
+  fault: { type: 'string', multiple: true, choices: PLAYGROUND_FAULT_NAMES },
   ...HELP_OPTION,
 } as const;
 
@@ -30,27 +40,32 @@ export const localCommand: Command = {
   name: 'local',
   summary: 'Start a local authorization server and API to probe, with a ready probes.json (until Ctrl-C)',
   options,
-  help: `Usage: oauth-probe local [--dir DIR] [--https] [--force]
+  help: `Usage: oauth-probe local [--dir DIR] [--https] [--force] [--port N] [--fault NAME]...
 
 Starts a real authorization server (oidc-provider) and a protected API on 127.0.0.1, the ones the
-demo uses but with no failures injected, and writes into DIR a ${CONFIG_FILE} with one probe per
-client authentication method and a ${SECRETS_FILE} with those clients' credentials. Prints the
-exact 'oauth-probe run' command to use from another terminal, then stays up until Ctrl-C.
-Edit the written ${CONFIG_FILE} to try your own steps, assertions and thresholds.
+demo uses, and writes into DIR a ${CONFIG_FILE} with one probe per client authentication method
+and a ${SECRETS_FILE} with those clients' credentials. Prints the exact 'oauth-probe run' command
+to use from another terminal, then stays up until Ctrl-C. Edit the written ${CONFIG_FILE} to try
+your own steps, assertions and thresholds; with --fault, rehearse a failure and its diagnosis.
 
 Options:
-  -d, --dir DIR   where to write the files (created if missing; default: a new folder under the
-                  OS temp folder)
-      --https     serve both over HTTPS from a test CA (the probes trust it via tls.ca) and add a
-                  tls_client_auth (mTLS) client
-      --force     overwrite ${CONFIG_FILE} and ${SECRETS_FILE} if DIR already has them
-  -h, --help      show this help
+  -d, --dir DIR       where to write the files (created if missing; default: a new folder under
+                      the OS temp folder)
+      --https         serve both over HTTPS from a test CA (the probes trust it via tls.ca) and add
+                      a tls_client_auth (mTLS) client
+  -f, --force         overwrite ${CONFIG_FILE} and ${SECRETS_FILE} if DIR already has them
+      --port N        the authorization server on port N, the API on N+1 (default: free ports)
+      --fault NAME    make the servers misbehave (repeat, or a comma list), one of:
+${PLAYGROUND_FAULTS.map((f) => `                        ${f.name.padEnd(20)} ${f.effect}`).join('\n')}
+                      (each diagnosis: docs/cli.md, "local --fault")
+  -h, --help          show this help
 
 Examples:
   npx oauth-probe local
   npx oauth-probe local --dir playground --https
+  npx oauth-probe local --dir playground --port 8443 --fault token-429
 
-Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 bad usage or the files cannot be written.
+Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 bad usage, a port in use, or the files cannot be written.
 `,
   async run(argv, io) {
     const { values } = parseCommandArgs('local', argv, options);
@@ -58,14 +73,19 @@ Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 bad usage or the files cannot be
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const https = values.https === true;
-    const dir = await playgroundDir(values.dir as string | undefined, io.cwd);
+    const names = [...new Set(values.fault ?? [])];
+    const faults = names.map(describeFault);
+    // A fault that needs HTTPS (the expired certificate) turns it on.
+    const https = values.https === true || faults.some((fault) => fault.https === true);
+    const port = basePort(values.port);
+    const dir = await playgroundDir(values.dir, io.cwd);
     if (values.force !== true) await refuseExisting(dir);
-    const { startLocalEnvironment } = await import('../../local-servers/index.js');
-    const env = await startLocalEnvironment({ https });
+    const { injectPlaygroundFaults, startLocalEnvironment } = await import('../../local-servers/index.js');
+    const env = await onPorts(port, () => startLocalEnvironment({ https, ...(port !== undefined ? { port } : {}) }));
     try {
+      await injectPlaygroundFaults(env, names);
       const files = await writePlayground(env, dir, https, values.force === true);
-      io.stdout.write(describePlayground(env, files, cliInvocation(io.cwd)));
+      io.stdout.write(describePlayground(env, files, cliInvocation(io.cwd), faults));
       await untilInterrupted();
       io.stdout.write('stopping the local servers\n');
     } finally {
@@ -112,7 +132,8 @@ export async function writePlayground(
   const probes = methods.map((method) => env.probe(method, { description: `${method} against the local API` }));
   const config = join(dir, CONFIG_FILE);
   const secrets = join(dir, SECRETS_FILE);
-  await writeNew(config, `${formatJson({ probes })}\n`, force);
+  // A playground notifies no one, and says so: its probes point at 127.0.0.1 (a rehearsal of a deployment).
+  await writeNew(config, `${formatJson({ notifications: { dashboardsOnly: true }, probes })}\n`, force);
   // The credentials are only good for this run's servers, but a secrets file is still private.
   await writeNew(secrets, `${JSON.stringify(env.secrets, null, 2)}\n`, force, 0o600);
   return { config, secrets, probes: probes.map((p) => p.name) };
@@ -129,13 +150,24 @@ async function writeNew(path: string, text: string, force: boolean, mode = 0o644
 }
 
 /** What `local` prints once the servers are up (exported for the docs samples). */
-export function describePlayground(env: LocalEnvironment, files: PlaygroundFiles, cli: string): string {
-  return `oauth-probe local: authorization server and protected API on 127.0.0.1, no failures injected
+export function describePlayground(
+  env: LocalEnvironment,
+  files: PlaygroundFiles,
+  cli: string,
+  faults: readonly FaultDescription[] = [],
+): string {
+  const injected =
+    faults.length === 0 ? 'no failures injected' : `fault${faults.length > 1 ? 's' : ''} injected (--fault)`;
+  const faultLines = faults.flatMap((fault, index) => [
+    `  ${index === 0 ? 'fault' : '     '}                 ${fault.name}: ${fault.effect}`,
+    `                        expect: ${diagnosisText(fault)}`,
+  ]);
+  return `oauth-probe local: authorization server and protected API on 127.0.0.1, ${injected}
 
   authorization server  ${env.authServer.issuer}
   protected API         ${env.resourceServer.url}
   probes                ${files.probes.join(', ')}
-  wrote                 ${files.config}
+${faultLines.map((line) => `${line}\n`).join('')}  wrote                 ${files.config}
                         ${files.secrets} (this run's client credentials)
 
 In another terminal:
@@ -143,6 +175,12 @@ In another terminal:
 
 Press Ctrl-C to stop the servers.
 `;
+}
+
+/** `fail at token, rate_limited` (`fail at api (step list-invoices), invalid_token`) */
+export function diagnosisText(fault: FaultDescription): string {
+  const { status, stage, code, step } = fault.diagnosis;
+  return `${status} at ${stage}${step ? ` (step ${step})` : ''}, ${code}`;
 }
 
 /** The command a user copies from the output. */

@@ -4,30 +4,33 @@
  * id they come from, never a value). Nothing is sent and no AWS call is made.
  */
 
-import { resolveDeployment } from '../../../functions/config/resolve.js';
-import { authServerOf, routingPlan } from '../../../functions/config/routing.js';
-import {
-  alarmName,
-  hasGlobalAlarm,
-  type RouteTarget,
-  routedSeverity,
-  routeOf,
-} from '../../../functions/contract/index.js';
+import { ConfigError } from '../../../functions/config/problems.js';
+import { alarmName, type RouteTarget, routedSeverity, routeOf } from '../../../functions/contract/index.js';
+import { ALL_CODES, STAGES } from '../../../functions/engine/index.js';
 import { channelBody } from '../../../functions/runtime/notifier/channels/fan-out.js';
 import type { LoggedResult } from '../../../functions/runtime/shared/log.js';
 import { buildNotification, type Notification } from '../../../functions/runtime/shared/notification.js';
-import { parseCommandArgs } from '../args.js';
+import {
+  alarmsOfProbe,
+  authServerOf,
+  type DeploymentPlan,
+  type PreparedDeployment,
+  prepareDeployment,
+  routingTable,
+} from '../../../plan/index.js';
+import { choice, didYouMean, parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
-import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
+import { configUsageError, DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
 
 const options = {
   config: { type: 'string', short: 'c' },
   probe: { type: 'string', short: 'p' },
-  code: { type: 'string' },
-  stage: { type: 'string' },
+  code: { type: 'string', choices: ALL_CODES },
+  stage: { type: 'string', choices: STAGES },
   channel: { type: 'string' },
-  state: { type: 'string' },
+  state: { type: 'string', choices: ['ALARM', 'OK'] },
+  json: { type: 'boolean' },
   ...HELP_OPTION,
 } as const;
 
@@ -50,6 +53,8 @@ Options:
       --stage STAGE   stage of the sample failure (default: token)
       --channel NAME  only this target (a name under notifications.targets, or a kind: pagerDuty, slack, ...)
       --state STATE   ALARM (default) or OK (the recovery message)
+      --json          the probe's alarms (name, kind, severity, targets, region) and the sample's
+                      bodies by target, as one JSON object
   -h, --help          show this help
 
 Examples:
@@ -64,26 +69,40 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const probeName = values.probe as string | undefined;
+    const probeName = values.probe;
     if (!probeName) throw new UsageError("give the probe: --probe NAME; see 'oauth-probe notify-preview --help'");
-    const state = ((values.state as string | undefined) ?? 'ALARM').toUpperCase();
-    if (state !== 'ALARM' && state !== 'OK') throw new UsageError(`--state must be ALARM or OK, not "${values.state}"`);
-    const loaded = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
+    const state = values.state ?? 'ALARM';
+    const loaded = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
     const config = loaded.config;
     const probe = config.probes.find((p) => p.name === probeName);
     if (!probe) {
       throw new UsageError(
-        `no probe "${probeName}" in the config (probes: ${config.probes.map((p) => p.name).join(', ')})`,
+        `no probe "${probeName}" in the config${didYouMean(
+          probeName,
+          config.probes.map((p) => p.name),
+        )} (probes: ${config.probes.map((p) => p.name).join(', ')})`,
       );
     }
-    const deployment = resolveDeployment(config);
-    const { routes } = routingPlan(config, `arn:aws:sns:${deployment.homeRegion}:ACCOUNT:oauth-probe-chat`);
+    // The plan `validate` checks and `cdk synth` builds: the same alarms, severities and targets.
+    let prepared: PreparedDeployment;
+    try {
+      prepared = prepareDeployment(config, { baseDir: loaded.baseDir, source: loaded.path });
+    } catch (error) {
+      if (error instanceof ConfigError) throw configUsageError(String(values.config ?? DEFAULT_CONFIG), error.problems);
+      throw error;
+    }
+    const { plan, deployment } = prepared;
+    if (!plan.probes.some((p) => p.name === probe.name)) {
+      throw new UsageError(`probe "${probe.name}" has "enabled": false: it is not deployed, so it notifies no one`);
+    }
+    const { routes } = plan.routing;
     const route = routeOf(routes, probe.name);
-    const regions = probe.regions ?? config.regions ?? deployment.regions;
-    const global = route.page !== 'any-region' && hasGlobalAlarm({ regions }, deployment.globalFailureRegions);
+    const regions = plan.probes.find((p) => p.name === probe.name)!.regions;
+    const planned = alarmsOfProbe(plan, probe.name);
+    const global = route.page !== 'any-region' && planned.some((a) => a.kind === 'global');
     const kind = global ? 'global' : 'availability';
     const severity = routedSeverity(kind, route.page);
-    const channel = values.channel as string | undefined;
+    const channel = values.channel === undefined ? undefined : channelOf(values.channel, routes.targets);
     const names = route[severity].filter(
       (name) => !channel || name === channel || routes.targets[name]?.kind === channel,
     );
@@ -99,15 +118,33 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
       region: kind === 'global' ? deployment.homeRegion : regions[0]!,
       regions,
       severity,
-      code: (values.code as string | undefined) ?? 'invalid_client',
-      stage: (values.stage as string | undefined) ?? 'token',
+      code: values.code ?? 'invalid_client',
+      stage: values.stage ?? 'token',
       owner: route.owner,
       runbook: probe.runbookUrl,
       homeRegion: deployment.homeRegion,
       authServer: authServerOf(probe),
       targets: route[severity],
     });
-    io.stdout.write(`${probe.name}: ${severity} ${state} → ${route[severity].join(', ') || 'no target'}\n`);
+    if (values.json) {
+      const alarms = planned
+        .filter((a) => a.delivery !== 'none')
+        .map(({ name, kind, severity, targets, region }) => ({ name, kind, severity, targets, region }));
+      const bodies = Object.fromEntries(
+        names.flatMap((name) => {
+          const target = routes.targets[name];
+          return target
+            ? [[name, { kind: target.kind, to: destination(target), body: previewValue(target, notification) }]]
+            : [];
+        }),
+      );
+      const sample = { kind, severity, state, targets: route[severity], subject: notification.subject, bodies };
+      io.stdout.write(`${JSON.stringify({ probe: probe.name, alarms, sample }, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    io.stdout.write(`${probe.name}: its alarms and who hears of them\n`);
+    for (const line of alarmLines(plan, probe.name)) io.stdout.write(`${line}\n`);
+    io.stdout.write(`\nsample: ${kind} ${severity} ${state} → ${route[severity].join(', ') || 'no target'}\n`);
     io.stdout.write(`subject: ${notification.subject}\n`);
     for (const name of names) {
       const target = routes.targets[name];
@@ -118,6 +155,31 @@ Exit codes: 0 printed, 2 bad usage or config (unknown probe or channel).
   },
 };
 
+/** The probe's rows of the plan's routing table: alarm kind, severity, targets, regions. */
+function alarmLines(plan: DeploymentPlan, probe: string): string[] {
+  const rows = routingTable(plan).filter((row) => row.probe === probe);
+  const labelWidth = Math.max(...rows.map((row) => row.label.length));
+  return rows.map(
+    (row) =>
+      `  ${row.label.padEnd(labelWidth)}  ${(row.severity ?? '').padEnd(8)}  ${row.targets.join(', ') || 'no one'}  (${row.regions.join(', ')})`,
+  );
+}
+
+/** The kinds of notification target (`--channel` takes a kind or a target's name). */
+const TARGET_KINDS = Object.keys({
+  pagerDuty: true,
+  slack: true,
+  teams: true,
+  chatbot: true,
+  email: true,
+  https: true,
+} satisfies Record<RouteTarget['kind'], true>);
+
+/** `--channel`: a target name of the config or a kind, else a usage error with "did you mean". */
+function channelOf(value: string, targets: Record<string, RouteTarget>): string {
+  return choice('notify-preview', 'channel', value, [...Object.keys(targets), ...TARGET_KINDS], 'targets and kinds');
+}
+
 function destination(target: RouteTarget): string {
   switch (target.kind) {
     case 'pagerDuty':
@@ -126,7 +188,7 @@ function destination(target: RouteTarget): string {
     case 'teams':
       return `POST <webhook URL from secret ${target.webhookSecretId}>`;
     case 'chatbot':
-      return `SNS Publish ${target.topicArn}`;
+      return `SNS Publish ${target.topicArn ?? "the deployment's chat topic"}`;
     case 'email':
       return 'email through the notification topic';
     case 'https':
@@ -135,10 +197,16 @@ function destination(target: RouteTarget): string {
 }
 
 function preview(target: RouteTarget, notification: Notification): string {
+  const value = previewValue(target, notification);
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+}
+
+/** What the target receives: the email text, or the JSON body (secrets shown as the id they come from). */
+function previewValue(target: RouteTarget, notification: Notification): unknown {
   if (target.kind === 'email') return `Subject: ${notification.subject}\n\n${notification.text}`;
-  if (target.kind === 'https') return JSON.stringify(notification.document, null, 2);
+  if (target.kind === 'https') return notification.document;
   const secret = target.kind === 'pagerDuty' ? `<routing key from secret ${target.routingKeySecretId}>` : '';
-  return JSON.stringify(channelBody(target, notification, secret), null, 2);
+  return channelBody(target, notification, secret);
 }
 
 interface Sample {

@@ -3,8 +3,7 @@ import { resolveDeployment, resolveProbes } from '../../../functions/config/reso
 import { parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
-import { EXIT, UsageError } from '../errors.js';
-import { AWS_CREDENTIAL_VARIABLES } from '../secrets.js';
+import { EXIT } from '../errors.js';
 
 const options = {
   config: { type: 'string', short: 'c' },
@@ -18,7 +17,7 @@ export const preflightCommand: Command = {
   options,
   help: `Usage: oauth-probe preflight [--config probes.json] [--scan-region REGION]...
 
-Needs AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID...). Checks, read-only:
+Needs AWS credentials (the SDK's chain: AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO...). Checks, read-only:
   - every probe's secret exists and parses in every region the probe runs in (its replica there),
   - every region of the deployment is CDK-bootstrapped (SSM parameter /cdk-bootstrap/hnb659fds/version),
   - no stack of this deployment (by its name) is left in a region the config no longer has; such a
@@ -35,7 +34,8 @@ Examples:
   AWS_PROFILE=ops npx oauth-probe preflight
   AWS_PROFILE=ops npx oauth-probe preflight --config staging.json --scan-region me-central-1
 
-Exit codes: 0 everything in place, 1 a check found a problem, 2 bad usage, config or no credentials.
+Exit codes: 0 everything in place, 1 a check found a problem, 2 bad usage, config, or AWS (credentials,
+region, permissions, network).
 `,
   async run(argv, io) {
     const { values } = parseCommandArgs('preflight', argv, options);
@@ -43,19 +43,17 @@ Exit codes: 0 everything in place, 1 a check found a problem, 2 bad usage, confi
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    if (!AWS_CREDENTIAL_VARIABLES.some((name) => io.env[name])) {
-      throw new UsageError('preflight reads your AWS account: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and friends)');
-    }
-    const { config, baseDir } = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
+    const { config, baseDir } = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
     const probes = resolveProbes(config, { baseDir });
     const deployment = resolveDeployment(config);
     const regions = [...new Set([deployment.homeRegion, ...deployment.regions])];
     // The AWS SDK is loaded only here: other commands start without it.
-    const [{ DEFAULT_SCAN_REGIONS, runPreflight }, { deploymentName, deploymentStackName, quietAwsSdk }] =
-      await Promise.all([import('../aws/preflight.js'), import('../aws/deployment.js')]);
-    quietAwsSdk();
+    const [{ DEFAULT_SCAN_REGIONS, runPreflight }, { deploymentName, deploymentStackName }] = await Promise.all([
+      import('../aws/preflight.js'),
+      import('../aws/deployment.js'),
+    ]);
     const name = deploymentName(config);
-    const scanRegions = [...new Set([...DEFAULT_SCAN_REGIONS, ...((values['scan-region'] as string[]) ?? [])])];
+    const scanRegions = [...new Set([...DEFAULT_SCAN_REGIONS, ...(values['scan-region'] ?? [])])];
     const report = await runPreflight({
       probes,
       regions,

@@ -5,8 +5,8 @@
  */
 import { type ResolvedProbe, resolveProbes } from '../../../functions/config/resolve.js';
 import { checkVersionId, checkVersionStage } from '../../../functions/contract/environment.js';
-import type { ProbeResult } from '../../../functions/engine/index.js';
-import { parseCommandArgs, positiveInt } from '../args.js';
+import type { ProbeResult, TokenCache } from '../../../functions/engine/index.js';
+import { didYouMean, type OptionValues, parseCommandArgs, positiveInt } from '../args.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
@@ -28,15 +28,26 @@ const options = {
   secrets: { type: 'string', short: 's' },
   probe: { type: 'string', short: 'p', multiple: true },
   json: { type: 'boolean' },
-  reporter: { type: 'string' },
+  reporter: { type: 'string', choices: REPORTERS },
   remote: { type: 'boolean' },
   region: { type: 'string', short: 'r' },
+  // -V: -v is the version (oauth-probe -v), as it always was; one meaning per short flag (docs/cli.md, "Flags").
   verbose: { type: 'boolean', short: 'V' },
   concurrency: { type: 'string' },
   'version-stage': { type: 'string' },
   'version-id': { type: 'string' },
+  // Long options only: no short flag is free of doubt for these.
+  repeat: { type: 'string' },
+  every: { type: 'string' },
   ...HELP_OPTION,
 } as const;
+
+/** `--repeat` at most this many rounds. */
+export const MAX_REPEAT = 100;
+/** @default 5 seconds between `--repeat` rounds: several rounds within any token.reuse.maxAgeSec (60 s or more). */
+export const DEFAULT_EVERY_SEC = 5;
+/** `--every` at most an hour. */
+export const MAX_EVERY_SEC = 3_600;
 
 export const runCommand: Command = {
   name: 'run',
@@ -45,6 +56,7 @@ export const runCommand: Command = {
   help: `Usage: oauth-probe run [--config probes.json] [--secrets FILE] [--probe NAME]... [--json | --reporter junit] [--verbose] [--concurrency N]
        oauth-probe run --remote --region REGION [--probe NAME]... [--json | --reporter junit] [--concurrency N]
        oauth-probe run [--remote --region REGION] --version-stage AWSPENDING [--version-id ID] [--probe NAME]...
+       oauth-probe run --repeat N [--every S] [--secrets FILE] [--probe NAME]... [--json]
 
 Runs every probe (or those named with --probe) once from this machine: token endpoint, token
 validation, protected API. Prints one line per probe; for anything not passing, the stage, step,
@@ -58,6 +70,11 @@ With --version-stage (or --version-id), the probes use that version of their sec
 AWSCURRENT: test a rotation's new secret before it goes live. Locally the version is read from
 Secrets Manager (AWS credentials needed; not with --secrets); with --remote the deployed function reads
 it, and that run publishes NO metrics and is logged as a rotation test, not as a scheduled run.
+
+With --repeat N, the probes run N times in this one process, S seconds apart (--every, default
+${DEFAULT_EVERY_SEC}), sharing one token cache as a warm function instance does: a probe with token.reuse
+shows "token reused" from the second round on (and "reused": true in --json, which then holds every
+round's results in order). A token endpoint's Retry-After is respected across rounds the same way.
 
 Options:
   -c, --config FILE      probes.json to use (default: ${DEFAULT_CONFIG})
@@ -75,6 +92,8 @@ Options:
       --version-stage L  read this version of each secret: AWSCURRENT, AWSPENDING, AWSPREVIOUS or a
                          custom staging label (needs AWS credentials or --remote)
       --version-id ID    read the secret version with this id (e.g. a rotation's ClientRequestToken)
+      --repeat N         run the probes N times (1 to ${MAX_REPEAT}) in this process with one token cache
+      --every S          seconds between --repeat rounds, 0 to ${MAX_EVERY_SEC} (default: ${DEFAULT_EVERY_SEC})
   -h, --help             show this help
 
 Secrets file:
@@ -84,11 +103,13 @@ Examples:
   npx oauth-probe run --secrets local-secrets.json
   npx oauth-probe run -c probes.json -s local-secrets.json --probe billing-api --verbose
   npx oauth-probe run -s local-secrets.json --reporter junit > oauth-probe-junit.xml
+  npx oauth-probe run -s local-secrets.json --probe billing-api --repeat 3 --every 10
   AWS_PROFILE=ops AWS_REGION=eu-west-1 npx oauth-probe run --json | jq '.[] | {probe, status, code}'
   AWS_PROFILE=ops npx oauth-probe run --remote --region eu-west-1 --probe billing-api
   AWS_PROFILE=ops AWS_REGION=eu-west-1 npx oauth-probe run --version-stage AWSPENDING --probe billing-api
 
-Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage or config, 70 internal error.
+Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage, config or AWS environment
+(credentials, region, permissions, network), 70 internal error.
 `,
   async run(argv, io) {
     const { values } = parseCommandArgs('run', argv, options);
@@ -96,19 +117,15 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const reporter = chooseReporter(values.json === true, values.reporter as string | undefined);
+    const reporter = chooseReporter(values.json === true, values.reporter);
     const remote = remoteRegion(values);
     const version = secretVersion(values);
-    const concurrency = positiveInt(
-      'concurrency',
-      values.concurrency as string | undefined,
-      DEFAULT_CLI_CONCURRENCY,
-      64,
-    );
-    const { config, baseDir } = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
+    const concurrency = positiveInt('concurrency', values.concurrency, DEFAULT_CLI_CONCURRENCY, 64);
+    const repeat = repeatRounds(values, reporter, remote);
+    const { config, baseDir } = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
     // A remote run sends the probe as the schedule does, with `tls.ca` files read and inlined.
     const all = resolveProbes(config, { baseDir, inlineFiles: remote !== undefined });
-    const probes = selectProbes(all, (values.probe as string[] | undefined) ?? [], remote);
+    const probes = selectProbes(all, values.probe ?? [], remote);
 
     const colours = palette(reporter === 'text' && colourEnabled(io.stdout, io.env));
     const nameWidth = Math.max(...probes.map((p) => p.name.length));
@@ -117,23 +134,39 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
       const text = formatResultSafely(result, { palette: colours, verbose: values.verbose === true, nameWidth });
       progress.around(() => io.stdout.write(text));
     };
-    const progress = new Progress(io.stderr, probes.length);
     const started = performance.now();
     const startedAt = new Date().toISOString();
-    progress.start();
-    let results: ProbeResult[];
-    try {
-      results = remote
-        ? await runOnDeployedFunction(probes, remote, config, concurrency, version, (r) => {
-            progress.tick();
-            onResult(r);
-          })
-        : await runHere(probes, values.secrets as string | undefined, io, concurrency, version, (r) => {
-            progress.tick();
-            onResult(r);
-          });
-    } finally {
-      progress.stop();
+    // One cache for every round of this process, as a warm function instance keeps one between runs
+    // (a single round has nothing to reuse: the engine then loads only when the probes run).
+    const tokens = remote || repeat.rounds === 1 ? undefined : await newTokenCache();
+    const results: ProbeResult[] = [];
+    let progress = new Progress(io.stderr, probes.length);
+    for (let round = 1; round <= repeat.rounds; round++) {
+      if (round > 1) await sleep(repeat.everySec * 1000);
+      if (repeat.rounds > 1 && reporter === 'text') {
+        io.stdout.write(`${round > 1 ? '\n' : ''}${colours.bold(`round ${round} of ${repeat.rounds}`)}\n`);
+      }
+      if (round > 1) progress = new Progress(io.stderr, probes.length);
+      const roundStarted = performance.now();
+      progress.start();
+      try {
+        results.push(
+          ...(remote
+            ? await runOnDeployedFunction(probes, remote, config, concurrency, version, (r) => {
+                progress.tick();
+                onResult(r);
+              })
+            : await runHere(probes, values.secrets, io, concurrency, version, tokens, (r) => {
+                progress.tick();
+                onResult(r);
+              })),
+        );
+      } finally {
+        progress.stop();
+      }
+      if (repeat.rounds > 1 && reporter === 'text') {
+        io.stdout.write(`\n${formatSummary(results.slice(-probes.length), performance.now() - roundStarted, colours)}`);
+      }
     }
     const durationMs = performance.now() - started;
     if (reporter === 'json') {
@@ -147,7 +180,7 @@ Exit codes: 0 nothing failed (degraded included), 1 a probe failed, 2 bad usage 
         )}\n`,
       );
     } else if (reporter === 'junit') io.stdout.write(formatJunit(results, { durationMs, timestamp: startedAt }));
-    else io.stdout.write(`\n${formatSummary(results, durationMs, colours)}`);
+    else if (repeat.rounds === 1) io.stdout.write(`\n${formatSummary(results, durationMs, colours)}`);
     return results.some((r) => r.status === 'fail') ? EXIT.probeFailed : EXIT.ok;
   },
 };
@@ -161,18 +194,15 @@ function formatResultSafely(result: ProbeResult, options: FormatOptions): string
   }
 }
 
-function chooseReporter(json: boolean, reporter: string | undefined): Reporter {
+function chooseReporter(json: boolean, reporter: Reporter | undefined): Reporter {
   if (reporter === undefined) return json ? 'json' : 'text';
-  if (!(REPORTERS as readonly string[]).includes(reporter)) {
-    throw new UsageError(`--reporter must be one of ${REPORTERS.join(', ')}, got '${reporter}'`);
-  }
   if (json && reporter !== 'json') throw new UsageError(`--json and --reporter ${reporter} contradict: give one`);
-  return reporter as Reporter;
+  return reporter;
 }
 
 /** The region of a `--remote` run, or undefined for a local one; the flags that do not fit are errors. */
-function remoteRegion(values: Record<string, unknown>): string | undefined {
-  const region = values.region as string | undefined;
+function remoteRegion(values: OptionValues<typeof options>): string | undefined {
+  const region = values.region;
   if (values.remote !== true) {
     if (region !== undefined) throw new UsageError('--region goes with --remote (a local run runs from here)');
     return undefined;
@@ -185,9 +215,9 @@ function remoteRegion(values: Record<string, unknown>): string | undefined {
 }
 
 /** `--version-stage` / `--version-id`: the secret version to read, validated; undefined for AWSCURRENT as usual. */
-function secretVersion(values: Record<string, unknown>): SecretVersion | undefined {
-  const stage = values['version-stage'] as string | undefined;
-  const id = values['version-id'] as string | undefined;
+function secretVersion(values: OptionValues<typeof options>): SecretVersion | undefined {
+  const stage = values['version-stage'];
+  const id = values['version-id'];
   if (stage === undefined && id === undefined) return undefined;
   const problem = (stage !== undefined && checkVersionStage(stage)) || (id !== undefined && checkVersionId(id));
   if (problem)
@@ -200,13 +230,48 @@ function secretVersion(values: Record<string, unknown>): SecretVersion | undefin
   return { ...(stage !== undefined ? { stage } : {}), ...(id !== undefined ? { id } : {}) };
 }
 
+/** `--repeat N` and `--every S`, validated; one round when not given. */
+function repeatRounds(
+  values: OptionValues<typeof options>,
+  reporter: Reporter,
+  remote: string | undefined,
+): { rounds: number; everySec: number } {
+  const { repeat, every } = values;
+  if (repeat === undefined) {
+    if (every !== undefined) throw new UsageError('--every goes with --repeat N: the seconds between rounds');
+    return { rounds: 1, everySec: 0 };
+  }
+  const rounds = positiveInt('repeat', repeat, 1, MAX_REPEAT);
+  if (reporter === 'junit') throw new UsageError('--repeat goes with text or --json output, not --reporter junit');
+  if (remote !== undefined) {
+    throw new UsageError(
+      '--repeat runs the probes here, in one process; a deployed function keeps its own cache per instance (run without --remote)',
+    );
+  }
+  const everySec = every === undefined ? DEFAULT_EVERY_SEC : Number(every);
+  if (every !== undefined && (!/^\d+(\.\d+)?$/.test(every.trim()) || everySec > MAX_EVERY_SEC)) {
+    throw new UsageError(`--every must be a number of seconds from 0 to ${MAX_EVERY_SEC}, got '${every}'`);
+  }
+  return { rounds, everySec };
+}
+
+/** The process's token cache; the engine module is loaded only when probes are about to run. */
+async function newTokenCache(): Promise<TokenCache> {
+  const { TokenCache } = await import('../../../functions/engine/index.js');
+  return new TokenCache();
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
 /** The probes to run: those named with --probe (all by default), and with --remote those of that region. */
 function selectProbes(all: ResolvedProbe[], wanted: string[], region: string | undefined): ResolvedProbe[] {
   const known = all.map((p) => p.name);
   const unknown = wanted.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new UsageError(
-      `unknown probe${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: the config has ${known.join(', ')}`,
+      `unknown probe${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}${didYouMean(unknown[0]!, known)}: the config has ${known.join(', ')}`,
     );
   }
   const named = wanted.length > 0 ? all.filter((p) => wanted.includes(p.name)) : all;
@@ -218,7 +283,10 @@ function selectProbes(all: ResolvedProbe[], wanted: string[], region: string | u
       `probe ${elsewhere.map((n) => `"${n}"`).join(', ')} does not run in ${region} (see its regions)`,
     );
   }
-  if (here.length === 0) throw new UsageError(`no probe of the config runs in ${region}`);
+  if (here.length === 0) {
+    const regions = [...new Set(all.flatMap((p) => p.regions))];
+    throw new UsageError(`no probe of the config runs in ${region}${didYouMean(region, regions)}`);
+  }
   return here;
 }
 
@@ -228,12 +296,14 @@ async function runHere(
   io: Io,
   concurrency: number,
   version: SecretVersion | undefined,
+  tokens: TokenCache | undefined,
   onResult: (result: ProbeResult) => void,
 ): Promise<ProbeResult[]> {
-  const { source } = await chooseSecretSource(secretsFile, io.env, io.cwd, version);
+  const { source, checkAccess } = await chooseSecretSource(secretsFile, io.env, io.cwd, version);
+  if (checkAccess && probes[0]) await checkAccess(probes[0].credentials.secretId);
   // The engine (undici, jose) is loaded only when probes are about to run: usage errors stay fast.
   const { runProbes } = await import('../../../functions/engine/index.js');
-  return runProbes(probes, { secrets: source }, { concurrency, onResult });
+  return runProbes(probes, { secrets: source, ...(tokens ? { tokens } : {}) }, { concurrency, onResult });
 }
 
 async function runOnDeployedFunction(

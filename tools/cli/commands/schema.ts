@@ -87,7 +87,7 @@ Exit codes: 0 written, 2 bad usage or the file cannot be written.
       return EXIT.ok;
     }
     const text = probesJsonSchemaText();
-    const out = values.out as string | undefined;
+    const out = values.out;
     if (out === undefined) {
       io.stdout.write(text);
       return EXIT.ok;

@@ -4,8 +4,10 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
+import { clientConfig } from '../../../functions/runtime/shared/deadline.js';
 import { type ProbeSloReport, sloReport } from '../../slo/report.js';
-import { parseCommandArgs } from '../args.js';
+import { didYouMean, parseCommandArgs } from '../args.js';
+import { throwIfAwsEnvironment } from '../aws/errors.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
@@ -20,7 +22,7 @@ const options = {
 
 /** Replaced in tests by clients under aws-sdk-client-mock. */
 export const sloReportClients = {
-  create: (region: string) => new CloudWatchClient({ region, maxAttempts: 3 }),
+  create: (region: string) => new CloudWatchClient(clientConfig(region)),
 };
 
 export const sloReportCommand: Command = {
@@ -53,12 +55,17 @@ Exit codes: 0 every probe within its error budget, 1 a probe has spent its whole
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const loaded = await loadConfigForCli((values.config as string | undefined) ?? DEFAULT_CONFIG, io.cwd);
-    const wanted = values.probe as string[] | undefined;
+    const loaded = await loadConfigForCli(values.config ?? DEFAULT_CONFIG, io.cwd);
+    const wanted = values.probe;
     const all = resolveProbes(loaded.config, { baseDir: loaded.baseDir });
     const unknown = (wanted ?? []).filter((name) => !all.some((p) => p.name === name));
     if (unknown.length > 0)
-      throw new UsageError(`no probe named ${unknown.map((n) => `"${n}"`).join(', ')} in the config`);
+      throw new UsageError(
+        `no probe named ${unknown.map((n) => `"${n}"`).join(', ')} in the config${didYouMean(
+          unknown[0]!,
+          all.map((p) => p.name),
+        )}`,
+      );
     const probes = wanted ? all.filter((p) => wanted.includes(p.name)) : all;
     let reports: ProbeSloReport[];
     try {
@@ -68,6 +75,8 @@ Exit codes: 0 every probe within its error budget, 1 a probe has spent its whole
         client: sloReportClients.create,
       });
     } catch (error) {
+      const regions = [...new Set(probes.flatMap((p) => p.regions))].join(', ');
+      throwIfAwsEnvironment(error, { service: 'CloudWatch', region: regions, action: 'cloudwatch:GetMetricData' });
       const e = error as { name?: string; message?: string };
       throw new UsageError(`cannot read CloudWatch: ${e.name ?? 'Error'}: ${(e.message ?? '').slice(0, 200)}`, [
         'Check your AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID) and cloudwatch:GetMetricData permission.',

@@ -2,13 +2,19 @@
  * `oauth-probe validate`: the schema and the deployment rules (schedules, thresholds, regions, files),
  * every problem with its path and what to do; a short summary of what would be deployed when valid.
  */
-import { checkDeployment } from '../../../functions/config/load.js';
 import { ConfigError } from '../../../functions/config/problems.js';
+import type { ResolvedProbe } from '../../../functions/config/resolve.js';
 import { runsPerMonth } from '../../../functions/config/schedule.js';
-import { cleartextUrls } from '../../../functions/config/transport.js';
-import { deploymentStackName } from '../../../functions/contract/index.js';
+import {
+  type DeploymentPlan,
+  type PreparedDeployment,
+  prepareDeployment,
+  type RoutingRow,
+  routingTable,
+  stackNames,
+} from '../../../plan/index.js';
 import { parseCommandArgs } from '../args.js';
-import { colourEnabled, palette } from '../colour.js';
+import { colourEnabled, type Palette, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { configUsageError, DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -45,7 +51,7 @@ Exit codes: 0 valid, 2 not valid (or the file is missing).
       io.stdout.write(this.help);
       return EXIT.ok;
     }
-    const file = (values.config as string | undefined) ?? DEFAULT_CONFIG;
+    const file = values.config ?? DEFAULT_CONFIG;
     let loaded: Awaited<ReturnType<typeof loadConfigForCli>>;
     try {
       loaded = await loadConfigForCli(file, io.cwd);
@@ -58,74 +64,102 @@ Exit codes: 0 valid, 2 not valid (or the file is missing).
       }
       throw error;
     }
-    // The AWS quotas, exactly as `cdk synth` checks them (functions/config/limits.ts): same lines.
-    let checked: ReturnType<typeof checkDeployment>;
+    // The plan, exactly as `cdk synth` builds and checks it (plan/prepare.ts): same verdict, same lines.
+    let prepared: PreparedDeployment;
     try {
-      checked = checkDeployment(loaded.config, loaded.baseDir, file);
+      prepared = prepareDeployment(loaded.config, { baseDir: loaded.baseDir, source: file });
     } catch (error) {
       if (error instanceof ConfigError) throw configUsageError(file, error.problems);
       throw error;
     }
-    const { probes, deployment } = checked;
     const p = palette(colourEnabled(io.stdout, io.env));
-    const probeRegions = probes.reduce((n, probe) => n + probe.regions.length, 0);
-    const nameWidth = Math.max(...probes.map((probe) => probe.name.length));
-    const scheduleWidth = Math.max(...probes.map((probe) => probe.schedule.length));
-    const runsText = (probe: (typeof probes)[number]) =>
-      `${runsPerMonth(probe.schedule).toLocaleString('en-US')} runs/month`;
-    const runsWidth = Math.max(...probes.map((probe) => runsText(probe).length));
-    const regionsWidth = Math.max(...probes.map((probe) => probe.regions.join(', ').length));
-    const regions = deployment.regions.map((r) => (r === deployment.homeRegion ? `${r} (home)` : r));
-    if (!deployment.regions.includes(deployment.homeRegion))
-      regions.push(`${deployment.homeRegion} (home, dashboard only)`);
-    const lines = [
-      `${p.green('✓')} ${file} is valid: ${probes.length} probe${probes.length === 1 ? '' : 's'}, ${probeRegions} probe-region${probeRegions === 1 ? '' : 's'}`,
-      `  deployment ${deployment.name}: stacks ${deploymentStackName(deployment.name, deployment.homeRegion)}, ...`,
-      `  regions    ${regions.join(', ')}`,
-      `  namespace  ${deployment.namespace}, global alarm from ${deployment.globalFailureRegions} failing regions`,
-      '',
-      ...probes.map((probe) => {
-        const flow = [
-          probe.issuer && !probe.tokenUrl ? 'discovery' : undefined,
-          'token',
-          probe.token?.jwt ? 'JWT' : undefined,
-          `${probe.steps.length} step${probe.steps.length === 1 ? '' : 's'}`,
-        ].filter(Boolean);
-        return `  ${p.bold(probe.name.padEnd(nameWidth))}  ${probe.schedule.padEnd(scheduleWidth)}  ${p.dim(runsText(probe).padStart(runsWidth))}  ${probe.regions.join(', ').padEnd(regionsWidth)}  ${p.dim(`${probe.clientAuth}: ${flow.join(' → ')}`)}`;
-      }),
-    ];
-    io.stdout.write(`${lines.join('\n')}\n`);
-    for (const warning of [...cleartextWarnings(loaded.config.probes), ...runbookWarnings(loaded.config.probes)])
-      io.stderr.write(`${p.yellow('!')} ${warning}\n`);
+    io.stdout.write(`${summaryLines(file, loaded.config.probes.length, prepared, p).join('\n')}\n`);
+    for (const warning of prepared.warnings)
+      io.stderr.write(`${p.yellow('!')} warning: ${warning.path}: ${warning.message}\n`);
     return EXIT.ok;
   },
 };
 
-/**
- * Plain http:// to a remote host where TLS is required (token, discovery, JWKS, introspection, steps):
- * a run flags it as `insecure_transport`; validate says so before anything runs. A warning: loopback and
- * lab setups are legitimate, and the config is deployable.
- */
-export function cleartextWarnings(probes: readonly Parameters<typeof cleartextUrls>[0][]): string[] {
-  return probes.flatMap((probe, index) =>
-    cleartextUrls(probe).map(
-      ([path, risk]) =>
-        `warning: probes[${index}].${path} is plain http:// to a non-loopback host: anyone on the network path can ${risk}; use https://`,
-    ),
+/** What would be deployed, from the plan: stacks, regions, alarms, who hears of what, the probes. */
+export function summaryLines(file: string, written: number, prepared: PreparedDeployment, p: Palette): string[] {
+  const { plan, deployment, probes } = prepared;
+  const probeRegions = probes.reduce((n, probe) => n + probe.regions.length, 0);
+  const disabled = written - probes.length;
+  const regions = plan.regions.map((r) =>
+    r.isHome ? `${r.region} (home${r.probes.length === 0 ? ', dashboards and global alarms only' : ''})` : r.region,
   );
+  const stacks = stackNames(plan).map(
+    ({ stack, nested }) => `${stack} (${nested.length} nested: ${nested.join(', ') || 'none'})`,
+  );
+  const notifying = plan.alarms.filter((a) => a.delivery !== 'none');
+  const silent = notifying.filter((a) => a.targets.length === 0).length;
+  const globals = probes.filter((probe) => plan.alarms.some((a) => a.probe === probe.name && a.kind === 'global'));
+  const globalLine =
+    globals.length === 0
+      ? `none (a probe needs ${deployment.globalFailureRegions} regions: globalFailureRegions)`
+      : `${globals.length} of ${probes.length} probes, firing when ${deployment.globalFailureRegions} or more regions fail at once`;
+  const lines = [
+    `${p.green('✓')} ${file} is valid: ${probes.length} probe${probes.length === 1 ? '' : 's'}${disabled > 0 ? ` (${disabled} disabled, not deployed)` : ''}, ${probeRegions} probe-region${probeRegions === 1 ? '' : 's'}`,
+    `  deployment  ${deployment.name}, namespace ${deployment.namespace}, metrics ${deployment.metricsProfile} (${deployment.metricsTransport})`,
+    `  regions     ${regions.join(', ')}`,
+    ...stacks.map((line, i) => `  ${i === 0 ? 'stacks     ' : '           '} ${line}`),
+    `  dashboards  ${plan.dashboardNames.join(', ')}`,
+    `  alarms      ${plan.alarms.length} (${notifying.length} notify${silent > 0 ? `, ${p.yellow(`${silent} reach no one`)}` : ''}); global alarm: ${globalLine}`,
+    '',
+    ...probeLines(prepared, p),
+    '',
+    `  ${p.bold('Who hears of what')} (alarm kind → severity → targets)`,
+    ...routingLines(plan, p),
+    '',
+    `  ${p.bold('Requests a month by authorization server')} (token quotas: docs/providers.md)`,
+    ...identityProviderLines(plan, p),
+  ];
+  return lines;
 }
 
-/**
- * Every probe can page (its SLO burn-rate alarms, and the global alarm when it runs from enough
- * regions): one without `runbookUrl` gets only the first checks of the shipped runbook in its pages.
- * A warning, not an error: the config is deployable.
- */
-export function runbookWarnings(probes: readonly { name: string; runbookUrl?: string }[]): string[] {
-  return probes.flatMap((probe, index) =>
-    probe.runbookUrl
-      ? []
-      : [
-          `warning: probes[${index}] "${probe.name}" can page (SLO burn-rate alarms) but has no runbookUrl: its pages will carry only the first checks of docs/runbooks/; set "runbookUrl" to your team's runbook`,
-        ],
+function probeLines(prepared: PreparedDeployment, p: Palette): string[] {
+  const { probes } = prepared;
+  const runsText = (probe: ResolvedProbe) => `${runsPerMonth(probe.schedule).toLocaleString('en-US')} runs/month`;
+  const width = (values: string[]) => Math.max(...values.map((v) => v.length));
+  const nameWidth = width(probes.map((probe) => probe.name));
+  const scheduleWidth = width(probes.map((probe) => probe.schedule));
+  const runsWidth = width(probes.map(runsText));
+  const regionsWidth = width(probes.map((probe) => probe.regions.join(', ')));
+  return probes.map((probe) => {
+    const flow = [
+      probe.issuer && !probe.tokenUrl ? 'discovery' : undefined,
+      'token',
+      probe.token?.jwt ? 'JWT' : undefined,
+      `${probe.steps.length} step${probe.steps.length === 1 ? '' : 's'}`,
+    ].filter(Boolean);
+    return `  ${p.bold(probe.name.padEnd(nameWidth))}  ${probe.schedule.padEnd(scheduleWidth)}  ${p.dim(runsText(probe).padStart(runsWidth))}  ${probe.regions.join(', ').padEnd(regionsWidth)}  ${p.dim(`${probe.clientAuth}: ${flow.join(' → ')}`)}`;
+  });
+}
+
+/** One line per probe and alarm kind (regions merged), then the deployment's own alarms. */
+function routingLines(plan: DeploymentPlan, p: Palette): string[] {
+  const rows = routingTable(plan);
+  const who = (probe: string | undefined) => probe ?? '(deployment)';
+  const probeWidth = Math.max(...rows.map((r) => who(r.probe).length));
+  const labelWidth = Math.max(...rows.map((r) => r.label.length));
+  const targetsText = (row: RoutingRow) =>
+    row.targets.length === 0 ? 'no one' : `${row.targets.join(', ')}${row.delivery === 'topic' ? ' (topic)' : ''}`;
+  const targetsWidth = Math.max(...rows.map((r) => targetsText(r).length));
+  return rows.map((row) => {
+    const severity = (row.severity ?? '').padEnd(8);
+    const text = targetsText(row).padEnd(targetsWidth);
+    const targets = row.targets.length === 0 ? p.yellow(text) : text;
+    return `  ${who(row.probe).padEnd(probeWidth)}  ${row.label.padEnd(labelWidth)}  ${severity}  ${targets}  ${p.dim(row.regions.join(', '))}`;
+  });
+}
+
+/** Token requests a month per authorization server (what counts against a provider's quota). */
+function identityProviderLines(plan: DeploymentPlan, p: Palette): string[] {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const hostWidth = Math.max(...plan.identityProviders.map((idp) => idp.host.length));
+  const tokenWidth = Math.max(...plan.identityProviders.map((idp) => count(idp.tokenRequestsPerMonth).length));
+  return plan.identityProviders.map(
+    (idp) =>
+      `  ${idp.host.padEnd(hostWidth)}  ${count(idp.tokenRequestsPerMonth).padStart(tokenWidth)} token requests, ${count(idp.otherRequestsPerMonth)} discovery/JWKS/introspection  ${p.dim(idp.probes.join(', '))}`,
   );
 }

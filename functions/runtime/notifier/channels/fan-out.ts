@@ -111,6 +111,9 @@ async function deliver(
       return report(deps.logger, name, target, fromPost(outcome));
     }
     case 'chatbot': {
+      // A route names no topic only for the deployment's own chat topic, which the environment supplies.
+      if (!target.topicArn)
+        throw new Error(`chat target ${name} has no topic: the notifier's CHAT_TOPIC_ARN is not set`);
       const region = target.topicArn.split(':')[3] ?? 'us-east-1';
       await deps.sns(region).send(
         new PublishCommand({

@@ -3,14 +3,15 @@
  * reads (functions/contract/notification-routes.ts), and to the SNS subscriptions of the email and
  * HTTPS targets. One place decides who hears of what; the CDK app and `notify-preview` both use it.
  */
+
+import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../functions/config/defaults.js';
+import type { NotificationTarget, ProbeConfig, ProbesConfig } from '../functions/config/schema.js';
 import {
   type NotificationRoutes,
   type ProbeRoute,
   type RouteTarget,
   routeOf,
-} from '../contract/notification-routes.js';
-import { DEFAULT_PAGERDUTY_EVENTS_URL } from './defaults.js';
-import type { NotificationTarget, ProbeConfig, ProbesConfig } from './schema.js';
+} from '../functions/contract/notification-routes.js';
 
 /** An SNS subscription of the notification topic: one endpoint, told of messages for any of `targets`. */
 export interface TopicSubscription {
@@ -28,10 +29,10 @@ export interface RoutingPlan {
 }
 
 /**
- * `chatTopicArn` is the ARN of the topic the app creates for chatbot targets without a `topicArn`
- * (a CDK token at synth time, any string in tests and previews).
+ * Chatbot targets without a `topicArn` publish to the chat topic the app creates: their route names no
+ * topic, and the notifier takes the deployment's from its environment (`CHAT_TOPIC_ARN`).
  */
-export function routingPlan(config: ProbesConfig, chatTopicArn: string): RoutingPlan {
+export function routingPlan(config: Pick<ProbesConfig, 'notifications' | 'probes'>): RoutingPlan {
   const targets: Record<string, RouteTarget> = {};
   const endpoints = new Map<string, TopicSubscription>();
   const subscribe = (protocol: 'email' | 'https', endpoint: string, name: string) => {
@@ -42,7 +43,7 @@ export function routingPlan(config: ProbesConfig, chatTopicArn: string): Routing
   };
   let needsChatTopic = false;
   for (const [name, target] of Object.entries(config.notifications?.targets ?? {})) {
-    const route = routeTarget(target, chatTopicArn);
+    const route = routeTarget(target);
     if (target.chatbot && !target.chatbot.topicArn) needsChatTopic = true;
     targets[name] = route;
     for (const email of list(target.email)) subscribe('email', email, name);
@@ -76,7 +77,7 @@ export function routingPlan(config: ProbesConfig, chatTopicArn: string): Routing
   return { routes, subscriptions: [...endpoints.values()], needsChatTopic };
 }
 
-/** A probe's route, only what differs from the defaults (the table travels in a 4 KB environment). */
+/** A probe's route, only what differs from the defaults (the table stays small for a fleet). */
 function probeRoute(probe: ProbeConfig, defaults: { warning: string[]; critical: string[] }): Partial<ProbeRoute> {
   const authServer = authServerOf(probe);
   const differs = (a: string[] | undefined, b: string[]) => a !== undefined && a.join('\n') !== b.join('\n');
@@ -100,7 +101,7 @@ export function authServerOf(probe: Pick<ProbeConfig, 'issuer' | 'tokenUrl'>): s
   return undefined;
 }
 
-function routeTarget(target: NotificationTarget, chatTopicArn: string): RouteTarget {
+function routeTarget(target: NotificationTarget): RouteTarget {
   if (target.pagerDuty) {
     return {
       kind: 'pagerDuty',
@@ -110,7 +111,8 @@ function routeTarget(target: NotificationTarget, chatTopicArn: string): RouteTar
   }
   if (target.slack) return { kind: 'slack', webhookSecretId: target.slack.webhookSecretId };
   if (target.teams) return { kind: 'teams', webhookSecretId: target.teams.webhookSecretId };
-  if (target.chatbot) return { kind: 'chatbot', topicArn: target.chatbot.topicArn ?? chatTopicArn };
+  if (target.chatbot)
+    return { kind: 'chatbot', ...(target.chatbot.topicArn ? { topicArn: target.chatbot.topicArn } : {}) };
   if (target.email) return { kind: 'email' };
   return { kind: 'https' };
 }
