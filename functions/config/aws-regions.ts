@@ -7,7 +7,7 @@
  * fails when the two drift apart, so an aws-cdk-lib upgrade that learns a region brings it here.
  *
  * A region AWS launched after this release: list it in the top-level `additionalRegions` of probes.json
- * (documented in README.md), which accepts any code of the right shape.
+ * (documented in docs/configuration.md), which accepts any code of the right shape.
  */
 import { nearMiss } from '../near-miss.js';
 

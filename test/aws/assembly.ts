@@ -37,6 +37,8 @@ export interface DeployedFunction {
   /** `index.handler` → index.mjs and its export `handler`. */
   handler: string;
   environment: Record<string, string>;
+  /** The asset folders of the function's layers, in order: what Lambda extracts into /opt. */
+  layerDirs: string[];
 }
 
 export interface DeployedSchedule {
@@ -106,9 +108,23 @@ export class Deployment {
           environment: Object.fromEntries(
             Object.entries(variables).map(([k, v]) => [k, String(resolveIntrinsics(v, stack))]),
           ),
+          layerDirs: ((props.Layers ?? []) as unknown[]).map((layer) => this.layerDir(region, layer)),
         },
       ];
     });
+  }
+
+  /** The asset folder of a layer the template refers to ({ Ref: <LayerVersion> }, maybe inside a nested stack). */
+  private layerDir(region: string, reference: unknown): string {
+    const ref = (reference as { Ref?: unknown }).Ref;
+    const layer = typeof ref === 'string' ? this.stack(region).resources[ref] : undefined;
+    const assetPath = layer?.Metadata?.['aws:asset:path'];
+    if (layer?.Type !== 'AWS::Lambda::LayerVersion' || typeof assetPath !== 'string') {
+      throw new Error(
+        `${region}: a function's layer ${JSON.stringify(reference)} is not a layer asset of the assembly`,
+      );
+    }
+    return join(this.directory, assetPath);
   }
 
   /** The function of a construct (ProbeFunction, NotifierFunction, ...) in a region. */

@@ -2,7 +2,7 @@
  * The deployment the local AWS tier synthesizes and runs: two regions, the probes pointed at the local
  * authorization server and API (HTTPS, their CA in `tls.ca`), named email and HTTPS targets routed by
  * severity and per probe, and a probe that opts in to rotation tests. Who must hear of what is written
- * out here, from the routing rules of the README, so the test checks the template's filter policies
+ * out here, from the routing rules of docs/configuration.md and docs/alarms.md, so the test checks the template's filter policies
  * against an expectation it did not derive from them.
  */
 import type { ProbesConfigInput } from '../../functions/config/schema.js';

@@ -6,6 +6,7 @@
  * every AWS SDK client at moto_server.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,12 +47,26 @@ export interface InvokeOptions {
   extraEnv?: Record<string, string>;
 }
 
+/**
+ * The function's environment with every /opt path pointed into its layers' asset folders: Lambda
+ * extracts the layers into /opt, which a test process cannot write to. A path no layer holds is left as
+ * it is, so the function fails as it would in Lambda.
+ */
+function withLayersAtOpt(fn: DeployedFunction): Record<string, string> {
+  const inLayers = (value: string): string => {
+    if (!value.startsWith('/opt/')) return value;
+    const found = [...fn.layerDirs].reverse().map((dir) => join(dir, value.slice('/opt/'.length)));
+    return found.find((path) => existsSync(path)) ?? value;
+  };
+  return Object.fromEntries(Object.entries(fn.environment).map(([k, v]) => [k, inLayers(v)]));
+}
+
 export function invokeBundled(fn: DeployedFunction, event: unknown, options: InvokeOptions): Promise<Invocation> {
   const [file, exportName] = fn.handler.split('.');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     TZ: 'UTC',
-    ...fn.environment,
+    ...withLayersAtOpt(fn),
     AWS_REGION: fn.region,
     AWS_DEFAULT_REGION: fn.region,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,

@@ -1,8 +1,8 @@
 /**
  * The folder-level import graph of the repository: built from every import of every source file
  * (static, dynamic, `export ... from`, type-only included: a type cycle is still a design cycle), with
- * TypeScript's own pre-processor, not a regular expression. Checks what the README's Architecture
- * section promises: no cycle between folders, and the CDK app (lib/, bin/app.ts) reaches into
+ * TypeScript's own pre-processor, not a regular expression. Checks what the Architecture section of
+ * docs/development.md promises: no cycle between folders, and the CDK app (lib/, bin/app.ts) reaches into
  * functions/ only through the contract and the config.
  */
 import { readFileSync } from 'node:fs';

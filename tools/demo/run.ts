@@ -243,7 +243,7 @@ function nextSteps(out: (text?: string) => void, p: DemoView['style']): void {
   out(p.bold('Where to go next'));
   out('  Your own probe, against the same servers (no failures injected; prints the exact run command):');
   out(`    ${p.cyan('npx oauth-probe local --dir playground')}`);
-  out('  Your own authorization server: describe it in probes.json (README "Providers": Auth0, Entra ID, Okta,');
+  out('  Your own authorization server: describe it in probes.json (docs/providers.md: Auth0, Entra ID, Okta,');
   out('  Keycloak, Cognito), put the client credentials in local-secrets.json (never committed), then');
   out(`    ${p.cyan('npx oauth-probe validate --config probes.json')}`);
   out(`    ${p.cyan('npx oauth-probe run --config probes.json --secrets local-secrets.json')}`);
@@ -251,7 +251,7 @@ function nextSteps(out: (text?: string) => void, p: DemoView['style']): void {
   out('  Deploy (every probe to every region, with metrics and alarms): bootstrap the home region and every');
   out('  probe region once (docs/deploy.md), store the secrets in Secrets Manager, then deploy:');
   for (const line of BOOTSTRAP_LINES) out(`    ${p.cyan(line)}`);
-  out(`    ${p.cyan('npx cdk deploy --all')}   (README "Deploy")`);
+  out(`    ${p.cyan('npx cdk deploy --all')}   (docs/deploy.md)`);
 }
 
 /** docs/deploy.md step 1 for the example probes.json's regions, word for word (a test keeps them equal). */

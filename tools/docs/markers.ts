@@ -2,10 +2,17 @@
  * The generated samples' place in the docs: a fenced block between `<!-- sample:NAME -->` and
  * `<!-- /sample -->`. Everything between the two markers belongs to the generator.
  */
-import type { Sample } from './samples.js';
+import { MARKDOWN, type Sample } from './samples.js';
 
 /** The documents that hold samples. */
-export const SAMPLE_DOCS = ['README.md', 'docs/cli.md', 'docs/runtime.md', 'docs/providers.md'] as const;
+export const SAMPLE_DOCS = [
+  'README.md',
+  'docs/cli.md',
+  'docs/runtime.md',
+  'docs/providers.md',
+  'docs/alarms.md',
+  'docs/cost.md',
+] as const;
 
 const MARKED = /<!-- sample:([\w-]+) -->\n([\s\S]*?)<!-- \/sample -->/g;
 
@@ -19,8 +26,9 @@ export function markedSamples(markdown: string): MarkedSample[] {
   return [...markdown.matchAll(MARKED)].map((m) => ({ name: m[1] ?? '', body: m[2] ?? '' }));
 }
 
-/** The fenced block a sample is written as. */
+/** The fenced block a sample is written as; a markdown sample (a table) as it is. */
 export function renderSample(sample: Sample): string {
+  if (sample.lang === MARKDOWN) return sample.text.endsWith('\n') ? sample.text : `${sample.text}\n`;
   return `\`\`\`${sample.lang}\n${sample.text.endsWith('\n') ? sample.text : `${sample.text}\n`}\`\`\`\n`;
 }
 

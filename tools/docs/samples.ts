@@ -39,17 +39,23 @@ import { main } from '../cli/main.js';
 import { emailText, failureNotification } from '../demo/notification.js';
 import { runDemo } from '../demo/run.js';
 import { startLocalEnvironment } from '../local-servers/index.js';
+import { alarmSeverityTable } from './alarm-table.js';
+import { costExamplesTable, leanBreakdownTable } from './cost-tables.js';
 import { faultSamples } from './fault-samples.js';
 import { normaliseResult, normaliseText, SAMPLE_PORTS, SAMPLE_STARTED_AT, type TextNormaliser } from './normalise.js';
+import { subjectsTable } from './subjects.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 /** Where the samples say the clone is (the temp folder the playground lives in, as the reader's clone). */
 export const SAMPLE_CLONE = '/home/you/oauth-probe';
 
+/** `lang` of a sample that is markdown to show as such (a table), not a fenced block. */
+export const MARKDOWN = 'markdown';
+
 export interface Sample {
   /** The marker name: `<!-- sample:NAME -->`. */
   name: string;
-  /** Info string of the fenced block (`json`, `xml`, or empty). */
+  /** Info string of the fenced block (`json`, `xml`, or empty); `markdown` (MARKDOWN): no fence, the text is markdown. */
   lang: string;
   text: string;
   /** The commands the sample shows (`$ ...` lines), each of which was run to make it. */
@@ -166,6 +172,10 @@ export async function generateSamples(): Promise<Sample[]> {
     samples.push(...(await awsMockedSamples()));
     samples.push(...(await demoSamples()));
     samples.push(...(await faultSamples()));
+    samples.push({ name: 'alarm-severities', lang: MARKDOWN, text: alarmSeverityTable(), commands: [] });
+    samples.push({ name: 'cost-examples', lang: MARKDOWN, text: costExamplesTable(), commands: [] });
+    samples.push({ name: 'cost-lean-breakdown', lang: MARKDOWN, text: leanBreakdownTable(), commands: [] });
+    samples.push({ name: 'notification-subjects', lang: MARKDOWN, text: subjectsTable(), commands: [] });
     return samples;
   } finally {
     await rm(ws, { recursive: true, force: true });
@@ -305,10 +315,13 @@ async function offlineSamples(ws: string): Promise<Sample[]> {
   const detail = await cli(['cost', '--detail'], REPO);
   const block = /^billing-api in eu-west-1 [\s\S]*?\n\n/m.exec(detail.stdout)?.[0];
   if (!block) throw new Error('cost --detail printed no block for billing-api in eu-west-1');
+  // From the prices on: the prices with their dates, every assumption and the capacity.
+  const tail = detail.stdout.slice(detail.stdout.indexOf('Prices assumed'));
+  if (!tail.startsWith('Prices assumed')) throw new Error('cost --detail printed no prices');
   samples.push({
     name: 'cost-detail',
     lang: '',
-    text: shown('npx oauth-probe cost --detail', `...\n${block}...\n`),
+    text: shown('npx oauth-probe cost --detail', `...\n${block}...\n\n${tail}`),
     commands: ['npx oauth-probe cost --detail'],
   });
   samples.push(await identityProvidersSample(ws));

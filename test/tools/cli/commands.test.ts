@@ -231,8 +231,8 @@ describe('oauth-probe cost', () => {
     expect(estimate.assumptions.length).toBeGreaterThan(5);
   });
 
-  it('prints the table per probe and region next to canaries, with the prices and their dates', async () => {
-    const { code, stdout } = await runCli(['cost']);
+  it('prints the table per probe and region next to canaries, with the prices and their dates (--detail)', async () => {
+    const { code, stdout } = await runCli(['cost', '--detail']);
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/billing-api\s+eu-west-1 \(home\)\s+rate\(1 minute\)\s+43,200\s+\$\d+\.\d\d\s+\$51\.84/);

@@ -9,6 +9,7 @@ import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { configUsageError, DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { formatCostReport } from '../cost-format.js';
+import { formatCostSummary } from '../cost-summary.js';
 import { EXIT } from '../errors.js';
 
 const options = {
@@ -28,15 +29,19 @@ export const costCommand: Command = {
 Estimates what deploying probes.json costs per month, per probe and region and in total: Lambda
 (compute, requests, INIT), EventBridge Scheduler, custom metrics, PutMetricData, alarms, Secrets
 Manager, SNS, log ingestion and the dashboard, side by side with the same checks as CloudWatch
-Synthetics canaries ($0.0012 per run). Prints the prices it assumes with their dates, and every
-assumption. Then the capacity the fleet needs at its busiest minute (every schedule of a region
-firing together): Lambda concurrency, Scheduler invocations, PutMetricData and GetSecretValue rates,
-against the default account quotas. Prices change: check them against the live AWS pricing pages.
+Synthetics canaries ($0.0012 per run). By default a summary of at most 25 lines: the cost per probe
+and region (per probe, or the costliest probes, for a large fleet), the total, the largest items,
+the metrics profiles, the token requests each authorization server gets, and the busiest minute
+against the default account quotas. --detail prints the full report: every cost line of every
+probe-region with how it was computed, the prices assumed with their dates, every assumption, and the
+capacity the fleet needs at its busiest minute (Lambda concurrency, Scheduler invocations,
+PutMetricData and GetSecretValue rates). Prices change: check them against the live AWS pricing pages.
 
 Options:
   -c, --config FILE   probes.json to price (default: ${DEFAULT_CONFIG})
       --json          the whole estimate as one JSON object on stdout
-      --detail        every cost line of every probe and region, with how it was computed
+      --detail        the full report: every cost line of every probe and region with how it
+                      was computed, the prices with their dates, the assumptions, the capacity
   -h, --help          show this help
 
 Examples:
@@ -69,13 +74,12 @@ Exit codes: 0 estimated, 2 bad usage or config.
       io.stdout.write(`${JSON.stringify({ ...estimate, capacity }, null, 2)}\n`);
       return EXIT.ok;
     }
-    io.stdout.write(
-      formatCostReport(estimate, {
-        palette: palette(colourEnabled(io.stdout, io.env)),
-        detail: values.detail === true,
-        source: file,
-      }),
-    );
+    const colours = palette(colourEnabled(io.stdout, io.env));
+    if (values.detail !== true) {
+      io.stdout.write(formatCostSummary(estimate, capacity, { palette: colours, source: file }));
+      return EXIT.ok;
+    }
+    io.stdout.write(formatCostReport(estimate, { palette: colours, detail: true, source: file }));
     io.stdout.write(`\n${formatCapacity(capacity)}`);
     return EXIT.ok;
   },
