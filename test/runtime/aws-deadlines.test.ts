@@ -216,7 +216,12 @@ describe.concurrent('probe handler: the verdict is logged before the Lambda time
       });
       const result = events(logger, 'probe_result');
       expect(result).toHaveLength(1);
-      expect(result[0]!.fields.code).toEqual(mode === 'hang' ? 'timeout' : 'secret_unavailable');
+      // A throttled store: the SDK backs off with jitter (500 ms base for throttling errors, up to 3
+      // attempts), so whether its retries end first (secret_unavailable) or the run's deadline does
+      // (timeout) is chance, more so on a loaded machine. Both are credentials-stage verdicts logged in
+      // time, which is what this test is about; a hung store is always the run's deadline.
+      const codes = { hang: ['timeout'], '500': ['secret_unavailable'], throttle: ['secret_unavailable', 'timeout'] };
+      expect(codes[mode]).toContain(result[0]!.fields.code);
       expect(aws.fake.requests.filter((r) => r.operation.endsWith('PutMetricData'))).toHaveLength(1);
       expect(aws.hostile.get(mode)!.requests).toBeGreaterThan(0);
     },
