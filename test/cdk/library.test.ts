@@ -10,6 +10,7 @@ import { App, Errors, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { OAuthProbes } from '../../lib/index.js';
+import { testApp } from './helpers.js';
 
 const config = {
   name: 'team-a',
@@ -25,7 +26,7 @@ const config = {
 };
 
 function userApp() {
-  const app = new App({
+  const app = testApp({
     outdir: mkdtempSync(join(tmpdir(), 'oauth-probe-user-')),
     context: { 'aws:cdk:bundling-stacks': [] },
   });
