@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -8,21 +9,34 @@ import { defineConfig } from 'vitest/config';
  */
 const SYNTH_ONLY = ['test/cdk/**/*.test.ts', 'test/tools/alarm-eval/**/*.test.ts', 'test/plan/agreement.test.ts'];
 
+/** What every project runs with (the projects do not `extends: true`, which would run globalSetup once per project). */
+export const SHARED_TEST_OPTIONS = {
+  environment: 'node',
+  // The suites start real servers on 127.0.0.1 and synthesize CDK apps: give them room on a 2-core machine.
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  pool: 'forks',
+} as const;
+
 export default defineConfig({
   test: {
-    environment: 'node',
-    // The suites start real servers on 127.0.0.1 and synthesize CDK apps: give them room on a 2-core machine.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    // Tests spawn the CLI as users run it, from the compiled dist/: build it from the current sources.
+    ...SHARED_TEST_OPTIONS,
+    // One test file per core. Vitest's default keeps a core for itself (cores - 1), which on the 2-core CI
+    // machines meant one file at a time, while most files wait on child processes, sockets and timers.
+    maxWorkers: availableParallelism(),
+    // Tests spawn the CLI as users run it, from the compiled dist/: build it from the current sources,
+    // once (the root project's global setup runs whichever projects run).
     globalSetup: ['test/build-dist.ts'],
     projects: [
-      { extends: true, test: { name: 'synth', include: SYNTH_ONLY, isolate: false } },
+      { test: { ...SHARED_TEST_OPTIONS, name: 'synth', include: SYNTH_ONLY, isolate: false } },
       // test/aws/ is the local AWS tier (`npm run test:aws`, vitest.aws.config.ts): it needs moto_server.
       {
-        extends: true,
-        test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...SYNTH_ONLY, 'test/aws/**'] },
+        test: {
+          ...SHARED_TEST_OPTIONS,
+          name: 'isolated',
+          include: ['test/**/*.test.ts'],
+          exclude: [...SYNTH_ONLY, 'test/aws/**'],
+        },
       },
     ],
   },

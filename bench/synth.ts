@@ -1,13 +1,17 @@
 /**
  * Figure 7, synth at fleet size: wall time and peak memory of a synth (a fresh Node process each, as
  * `cdk synth` starts one; cdk-nag included, bundling excluded) for 100, 300 and 1,000 probes in 3
- * regions, the ratio 1,000 / 100 (target <= 12x: linear, with the fixed start-up cost), and the largest
- * template's resource count and size.
+ * regions, the ratio 1,000 / 100 (target <= 12x: linear, with the fixed start-up cost), the largest
+ * template's resource count and size, the most outputs and parameters of a template, how the plan's
+ * shard estimates compare with the synthesized shards (never below them), and the largest dashboard.
+ * These were the fleet-size tests (1,000 probes: about 90 s of CPU); the suite keeps their behaviour at
+ * test size (test/cdk/sharding.test.ts, test/cdk/dashboards.test.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { BUDGETS } from '../plan/index.js';
+import { MAX_DASHBOARD_BODY_BYTES, MAX_WIDGETS_PER_DASHBOARD } from '../lib/constructs/dashboards/layout.js';
+import { BUDGETS, QUOTAS } from '../plan/index.js';
 import { atMost, type Figure, type FigureGroup } from './figure.js';
 import { round } from './stats.js';
 
@@ -20,6 +24,16 @@ interface ChildResult {
   maxResourcesTemplate: string;
   maxBytes: number;
   maxBytesTemplate: string;
+  maxOutputs: number;
+  maxParameters: number;
+  shards: number;
+  /** Largest ratio of a shard template's bytes to the plan's estimate of it. */
+  planBytesRatio: number;
+  /** Most resources a shard template has over the plan's estimate of it. */
+  planResourcesOver: number;
+  dashboards: number;
+  maxDashboardBytes: number;
+  maxDashboardWidgets: number;
   peakRssMiB: number;
 }
 
@@ -65,6 +79,54 @@ export function measureSynth(options: { sizes: readonly number[]; workDir: strin
       measured: round(r.maxBytes / 1000, 1),
       unit: 'kB',
       pass: atMost(BUDGETS.templateBytes)(r.maxBytes),
+    },
+    {
+      key: `synth.${r.probes}.maxOutputs`,
+      label: `most outputs of a template, ${r.probes} probes x 3 regions`,
+      target: `≤ ${QUOTAS.stackOutputs}`,
+      measured: r.maxOutputs,
+      unit: '',
+      pass: atMost(QUOTAS.stackOutputs)(r.maxOutputs),
+    },
+    {
+      key: `synth.${r.probes}.maxParameters`,
+      label: `most parameters of a template, ${r.probes} probes x 3 regions`,
+      target: `≤ ${QUOTAS.stackParameters}`,
+      measured: r.maxParameters,
+      unit: '',
+      pass: atMost(QUOTAS.stackParameters)(r.maxParameters),
+    },
+    {
+      key: `synth.${r.probes}.planBytesRatio`,
+      label: `shard template size ÷ the plan's estimate, largest of ${r.shards} shards, ${r.probes} probes`,
+      target: '≤ 1×',
+      measured: round(r.planBytesRatio, 2),
+      unit: '×',
+      pass: atMost(1)(r.planBytesRatio),
+    },
+    {
+      key: `synth.${r.probes}.planResourcesOver`,
+      label: `shard resources over the plan's estimate, most of ${r.shards} shards, ${r.probes} probes`,
+      target: '≤ 0',
+      measured: r.planResourcesOver,
+      unit: '',
+      pass: atMost(0)(r.planResourcesOver),
+    },
+    {
+      key: `synth.${r.probes}.maxDashboardBytes`,
+      label: `largest dashboard body of ${r.dashboards}, ${r.probes} probes x 3 regions`,
+      target: `≤ ${Math.round(MAX_DASHBOARD_BODY_BYTES / 1000)} kB`,
+      measured: round(r.maxDashboardBytes / 1000, 1),
+      unit: 'kB',
+      pass: atMost(MAX_DASHBOARD_BODY_BYTES)(r.maxDashboardBytes),
+    },
+    {
+      key: `synth.${r.probes}.maxDashboardWidgets`,
+      label: `most widgets of a dashboard, ${r.probes} probes x 3 regions`,
+      target: `≤ ${MAX_WIDGETS_PER_DASHBOARD}`,
+      measured: r.maxDashboardWidgets,
+      unit: '',
+      pass: atMost(MAX_WIDGETS_PER_DASHBOARD)(r.maxDashboardWidgets),
     },
   ]);
   const first = runs[0]!;

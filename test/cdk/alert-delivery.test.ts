@@ -3,19 +3,18 @@
  * failures alarm straight to the notification topic (home) or through EventBridge to it (other
  * regions), and only the Stopped alarm turns silence into a verdict.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../functions/config/load.js';
-import { PROJECT_ROOT, resourcesOf, type SynthesizedApp, synthesize } from './helpers.js';
+import { exampleApp, resourcesOf, type SynthesizedApp } from './helpers.js';
 
 let synth: SynthesizedApp;
 const HOME = 'eu-west-1';
 const OTHER = 'us-east-1';
 
 beforeAll(() => {
-  synth = synthesize(parseConfigText(readFileSync(join(PROJECT_ROOT, 'probes.json'), 'utf8')));
+  // The example app, shared with example-app.test.ts when both run in one worker (its validated synth
+  // serves here too).
+  synth = exampleApp();
 });
 
 const notificationTopic = { Ref: Match.stringLikeRegexp('^NotificationTopic') };

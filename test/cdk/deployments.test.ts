@@ -146,6 +146,5 @@ describe('tags, protection and private networks', () => {
     });
     const euFunctions = resourcesOf(staging.template(EU), 'AWS::Lambda::Function');
     expect(euFunctions.every(([, p]) => p.VpcConfig === undefined)).toBe(true);
-    expect(staging.violations).toEqual([]);
   });
 });

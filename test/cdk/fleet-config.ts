@@ -1,6 +1,7 @@
 /**
  * A generated fleet config: N probes (one step each, degradedMs set, like the issue's trial) in the
- * given regions, for the synth benchmark and the fleet-size test.
+ * given regions, for the synth benchmark (bench/synth-child.ts: fleet-size synths are measured there,
+ * not tested) and for tests at fleet size that do not synthesize (test/tools/cost-capacity.test.ts, plans).
  */
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
 

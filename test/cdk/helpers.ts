@@ -1,15 +1,21 @@
 /**
- * Synthesizes the CDK app for tests: bundling skipped (context `aws:cdk:bundling-stacks: []`), cdk-nag
- * applied exactly as bin/app.ts does, one synth per config shared by the tests of a file. A region's
- * template is its stack's with the resources of its nested shard and dashboard stacks merged in.
+ * Synthesizes the CDK app for tests: bundling skipped (context `aws:cdk:bundling-stacks: []`), one synth
+ * per config shared by the tests of a file. A region's template is its stack's with the resources of its
+ * nested shard and dashboard stacks merged in.
+ *
+ * The synth-time checks only where asked (`validations: true`): cdk-nag, as bin/app.ts applies it, and
+ * aws-cdk-lib's built-in CloudFormation validation (a WebAssembly rule engine that takes some 5 s of CPU
+ * to start in each process). They check the deployed templates, not the behaviour these tests assert:
+ * `npm run synth` runs both on the example app, `npm run lint:cfn` on its matrix of configs, and one test
+ * here on the example app (`exampleApp()`, example-app.test.ts), instead of every test synth.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, type CfnResource, NestedStack, type Stack } from 'aws-cdk-lib';
+import { App, type AppProps, type CfnResource, NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
-import { parseConfig } from '../../functions/config/load.js';
+import { parseConfig, parseConfigText } from '../../functions/config/load.js';
 import type { ProbesConfig, ProbesConfigInput } from '../../functions/config/schema.js';
 import { addOAuthProbeStacks, type OAuthProbeStacksProps } from '../../lib/app.js';
 import { applyNag } from '../../lib/nag.js';
@@ -25,7 +31,7 @@ export interface SynthesizedApp {
   config: ProbesConfig;
   stacks: Map<string, OAuthProbeStack>;
   templates: Map<string, Template>;
-  /** Violations of every validation plugin (cdk-nag) from the cloud assembly's report. */
+  /** Violations of every validation plugin (with `validations: true`) from the cloud assembly's report. */
   violations: unknown[];
   outdir: string;
   template(region: string): Template;
@@ -39,29 +45,39 @@ export function validConfig(input: ProbesConfigInput): ProbesConfig {
 
 export type BuildOptions = Omit<OAuthProbeStacksProps, 'config'>;
 
-export function synthesize(
-  input: ProbesConfigInput | ProbesConfig,
-  options: BuildOptions & { bundle?: boolean } = {},
-): SynthesizedApp {
+export interface SynthOptions extends BuildOptions {
+  /** Bundle the Lambda handlers with esbuild, as `cdk synth` does. @default false */
+  bundle?: boolean;
+  /** cdk-nag as bin/app.ts applies it, and aws-cdk-lib's built-in CloudFormation validation. @default false */
+  validations?: boolean;
+}
+
+/**
+ * An App as the tests build it: aws-cdk-lib's built-in CloudFormation validation off unless asked for
+ * (see above; `props` may turn it on).
+ */
+export function testApp(props: AppProps = {}): App {
+  return new App({ builtinCloudFormationValidation: false, ...props });
+}
+
+export function synthesize(input: ProbesConfigInput | ProbesConfig, options: SynthOptions = {}): SynthesizedApp {
   const config = validConfig(input as ProbesConfigInput);
   const outdir = mkdtempSync(join(tmpdir(), 'oauth-probe-cdk-'));
-  const app = new App({
+  const { bundle, validations = false, ...build } = options;
+  const app = testApp({
     outdir,
-    context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
+    context: bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: validations,
   });
-  const { bundle: _bundle, ...build } = options;
   const { stacks } = addOAuthProbeStacks(app, { config: config as ProbesConfigInput, baseDir: PROJECT_ROOT, ...build });
-  applyNag(app);
+  if (validations) applyNag(app);
   const assembly = app.synth();
   const templates = new Map([...stacks].map(([region, stack]) => [region, mergedTemplate(stack)]));
-  const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
-    pluginReports: { violations?: unknown[] }[];
-  };
   return {
     config,
     stacks,
     templates,
-    violations: report.pluginReports.flatMap((r) => r.violations ?? []),
+    violations: validations ? validationViolations(assembly.directory) : [],
     outdir: assembly.directory,
     template(region: string) {
       const template = templates.get(region);
@@ -71,13 +87,42 @@ export function synthesize(
   };
 }
 
+/** Violations of every validation plugin from the cloud assembly's report (written when a plugin ran). */
+function validationViolations(directory: string): unknown[] {
+  const path = join(directory, 'validation-report.json');
+  if (!existsSync(path)) throw new Error(`no validation report in ${directory}: did the validation plugins run?`);
+  const report = JSON.parse(readFileSync(path, 'utf8')) as { pluginReports: { violations?: unknown[] }[] };
+  return report.pluginReports.flatMap((r) => r.violations ?? []);
+}
+
+const examples = new Map<boolean, SynthesizedApp>();
+
+/**
+ * The example app (probes.json), bundling skipped, synthesized once per worker (the test files of the
+ * `synth` project share their module cache, vitest.config.ts) and shared by the files that read its
+ * templates. With `validations: true`, as `npm run synth` builds it: cdk-nag and the built-in
+ * CloudFormation validation (example-app.test.ts); the files that read templates only ask for it
+ * without, so that a worker that runs no example-app.test.ts never starts the validation engine.
+ */
+export function exampleApp(options: { validations?: boolean } = {}): SynthesizedApp {
+  const validations = options.validations ?? false;
+  let example = examples.get(validations) ?? (validations ? undefined : examples.get(true));
+  if (!example) {
+    example = synthesize(parseConfigText(readFileSync(join(PROJECT_ROOT, 'probes.json'), 'utf8')), { validations });
+    examples.set(validations, example);
+  }
+  return example;
+}
+
 /**
  * A stack's template with the resources of its nested stacks (shards, dashboards) added, their
  * parameters replaced by what the parent passes (so a shard's alarm action reads `Ref: AlarmTopic...`
  * as if the alarm were in the parent).
  */
 export function mergedTemplate(stack: Stack): Template {
-  const json = Template.fromStack(stack).toJSON() as {
+  // A copy: Template.fromStack hands out the assembly's cached template, which the merge would change
+  // for every later Template.fromStack(stack) (the region's own template would hold its shards').
+  const json = structuredClone(Template.fromStack(stack).toJSON()) as {
     Resources: Record<string, { Properties?: Record<string, unknown> }>;
   };
   const nested = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack);

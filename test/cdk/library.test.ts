@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -16,7 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { addOAuthProbeStacks, ConfigError, OAuthProbes, type OAuthProbesProps } from '../../lib/index.js';
-import { resourcesOf } from './helpers.js';
+import { resourcesOf, testApp } from './helpers.js';
 
 const config = {
   name: 'team-a',
@@ -33,7 +33,7 @@ const config = {
 };
 
 function userApp(region = 'eu-west-1') {
-  const app = new App({
+  const app = testApp({
     outdir: mkdtempSync(join(tmpdir(), 'oauth-probe-user-')),
     context: { 'aws:cdk:bundling-stacks': [] },
   });
@@ -223,7 +223,7 @@ describe('errors', () => {
 
 describe('addOAuthProbeStacks with regional props', () => {
   it('builds each region in its own stack with the VPC and topic made there', () => {
-    const app = new App({
+    const app = testApp({
       outdir: mkdtempSync(join(tmpdir(), 'oauth-probe-user-')),
       context: { 'aws:cdk:bundling-stacks': [] },
     });

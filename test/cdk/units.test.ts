@@ -15,7 +15,7 @@ import { scheduleIntervalMinutes } from '../../lib/periods.js';
 import { planConfig } from '../../plan/index.js';
 import { quotaProblems } from '../../plan/quotas.js';
 import { createCertificateAuthority } from '../../tools/local-servers/index.js';
-import { validConfig } from './helpers.js';
+import { testApp, validConfig } from './helpers.js';
 
 const probe = {
   name: 'billing-api',
@@ -168,7 +168,7 @@ describe('quotaProblems: evaluation range', () => {
 
 describe('applyNag', () => {
   it('fails the synth on a finding nobody acknowledged', () => {
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'oauth-probe-nag-')) });
+    const app = testApp({ outdir: mkdtempSync(join(tmpdir(), 'oauth-probe-nag-')) });
     const stack = new Stack(app, 'Unreviewed', { env: { region: 'eu-west-1' } });
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));

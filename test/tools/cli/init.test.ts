@@ -28,7 +28,7 @@ describe('oauth-probe init', () => {
     const again = await runCli(['init'], { cwd: ws.dir });
     const forced = await runCli(['init', '--force', '--name', 'billing-api'], { cwd: ws.dir });
 
-    expect(first.code).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^wrote probes.json and local-secrets.json/);
     expect(validate.code).toBe(0);
     expect(again.code).toBe(2);

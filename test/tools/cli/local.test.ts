@@ -47,9 +47,16 @@ async function printedRunCommand(p: Playground): Promise<string> {
   }
 }
 
+/**
+ * Runs a printed command through a shell. With npm's scripts off: `npx oauth-probe` in a clone it has
+ * not seen installs the clone into npx's cache, and a build script run there (the clone's `prepare`, as
+ * it once was) would rebuild dist/ (deleting the JavaScript first) under the feet of the other test
+ * files that spawn the CLI meanwhile.
+ */
 function shell(command: string, cwd: string): Promise<{ code: number | null; stdout: string }> {
   return new Promise((done, fail) => {
-    const child = spawn('sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+    const env = { ...process.env, npm_config_ignore_scripts: 'true' };
+    const child = spawn('sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
