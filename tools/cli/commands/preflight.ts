@@ -19,6 +19,8 @@ export const preflightCommand: Command = {
 
 Needs AWS credentials (the SDK's chain: AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO...). Checks, read-only:
   - every probe's secret exists and parses in every region the probe runs in (its replica there),
+  - every PagerDuty, Slack and Teams target's secret and the watchdog's heartbeat secret exists in the
+    home region and holds a key or an https URL,
   - every region of the deployment is CDK-bootstrapped (SSM parameter /cdk-bootstrap/hnb659fds/version),
   - no stack of this deployment (by its name) is left in a region the config no longer has; such a
     stack keeps probing and alarming, and CDK never deletes it: the finding gives the delete command.
@@ -48,14 +50,18 @@ region, permissions, network).
     const deployment = resolveDeployment(config);
     const regions = [...new Set([deployment.homeRegion, ...deployment.regions])];
     // The AWS SDK is loaded only here: other commands start without it.
-    const [{ DEFAULT_SCAN_REGIONS, runPreflight }, { deploymentName, deploymentStackName }] = await Promise.all([
-      import('../aws/preflight.js'),
-      import('../aws/deployment.js'),
-    ]);
+    const [{ DEFAULT_SCAN_REGIONS, runPreflight }, { deploymentName, deploymentStackName }, { notificationSecrets }] =
+      await Promise.all([
+        import('../aws/preflight.js'),
+        import('../aws/deployment.js'),
+        import('../aws/notification-secrets.js'),
+      ]);
     const name = deploymentName(config);
     const scanRegions = [...new Set([...DEFAULT_SCAN_REGIONS, ...(values['scan-region'] ?? [])])];
     const report = await runPreflight({
       probes,
+      homeRegion: deployment.homeRegion,
+      notificationSecrets: notificationSecrets(config),
       regions,
       scanRegions,
       stackName: (region) => deploymentStackName(region, name),
@@ -63,6 +69,7 @@ region, permissions, network).
 
     const sections = [
       ['Secrets', report.secrets],
+      ['Notification secrets (home region: channels and heartbeat)', report.notificationSecrets],
       ['Bootstrap', report.bootstrap],
       [`Stacks of deployment "${name}" outside its regions`, report.leftOver],
     ] as const;
