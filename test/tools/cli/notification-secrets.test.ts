@@ -19,7 +19,7 @@ describe('secretShapeProblem: what the reader of a notification secret could not
     ['plain https URL', 'https://hc-ping.com/abc-123', undefined],
     ['JSON with url', JSON.stringify({ url: 'https://hc-ping.com/abc-123' }), undefined],
     ['empty', '  ', 'empty: store the URL as plain text or JSON with "url"'],
-    ['plain http URL', 'http://hc-ping.com/abc-123', "a http URL: the service's https:// URL is needed"],
+    ['plain http URL', 'http://hc-ping.com/abc-123', "an http URL: the service's https:// URL is needed"],
     ['not a URL', 'hc-ping.com/abc-123', 'not a URL: store the full https:// URL as plain text'],
     [
       'JSON, wrong field',
