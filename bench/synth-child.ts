@@ -16,7 +16,7 @@ import type { ProbesConfigInput } from '../functions/config/schema.js';
 import { addOAuthProbeStacks } from '../lib/app.js';
 import { applyNag } from '../lib/nag.js';
 import { templateFigures } from '../lib/template-check.js';
-import { FLEET_REGIONS, fleetConfig } from '../test/cdk/fleet-config.js';
+import { FLEET_REGIONS, fleetConfig } from '../scripts/fleet-config.js';
 
 const probes = Number(process.argv[2]);
 const workDir = process.argv[3]!;
@@ -25,7 +25,7 @@ const app = new App({
   context: { 'aws:cdk:bundling-stacks': [] },
 });
 const built = addOAuthProbeStacks(app, {
-  config: fleetConfig(probes, FLEET_REGIONS) as ProbesConfigInput,
+  config: fleetConfig(probes, FLEET_REGIONS, { ownRoutes: true }) as ProbesConfigInput,
   baseDir: workDir,
 });
 applyNag(app);

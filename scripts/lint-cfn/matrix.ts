@@ -8,10 +8,10 @@
 import { fileURLToPath } from 'node:url';
 import { type App, type CfnElement, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { ProbesConfigInput } from '../../functions/config/schema.js';
 import { acknowledge } from '../../lib/acknowledge.js';
 import { addOAuthProbeStacks } from '../../lib/app.js';
 import { OAuthProbes, ProbeRotationTest } from '../../lib/index.js';
+import { fleetConfig } from '../fleet-config.js';
 
 export interface MatrixEntry {
   /** Short name, also the folder of its cloud assembly. */
@@ -28,26 +28,6 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** A probes.json file of ./configs/ (or the example), added as `cdk synth -c config=FILE` adds it. */
 function configFile(name: string, path: string, covers: string): MatrixEntry {
   return { name, covers, build: (app) => addOAuthProbeStacks(app, { config: path, source: path }) };
-}
-
-/** N probes of one step each, as a large fleet writes them. */
-export function fleetConfig(probes: number, regions: string[]): ProbesConfigInput {
-  return {
-    homeRegion: regions[0],
-    regions,
-    defaults: { timeoutMs: 5000, degradedMs: 2000, schedule: 'rate(5 minutes)' },
-    notifications: { warning: { emails: ['ops@example.com'] } },
-    probes: Array.from({ length: probes }, (_, i) => {
-      const name = `client-${String(i).padStart(4, '0')}`;
-      return {
-        name,
-        tokenUrl: 'https://auth.example.com/oauth2/token',
-        credentials: { secretId: `oauth-probe/${name}` },
-        runbookUrl: 'https://wiki.example.com/runbooks/oauth-clients',
-        steps: [{ name: 'list', request: { url: `https://api.example.com/v1/clients/${name}/invoices` } }],
-      };
-    }),
-  };
 }
 
 /**
@@ -101,9 +81,13 @@ export const MATRIX: MatrixEntry[] = [
     // resource), so the 3-region fleet (206 templates) took 250 s of CPU for three copies of the same
     // constructs; what differs between regions is covered by every-feature and example.
     name: 'fleet-300',
-    covers: '300 probes in one region: all 64 shard stacks and the dashboard pages',
+    covers:
+      '300 probes in one region, each routing its own alerts: all 64 shard stacks, the dashboard pages, the routing layer',
     build: (app) =>
-      addOAuthProbeStacks(app, { config: fleetConfig(300, ['eu-west-1']), source: 'fleet of 300 probes' }),
+      addOAuthProbeStacks(app, {
+        config: fleetConfig(300, ['eu-west-1'], { ownRoutes: true }),
+        source: 'fleet of 300 probes, each with its own owner, runbook, targets and page rule',
+      }),
   },
   {
     name: 'library-rotation-test',

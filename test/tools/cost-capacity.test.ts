@@ -1,7 +1,7 @@
 /** The capacity section of `oauth-probe cost`: a fleet's busiest minute against the default quotas. */
 import { describe, expect, it } from 'vitest';
+import { fleetConfig } from '../../scripts/fleet-config.js';
 import { capacityReport, DEFAULT_QUOTAS, formatCapacity } from '../../tools/cost/capacity.js';
-import { fleetConfig } from '../cdk/fleet-config.js';
 import { validConfig } from '../cdk/helpers.js';
 
 describe('capacityReport', () => {

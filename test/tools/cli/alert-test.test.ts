@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type AlertTestDeps, alertTestCommand } from '../../../tools/cli/commands/alert-test.js';
 import type { Io } from '../../../tools/cli/io.js';
 import { main } from '../../../tools/cli/main.js';
-import { REPO } from './helpers.js';
+import { REPO, workspace } from './helpers.js';
 
 const cw = mockClient(CloudWatchClient);
 const logs = mockClient(CloudWatchLogsClient);
@@ -146,5 +146,117 @@ describe('oauth-probe alert-test', () => {
     expect(code).toBe(2);
     expect(err).toContain(message);
     expect(cw.calls()).toHaveLength(0);
+  });
+});
+
+describe('oauth-probe alert-test with notifications.heartbeat: the watchdog’s latest line', () => {
+  const WATCHDOG_GROUP = 'OAuthProbe-eu-west-1-WatchdogWatchdogFunctionLogGroupCD34-abc';
+  let dir: string;
+
+  beforeEach(async () => {
+    const ws = await workspace();
+    await ws.write('probes.json', {
+      homeRegion: 'eu-west-1',
+      regions: ['eu-west-1'],
+      notifications: {
+        warning: { emails: ['ops@example.com'] },
+        critical: { emails: ['oncall@example.com'] },
+        heartbeat: { urlSecretId: 'oauth-probe/heartbeat', schedule: 'rate(10 minutes)' },
+      },
+      probes: [{ name: 'billing', tokenUrl: 'https://auth.example.com/token', credentials: { secretId: 'b' } }],
+    });
+    dir = ws.dir;
+    logs.on(DescribeLogGroupsCommand).callsFake(async (input: { logGroupNamePattern?: string }) => ({
+      logGroups: [
+        {
+          logGroupName: input.logGroupNamePattern?.startsWith('Watchdog')
+            ? WATCHDOG_GROUP
+            : 'OAuthProbe-eu-west-1-NotifierFunctionLogGroupAB12-xyz',
+        },
+      ],
+    }));
+  });
+
+  /** The notifier publishes at once; the watchdog's log holds `heartbeat` lines (JSON as the function logs them). */
+  function logsHold(heartbeats: { ageMin: number; line: Record<string, unknown> }[]) {
+    logs.on(FilterLogEventsCommand).callsFake(async (input: { logGroupName?: string }) =>
+      input.logGroupName === WATCHDOG_GROUP
+        ? {
+            events: heartbeats.map((h) => ({
+              timestamp: T0 - h.ageMin * 60_000,
+              message: JSON.stringify({ level: 'INFO', event: 'heartbeat', ...h.line }),
+            })),
+          }
+        : { events: [{ timestamp: T0 + 1_000, message: '{"event":"notification_published"}' }] },
+    );
+  }
+  const runIn = (...argv: string[]) => alertTestCommand(deps()).run(argv, { ...io(), cwd: dir });
+
+  it('passes when the watchdog pinged within two of its periods, reading its own log group and event', async () => {
+    logsHold([
+      { ageMin: 14, line: { outcome: 'withheld', reasons: ['notifier_errors'] } },
+      { ageMin: 4, line: { outcome: 'pinged', httpStatus: 200 } },
+    ]);
+
+    const code = await runIn();
+
+    expect(code).toBe(0);
+    expect(out).toContain(
+      '✓ eu-west-1  watchdog pinged the heartbeat 4 min ago (every 10 min): the alert path was healthy',
+    );
+    const read = logs.commandCalls(FilterLogEventsCommand).find((c) => c.args[0].input.logGroupName === WATCHDOG_GROUP);
+    expect(read!.args[0].input.filterPattern).toBe('{ $.event = "heartbeat" }');
+    // Two periods and two minutes back.
+    expect(read!.args[0].input.startTime).toBe(clock - 22 * 60_000);
+  });
+
+  it('exits 1 naming the reasons when the watchdog withheld its latest heartbeat', async () => {
+    logsHold([
+      { ageMin: 12, line: { outcome: 'pinged', httpStatus: 200 } },
+      { ageMin: 2, line: { outcome: 'withheld', reasons: ['notifier_dead_letters', 'probe_alarms_silent'] } },
+    ]);
+
+    const code = await runIn();
+
+    expect(code).toBe(1);
+    expect(out).toContain(
+      '✗ eu-west-1  watchdog withheld the heartbeat 2 min ago (notifier_dead_letters, probe_alarms_silent): the alert path is unhealthy',
+    );
+  });
+
+  it('exits 1 when the ping failed, pointing at the heartbeat secret', async () => {
+    logsHold([{ ageMin: 3, line: { outcome: 'ping_failed', error: 'http_status', httpStatus: 404 } }]);
+
+    const code = await runIn();
+
+    expect(code).toBe(1);
+    expect(out).toContain(
+      'watchdog could not ping the heartbeat 3 min ago (http_status, HTTP 404): check the heartbeat secret',
+    );
+  });
+
+  it('exits 1 when the watchdog logged nothing in two periods: it is not running', async () => {
+    logsHold([]);
+
+    const code = await runIn();
+
+    expect(code).toBe(1);
+    expect(out).toContain(
+      `watchdog: no heartbeat line in ${WATCHDOG_GROUP} for 22 min (it runs every 10 min): it is not running`,
+    );
+  });
+
+  it('exits 1 when no watchdog is deployed, and looks only at the home region', async () => {
+    logs.on(DescribeLogGroupsCommand).resolves({
+      logGroups: [{ logGroupName: 'OAuthProbe-eu-west-1-NotifierFunctionLogGroupAB12-xyz' }],
+    });
+    logsHold([]);
+
+    const code = await runIn();
+
+    expect(code).toBe(1);
+    expect(out).toContain(
+      'no watchdog log group (*WatchdogFunctionLogGroup*) of OAuthProbe-eu-west-1 in eu-west-1: deploy the stack with notifications.heartbeat',
+    );
   });
 });

@@ -251,4 +251,67 @@ describe('oauth-probe preflight', () => {
       'oauth-probe: no AWS credentials found: set AWS_PROFILE (a profile from `aws configure` or `aws configure sso`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and run it again\n',
     );
   });
+
+  it('checks every channel secret and the heartbeat secret in the home region, naming its use, never its value', async () => {
+    const notifying = await workspace();
+    const HOOK = 'https://hooks.slack.com/services/T000/B000/preflight-hook-Zq81';
+    const KEY = 'pd-routing-key-preflight-Kf29';
+    await notifying.write('probes.json', {
+      homeRegion: 'eu-west-1',
+      regions: ['eu-west-1'],
+      notifications: {
+        targets: {
+          pager: { pagerDuty: { routingKeySecretId: 'oauth-probe/pagerduty' } },
+          chat: { slack: { webhookSecretId: 'oauth-probe/slack' } },
+          teams: { teams: { webhookSecretId: 'oauth-probe/teams' } },
+        },
+        warning: { targets: ['chat', 'teams'] },
+        critical: { targets: ['pager'] },
+        heartbeat: { urlSecretId: 'oauth-probe/heartbeat' },
+      },
+      probes: [
+        {
+          name: 'billing',
+          tokenUrl: 'https://auth.example.com/token',
+          credentials: { secretId: 'oauth-probe/billing' },
+        },
+      ],
+    });
+    world({
+      secrets: {
+        'eu-west-1': {
+          'oauth-probe/billing': good,
+          'oauth-probe/pagerduty': JSON.stringify({ routing_key: KEY }),
+          'oauth-probe/slack': HOOK,
+          // Teams: JSON without any of the fields the notifier reads.
+          'oauth-probe/teams': JSON.stringify({ link: HOOK }),
+        },
+        // The heartbeat secret was created in another region than the home region.
+        'us-east-1': { 'oauth-probe/heartbeat': 'https://hc-ping.com/preflight-uuid' },
+      },
+      bootstrapped: ['eu-west-1'],
+      stacks: {},
+    });
+
+    const io = memoryIo(notifying.dir);
+    const code = await main(['preflight'], io);
+    const stdout = io.out();
+
+    expect(code).toBe(1);
+    expect(stdout).toContain('Notification secrets (home region: channels and heartbeat)');
+    expect(stdout).toContain(
+      '  ok    secret oauth-probe/pagerduty (PagerDuty routing key of target "pager") in eu-west-1: exists, holds a key',
+    );
+    expect(stdout).toContain(
+      '  ok    secret oauth-probe/slack (Slack webhook of target "chat") in eu-west-1: exists, holds an https URL',
+    );
+    expect(stdout).toContain(
+      '  FAIL  secret oauth-probe/teams (Teams webhook of target "teams") in eu-west-1: JSON without a string field "url" or "webhookUrl" or "webhook_url": add it, or store the value as plain text',
+    );
+    expect(stdout).toContain(
+      '  FAIL  secret oauth-probe/heartbeat (heartbeat URL of the watchdog) in eu-west-1: not found (create it in the home region: aws secretsmanager create-secret --region eu-west-1 --name oauth-probe/heartbeat --secret-string file://value.txt)',
+    );
+    expect(stdout).toContain('2 problems found');
+    for (const value of [HOOK, KEY, SECRET_VALUE, 'hc-ping.com']) expect(stdout).not.toContain(value);
+  });
 });

@@ -2,6 +2,8 @@
  * The checks of `oauth-probe preflight`, each one AWS call with a deadline that aborts it:
  * - every probe's secret can be read and parsed in every region the probe runs in (a replica, for
  *   regions other than the secret's own: the function reads the copy in its region),
+ * - every channel secret (PagerDuty, Slack, Teams) and the watchdog's heartbeat secret exists in the home
+ *   region and holds what its reader takes (./notification-secrets.ts),
  * - every region of the deployment is CDK-bootstrapped (the bootstrap version SSM parameter),
  * - no stack of this deployment is left in a region the config no longer has (CDK never deletes a
  *   stack that left the app; it would keep probing and alarming).
@@ -15,6 +17,7 @@ import { clientConfig } from '../../../functions/runtime/shared/deadline.js';
 import { parseSecretString } from '../../../functions/secrets/parse.js';
 import { AWS_CALL_DEADLINE_MS, awsErrorText } from './deployment.js';
 import { throwIfAwsEnvironment } from './errors.js';
+import { checkNotificationSecret, type NotificationSecret } from './notification-secrets.js';
 
 /** CDK's default bootstrap qualifier and the parameter that says a region is bootstrapped. */
 export const BOOTSTRAP_VERSION_PARAMETER = '/cdk-bootstrap/hnb659fds/version';
@@ -124,6 +127,10 @@ export async function checkLeftOverStack(
 
 export interface PreflightPlan {
   probes: readonly ResolvedProbe[];
+  /** The home region, where the notifiers and the watchdog read their secrets. */
+  homeRegion: string;
+  /** The channel and heartbeat secrets of `notifications` (./notification-secrets.ts). */
+  notificationSecrets: readonly NotificationSecret[];
   /** Regions of the deployment (probe regions and the home region). */
   regions: readonly string[];
   /** Regions to search for left-over stacks. */
@@ -133,6 +140,7 @@ export interface PreflightPlan {
 
 export interface PreflightReport {
   secrets: Finding[];
+  notificationSecrets: Finding[];
   bootstrap: Finding[];
   leftOver: Finding[];
 }
@@ -145,17 +153,22 @@ export async function runPreflight(plan: PreflightPlan): Promise<PreflightReport
   const secrets = plan.probes.flatMap((probe) =>
     probe.regions.map((region) => checkSecret(new SecretsManagerClient(clientConfig(region)), probe, region)),
   );
+  const home = new SecretsManagerClient(clientConfig(plan.homeRegion));
+  const notificationSecrets = plan.notificationSecrets.map((secret) =>
+    checkNotificationSecret(home, secret, plan.homeRegion),
+  );
   const bootstrap = plan.regions.map((region) => checkBootstrap(new SSMClient(clientConfig(region)), region));
   const leftOver = plan.scanRegions
     .filter((region) => !plan.regions.includes(region))
     .map((region) =>
       checkLeftOverStack(new CloudFormationClient(clientConfig(region)), region, plan.stackName(region)),
     );
-  const settled = await Promise.allSettled([...secrets, ...bootstrap, ...leftOver]);
+  const settled = await Promise.allSettled([...secrets, ...notificationSecrets, ...bootstrap, ...leftOver]);
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure) throw failure.reason;
   return {
     secrets: await Promise.all(secrets),
+    notificationSecrets: await Promise.all(notificationSecrets),
     bootstrap: await Promise.all(bootstrap),
     leftOver: (await Promise.all(leftOver)).filter((f): f is Finding => f !== undefined),
   };

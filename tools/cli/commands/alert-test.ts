@@ -9,15 +9,19 @@
  * The AWS part lives in ./alert-test-path.ts, loaded only when the command runs (the SDK clients would
  * otherwise slow every other command's start).
  */
-import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
-import { alarmName } from '../../../functions/contract/alarm-naming.js';
 
+import { DEFAULT_HEARTBEAT_SCHEDULE } from '../../../functions/config/defaults.js';
+import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
+import { rateMinutes } from '../../../functions/config/schedule.js';
+import { alarmName } from '../../../functions/contract/alarm-naming.js';
 import { didYouMean, parseCommandArgs } from '../args.js';
+import { deploymentName, deploymentStackName } from '../aws/deployment.js';
 import { colourEnabled, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { AlertTestDeps, RegionOutcome, Target } from './alert-test-path.js';
+import type { WatchdogCheck } from './alert-test-watchdog.js';
 
 export type { AlertTestDeps, RegionOutcome, Target };
 
@@ -37,6 +41,8 @@ Proves the alert path of a deployment: in each deployed region (or only --region
 a probe (the Availability alarm of --probe, else of the first probe of the region) to ALARM, waits for
 the notifier's log line saying it published the notification, then sets the alarm back to OK (which
 sends a recovery notification). Prints per region whether the notification left and how long it took.
+With notifications.heartbeat, also reads the watchdog's latest line in the home region: it must have
+pinged the heartbeat within two of its periods (withheld or failed pings are named with their reason).
 Run it after every 'cdk deploy'. Uses your AWS credentials (the SDK's default chain: AWS_PROFILE, ...);
 needs cloudwatch:SetAlarmState, logs:DescribeLogGroups and logs:FilterLogEvents.
 
@@ -51,8 +57,9 @@ Examples:
   npx oauth-probe alert-test
   AWS_PROFILE=prod npx oauth-probe alert-test --region eu-west-1 --probe billing-api
 
-Exit codes: 0 every region's notification left, 1 at least one region's path is broken, 2 bad usage,
-config, or your AWS environment (credentials, permissions, network: says nothing about the path).
+Exit codes: 0 every region's notification left (and the watchdog pinged), 1 a region's path is broken
+or the watchdog did not ping, 2 bad usage, config, or your AWS environment (credentials, permissions,
+network: says nothing about the path).
 `;
 
 /** `deps` for tests; by default the real clients (loaded with the AWS part). */
@@ -95,8 +102,35 @@ export function alertTestCommand(deps?: AlertTestDeps): Command {
           ? `alert path works in ${outcomes.length} region${outcomes.length === 1 ? '' : 's'}\n`
           : `alert path broken in ${broken} of ${outcomes.length} regions: see docs/deploy.md ("Prove the alert path")\n`,
       );
-      return broken === 0 ? EXIT.ok : EXIT.probeFailed;
+      const watchdog = watchdogCheck(loaded.config, values.region);
+      let watchdogOk = true;
+      if (watchdog) {
+        const { checkWatchdog } = await import('./alert-test-watchdog.js');
+        const outcome = await checkWatchdog(watchdog, use);
+        watchdogOk = outcome.ok;
+        io.stdout.write(`${outcome.ok ? p.green('✓') : p.red('✗')} ${watchdog.region}  ${outcome.text}\n`);
+      }
+      return broken === 0 && watchdogOk ? EXIT.ok : EXIT.probeFailed;
     },
+  };
+}
+
+/**
+ * With `notifications.heartbeat`, the watchdog of the home region is looked at too (its latest
+ * heartbeat line), unless --region names another region.
+ */
+export function watchdogCheck(
+  config: Parameters<typeof resolveProbes>[0],
+  region: string | undefined,
+): WatchdogCheck | undefined {
+  const heartbeat = config.notifications?.heartbeat;
+  if (!heartbeat) return undefined;
+  const home = resolveDeployment(config).homeRegion;
+  if (region !== undefined && region !== home) return undefined;
+  return {
+    region: home,
+    periodMinutes: rateMinutes(heartbeat.schedule ?? DEFAULT_HEARTBEAT_SCHEDULE) ?? 5,
+    stackName: deploymentStackName(home, deploymentName(config)),
   };
 }
 

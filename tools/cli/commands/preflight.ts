@@ -20,6 +20,8 @@ export const preflightCommand: Command = {
 
 Needs AWS credentials (the SDK's chain: AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO...). Checks, read-only:
   - every probe's secret exists and parses in every region the probe runs in (its replica there),
+  - every PagerDuty, Slack and Teams target's secret and the watchdog's heartbeat secret exists in the
+    home region and holds a key or an https URL,
   - every region of the deployment is CDK-bootstrapped (SSM parameter /cdk-bootstrap/hnb659fds/version),
   - with reservedConcurrency, the account's Lambda concurrency leaves Lambda its 100 unreserved units
     after the reservation, in every region that runs probes (GetAccountSettings),
@@ -51,14 +53,18 @@ region, permissions, network).
     const deployment = resolveDeployment(config);
     const regions = [...new Set([deployment.homeRegion, ...deployment.regions])];
     // The AWS SDK is loaded only here: other commands start without it.
-    const [{ DEFAULT_SCAN_REGIONS, runPreflight }, { deploymentName, deploymentStackName }] = await Promise.all([
-      import('../aws/preflight.js'),
-      import('../aws/deployment.js'),
-    ]);
+    const [{ DEFAULT_SCAN_REGIONS, runPreflight }, { deploymentName, deploymentStackName }, { notificationSecrets }] =
+      await Promise.all([
+        import('../aws/preflight.js'),
+        import('../aws/deployment.js'),
+        import('../aws/notification-secrets.js'),
+      ]);
     const name = deploymentName(config);
     const scanRegions = [...new Set([...DEFAULT_SCAN_REGIONS, ...(values['scan-region'] ?? [])])];
     const report = await runPreflight({
       probes,
+      homeRegion: deployment.homeRegion,
+      notificationSecrets: notificationSecrets(config),
       regions,
       scanRegions,
       stackName: (region) => deploymentStackName(region, name),
@@ -72,6 +78,7 @@ region, permissions, network).
     const concurrency = await reservedConcurrencyFindings(reservations);
     const sections = [
       ['Secrets', report.secrets],
+      ['Notification secrets (home region: channels and heartbeat)', report.notificationSecrets],
       ['Bootstrap', report.bootstrap],
       ...(reservations.length > 0 ? [['Lambda concurrency (reservedConcurrency)', concurrency] as const] : []),
       [`Stacks of deployment "${name}" outside its regions`, report.leftOver],

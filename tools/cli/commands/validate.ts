@@ -18,6 +18,7 @@ import { colourEnabled, type Palette, palette } from '../colour.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { configUsageError, DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
 import { EXIT, UsageError } from '../errors.js';
+import { compactNames } from '../name-ranges.js';
 
 const options = { config: { type: 'string', short: 'c' }, ...HELP_OPTION } as const;
 
@@ -89,7 +90,7 @@ export function summaryLines(file: string, written: number, prepared: PreparedDe
     r.isHome ? `${r.region} (home${r.probes.length === 0 ? ', dashboards and global alarms only' : ''})` : r.region,
   );
   const stacks = stackNames(plan).map(
-    ({ stack, nested }) => `${stack} (${nested.length} nested: ${nested.join(', ') || 'none'})`,
+    ({ stack, nested }) => `${stack} (${nested.length} nested: ${compactNames(nested).join(', ') || 'none'})`,
   );
   const notifying = plan.alarms.filter((a) => a.delivery !== 'none');
   const silent = notifying.filter((a) => a.targets.length === 0).length;
@@ -103,7 +104,7 @@ export function summaryLines(file: string, written: number, prepared: PreparedDe
     `  deployment  ${deployment.name}, namespace ${deployment.namespace}, metrics ${deployment.metricsProfile} (${deployment.metricsTransport})`,
     `  regions     ${regions.join(', ')}`,
     ...stacks.map((line, i) => `  ${i === 0 ? 'stacks     ' : '           '} ${line}`),
-    `  dashboards  ${plan.dashboardNames.join(', ')}`,
+    `  dashboards  ${compactNames(plan.dashboardNames).join(', ')}`,
     `  alarms      ${plan.alarms.length} (${notifying.length} notify${silent > 0 ? `, ${p.yellow(`${silent} reach no one`)}` : ''}); global alarm: ${globalLine}`,
     `  concurrency ${concurrencyLine(plan)}`,
     `  watchdog    ${watchdogLine(plan)}`,
@@ -179,6 +180,6 @@ function identityProviderLines(plan: DeploymentPlan, p: Palette): string[] {
   const tokenWidth = Math.max(...plan.identityProviders.map((idp) => count(idp.tokenRequestsPerMonth).length));
   return plan.identityProviders.map(
     (idp) =>
-      `  ${idp.host.padEnd(hostWidth)}  ${count(idp.tokenRequestsPerMonth).padStart(tokenWidth)} token requests, ${count(idp.otherRequestsPerMonth)} discovery/JWKS/introspection  ${p.dim(idp.probes.join(', '))}`,
+      `  ${idp.host.padEnd(hostWidth)}  ${count(idp.tokenRequestsPerMonth).padStart(tokenWidth)} token requests, ${count(idp.otherRequestsPerMonth)} discovery/JWKS/introspection  ${p.dim(compactNames(idp.probes).join(', '))}`,
   );
 }
