@@ -37,6 +37,20 @@ interface ChildResult {
   peakRssMiB: number;
 }
 
+/** A figure of one synth with an upper bound: bytes shown in kB, ratios to two decimals. */
+function bounded(
+  run: { probes: number },
+  key: string,
+  label: string,
+  limit: number,
+  value: number,
+  unit: '' | 'kB' | '×' = '',
+): Figure {
+  const shown = unit === 'kB' ? round(value / 1000, 1) : unit === '×' ? round(value, 2) : value;
+  const target = unit === 'kB' ? `≤ ${Math.round(limit / 1000)} kB` : unit === '×' ? `≤ ${limit}×` : `≤ ${limit}`;
+  return { key: `synth.${run.probes}.${key}`, label, target, measured: shown, unit, pass: atMost(limit)(value) };
+}
+
 export function measureSynth(options: { sizes: readonly number[]; workDir: string }): FigureGroup {
   const runs = options.sizes.map((probes) => {
     const t = performance.now();
@@ -64,70 +78,65 @@ export function measureSynth(options: { sizes: readonly number[]; workDir: strin
       unit: 'MiB',
       pass: null,
     },
-    {
-      key: `synth.${r.probes}.maxResources`,
-      label: `largest template, resources, ${r.probes} probes x 3 regions`,
-      target: `≤ ${BUDGETS.stackResources}`,
-      measured: r.maxResources,
-      unit: '',
-      pass: atMost(BUDGETS.stackResources)(r.maxResources),
-    },
-    {
-      key: `synth.${r.probes}.maxBytes`,
-      label: `largest template, size, ${r.probes} probes x 3 regions`,
-      target: `≤ ${Math.round(BUDGETS.templateBytes / 1000)} kB`,
-      measured: round(r.maxBytes / 1000, 1),
-      unit: 'kB',
-      pass: atMost(BUDGETS.templateBytes)(r.maxBytes),
-    },
-    {
-      key: `synth.${r.probes}.maxOutputs`,
-      label: `most outputs of a template, ${r.probes} probes x 3 regions`,
-      target: `≤ ${QUOTAS.stackOutputs}`,
-      measured: r.maxOutputs,
-      unit: '',
-      pass: atMost(QUOTAS.stackOutputs)(r.maxOutputs),
-    },
-    {
-      key: `synth.${r.probes}.maxParameters`,
-      label: `most parameters of a template, ${r.probes} probes x 3 regions`,
-      target: `≤ ${QUOTAS.stackParameters}`,
-      measured: r.maxParameters,
-      unit: '',
-      pass: atMost(QUOTAS.stackParameters)(r.maxParameters),
-    },
-    {
-      key: `synth.${r.probes}.planBytesRatio`,
-      label: `shard template size ÷ the plan's estimate, largest of ${r.shards} shards, ${r.probes} probes`,
-      target: '≤ 1×',
-      measured: round(r.planBytesRatio, 2),
-      unit: '×',
-      pass: atMost(1)(r.planBytesRatio),
-    },
-    {
-      key: `synth.${r.probes}.planResourcesOver`,
-      label: `shard resources over the plan's estimate, most of ${r.shards} shards, ${r.probes} probes`,
-      target: '≤ 0',
-      measured: r.planResourcesOver,
-      unit: '',
-      pass: atMost(0)(r.planResourcesOver),
-    },
-    {
-      key: `synth.${r.probes}.maxDashboardBytes`,
-      label: `largest dashboard body of ${r.dashboards}, ${r.probes} probes x 3 regions`,
-      target: `≤ ${Math.round(MAX_DASHBOARD_BODY_BYTES / 1000)} kB`,
-      measured: round(r.maxDashboardBytes / 1000, 1),
-      unit: 'kB',
-      pass: atMost(MAX_DASHBOARD_BODY_BYTES)(r.maxDashboardBytes),
-    },
-    {
-      key: `synth.${r.probes}.maxDashboardWidgets`,
-      label: `most widgets of a dashboard, ${r.probes} probes x 3 regions`,
-      target: `≤ ${MAX_WIDGETS_PER_DASHBOARD}`,
-      measured: r.maxDashboardWidgets,
-      unit: '',
-      pass: atMost(MAX_WIDGETS_PER_DASHBOARD)(r.maxDashboardWidgets),
-    },
+    bounded(
+      r,
+      'maxResources',
+      `largest template, resources, ${r.probes} probes x 3 regions`,
+      BUDGETS.stackResources,
+      r.maxResources,
+    ),
+    bounded(
+      r,
+      'maxBytes',
+      `largest template, size, ${r.probes} probes x 3 regions`,
+      BUDGETS.templateBytes,
+      r.maxBytes,
+      'kB',
+    ),
+    bounded(
+      r,
+      'maxOutputs',
+      `most outputs of a template, ${r.probes} probes x 3 regions`,
+      QUOTAS.stackOutputs,
+      r.maxOutputs,
+    ),
+    bounded(
+      r,
+      'maxParameters',
+      `most parameters of a template, ${r.probes} probes x 3 regions`,
+      QUOTAS.stackParameters,
+      r.maxParameters,
+    ),
+    bounded(
+      r,
+      'planBytesRatio',
+      `shard template size ÷ the plan's estimate, largest of ${r.shards} shards, ${r.probes} probes`,
+      1,
+      r.planBytesRatio,
+      '×',
+    ),
+    bounded(
+      r,
+      'planResourcesOver',
+      `shard resources over the plan's estimate, most of ${r.shards} shards, ${r.probes} probes`,
+      0,
+      r.planResourcesOver,
+    ),
+    bounded(
+      r,
+      'maxDashboardBytes',
+      `largest dashboard body of ${r.dashboards}, ${r.probes} probes x 3 regions`,
+      MAX_DASHBOARD_BODY_BYTES,
+      r.maxDashboardBytes,
+      'kB',
+    ),
+    bounded(
+      r,
+      'maxDashboardWidgets',
+      `most widgets of a dashboard, ${r.probes} probes x 3 regions`,
+      MAX_WIDGETS_PER_DASHBOARD,
+      r.maxDashboardWidgets,
+    ),
   ]);
   const first = runs[0]!;
   const last = runs.at(-1)!;

@@ -11,7 +11,12 @@ import { ROUTING_KEY_FIELDS, WEBHOOK_URL_FIELDS } from '../../../functions/runti
 import { pick } from '../../../functions/runtime/notifier/channels/secrets.js';
 import { AWS_CALL_DEADLINE_MS, awsErrorText } from './deployment.js';
 import { throwIfAwsEnvironment } from './errors.js';
-import type { Finding } from './preflight.js';
+
+/** One line of `preflight` (its `Finding`): what was checked and, when not ok, the fix. */
+export interface SecretFinding {
+  ok: boolean;
+  text: string;
+}
 
 /** The heartbeat secret's field (functions/runtime/watchdog/run.ts reads `url`). */
 const HEARTBEAT_URL_FIELDS = ['url'] as const;
@@ -67,7 +72,7 @@ export async function checkNotificationSecret(
   client: SecretsManagerClient,
   secret: NotificationSecret,
   region: string,
-): Promise<Finding> {
+): Promise<SecretFinding> {
   const what = `secret ${secret.secretId} (${secret.use}) in ${region}`;
   let text: string | undefined;
   try {
