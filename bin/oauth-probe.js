@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The CLI entry point: runs the compiled JavaScript in dist/ (built by `npm run build`, which `npm ci`
-// runs as `prepare`; see scripts/build.mjs), so no TypeScript loader runs at start. Nothing here may
-// print a stack trace.
+// The CLI entry point: runs the compiled JavaScript in dist/ (shipped in the package; in a clone built by
+// `npm run build`, which `npm ci` runs as the `dependencies` script; see scripts/build.mjs), so no
+// TypeScript loader runs at start. Nothing here may print a stack trace.
 
 const EXIT_INTERNAL = 70;
 const EXIT_USAGE = 2;

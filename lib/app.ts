@@ -4,30 +4,31 @@
  * it for deploy order (the notification topic exists before any notifier publishes to it).
  */
 import type { App } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
-import type { ProbesConfigInput } from '../functions/config/schema.js';
-import type { LambdaRole } from './bundling.js';
 import { type PreparedDeployment, prepareDeployment } from './deployment.js';
 import { stackName } from './names.js';
 import { OAuthProbeStack } from './oauth-probe-stack.js';
+import type { OAuthProbesProps } from './oauth-probes.js';
 
-export interface OAuthProbeStacksProps {
-  /** probes.json content or a path to it (validated with every quota check of `oauth-probe validate`). */
-  readonly config: ProbesConfigInput | string;
-  /** Overrides config `name`. @default config `name`, else "oauth-probe" */
-  readonly name?: string;
-  /** Folder for relative `tls.ca` paths. @default the config file's folder, else the cwd */
-  readonly baseDir?: string;
-  /** Names the config in error messages. @default the path */
-  readonly source?: string;
+/** The props of one region's `OAuthProbes` that belong to that region: its VPC, its alarm actions. */
+export type RegionalProbesProps = Pick<
+  OAuthProbesProps,
+  'vpc' | 'vpcSubnets' | 'securityGroups' | 'alarmActions' | 'alarmTopic'
+>;
+
+/**
+ * `OAuthProbesProps` for every region's stack (the construct's props, each applied in every region), and
+ * what only the app knows. `region` is each stack's own.
+ */
+export interface OAuthProbeStacksProps extends Omit<OAuthProbesProps, 'region'> {
   /** @default process.env.CDK_DEFAULT_ACCOUNT (account-agnostic when unset, so synth works offline) */
   readonly account?: string;
-  /** Memory of the probe functions in MB. @default 256 */
-  readonly probeMemoryMb?: number;
-  /** @default logs.RetentionDays.ONE_MONTH */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default LAMBDA_ENTRIES */
-  readonly entries?: Record<LambdaRole, string>;
+  /**
+   * Props of one region, made in that region's stack: an `IVpc` of the region (`Vpc.fromLookup`,
+   * `Vpc.fromVpcAttributes`), a topic of the region for `alarmTopic`, actions for `alarmActions`. Called
+   * once per region, before the region's `OAuthProbes` is built; what it returns wins over the props above.
+   * @default nothing regional
+   */
+  readonly forRegion?: (stack: OAuthProbeStack, region: string) => RegionalProbesProps;
 }
 
 export interface OAuthProbeApp {
@@ -42,10 +43,18 @@ export interface OAuthProbeApp {
  * that `oauth-probe validate` would reject.
  */
 export function addOAuthProbeStacks(app: App, props: OAuthProbeStacksProps): OAuthProbeApp {
-  const prepared = prepareDeployment(props.config, { baseDir: props.baseDir, name: props.name, source: props.source });
+  const { account: accountProp, forRegion, ...probesProps } = props;
+  const prepared =
+    props.prepared ??
+    prepareDeployment(props.config, {
+      baseDir: props.baseDir,
+      name: props.name,
+      source: props.source,
+      reservedConcurrency: props.reservedConcurrency,
+    });
   const { deployment, plan } = prepared;
   // An empty CDK_DEFAULT_ACCOUNT (a shell that exports it blank) means unset, not the account "".
-  const account = props.account ?? (process.env.CDK_DEFAULT_ACCOUNT || undefined);
+  const account = accountProp ?? (process.env.CDK_DEFAULT_ACCOUNT || undefined);
   const stacks = new Map<string, OAuthProbeStack>();
   for (const { region, isHome } of plan.regions) {
     const stack = new OAuthProbeStack(app, stackName(region, deployment.name), {
@@ -55,13 +64,8 @@ export function addOAuthProbeStacks(app: App, props: OAuthProbeStacksProps): OAu
         : 'oauth-probe: probes, alarms and notifier of this region',
       // The home stack holds the notification topic people subscribed to: protected unless said otherwise.
       terminationProtection: deployment.terminationProtection ?? isHome,
-      probes: {
-        config: props.config,
-        prepared,
-        entries: props.entries,
-        probeMemoryMb: props.probeMemoryMb,
-        logRetention: props.logRetention,
-      },
+      probes: { ...probesProps, prepared },
+      ...(forRegion ? { regional: (s: OAuthProbeStack) => forRegion(s, region) } : {}),
     });
     stacks.set(region, stack);
   }

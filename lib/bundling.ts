@@ -1,9 +1,20 @@
 /**
- * How the Lambda functions are bundled. One definition, used by the CDK constructs (NodejsFunction,
- * local esbuild, no Docker) and by the smoke test that loads the very same bundle in a child process,
- * so a bundle that cannot load fails CI instead of production.
+ * How the Lambda functions are bundled, defined once: the esbuild options used by a clone's synth (local
+ * bundling from the TypeScript sources), by the pack (the prebuilt bundles the package ships, built once
+ * by scripts/build.mjs) and by the smoke test and benchmarks, which load the very same bundle in a child
+ * process, so a bundle that cannot load fails CI instead of production.
+ *
+ * Where the code comes from:
+ * - a clone has the sources: `LAMBDA_ENTRIES` are the handlers' .ts files, bundled at synth with the
+ *   local esbuild (a devDependency);
+ * - the installed package has no sources but `dist/lambda/<role>/index.mjs`, bundled at pack time: a
+ *   user's synth needs neither esbuild nor Docker, and the asset hash is the same on every machine (the
+ *   hash of files shipped in the tarball).
+ *
+ * No aws-cdk-lib here (the CDK side is ./lambda-code.ts): scripts/build.mjs imports this compiled module.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,31 +30,53 @@ function packageRoot(from: string): string {
 
 export const PROJECT_ROOT = packageRoot(fileURLToPath(import.meta.url));
 
-/** A clone bundles the TypeScript sources; an installed package ships only the compiled dist/. */
-function lambdaEntry(name: string): string {
-  const source = join(PROJECT_ROOT, 'functions/runtime', `${name}.ts`);
-  return existsSync(source) ? source : join(PROJECT_ROOT, 'dist/functions/runtime', `${name}.js`);
-}
-
-/** Entry points of the Lambda functions, by function role. */
-export const LAMBDA_ENTRIES = {
-  probe: lambdaEntry('probe/handler'),
-  notifier: lambdaEntry('notifier/handler'),
-  watchdog: lambdaEntry('watchdog/handler'),
+/** The Lambda functions, by role, with the handler source each is bundled from. */
+export const LAMBDA_SOURCES = {
+  probe: 'functions/runtime/probe/handler.ts',
+  notifier: 'functions/runtime/notifier/handler.ts',
+  watchdog: 'functions/runtime/watchdog/handler.ts',
 } as const;
 
-/**
- * Where NodejsFunction bundles from. A clone has its own package-lock.json; an installed package has
- * none, so CDK finds the user's lock file from the working directory (its project root contains
- * node_modules/oauth-probe and the dependencies esbuild resolves).
- */
-export const BUNDLING_ROOTS: { projectRoot?: string; depsLockFilePath?: string } = existsSync(
-  join(PROJECT_ROOT, 'package-lock.json'),
-)
-  ? { projectRoot: PROJECT_ROOT, depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json') }
-  : {};
+export type LambdaRole = keyof typeof LAMBDA_SOURCES;
 
-export type LambdaRole = keyof typeof LAMBDA_ENTRIES;
+/** Where the package keeps the prebuilt bundles: `dist/lambda/<role>/index.mjs` (and its source map). */
+export const PREBUILT_DIR = join(PROJECT_ROOT, 'dist', 'lambda');
+
+/** The file a bundle is written to: ESM, loaded by the nodejs24.x runtime as `index.handler`. */
+export const BUNDLE_FILE_NAME = 'index.mjs';
+
+/** A clone bundles the TypeScript sources; an installed package ships only the prebuilt bundles. */
+function lambdaEntry(role: LambdaRole): string {
+  const source = join(PROJECT_ROOT, LAMBDA_SOURCES[role]);
+  return existsSync(source) ? source : join(PREBUILT_DIR, role);
+}
+
+/**
+ * The code of each function, by role: a handler source file (a clone: bundled at synth with esbuild),
+ * or a directory with a prebuilt `index.mjs` (the installed package).
+ */
+export const LAMBDA_ENTRIES: Record<LambdaRole, string> = {
+  probe: lambdaEntry('probe'),
+  notifier: lambdaEntry('notifier'),
+  watchdog: lambdaEntry('watchdog'),
+};
+
+/** A directory holding a bundle built before synth (`index.mjs`). */
+export function isPrebuilt(entry: string): boolean {
+  return existsSync(join(entry, BUNDLE_FILE_NAME)) && statSync(entry).isDirectory();
+}
+
+/**
+ * What is wrong with an entry, for the construct's validation: undefined when it is a prebuilt directory
+ * or a source file esbuild can bundle.
+ */
+export function entryProblem(entry: string): string | undefined {
+  if (!existsSync(entry)) return `${entry} does not exist`;
+  if (statSync(entry).isDirectory()) {
+    return isPrebuilt(entry) ? undefined : `${entry} is a directory without a prebuilt ${BUNDLE_FILE_NAME}`;
+  }
+  return /\.[cm]?[jt]s$/.test(entry) ? undefined : `${entry} is neither a .ts/.js handler nor a prebuilt directory`;
+}
 
 /**
  * ESM output for nodejs24.x. The banner gives ESM code a `require` for the CommonJS dependencies that
@@ -52,7 +85,7 @@ export type LambdaRole = keyof typeof LAMBDA_ENTRIES;
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __opCreateRequire } from 'node:module'; const require = __opCreateRequire(import.meta.url);";
 
-/** esbuild settings shared by CDK (`NodejsFunction.bundling`) and the smoke test. */
+/** esbuild settings of every bundle. */
 export const BUNDLE_SETTINGS = {
   target: 'node24',
   format: 'esm' as const,
@@ -67,3 +100,42 @@ export const BUNDLE_SETTINGS = {
    */
   externalModules: [] as string[],
 };
+
+/** The esbuild options that bundle `entry` into `outfile`: the one definition (synth, pack, tests). */
+export function bundleOptions(entry: string, outfile: string, externalModules = BUNDLE_SETTINGS.externalModules) {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node' as const,
+    target: BUNDLE_SETTINGS.target,
+    format: BUNDLE_SETTINGS.format,
+    minify: BUNDLE_SETTINGS.minify,
+    sourcemap: BUNDLE_SETTINGS.sourceMap,
+    banner: { js: BUNDLE_SETTINGS.banner },
+    mainFields: BUNDLE_SETTINGS.mainFields,
+    external: externalModules,
+    logLevel: 'error' as const,
+  };
+}
+
+interface EsbuildSync {
+  buildSync(options: ReturnType<typeof bundleOptions>): unknown;
+}
+
+/**
+ * Bundles a handler into `<outdir>/index.mjs` (+ `index.mjs.map`), synchronously (CDK's local bundling
+ * is synchronous). esbuild is loaded only here: a clone has it (devDependency); an installed package
+ * never gets here for its own functions, and names what to install for an `entries` source of yours.
+ */
+export function bundleHandlerSync(entry: string, outdir: string): void {
+  let esbuild: EsbuildSync;
+  try {
+    esbuild = createRequire(import.meta.url)('esbuild') as EsbuildSync;
+  } catch {
+    throw new Error(
+      `bundling ${entry} needs esbuild: install it (npm install --save-dev esbuild), or give a directory with a prebuilt ${BUNDLE_FILE_NAME} instead`,
+    );
+  }
+  esbuild.buildSync(bundleOptions(entry, join(outdir, BUNDLE_FILE_NAME)));
+}

@@ -44,5 +44,5 @@ export function prepareDeployment(
     if (!result.ok) throw new ConfigError(result.problems, source ?? 'config');
     parsed = result.config;
   }
-  return preparePlan(parsed, { baseDir, name: options.name, source: source ?? 'config' });
+  return preparePlan(parsed, { ...options, baseDir, source: source ?? 'config' });
 }

@@ -1,29 +1,31 @@
 /**
- * cdk-nag (v3: a policy validation plugin, registered with `Validations`, not an Aspect). Every
- * acknowledgement goes through `acknowledge`, which insists on a reason.
+ * cdk-nag, only when asked for: `oauth-probe/cdk/nag`. The construct library (`oauth-probe/cdk`) never
+ * imports this module, and this module loads cdk-nag only when `applyNag` is called, so an app installs
+ * cdk-nag only if it wants the AWS Solutions checks. The acknowledgements of oauth-probe's own findings
+ * live with the constructs (./acknowledge.ts) and apply as soon as the plugin runs.
+ *
+ * ```ts
+ * import { applyNag } from 'oauth-probe/cdk/nag';
+ * applyNag(app); // every synth runs the AWS Solutions rules; an unacknowledged finding fails it
+ * ```
+ *
+ * cdk-nag v3 is a policy validation plugin, registered with `Validations`, not an Aspect.
  */
-import { type App, Stack, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
-// cdk-nag's own helper (it spells finding ids with it), copied: the package root does not export it.
-import { flattenCfnReference } from './flatten-cfn-reference.js';
+import { createRequire } from 'node:module';
+import { type App, Validations } from 'aws-cdk-lib';
+import type * as CdkNag from 'cdk-nag';
 
-/** Runs the AWS Solutions rules on every synth; an unacknowledged finding fails the synth. */
+/** Runs the AWS Solutions rules on every synth of `app`; an unacknowledged finding fails the synth. */
 export function applyNag(app: App): void {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new (loadCdkNag().AwsSolutionsChecks)(app));
 }
 
-/** Acknowledges one finding (`RuleId` or `RuleId[FindingId]`) on a construct and its children. */
-export function acknowledge(scope: IConstruct, id: string, reason: string | string[]): void {
-  const text = Array.isArray(reason) ? reason.join(' ') : reason;
-  if (text.trim().length < 20) throw new Error(`cdk-nag acknowledgement of ${id} needs a specific reason`);
-  Validations.of(scope).acknowledge({ id, reason: text });
-}
-
-/**
- * A resource as cdk-nag spells it in a finding id (`arn:<AWS::Partition>:...`), so that an
- * acknowledgement names exactly one resource instead of every wildcard of the rule.
- */
-export function nagResource(scope: IConstruct, value: string): string {
-  return flattenCfnReference(Stack.of(scope).resolve(value));
+/** cdk-nag (CommonJS, jsii), loaded on first use, with the fix when it is not installed. */
+function loadCdkNag(): typeof CdkNag {
+  try {
+    return createRequire(import.meta.url)('cdk-nag') as typeof CdkNag;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error('applyNag runs cdk-nag, which is not installed: npm install --save-dev cdk-nag@^3');
+  }
 }

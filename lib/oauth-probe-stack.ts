@@ -11,6 +11,8 @@ export { DEADLINE_MARGIN_MS, SECRET_CACHE_TTL_SEC, secretArn, TIMEOUT_MARGIN } f
 
 export interface OAuthProbeStackProps extends StackProps {
   readonly probes: OAuthProbesProps;
+  /** Props made in this stack (an `IVpc`, a topic of the region), merged over `probes`. @default none */
+  readonly regional?: (stack: OAuthProbeStack) => Partial<OAuthProbesProps>;
 }
 
 export class OAuthProbeStack extends Stack {
@@ -18,7 +20,8 @@ export class OAuthProbeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: OAuthProbeStackProps) {
     super(scope, id, props);
-    this.probes = new OAuthProbes(this, 'Default', { region: props.env?.region, ...props.probes });
+    const regional = props.regional?.(this) ?? {};
+    this.probes = new OAuthProbes(this, 'Default', { region: props.env?.region, ...props.probes, ...regional });
   }
 
   get alarmTopic() {

@@ -1,66 +1,57 @@
 /**
- * `OAuthProbes`: everything oauth-probe deploys in one region, as a construct for any CDK app.
+ * `OAuthProbes`: everything oauth-probe deploys in one region, as a construct for any CDK app, rendered
+ * from the deployment plan (plan/): it decides nothing of its own.
  *
- * - shared, once per region (in the stack the construct is in): the probe function, the scheduler role,
- *   the alarm topic and its key, the notifier, the metric filter; in the home region also the
- *   notification topic and the first dashboard;
+ * - shared, once per region (in the stack the construct is in): the probe function (`ProbeFunction`),
+ *   the scheduler role, the alarm topic and its key, the notifier (`Notifier`, with `NotifierDelivery`),
+ *   the secret drift and throttles warnings; in the home region also the notification topic, the first
+ *   dashboard and, with `notifications.heartbeat`, the watchdog;
  * - per shard (a nested stack each, `ProbeShard`): the probes' schedules and alarms, the probe's shard
- *   being a stable hash of its name (functions/config/limits.ts);
+ *   being a stable hash of its name (plan/layout.ts);
  * - further dashboards of a large fleet, a nested stack each.
  *
  * Regional stacks never reference another region's resources (no cross-region exports): names and ARNs
  * are built from lib/names.ts. Use `addOAuthProbeStacks` (lib/app.ts) for one stack per region.
+ *
+ * Errors: a config that `oauth-probe validate` refuses throws `ConfigError` (every problem with its path;
+ * the message names this construct), as does a region the construct cannot deploy; a prop that
+ * contradicts the config fails the synth through CDK's construct validation, with the construct's path.
  */
-import { ArnFormat, CfnOutput, Duration, NestedStack, Stack, Tags, Token, ValidationError } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, Stack, Tags, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { DEFAULT_METRICS_TRANSPORT } from '../functions/config/defaults.js';
-import { kmsKeyArnIn } from '../functions/config/kms.js';
 import { ConfigError } from '../functions/config/problems.js';
-import type { ResolvedProbe } from '../functions/config/resolve.js';
 import type { ProbesConfigInput } from '../functions/config/schema.js';
-import {
-  DEFAULT_METRICS_PROFILE,
-  localSecretId,
-  METRIC_PUBLISH_FAILED_EVENT,
-  METRIC_PUBLISH_FAILURES_METRIC,
-  NOTIFIER_ENV,
-  PROBE_ENV,
-} from '../functions/contract/index.js';
-import { type RegionPlan, type RoutingPlan, secretPolicyChars } from '../plan/index.js';
+import type { RegionPlan, RoutingPlan } from '../plan/index.js';
 import { LAMBDA_ENTRIES, type LambdaRole } from './bundling.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
-import { FunctionWithLogGroup } from './constructs/function-with-log-group.js';
 import { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
+import { Notifier } from './constructs/notifier.js';
 import { forwardToNotificationTopic, NotifierDelivery } from './constructs/notifier-delivery.js';
-import { NotifierRouting } from './constructs/notifier-routing.js';
 import { ProbeDashboard } from './constructs/probe-dashboard.js';
+import { ProbeFunction } from './constructs/probe-function.js';
 import { ProbeShard } from './constructs/probe-shard.js';
+import { ProbeThrottlesAlarm } from './constructs/probe-throttles-alarm.js';
 import { SecretDriftAlarm } from './constructs/secret-drift-alarm.js';
+import { addTeamAlarmActions } from './constructs/team-alarm-actions.js';
+import { Watchdog } from './constructs/watchdog.js';
 import { type PreparedDeployment, prepareDeployment } from './deployment.js';
-import { acknowledge, nagResource } from './nag.js';
-import {
-  chatTopicArn,
-  dashboardName,
-  dashboardUrl,
-  homeKeysArn,
-  notificationKeyAlias,
-  notificationTopicArn,
-} from './names.js';
+import { dashboardName, dashboardUrl } from './names.js';
 
-/** Added to the longest probe deadline of the region: cold start, secret fetch, metric publishing. */
-export const TIMEOUT_MARGIN = Duration.seconds(15);
-/** Lambda's ceiling. */
-const MAX_TIMEOUT = Duration.minutes(15);
-/** The handler stops the engine this long before the function times out, to publish what it has. */
-export const DEADLINE_MARGIN_MS = 3_000;
-/** @default 300 seconds: a rotated secret is picked up within five minutes. */
-export const SECRET_CACHE_TTL_SEC = 300;
+export {
+  DEADLINE_MARGIN_MS,
+  DEFAULT_PROBE_MEMORY_MB,
+  SECRET_CACHE_TTL_SEC,
+  secretArn,
+  secretArnInAnyRegion,
+  TIMEOUT_MARGIN,
+} from './constructs/probe-function.js';
 
 export interface OAuthProbesProps {
   /**
@@ -81,12 +72,47 @@ export interface OAuthProbesProps {
   readonly region?: string;
   /** Folder that relative `tls.ca` paths are resolved against. @default the config file's folder, else the cwd */
   readonly baseDir?: string;
+  /** Names the config in error messages. @default the path, else "config" */
+  readonly source?: string;
   /** Memory of the probe function in MB. @default 256 */
   readonly probeMemoryMb?: number;
-  /** @default logs.RetentionDays.ONE_MONTH */
+  /**
+   * Reserved concurrency of the probe function; overrides config `reservedConcurrency` (and is planned,
+   * checked and priced the same way): `"auto"` (the busiest minute, at least 5) or a number.
+   * @default config `reservedConcurrency`, else none (opt-in: docs/deploy.md, "Reserved concurrency")
+   */
+  readonly reservedConcurrency?: number | 'auto';
+  /** Retention of the functions' log groups. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Lambda entry files, by role. @default LAMBDA_ENTRIES (this package's handlers) */
-  readonly entries?: Record<LambdaRole, string>;
+  /**
+   * Your own actions on every alarm that notifies (ALARM and OK), beside oauth-probe's notifier: a
+   * pager's SNS action, an incident tool's. Each must be in this construct's region.
+   * @default none
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * An existing topic of yours (in this construct's region) that hears of every alarm that notifies,
+   * ALARM and OK: CloudWatch's own alarm JSON, beside oauth-probe's diagnosed notifications. A topic
+   * encrypted with a KMS key must let `cloudwatch.amazonaws.com` use the key.
+   * @default none
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * A VPC of your app for the probe function (internal authorization servers and APIs); config
+   * `vpc.<region>` does the same by subnet and security group ids. Give one or the other.
+   * @default config `vpc.<region>`, else no VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /** Subnets of `vpc` for the probe function. @default the VPC's private subnets with egress */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** Security groups of the probe function in `vpc`. @default a new group allowing all outbound traffic */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * The functions' code by role: a handler source (bundled at synth with esbuild, which must then be
+   * installed) or a directory with a prebuilt `index.mjs`; a role left out takes this package's.
+   * @default LAMBDA_ENTRIES (the package's prebuilt bundles; a clone's handler sources)
+   */
+  readonly entries?: Partial<Record<LambdaRole, string>>;
   /** A deployment already prepared by `prepareDeployment` (shared by the stacks of one app). @default prepared from `config` */
   readonly prepared?: PreparedDeployment;
 }
@@ -98,67 +124,69 @@ export class OAuthProbes extends Construct {
   readonly isHome: boolean;
   readonly alarmTopic: AlarmTopic;
   /** Absent in a home region that runs no probe. */
-  readonly probeFunction?: FunctionWithLogGroup;
-  readonly notifierFunction: FunctionWithLogGroup;
+  readonly probeFunction?: ProbeFunction;
+  readonly notifierFunction: Notifier;
   /** The notifier's retries, dead-letter queue and the alarms on both. */
   readonly notifierDelivery: NotifierDelivery;
   /** Home region only. */
   readonly notificationTopic?: NotificationTopic;
   /** Home region only: the first dashboard (the others are in nested stacks). */
   readonly dashboard?: ProbeDashboard;
-  readonly dashboards: ProbeDashboard[] = [];
+  readonly dashboards: ProbeDashboard[];
   readonly shards: ProbeShard[] = [];
   /** Who hears of what, from probes.json (`notifications`, each probe's notify/page/owner). */
   readonly routing: RoutingPlan;
   /** The region's secret version drift alarm (warning); absent in a home region that runs no probe. */
   readonly secretDriftAlarm?: cloudwatch.Alarm;
+  /** The probe function's Throttles alarm (warning); absent in a home region that runs no probe. */
+  readonly throttlesAlarm?: cloudwatch.Alarm;
+  /** Home region, with config `notifications.heartbeat`: the watchdog. */
+  readonly watchdog?: Watchdog;
 
   constructor(scope: Construct, id: string, props: OAuthProbesProps) {
     super(scope, id);
     this.prepared = props.prepared ?? this.prepare(props);
     const { deployment, plan } = this.prepared;
-    const stackRegion = Stack.of(this).region;
-    const region = props.region ?? (Token.isUnresolved(stackRegion) ? undefined : stackRegion);
-    if (!region) {
-      throw new ValidationError(
-        'OAuthProbesRegion' as never,
-        'OAuthProbes needs a region: give its stack `env: { region }`, or the `region` prop',
-        this,
-      );
-    }
-    if (!Token.isUnresolved(stackRegion) && stackRegion !== region) {
-      throw new ValidationError(
-        'OAuthProbesRegion' as never,
-        `OAuthProbes: region ${region} differs from its stack's region ${stackRegion}`,
-        this,
-      );
-    }
-    const regionPlan = plan.regions.find((r) => r.region === region);
-    if (!regionPlan) {
-      throw new ValidationError(
-        'OAuthProbesRegion' as never,
-        `OAuthProbes: the config runs no probe from ${region} and its home region is ${deployment.homeRegion}; deploy it to one of: ${plan.regions.map((r) => r.region).join(', ')}`,
-        this,
-      );
-    }
+    const regionPlan = this.regionPlan(props.region);
+    const { region } = regionPlan;
     this.region = region;
     this.isHome = regionPlan.isHome;
-    for (const [key, value] of Object.entries(deployment.tags)) Tags.of(this).add(key, value);
-
     this.routing = plan.routing;
-    const entries = props.entries ?? LAMBDA_ENTRIES;
+    for (const [key, value] of Object.entries(deployment.tags)) Tags.of(this).add(key, value);
+    this.validateProps(props, regionPlan);
+    const entries = { ...LAMBDA_ENTRIES, ...props.entries };
+
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { deployment: deployment.name });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn });
     let schedulerRole: iam.Role | undefined;
     if (regionPlan.probes.length > 0) {
-      this.probeFunction = this.buildProbeFunction(regionPlan, props, entries.probe);
+      this.probeFunction = new ProbeFunction(this, 'ProbeFunction', {
+        regionPlan,
+        deployment,
+        entry: entries.probe,
+        memoryMb: props.probeMemoryMb,
+        logRetention: props.logRetention,
+        ...(props.vpc
+          ? { vpc: { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups } }
+          : {}),
+      });
+      new CfnOutput(this, 'ProbeFunctionName', { value: this.probeFunction.functionName });
       schedulerRole = this.buildSchedulerRole(this.probeFunction);
     }
     this.notifierDelivery = new NotifierDelivery(this, 'NotifierDelivery', {
       homeRegion: deployment.homeRegion,
       deployment: deployment.name,
     });
-    this.notifierFunction = this.buildNotifier(props, entries.notifier);
+    this.notifierFunction = new Notifier(this, 'NotifierFunction', {
+      deployment,
+      routing: this.routing,
+      alarmTopic: this.alarmTopic.topic,
+      delivery: this.notifierDelivery,
+      probeLogGroup: this.probeFunction?.functionLogGroup,
+      entry: entries.notifier,
+      logRetention: props.logRetention,
+    });
+    new CfnOutput(this, 'NotifierFunctionName', { value: this.notifierFunction.functionName });
 
     if (this.isHome) {
       this.notificationTopic = new NotificationTopic(this, 'NotificationTopic', {
@@ -169,22 +197,30 @@ export class OAuthProbes extends Construct {
       });
       new CfnOutput(this, 'NotificationTopicArn', { value: this.notificationTopic.topic.topicArn });
       forwardToNotificationTopic(this, this.notificationTopic, deployment.homeRegion, deployment.name);
-      this.buildDashboards();
     }
-    // One drift alarm per region that runs probes (lib/constructs/secret-drift-alarm.ts).
+    this.dashboards = this.isHome ? this.buildDashboards() : [];
+    this.dashboard = this.dashboards[0];
     if (this.probeFunction) {
+      // One drift and one throttles warning per region that runs probes (plan/alarms.ts regionAlarms).
       this.secretDriftAlarm = new SecretDriftAlarm(this, 'SecretDrift', {
         region,
         namespace: deployment.namespace,
         deployment: deployment.name,
+      }).alarm;
+      this.throttlesAlarm = new ProbeThrottlesAlarm(this, 'ProbeThrottles', {
+        region,
+        fn: this.probeFunction,
+        deployment: deployment.name,
+        reservedConcurrency: regionPlan.reservedConcurrency,
       }).alarm;
     }
     // Straight to the notification topic (home) or forwarded to it (elsewhere): never through the notifier.
     this.notifierDelivery.watch(
       this.notifierFunction,
       this.notificationTopic?.topic,
-      this.secretDriftAlarm ? [this.secretDriftAlarm] : [],
+      [this.secretDriftAlarm, this.throttlesAlarm].filter((a): a is cloudwatch.Alarm => a !== undefined),
     );
+    if (this.isHome && plan.watchdog) this.watchdog = this.buildWatchdog(props, entries.watchdog);
     for (const shard of regionPlan.shards) {
       this.shards.push(
         new ProbeShard(this, `Shard${String(shard.index).padStart(2, '0')}`, {
@@ -201,38 +237,92 @@ export class OAuthProbes extends Construct {
         }),
       );
     }
-    const maintenance = this.prepared.config.maintenance ?? [];
-    if (maintenance.length > 0) {
-      // In config order, whichever shard a probe landed in: the rules read as probes.json does.
-      const byProbe = new Map(this.shards.flatMap((shard) => [...shard.alarmNames]));
-      const alarmsByProbe = new Map<string, string[]>();
-      for (const probe of this.prepared.probes) {
-        const names = byProbe.get(probe.name);
-        if (names) alarmsByProbe.set(probe.name, names);
-      }
-      new MaintenanceMuteRules(this, 'Maintenance', { windows: maintenance, alarmsByProbe });
-    }
+    this.buildMaintenance();
+    // The team's own actions, on exactly the alarms the plan says notify.
+    const teamActions = [
+      ...(props.alarmActions ?? []),
+      ...(props.alarmTopic ? [new cwActions.SnsAction(props.alarmTopic)] : []),
+    ];
+    addTeamAlarmActions(this, plan.alarms, teamActions);
   }
 
-  /** Config problems become a ValidationError on this construct (bin/app.ts prints it without a trace). */
+  /**
+   * Config problems become a `ConfigError` naming this construct (every problem, each with its path),
+   * the error `oauth-probe validate` reports for the same config.
+   */
   private prepare(props: OAuthProbesProps): PreparedDeployment {
     try {
-      return prepareDeployment(props.config, { baseDir: props.baseDir, name: props.name });
+      return prepareDeployment(props.config, {
+        baseDir: props.baseDir,
+        name: props.name,
+        source: props.source,
+        reservedConcurrency: props.reservedConcurrency,
+      });
     } catch (error) {
-      if (error instanceof ConfigError) throw configValidationError(error, this);
+      if (error instanceof ConfigError) throw this.configError(error.problems, error.source);
       throw error;
     }
   }
 
-  private buildDashboards(): void {
+  private configError(problems: ConfigError['problems'], source = 'config'): ConfigError {
+    return new ConfigError(problems, `${source} (OAuthProbes at ${this.node.path})`);
+  }
+
+  /** The plan of this construct's region: the `region` prop, else the stack's. */
+  private regionPlan(propRegion: string | undefined): RegionPlan {
+    const { deployment, plan } = this.prepared;
+    const stackRegion = Stack.of(this).region;
+    const region = propRegion ?? (Token.isUnresolved(stackRegion) ? undefined : stackRegion);
+    const fail = (message: string) => this.configError([{ path: 'region', message }], this.prepared.source);
+    if (!region) {
+      throw fail('OAuthProbes needs a region: give its stack `env: { region }`, or the `region` prop');
+    }
+    if (!Token.isUnresolved(stackRegion) && stackRegion !== region) {
+      throw fail(`${region} differs from its stack's region ${stackRegion}`);
+    }
+    const regionPlan = plan.regions.find((r) => r.region === region);
+    if (!regionPlan) {
+      throw fail(
+        `the config runs no probe from ${region} and its home region is ${deployment.homeRegion}; deploy it to one of: ${plan.regions.map((r) => r.region).join(', ')}`,
+      );
+    }
+    return regionPlan;
+  }
+
+  /** Props that contradict the config or the region: reported by CDK's construct validation at synth. */
+  private validateProps(props: OAuthProbesProps, regionPlan: RegionPlan): void {
+    const problems: string[] = [];
+    const { region } = regionPlan;
+    const elsewhere = (construct: { env: { region: string } } | undefined) =>
+      construct !== undefined && !Token.isUnresolved(construct.env.region) && construct.env.region !== region;
+    if (props.vpc && this.prepared.deployment.vpc[region]) {
+      problems.push(
+        `vpc: config vpc.${region} places the probe function too; give the VPC once (the prop, or the config)`,
+      );
+    }
+    if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
+      problems.push('vpcSubnets, securityGroups: they place the probe function in `vpc`; give `vpc` too');
+    }
+    if (props.vpc && regionPlan.probes.length === 0) {
+      problems.push(`vpc: ${region} runs no probe, so there is no probe function to place in it`);
+    }
+    if (elsewhere(props.vpc)) problems.push(`vpc: the VPC is in ${props.vpc!.env.region}, this construct in ${region}`);
+    if (elsewhere(props.alarmTopic)) {
+      problems.push(
+        `alarmTopic: the topic is in ${props.alarmTopic!.env.region}; an alarm action must be in ${region}`,
+      );
+    }
+    if (problems.length > 0) this.node.addValidation({ validate: () => problems });
+  }
+
+  /** The first dashboard stays in the region's stack; a large fleet's further ones get a nested stack each. */
+  private buildDashboards(): ProbeDashboard[] {
     const { deployment, plan } = this.prepared;
     const { homeRegion } = deployment;
-    for (const group of plan.dashboards) {
-      // The first dashboard stays in the region's stack (where it always was); a large fleet's further
-      // dashboards each get a nested stack, so no template carries more than one big body.
+    const dashboards = plan.dashboards.map((group) => {
       const scope = group.index === 0 ? this : new NestedStack(this, `Dashboard${group.index + 1}Stack`);
       // On-call, Executive and Debug of the group: the On-call page keeps `dashboardName(name, index)`.
-      const dashboard = new ProbeDashboard(scope, group.index === 0 ? 'Dashboard' : `Dashboard${group.index + 1}`, {
+      return new ProbeDashboard(scope, group.index === 0 ? 'Dashboard' : `Dashboard${group.index + 1}`, {
         probes: group.probes,
         deployment: deployment.name,
         index: group.index,
@@ -245,212 +335,13 @@ export class OAuthProbes extends Construct {
           ? { logGroups: new Map([[homeRegion, this.probeFunction.functionLogGroup.logGroupName]]) }
           : {}),
       });
-      this.dashboards.push(dashboard);
-    }
-    (this as { dashboard?: ProbeDashboard }).dashboard = this.dashboards[0];
+    });
     new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl(homeRegion, deployment.name) });
-  }
-
-  private buildProbeFunction(regionPlan: RegionPlan, props: OAuthProbesProps, entry: string): FunctionWithLogGroup {
-    const { deployment } = this.prepared;
-    const { probes } = regionPlan;
-    const { namespace } = deployment;
-    const stack = Stack.of(this);
-    const longest = Math.max(...probes.map((p) => p.deadlineMs));
-    const timeout = Math.min(Math.ceil(longest / 1000) + TIMEOUT_MARGIN.toSeconds(), MAX_TIMEOUT.toSeconds());
-    const names = probes.map((p) => p.name);
-    const fn = new FunctionWithLogGroup(this, 'ProbeFunction', {
-      entry,
-      description:
-        `oauth-probe${deployment.name === 'oauth-probe' ? '' : ` ${deployment.name}`}: runs ${names.join(', ')}`.slice(
-          0,
-          256,
-        ),
-      memorySize: props.probeMemoryMb ?? 256,
-      timeout: Duration.seconds(timeout),
-      logRetention: props.logRetention,
-      environment: {
-        [PROBE_ENV.namespace]: namespace,
-        [PROBE_ENV.homeRegion]: deployment.homeRegion,
-        [PROBE_ENV.deadlineMarginMs]: String(DEADLINE_MARGIN_MS),
-        [PROBE_ENV.secretCacheTtlSec]: String(SECRET_CACHE_TTL_SEC),
-        [PROBE_ENV.metricsTransport]: deployment.metricsTransport ?? DEFAULT_METRICS_TRANSPORT,
-        [PROBE_ENV.metricsProfile]: deployment.metricsProfile ?? DEFAULT_METRICS_PROFILE,
-        // The function publishes the Success copy for exactly the probes that get a global alarm.
-        [PROBE_ENV.globalFailureRegions]: String(deployment.globalFailureRegions),
-      },
-    });
-    new CfnOutput(this, 'ProbeFunctionName', { value: fn.functionName });
-    this.placeInVpc(fn, regionPlan.region);
-
-    // Secrets: exactly the ones the probes of this region name (by prefix when the list would not fit
-    // IAM's policy size: functions/config/limits.ts).
-    const grants = secretPolicyChars(probes.map((p) => p.credentials.secretId)).grants;
-    const secretArns = [...new Set(grants.map((id) => secretArn(stack, id)))];
-    fn.executionRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadProbeSecrets',
-        // DescribeSecret: the drift check reads the replica's PrimaryRegion and version stages (no value).
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: secretArns,
-      }),
-    );
-    this.grantPrimaryVersionList(fn, grants);
-    this.grantRotationNotices(fn, probes);
-    // Each replica of a secret is encrypted with a key of its own region (functions/config/kms.ts).
-    const keyArns = [
-      ...new Set(
-        probes.flatMap((p) => {
-          const key = kmsKeyArnIn(p.credentials, regionPlan.region);
-          return key ? [key] : [];
-        }),
-      ),
-    ];
-    if (keyArns.length > 0) {
-      fn.executionRole.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'DecryptProbeSecretsThroughSecretsManager',
-          actions: ['kms:Decrypt'],
-          resources: keyArns,
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
-        }),
-      );
-    }
-    fn.executionRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'PutMetricsIntoOwnNamespace',
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
-      }),
-    );
-    acknowledge(fn.executionRole, 'AwsSolutions-IAM5[Resource::*]', [
-      'cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the',
-      `"${namespace}" namespace by the cloudwatch:namespace condition.`,
-    ]);
-    for (const arn of secretArns.filter((a) => a.includes('??????') || a.endsWith('/*'))) {
-      acknowledge(fn.executionRole, `AwsSolutions-IAM5[Resource::${nagResource(stack, arn)}]`, [
-        'A secret ARN ends in a random 6-character suffix unknown before the secret exists;',
-        '"-??????" matches exactly that suffix of this one secret name; a "prefix/*" grant is used only when the',
-        'per-secret list would exceed IAM policy size, and covers the secrets under the prefix the probes name.',
-      ]);
-    }
-
-    // PutMetricData (and an EMF line that cannot be written) cannot count its own failures: the log
-    // line the handler writes becomes a metric.
-    new logs.MetricFilter(this, 'MetricPublishFailures', {
-      logGroup: fn.functionLogGroup,
-      filterPattern: logs.FilterPattern.stringValue('$.event', '=', METRIC_PUBLISH_FAILED_EVENT),
-      metricNamespace: namespace,
-      metricName: METRIC_PUBLISH_FAILURES_METRIC,
-      metricValue: '1',
-    });
-    return fn;
-  }
-
-  /**
-   * The drift check lists the versions of each secret in its primary region, which a secret name does
-   * not tell at synth time: ListSecretVersionIds (ids, stages and dates; no value, no KMS) on the same
-   * secrets in any region. A managed policy, not the inline one: IAM's inline size per role is taken by
-   * the GetSecretValue grants (functions/config/limits.ts), a managed policy has its own 6,144 characters.
-   */
-  private grantPrimaryVersionList(fn: FunctionWithLogGroup, grants: string[]): void {
-    const stack = Stack.of(this);
-    const anyRegion = [...new Set(grants.map((id) => secretArnInAnyRegion(stack, id)))];
-    const policy = new iam.ManagedPolicy(this, 'ListSecretVersionsInPrimaryRegion', {
-      description:
-        'oauth-probe: the secret version drift check lists the versions of the probe secrets in their primary region',
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'ListProbeSecretVersions',
-          actions: ['secretsmanager:ListSecretVersionIds'],
-          resources: anyRegion,
-        }),
-      ],
-    });
-    fn.executionRole.addManagedPolicy(policy);
-    for (const arn of anyRegion) {
-      acknowledge(policy, `AwsSolutions-IAM5[Resource::${nagResource(stack, arn)}]`, [
-        'The primary region of a replicated secret named by name is known only at run time, and a secret ARN ends',
-        'in a random suffix; the statement allows ListSecretVersionIds (version ids, staging labels and dates, never',
-        'a value) on the probe secrets only, in any region.',
-      ]);
-    }
-  }
-
-  /**
-   * Probes with `credentials.rotationTest`: a failed rotation test is published, diagnosed, to the
-   * notification topic by the probe function itself (docs/runtime.md, "Rotation tests").
-   */
-  private grantRotationNotices(fn: FunctionWithLogGroup, probes: readonly ResolvedProbe[]): void {
-    if (!probes.some((p) => p.credentials.rotationTest === true)) return;
-    const { deployment } = this.prepared;
-    const { homeRegion } = deployment;
-    const stack = Stack.of(this);
-    const topicArn = notificationTopicArn(stack, homeRegion, deployment.name);
-    fn.addEnvironment(PROBE_ENV.notificationTopicArn, topicArn);
-    fn.addEnvironment(PROBE_ENV.deployment, deployment.name);
-    fn.executionRole.addToPolicy(
-      new iam.PolicyStatement({ sid: 'PublishRotationTestFailures', actions: ['sns:Publish'], resources: [topicArn] }),
-    );
-    const keys = homeKeysArn(stack, homeRegion);
-    fn.executionRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'EncryptRotationTestFailures',
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: [keys],
-        conditions: {
-          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': notificationKeyAlias(deployment.name) },
-          StringEquals: {
-            'kms:ViaService': `sns.${homeRegion}.amazonaws.com`,
-            'kms:EncryptionContext:aws:sns:topicArn': topicArn,
-          },
-        },
-      }),
-    );
-    acknowledge(fn.executionRole, `AwsSolutions-IAM5[Resource::${nagResource(stack, keys)}]`, [
-      `The notification key lives in ${homeRegion} and its id is not known to other regions' stacks; the alias,`,
-      'kms:ViaService and encryption-context conditions limit the statement to the notification topic key.',
-    ]);
-    acknowledge(fn.executionRole, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', [
-      'Publishing to an SSE-KMS topic needs GenerateDataKey (SNS may call the WithoutPlaintext variant).',
-    ]);
-  }
-
-  /**
-   * Config `vpc.<region>`: the function's ENIs in the given subnets. Set on the CfnFunction rather than
-   * through `vpc`/`vpcSubnets`, which need the VPC itself (its id and zones) for nothing we use.
-   */
-  private placeInVpc(fn: FunctionWithLogGroup, region: string): void {
-    const placement = this.prepared.deployment.vpc[region];
-    if (!placement) return;
-    (fn.node.defaultChild as lambda.CfnFunction).vpcConfig = {
-      subnetIds: placement.subnetIds,
-      securityGroupIds: placement.securityGroupIds,
-    };
-    // What AWSLambdaVPCAccessExecutionRole grants, without the managed policy.
-    fn.executionRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ManageVpcNetworkInterfaces',
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }),
-    );
-    acknowledge(fn.executionRole, 'AwsSolutions-IAM5[Resource::*]', [
-      'Lambda creates and deletes the network interfaces of a function in a VPC; the EC2 network interface',
-      'actions support no resource-level scoping at creation (the AWSLambdaVPCAccessExecutionRole grant).',
-    ]);
+    return dashboards;
   }
 
   /** The scheduler may invoke the probe function and nothing else. */
-  private buildSchedulerRole(fn: FunctionWithLogGroup): iam.Role {
+  private buildSchedulerRole(fn: ProbeFunction): iam.Role {
     const role = new iam.Role(this, 'SchedulerRole', {
       description: 'EventBridge Scheduler: invoke the probe function',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -461,133 +352,42 @@ export class OAuthProbes extends Construct {
     return role;
   }
 
-  private buildNotifier(props: OAuthProbesProps, entry: string): FunctionWithLogGroup {
-    const { deployment } = this.prepared;
-    const { homeRegion } = deployment;
-    const stack = Stack.of(this);
-    const topicArn = notificationTopicArn(stack, homeRegion, deployment.name);
-    const environment: Record<string, string> = {
-      [NOTIFIER_ENV.notificationTopicArn]: topicArn,
-      [NOTIFIER_ENV.namespace]: deployment.namespace,
-      [NOTIFIER_ENV.homeRegion]: homeRegion,
-      [NOTIFIER_ENV.dashboardUrl]: dashboardUrl(homeRegion, deployment.name),
-      [NOTIFIER_ENV.globalFailureRegions]: String(deployment.globalFailureRegions),
-    };
-    if (this.probeFunction) {
-      environment[NOTIFIER_ENV.probeLogGroupName] = this.probeFunction.functionLogGroup.logGroupName;
-    }
-    const fn = new FunctionWithLogGroup(this, 'NotifierFunction', {
+  /** The watchdog as planned (plan/watchdog.ts): the home notifier by its metrics and alarms, the others by their alarms. */
+  private buildWatchdog(props: OAuthProbesProps, entry: string): Watchdog {
+    const { deployment, plan } = this.prepared;
+    const watchdog = plan.watchdog!;
+    return new Watchdog(this, 'Watchdog', {
+      deployment: deployment.name,
+      urlSecretId: watchdog.urlSecretId,
+      schedule: watchdog.schedule,
+      notifiers: watchdog.notifiers.map((n) => ({
+        region: n.region,
+        alarmNames: n.alarmNames,
+        ...(n.home
+          ? {
+              functionName: this.notifierFunction.functionName,
+              deadLetterQueueName: this.notifierDelivery.deadLetterQueue.queueName,
+            }
+          : {}),
+      })),
+      alarmRegions: watchdog.alarmRegions,
+      neverRanGraceMinutes: watchdog.neverRanGraceMinutes,
       entry,
-      description: 'oauth-probe: turns alarm state changes into notifications',
-      memorySize: 256,
-      timeout: Duration.seconds(30),
       logRetention: props.logRetention,
-      environment,
-      // Retried, then dead-lettered: a failed Publish must not lose the page (notifier-delivery.ts).
-      ...this.notifierDelivery.asyncInvoke,
     });
-    new CfnOutput(this, 'NotifierFunctionName', { value: fn.functionName });
-    new NotifierRouting(this, 'NotifierRouting', {
-      plan: this.routing,
-      notifier: fn,
-      homeRegion,
-      chatTopicArn: chatTopicArn(stack, homeRegion, deployment.name),
-    });
-    this.alarmTopic.topic.addSubscription(new subscriptions.LambdaSubscription(fn));
-
-    const role = fn.executionRole;
-    if (this.probeFunction) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadLatestProbeResult',
-          actions: ['logs:FilterLogEvents'],
-          resources: [this.probeFunction.functionLogGroup.logGroupArn],
-        }),
-      );
-    }
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadProbeMetrics',
-        // ListMetrics: the global alarm's regions when its trigger does not name them.
-        actions: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
-        resources: ['*'],
-      }),
-    );
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', [
-      'cloudwatch:GetMetricData and ListMetrics support no resource-level permissions (and no namespace condition);',
-      'the notifier only reads the recent probe metrics it quotes in a notification.',
-    ]);
-    role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'PublishNotifications', actions: ['sns:Publish'], resources: [topicArn] }),
-    );
-    const keys = homeKeysArn(stack, homeRegion);
-    const alias = notificationKeyAlias(deployment.name);
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'EncryptForNotificationTopic',
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: [keys],
-        conditions: {
-          // The one key aliased for notifications, used by SNS in the home region for the notification topic.
-          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias },
-          StringEquals: {
-            'kms:ViaService': `sns.${homeRegion}.amazonaws.com`,
-            'kms:EncryptionContext:aws:sns:topicArn': this.routing.needsChatTopic
-              ? [topicArn, chatTopicArn(stack, homeRegion, deployment.name)]
-              : topicArn,
-          },
-        },
-      }),
-    );
-    acknowledge(role, `AwsSolutions-IAM5[Resource::${nagResource(stack, keys)}]`, [
-      `The notification key lives in ${homeRegion} and its id is not known to other regions' stacks (no`,
-      `cross-region references); the kms:ResourceAliases, kms:ViaService and encryption-context conditions limit the statement to the one key aliased ${alias}, used by SNS for the notification topic.`,
-    ]);
-    acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', [
-      'Publishing to an SSE-KMS topic needs GenerateDataKey (SNS may call the WithoutPlaintext variant); the',
-      'action wildcard covers only those two, on the one aliased key.',
-    ]);
-    return fn;
   }
-}
 
-/**
- * A config problem found by the construct: CDK's ValidationError (so CDK shows the construct's path),
- * carrying every problem as `problems`. (Not a subclass: ValidationError resets its prototype.)
- */
-export function configValidationError(
-  error: ConfigError,
-  scope: Construct,
-): ValidationError & {
-  problems: ConfigError['problems'];
-} {
-  const validation = new ValidationError('OAuthProbesConfigError' as never, error.message, scope);
-  return Object.assign(validation, { problems: error.problems });
-}
-
-/** The ARN pattern of a probe secret in any region (the drift check's primary-region read). */
-export function secretArnInAnyRegion(stack: Stack, secretId: string): string {
-  if (secretId.startsWith('arn:')) return secretId.replace(/^(arn:[^:]+:secretsmanager:)[^:]+:/, '$1*:');
-  return stack.formatArn({
-    service: 'secretsmanager',
-    region: '*',
-    resource: 'secret',
-    resourceName: secretId.endsWith('/*') ? secretId : `${secretId}-??????`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-}
-
-/**
- * A secret name becomes the ARN of that name with any suffix (a `prefix/*` grant stays a wildcard); an
- * ARN becomes the ARN of its replica in this stack's region, because that is what the probe function
- * reads (`localSecretId`, one rule for both).
- */
-export function secretArn(stack: Stack, secretId: string): string {
-  if (secretId.startsWith('arn:')) return localSecretId(secretId, stack.region);
-  return stack.formatArn({
-    service: 'secretsmanager',
-    resource: 'secret',
-    resourceName: secretId.endsWith('/*') ? secretId : `${secretId}-??????`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
+  /** Config `maintenance`: mute rules over the probes' notifying alarms, in config order. */
+  private buildMaintenance(): void {
+    const maintenance = this.prepared.config.maintenance ?? [];
+    if (maintenance.length === 0) return;
+    // In config order, whichever shard a probe landed in: the rules read as probes.json does.
+    const byProbe = new Map(this.shards.flatMap((shard) => [...shard.alarmNames]));
+    const alarmsByProbe = new Map<string, string[]>();
+    for (const probe of this.prepared.probes) {
+      const names = byProbe.get(probe.name);
+      if (names) alarmsByProbe.set(probe.name, names);
+    }
+    new MaintenanceMuteRules(this, 'Maintenance', { windows: maintenance, alarmsByProbe });
+  }
 }

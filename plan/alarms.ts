@@ -25,6 +25,7 @@ import {
   type MetricsProfile,
   type NotificationRoutes,
   notifierAlarmName,
+  probeThrottlesAlarmName,
   routedSeverity,
   routeOf,
   secretDriftAlarmName,
@@ -44,7 +45,13 @@ export type Severity = 'warning' | 'critical';
 export type Delivery = 'notifier' | 'topic' | 'none';
 
 /** Alarm kinds beyond the per-probe ones of the naming function. */
-export type PlannedAlarmKind = AlarmKind | 'burnWindow' | 'notifierErrors' | 'notifierDeadLetters' | 'secretDrift';
+export type PlannedAlarmKind =
+  | AlarmKind
+  | 'burnWindow'
+  | 'notifierErrors'
+  | 'notifierDeadLetters'
+  | 'secretDrift'
+  | 'probeThrottles';
 
 export interface PlannedAlarm {
   /** The CloudWatch alarm name. */
@@ -85,6 +92,12 @@ export const NOTIFIER_ERRORS_PERIOD_MINUTES = 1;
 export const DEAD_LETTERS_PERIOD_MINUTES = 5;
 /** The secret drift alarm: one period of 15 minutes (the replication grace is in the signal already). */
 export const DRIFT_ALARM_PERIOD_MINUTES = 15;
+/**
+ * The probe function's Throttles alarm: Sum per 5 minutes. A throttled scheduled run is retried by
+ * Lambda for up to its maximum event age (2 minutes), so one throttle is a late run, many a lost one:
+ * a warning either way, long enough a period to hold a retried burst in one datapoint.
+ */
+export const THROTTLES_ALARM_PERIOD_MINUTES = 5;
 
 /** The requests a latency alarm watches: the token request and each step with a degraded threshold. */
 export interface LatencyRequest {
@@ -258,8 +271,9 @@ export function globalAlarm(probe: ResolvedProbe, ctx: AlarmContext): PlannedAla
 
 /**
  * A region's alarms on oauth-probe's own machinery, delivered straight to the notification topic (never
- * through the notifier they watch): the notifier's errors and dead letters, and (where probes run) the
- * secret version drift of the region's replicas.
+ * through the notifier they watch): the notifier's errors and dead letters, and where probes run the
+ * secret version drift of the region's replicas and the probe function's throttles (other workloads of
+ * the account, or a reservation too small, holding runs back).
  */
 export function regionAlarms(region: string, runsProbes: boolean, ctx: AlarmContext): PlannedAlarm[] {
   const own = (name: string, kind: PlannedAlarmKind, periodMinutes: number, severity: Severity): PlannedAlarm => ({
@@ -290,7 +304,15 @@ export function regionAlarms(region: string, runsProbes: boolean, ctx: AlarmCont
       'critical',
     ),
     ...(runsProbes
-      ? [own(secretDriftAlarmName(region, ctx.deployment), 'secretDrift', DRIFT_ALARM_PERIOD_MINUTES, 'warning')]
+      ? [
+          own(secretDriftAlarmName(region, ctx.deployment), 'secretDrift', DRIFT_ALARM_PERIOD_MINUTES, 'warning'),
+          own(
+            probeThrottlesAlarmName(region, ctx.deployment),
+            'probeThrottles',
+            THROTTLES_ALARM_PERIOD_MINUTES,
+            'warning',
+          ),
+        ]
       : []),
   ];
 }

@@ -11,6 +11,7 @@ import type { ProbesConfig } from '../functions/config/schema.js';
 import { cleartextUrls } from '../functions/config/transport.js';
 import { routeOf } from '../functions/contract/index.js';
 import type { PlannedAlarm } from './alarms.js';
+import { DEFAULT_QUOTAS, MAX_RESERVATION_AT_DEFAULT_QUOTA, MIN_UNRESERVED_CONCURRENCY } from './capacity.js';
 import type { DeploymentPlan } from './plan.js';
 import { tokenBudgetWarnings } from './token-budget.js';
 import { coldStartsPerMonth } from './usage.js';
@@ -63,7 +64,40 @@ export function planWarnings(config: ProbesConfig, plan: DeploymentPlan): Config
     ...runbookWarnings(config, plan),
     ...silentAlarmWarnings(config, plan),
     ...tokenWarnings(config, plan),
+    ...concurrencyWarnings(config, plan),
   ];
+}
+
+/**
+ * `reservedConcurrency` against the account: a reservation over what an account with the default quota
+ * can give one function (1,000 less the 100 Lambda keeps unreserved) fails the deployment there, and a
+ * number below the busiest minute throttles runs. Warnings, not errors: the quota is adjustable, and an
+ * account that raised it deploys fine (`oauth-probe preflight` reads the real account).
+ */
+function concurrencyWarnings(config: ProbesConfig, plan: DeploymentPlan): ConfigProblem[] {
+  const setting = config.reservedConcurrency;
+  if (setting === undefined) return [];
+  const warnings: ConfigProblem[] = [];
+  const reserving = plan.regions.filter((r) => r.reservedConcurrency !== undefined);
+  const over = reserving.filter((r) => r.reservedConcurrency! > MAX_RESERVATION_AT_DEFAULT_QUOTA);
+  if (over.length > 0) {
+    const most = Math.max(...over.map((r) => r.reservedConcurrency!));
+    warnings.push({
+      path: 'reservedConcurrency',
+      message: `reserves ${most.toLocaleString('en-US')} concurrent executions for the probe function in ${over.map((r) => r.region).join(', ')}: an account with the default quota (${DEFAULT_QUOTAS.lambdaConcurrency.toLocaleString('en-US')} per region, ${MIN_UNRESERVED_CONCURRENCY} of which Lambda keeps unreserved) can give one function at most ${MAX_RESERVATION_AT_DEFAULT_QUOTA}, so the deployment fails there. Raise the account's "Concurrent executions" quota in Service Quotas first (then \`oauth-probe preflight\` checks it), reserve less, or spread the schedules over the minute`,
+    });
+  }
+  if (typeof setting === 'number') {
+    for (const region of reserving) {
+      const peak = region.capacity.peakConcurrency;
+      if (setting >= peak) continue;
+      warnings.push({
+        path: 'reservedConcurrency',
+        message: `${setting} is below the ${peak} runs that can start together in ${region.region}'s busiest minute: the runs beyond it are throttled (Lambda retries them for up to 2 minutes, then drops them, and the Throttles alarm fires). Use "auto" or at least ${peak}`,
+      });
+    }
+  }
+  return warnings;
 }
 
 /**

@@ -22,7 +22,18 @@ export {
   type PlannedAlarm,
   type PlannedAlarmKind,
   type Severity,
+  THROTTLES_ALARM_PERIOD_MINUTES,
 } from './alarms.js';
+export {
+  type CapacityOptions,
+  DEFAULT_QUOTAS,
+  MAX_RESERVATION_AT_DEFAULT_QUOTA,
+  MIN_UNRESERVED_CONCURRENCY,
+  RESERVED_CONCURRENCY_FLOOR,
+  type RegionCapacity,
+  regionCapacity,
+  reservedConcurrencyFor,
+} from './capacity.js';
 export { DASHBOARD_LAYOUT, type DashboardGroupPlan, shardOf } from './layout.js';
 export { BUDGETS, QUOTAS } from './limits.js';
 export {
@@ -52,3 +63,10 @@ export {
   tokenRequestsPerRegion,
 } from './token-budget.js';
 export { type ColdStartModel, coldStartsPerMonth, DEFAULT_COLD_START_MODEL } from './usage.js';
+export {
+  NEVER_RAN_MARGIN_MINUTES,
+  neverRanGraceMinutes,
+  type WatchdogPlan,
+  type WatchedNotifierPlan,
+  watchdogPlan,
+} from './watchdog.js';

@@ -14,10 +14,12 @@ import { runsPerMonth } from '../functions/config/schedule.js';
 import type { ProbesConfig } from '../functions/config/schema.js';
 import { deploymentDashboardName, deploymentStackName, probeEvent } from '../functions/contract/index.js';
 import { type AlarmContext, globalAlarm, type PlannedAlarm, probeRegionAlarms, regionAlarms } from './alarms.js';
+import { type RegionCapacity, regionCapacity, reservedConcurrencyFor } from './capacity.js';
 import { type DashboardGroupPlan, dashboardGroups, shardOf } from './layout.js';
 import { type RoutingPlan, routingPlan } from './routing.js';
 import { type IdentityProviderBudget, tokenBudget, tokenRequestsPerRegion } from './token-budget.js';
 import { coldStartsPerMonth } from './usage.js';
+import { type WatchdogPlan, watchdogPlan } from './watchdog.js';
 
 export interface ShardPlan {
   index: number;
@@ -46,6 +48,13 @@ export interface RegionPlan {
   alarms: PlannedAlarm[];
   /** Resources of the region's own stack: shared resources, one per shard and per extra dashboard. */
   stackResources: number;
+  /** The region's busiest minute, against the default quotas (all of its schedules firing together). */
+  capacity: RegionCapacity;
+  /**
+   * Reserved concurrency of the region's probe function (config `reservedConcurrency`); absent when
+   * nothing is reserved (the default) or the region runs no probe.
+   */
+  reservedConcurrency?: number;
 }
 
 /** One probe in one region it runs from: what a month of it does. */
@@ -79,6 +88,8 @@ export interface DeploymentPlan {
   usage: ProbeRegionUsage[];
   /** Per authorization server: token and other requests a month, summed over probes and regions. */
   identityProviders: IdentityProviderBudget[];
+  /** The watchdog (home region), with `notifications.heartbeat`. */
+  watchdog?: WatchdogPlan;
 }
 
 /**
@@ -90,6 +101,8 @@ export interface DeploymentPlan {
  */
 const SHARED_RESOURCES = 40;
 const HOME_RESOURCES = 10;
+/** The watchdog: function, role, policy, log group, schedule rule and its invoke permission. */
+const WATCHDOG_RESOURCES = 6;
 /** A shard template's fixed part (parameters, metadata). */
 const SHARD_BASE_BYTES = 2_000;
 
@@ -149,6 +162,10 @@ export function planDeployment(
       alarmsByProbe.set(probe.name, [...(alarmsByProbe.get(probe.name) ?? []), ...alarms]);
     }
     const runsProbes = probes.some((p) => p.regions.includes(region));
+    const capacity = regionCapacity(region, probes, deployment);
+    const reserved = runsProbes
+      ? reservedConcurrencyFor(deployment.reservedConcurrency, capacity.peakConcurrency)
+      : undefined;
     return {
       region,
       isHome,
@@ -157,14 +174,22 @@ export function planDeployment(
       shards: [...byShard.values()].sort((a, b) => a.index - b.index),
       alarms: regionAlarms(region, runsProbes, ctx),
       stackResources: 0,
+      capacity,
+      ...(reserved !== undefined ? { reservedConcurrency: reserved } : {}),
     };
   });
+  const watchdog = watchdogPlan(config, probes, deployment, regionNames);
   const dashboards = dashboardGroups(probes, alarmsByProbe);
   for (const region of regions) {
     region.stackResources =
       SHARED_RESOURCES +
       region.shards.length +
-      (region.isHome ? HOME_RESOURCES + routing.subscriptions.length + Math.max(0, dashboards.length - 1) : 0);
+      (region.isHome
+        ? HOME_RESOURCES +
+          routing.subscriptions.length +
+          Math.max(0, dashboards.length - 1) +
+          (watchdog ? WATCHDOG_RESOURCES : 0)
+        : 0);
   }
   const alarms = regions.flatMap((r) => [...r.alarms, ...r.shards.flatMap((s) => s.alarms)]);
   const usage = probes.flatMap((probe) =>
@@ -192,6 +217,7 @@ export function planDeployment(
     routing,
     usage,
     identityProviders: tokenBudget(probes, (probe) => coldStartsPerMonth(probe.schedule)),
+    ...(watchdog ? { watchdog } : {}),
   };
 }
 

@@ -37,6 +37,8 @@ export interface PrepareOptions {
   readonly name?: string;
   /** Names the config in messages. @default "config" */
   readonly source?: string;
+  /** Overrides config `reservedConcurrency` (the construct's prop of the same name). */
+  readonly reservedConcurrency?: number | 'auto';
 }
 
 /** Plans a parsed config; throws `ConfigError` listing every problem. */
@@ -47,6 +49,16 @@ export function prepareDeployment(parsed: ProbesConfig, options: PrepareOptions 
     const problem = deploymentNameProblem(options.name);
     if (problem) throw new ConfigError([{ path: 'name', message: problem }], source);
     config = { ...config, name: options.name };
+  }
+  if (options.reservedConcurrency !== undefined) {
+    const value = options.reservedConcurrency;
+    if (value !== 'auto' && !(Number.isInteger(value) && value >= 1)) {
+      throw new ConfigError(
+        [{ path: 'reservedConcurrency', message: `${value}: give "auto" or a whole number of 1 or more` }],
+        source,
+      );
+    }
+    config = { ...config, reservedConcurrency: value };
   }
   const enabled = config.probes.filter((probe) => probe.enabled !== false);
   if (enabled.length === 0) {

@@ -25,6 +25,7 @@ const OWN_LABELS: Partial<Record<PlannedAlarmKind, string>> = {
   notifierErrors: 'Notifier errors',
   notifierDeadLetters: 'Notifier dead letters',
   secretDrift: 'Secret drift',
+  probeThrottles: 'Probe throttles',
 };
 
 /** The label of an alarm kind as alarm names and notifications say it. */

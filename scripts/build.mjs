@@ -3,12 +3,18 @@
  * Compiles the TypeScript that ships (functions/, tools/, lib/) to JavaScript in dist/, one file per
  * source file, so that the CLI starts without a TypeScript loader. esbuild rather than tsc: it
  * transpiles the whole tree in well under a second (tsc needs ~25 s of CPU here), which matters
- * because `npm ci` runs this as the `prepare` script. Type checking stays with `npm run typecheck`;
- * type declarations are emitted by `npm run build:types` (tsc), which `prepack` runs before a pack.
+ * because `npm ci` runs this as the `dependencies` script (not `prepare`: npm 11 lists a package's
+ * `prepare` as an install script in every app that installs it, and warns). Type checking stays with `npm run typecheck`.
+ *
+ * `--types` (what `prepack` runs before a pack) builds the whole package: the JavaScript, the type
+ * declarations (tsc) and the Lambda functions' bundles in dist/lambda/<role>/index.mjs, built once here
+ * with the one definition of the esbuild options (lib/bundling.ts), so that a user's `cdk synth` needs
+ * neither esbuild nor Docker and gets the same asset hash on every machine. A clone keeps bundling from
+ * the sources at synth.
  *
  * Usage: node scripts/build.mjs [--types]
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -99,12 +105,34 @@ async function emitDeclarations() {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-// A full build (`--types`, run by `prepack`) starts from an empty dist/. `npm pack` runs `prepare`
-// after `prepack`, so the plain build replaces only the JavaScript and keeps the declarations.
+/**
+ * The Lambda bundles the package ships, from the compiled lib/bundling.js (just written): its
+ * `bundleOptions` are those a clone's synth uses, so the prebuilt code is what a clone deploys.
+ */
+async function bundleLambdas() {
+  const esbuild = await import('esbuild');
+  const bundling = await import(join(OUT_DIR, 'lib', 'bundling.js'));
+  const sizes = [];
+  for (const [role, source] of Object.entries(bundling.LAMBDA_SOURCES)) {
+    const outfile = join(OUT_DIR, 'lambda', role, bundling.BUNDLE_FILE_NAME);
+    await esbuild.build(bundling.bundleOptions(join(ROOT, source), outfile));
+    sizes.push(`${role} ${Math.round(statSync(outfile).size / 1024)} KB`);
+  }
+  return sizes;
+}
+
+// A full build (`--types`, run by `prepack`) starts from an empty dist/; the plain build replaces only
+// the JavaScript and keeps the declarations and bundles of an earlier pack.
 const withTypes = process.argv.includes('--types');
 if (withTypes) rmSync(OUT_DIR, { recursive: true, force: true });
 else removeJavaScript(OUT_DIR);
 const started = performance.now();
 const files = await compileJavaScript();
-if (withTypes) await emitDeclarations();
-process.stdout.write(`build: ${files} files to dist/ in ${Math.round(performance.now() - started)} ms\n`);
+let bundles = [];
+if (withTypes) {
+  await emitDeclarations();
+  bundles = await bundleLambdas();
+}
+process.stdout.write(
+  `build: ${files} files to dist/${bundles.length > 0 ? `, Lambda bundles (${bundles.join(', ')})` : ''} in ${Math.round(performance.now() - started)} ms\n`,
+);

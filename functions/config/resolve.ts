@@ -111,6 +111,8 @@ export interface DeploymentSettings {
   terminationProtection?: boolean;
   /** Config `vpc`, by region. */
   vpc: NonNullable<ProbesConfig['vpc']>;
+  /** Config `reservedConcurrency`; undefined = nothing reserved (the default). */
+  reservedConcurrency?: number | 'auto';
 }
 
 /** Top-level deployment settings with their defaults; `regions` is every region any probe runs from. */
@@ -131,6 +133,7 @@ export function resolveDeployment(config: ProbesConfig): DeploymentSettings {
     tags: config.tags ?? {},
     terminationProtection: config.terminationProtection,
     vpc: config.vpc ?? {},
+    ...(config.reservedConcurrency !== undefined ? { reservedConcurrency: config.reservedConcurrency } : {}),
   };
 }
 

@@ -844,6 +844,18 @@ export const configSchema = z
       .describe(
         'Per region, the subnets and security groups that place the probe function in a VPC (internal authorization servers and APIs). Regions not listed run outside any VPC.',
       ),
+    reservedConcurrency: z
+      .union([
+        z.literal('auto'),
+        z
+          .number()
+          .int()
+          .min(1, { message: 'reserve at least 1 (0 would stop every run); leave the key out to reserve nothing' }),
+      ])
+      .optional()
+      .describe(
+        'Reserved concurrency of the probe function in every region that runs probes, so that other workloads of the account cannot starve the probes: "auto" (enough for the busiest minute, every schedule of the region firing together, at least 5) or a number. Opt-in: Lambda keeps 100 units of the account unreserved per region, and new accounts can start with a total of 10, where any reservation fails the deployment (`oauth-probe preflight` checks the account). Without it, a Throttles alarm still tells you when runs are throttled. @default none (unreserved)',
+      ),
     defaults: z
       .object({
         timeoutMs: positiveMs('Default per-request timeout in ms. @default 10000').optional(),

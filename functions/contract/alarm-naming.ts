@@ -153,5 +153,19 @@ export function secretDriftAlarmPrefix(deployment?: string): string {
   return `${alarmPrefix(deployment)}SecretVersionDrift-`;
 }
 
+/**
+ * The per-region alarm on the probe function's `Throttles` (AWS/Lambda): `OAuthProbe-ProbeThrottles-eu-west-1`
+ * (`<name>.ProbeThrottles-...`). A warning that goes straight to the notification topic, like the drift
+ * alarm; `parseAlarmName` ignores it (not a probe alarm).
+ */
+export function probeThrottlesAlarmName(region: string, deployment?: string): string {
+  return `${probeThrottlesAlarmPrefix(deployment)}${region}`;
+}
+
+/** What every throttles alarm name of a deployment starts with (EventBridge rules and topic policy match on it). */
+export function probeThrottlesAlarmPrefix(deployment?: string): string {
+  return `${alarmPrefix(deployment)}ProbeThrottles-`;
+}
+
 /** `event` of the notifier's log line saying a notification left (`oauth-probe alert-test` waits for it). */
 export const NOTIFICATION_PUBLISHED_EVENT = 'notification_published';

@@ -1,21 +1,22 @@
 /**
  * Every Lambda function of oauth-probe, with the settings we never want to repeat or forget (after
- * Powertools' `FunctionWithLogGroup`): nodejs24.x on arm64, local esbuild bundling from the shared
- * BUNDLE_SETTINGS, an explicit log group with a retention, its own role without managed policies, and
- * by default no async retries and a short maximum event age (right for a probe run; the notifier
- * overrides both and adds an on-failure destination, see notifier-delivery.ts).
+ * Powertools' `FunctionWithLogGroup`): nodejs24.x on arm64, its code from an entry (lib/lambda-code.ts:
+ * a prebuilt bundle of the package, or a handler source bundled locally with esbuild in a clone), an
+ * explicit log group with a retention, its own role without managed policies, and by default no async
+ * retries and a short maximum event age (right for a probe run; the notifier overrides both and adds an
+ * on-failure destination, see notifier-delivery.ts).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUNDLE_SETTINGS, BUNDLING_ROOTS } from '../bundling.js';
+import { entryProblem } from '../bundling.js';
+import { lambdaCode } from '../lambda-code.js';
 
 export interface FunctionWithLogGroupProps
-  extends Omit<nodejs.NodejsFunctionProps, 'runtime' | 'architecture' | 'logGroup' | 'role' | 'bundling'> {
-  /** The TypeScript entry (one of LAMBDA_ENTRIES). */
+  extends Omit<lambda.FunctionProps, 'runtime' | 'architecture' | 'logGroup' | 'role' | 'code' | 'handler'> {
+  /** The handler source, or a directory with a prebuilt `index.mjs` (one of LAMBDA_ENTRIES). */
   entry: string;
   /** @default 256 */
   memorySize?: number;
@@ -34,7 +35,7 @@ export interface FunctionWithLogGroupProps
   maxEventAge?: Duration;
 }
 
-export class FunctionWithLogGroup extends nodejs.NodejsFunction {
+export class FunctionWithLogGroup extends lambda.Function {
   /** The function's own log group (retention set, removed with the stack). */
   readonly functionLogGroup: logs.LogGroup;
   /** The execution role: logs of this function only; callers add what else the function needs. */
@@ -58,7 +59,9 @@ export class FunctionWithLogGroup extends nodejs.NodejsFunction {
         resources: [logGroup.logGroupArn],
       }),
     );
-    const { logRetention: _retention, ...rest } = props;
+    const { logRetention: _retention, entry, ...rest } = props;
+    // A bad entry is reported by CDK's construct validation at synth (with this construct's path).
+    const problem = entryProblem(entry);
     super(scope, id, {
       memorySize: 256,
       retryAttempts: 0,
@@ -68,23 +71,15 @@ export class FunctionWithLogGroup extends nodejs.NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       logGroup,
       role,
-      ...BUNDLING_ROOTS,
+      handler: 'index.handler',
+      code: problem ? lambda.Code.fromInline('// no code: see the validation error') : lambdaCode(entry),
       environment: {
         // Stack traces point at the TypeScript source (the bundle is minified).
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        target: BUNDLE_SETTINGS.target,
-        format: nodejs.OutputFormat.ESM,
-        minify: BUNDLE_SETTINGS.minify,
-        sourceMap: BUNDLE_SETTINGS.sourceMap,
-        banner: BUNDLE_SETTINGS.banner,
-        mainFields: BUNDLE_SETTINGS.mainFields,
-        externalModules: BUNDLE_SETTINGS.externalModules,
-        forceDockerBundling: false,
-      },
     });
+    if (problem) this.node.addValidation({ validate: () => [`entry: ${problem}`] });
     this.functionLogGroup = logGroup;
     this.executionRole = role;
   }

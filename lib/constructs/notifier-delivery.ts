@@ -25,8 +25,13 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { notifierAlarmName, notifierAlarmPrefix, secretDriftAlarmPrefix } from '../../functions/contract/index.js';
-import { acknowledge } from '../nag.js';
+import {
+  notifierAlarmName,
+  notifierAlarmPrefix,
+  probeThrottlesAlarmPrefix,
+  secretDriftAlarmPrefix,
+} from '../../functions/contract/index.js';
+import { acknowledge } from '../acknowledge.js';
 import { notifySns } from './alarm-topic.js';
 import type { NotificationTopic } from './notification-topic.js';
 
@@ -78,7 +83,8 @@ export class NotifierDelivery extends Construct {
   }
 
   /**
-   * The two alarms on the notifier (and `others` delivered the same way: the secret drift alarm).
+   * The two alarms on the notifier (and `others` delivered the same way: the secret drift and probe
+   * throttles alarms).
    * `notificationTopic` is given in the home region (direct actions); elsewhere the alarms' state
    * changes are forwarded to the home region's event bus.
    */
@@ -155,7 +161,7 @@ export function forwardToNotificationTopic(
     eventPattern: {
       source: ['aws.cloudwatch'],
       detailType: [ALARM_STATE_CHANGE],
-      region: [{ 'anything-but': homeRegion }] as unknown as string[],
+      region: events.Match.anythingBut(homeRegion),
       detail: { alarmName: [{ prefix: notifierAlarmPrefix(deployment) }] },
     },
     targets: [
@@ -172,13 +178,29 @@ export function forwardToNotificationTopic(
     eventPattern: {
       source: ['aws.cloudwatch'],
       detailType: [ALARM_STATE_CHANGE],
-      region: [{ 'anything-but': homeRegion }] as unknown as string[],
+      region: events.Match.anythingBut(homeRegion),
       detail: { alarmName: [{ prefix: secretDriftAlarmPrefix(deployment) }] },
     },
     targets: [
       new targets.SnsTopic(notification.topic, {
         message: events.RuleTargetInput.fromText(
           `[WARNING] oauth-probe secret version drift alarm ${events.EventField.fromPath('$.detail.alarmName')} in ${events.EventField.region} is ${events.EventField.fromPath('$.detail.state.value')}: ${events.EventField.fromPath('$.detail.state.reason')}. A replica of a probe secret is not on the primary's AWSCURRENT; see the probe log (field secretDrift) and the replica's ReplicationStatus.`,
+        ),
+      }),
+    ],
+  });
+  new events.Rule(scope, 'ProbeThrottlesAlarmsFromOtherRegions', {
+    description: "oauth-probe: other regions' probe function throttles alarms, straight to the notification topic",
+    eventPattern: {
+      source: ['aws.cloudwatch'],
+      detailType: [ALARM_STATE_CHANGE],
+      region: events.Match.anythingBut(homeRegion),
+      detail: { alarmName: [{ prefix: probeThrottlesAlarmPrefix(deployment) }] },
+    },
+    targets: [
+      new targets.SnsTopic(notification.topic, {
+        message: events.RuleTargetInput.fromText(
+          `[WARNING] oauth-probe probe function throttles alarm ${events.EventField.fromPath('$.detail.alarmName')} in ${events.EventField.region} is ${events.EventField.fromPath('$.detail.state.value')}: ${events.EventField.fromPath('$.detail.state.reason')}. Lambda throttled scheduled probe runs (the account's concurrency used up by other functions, or the reservedConcurrency too small): runs are late or lost and Stopped alarms may follow.`,
         ),
       }),
     ],
@@ -205,7 +227,11 @@ export function forwardToNotificationTopic(
       conditions: {
         ...sameAccount,
         ArnLike: {
-          'aws:SourceArn': [notifierAlarmPrefix(deployment), secretDriftAlarmPrefix(deployment)].map((prefix) =>
+          'aws:SourceArn': [
+            notifierAlarmPrefix(deployment),
+            secretDriftAlarmPrefix(deployment),
+            probeThrottlesAlarmPrefix(deployment),
+          ].map((prefix) =>
             stack.formatArn({
               service: 'cloudwatch',
               resource: 'alarm',

@@ -20,7 +20,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ALARM_PREFIX, NOTIFIER_ENV } from '../../functions/contract/index.js';
 import { channelSecretIds, type RoutingPlan } from '../../plan/index.js';
-import { acknowledge, nagResource } from '../nag.js';
+import { acknowledge, nagResource } from '../acknowledge.js';
 import type { FunctionWithLogGroup } from './function-with-log-group.js';
 
 /** Where the layer puts the routing table in the function's file system. */

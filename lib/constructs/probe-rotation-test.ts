@@ -10,7 +10,7 @@
  * publish the diagnosed failure to the notification topic) and run in this construct's region, where
  * the rotation runs: the pending version exists in the primary region first.
  */
-import { Stack, ValidationError } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { probeEvent, ROTATION_TEST_ENV } from '../../functions/contract/index.js';
@@ -33,36 +33,41 @@ export class ProbeRotationTest extends Construct {
   constructor(scope: Construct, id: string, props: ProbeRotationTestProps) {
     super(scope, id);
     const { probes } = props;
-    const fail = (message: string) => new ValidationError('ProbeRotationTest' as never, message, this);
+    const probe = probes.prepared.probes.find((p) => p.name === props.probe);
+    this.probeJson = probe ? JSON.stringify(probeEvent(probe).probe) : '';
+    // Reported by CDK's construct validation at synth, with this construct's path; nothing is granted.
+    const problem = this.problem(props);
+    if (problem) {
+      this.node.addValidation({ validate: () => [`ProbeRotationTest: ${problem}`] });
+      return;
+    }
+    probes.probeFunction!.grantInvoke(props.rotationFunction);
+    props.rotationFunction.addEnvironment(ROTATION_TEST_ENV.functionName, probes.probeFunction!.functionName);
+    props.rotationFunction.addEnvironment(ROTATION_TEST_ENV.probe, this.probeJson);
+  }
+
+  /** Why the rotation cannot be tested with this probe here, or undefined. */
+  private problem(props: ProbeRotationTestProps): string | undefined {
+    const { probes } = props;
     const probe = probes.prepared.probes.find((p) => p.name === props.probe);
     if (!probe) {
-      throw fail(
-        `ProbeRotationTest: no probe "${props.probe}" in the config (probes: ${probes.prepared.probes.map((p) => p.name).join(', ')})`,
-      );
+      return `no probe "${props.probe}" in the config (probes: ${probes.prepared.probes.map((p) => p.name).join(', ')})`;
     }
     if (probe.credentials.rotationTest !== true) {
-      throw fail(
-        `ProbeRotationTest: probe "${probe.name}" has not opted in: set "credentials": { "rotationTest": true } on it in the config`,
-      );
+      return `probe "${probe.name}" has not opted in: set "credentials": { "rotationTest": true } on it in the config`;
     }
     if (!probes.probeFunction || !probe.regions.includes(probes.region)) {
-      throw fail(
-        `ProbeRotationTest: probe "${probe.name}" does not run in ${probes.region} (regions: ${probe.regions.join(', ')}); attach the rotation to the OAuthProbes of a region the probe runs in, where the rotation runs`,
-      );
+      return `probe "${probe.name}" does not run in ${probes.region} (regions: ${probe.regions.join(', ')}); attach the rotation to the OAuthProbes of a region the probe runs in, where the rotation runs`;
     }
     if (Stack.of(props.rotationFunction).region !== Stack.of(probes).region) {
-      throw fail('ProbeRotationTest: the rotation function and the probe function must be in the same region');
+      return 'the rotation function and the probe function must be in the same region';
     }
-    this.probeJson = JSON.stringify(probeEvent(probe).probe);
     // The rotation function's own variables share Lambda's 4 KB; leave it room.
     const budget = QUOTAS.lambdaEnvironmentBytes / 2;
-    if (Buffer.byteLength(this.probeJson) > budget) {
-      throw fail(
-        `ProbeRotationTest: probe "${probe.name}" is ${Buffer.byteLength(this.probeJson)} bytes as JSON, over the ${budget} bytes it may take of the rotation function's environment (Lambda: ${QUOTAS.lambdaEnvironmentBytes} bytes in all); pass the probe to testPendingSecret({ probe }) from the function's code instead`,
-      );
+    const bytes = Buffer.byteLength(this.probeJson);
+    if (bytes > budget) {
+      return `probe "${probe.name}" is ${bytes} bytes as JSON, over the ${budget} bytes it may take of the rotation function's environment (Lambda: ${QUOTAS.lambdaEnvironmentBytes} bytes in all); pass the probe to testPendingSecret({ probe }) from the function's code instead`;
     }
-    probes.probeFunction.grantInvoke(props.rotationFunction);
-    props.rotationFunction.addEnvironment(ROTATION_TEST_ENV.functionName, probes.probeFunction.functionName);
-    props.rotationFunction.addEnvironment(ROTATION_TEST_ENV.probe, this.probeJson);
+    return undefined;
   }
 }

@@ -19,15 +19,20 @@ import { Construct } from 'constructs';
 import { DEFAULT_HEARTBEAT_SCHEDULE } from '../../functions/config/defaults.js';
 import { rateMinutes } from '../../functions/config/schedule.js';
 import { alarmPrefix, WATCHDOG_ENV } from '../../functions/contract/index.js';
+import { acknowledge, nagResource } from '../acknowledge.js';
 import { LAMBDA_ENTRIES } from '../bundling.js';
-import { acknowledge, nagResource } from '../nag.js';
 import { FunctionWithLogGroup } from './function-with-log-group.js';
 
-/** A notifier the watchdog checks: its Errors, its dead-letter queue's depth, its own alarms. */
+/**
+ * A notifier the watchdog checks: its own alarms, and where this stack knows them (the home region's),
+ * its function's Errors and its dead-letter queue's depth.
+ */
 export interface WatchedNotifier {
   region: string;
-  functionName: string;
-  deadLetterQueueName: string;
+  /** The notifier function's name (a token of this stack). @default not read: another region's notifier */
+  functionName?: string;
+  /** The notifier's dead-letter queue name (a token of this stack). @default not read */
+  deadLetterQueueName?: string;
   /** Its Errors and DeadLetters alarms (`notifierAlarmName`). @default none */
   alarmNames?: string[];
 }
@@ -64,9 +69,15 @@ export class Watchdog extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const schedule = props.schedule ?? DEFAULT_HEARTBEAT_SCHEDULE;
-    const periodMinutes = rateMinutes(schedule);
-    if (periodMinutes === undefined) throw new Error(`watchdog schedule "${schedule}": expected "rate(N minutes)"`);
-    if (props.notifiers.length === 0) throw new Error('the watchdog needs at least one notifier to check');
+    // Reported by CDK's construct validation at synth, with this construct's path (the plan has already
+    // refused a bad `notifications.heartbeat` for the app; these guard direct use of the construct).
+    const periodMinutes = rateMinutes(schedule) ?? 5;
+    this.node.addValidation({
+      validate: () => [
+        ...(rateMinutes(schedule) === undefined ? [`schedule "${schedule}": expected "rate(N minutes)"`] : []),
+        ...(props.notifiers.length === 0 ? ['notifiers: give at least one notifier to check'] : []),
+      ],
+    });
     const prefix = props.alarmPrefix ?? alarmPrefix(props.deployment);
     const alarmRegions = props.alarmRegions?.length ? props.alarmRegions : [stack.region];
 
@@ -80,11 +91,12 @@ export class Watchdog extends Construct {
       environment: {
         [WATCHDOG_ENV.urlSecretId]: props.urlSecretId,
         [WATCHDOG_ENV.periodMinutes]: String(periodMinutes),
-        [WATCHDOG_ENV.notifiers]: JSON.stringify(
+        // Function and queue names are tokens of this stack: toJsonString resolves them inside the JSON.
+        [WATCHDOG_ENV.notifiers]: stack.toJsonString(
           props.notifiers.map((n) => ({
             region: n.region,
-            functionName: n.functionName,
-            deadLetterQueueName: n.deadLetterQueueName,
+            ...(n.functionName ? { functionName: n.functionName } : {}),
+            ...(n.deadLetterQueueName ? { deadLetterQueueName: n.deadLetterQueueName } : {}),
             alarmNames: n.alarmNames ?? [],
           })),
         ),

@@ -8,9 +8,9 @@
 import { fileURLToPath } from 'node:url';
 import { type App, type CfnElement, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { acknowledge } from '../../lib/acknowledge.js';
 import { addOAuthProbeStacks } from '../../lib/app.js';
 import { OAuthProbes, ProbeRotationTest } from '../../lib/index.js';
-import { acknowledge } from '../../lib/nag.js';
 import { fleetConfig } from '../fleet-config.js';
 
 export interface MatrixEntry {

@@ -106,10 +106,27 @@ describe('notifier delivery', () => {
     // And the home stack publishes them (other regions only: its own alarms act directly).
     synth.template(HOME).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        region: [{ 'anything-but': HOME }],
+        region: [{ 'anything-but': [HOME] }],
         detail: { alarmName: [{ prefix: 'OAuthProbe-Notifier-' }] },
       },
       Targets: [Match.objectLike({ Arn: notificationTopic })],
+    });
+  });
+});
+
+describe('reserved concurrency', () => {
+  it('is opt-in: without config reservedConcurrency no function reserves any', () => {
+    for (const template of synth.templates.values()) {
+      for (const [, fn] of resourcesOf(template, 'AWS::Lambda::Function')) {
+        expect(fn.ReservedConcurrentExecutions).toBeUndefined();
+      }
+    }
+  });
+
+  it.each([HOME, OTHER])('%s: the Throttles alarm is there all the same', (region) => {
+    synth.template(region).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `OAuthProbe-ProbeThrottles-${region}`,
+      MetricName: 'Throttles',
     });
   });
 });
@@ -123,6 +140,11 @@ describe('alarm states: no alarm turns silence into OK', () => {
         if (name.startsWith('OAuthProbe-Notifier-')) {
           // No invocation = no error; an idle queue's silence keeps the state.
           expect(alarm.TreatMissingData).toBe(kind === 'Errors' ? 'notBreaching' : 'ignore');
+          continue;
+        }
+        if (name.startsWith('OAuthProbe-ProbeThrottles-')) {
+          // No invocation = no throttle.
+          expect(alarm.TreatMissingData).toBe('notBreaching');
           continue;
         }
         expect(alarm.TreatMissingData, name).toBe('ignore');

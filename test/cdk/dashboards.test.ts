@@ -88,8 +88,9 @@ describe('dashboards of a synthesized app', () => {
           .map(([, alarm]) => String(alarm.AlarmName))
           // The notifier's own alarms watch the alert path, not a probe: no probe page lists them.
           .filter((name) => !name.startsWith('OAuthProbe-Notifier-'))
-          // Nor the per-region secret drift warning, which goes straight to the notification topic.
-          .filter((name) => !name.startsWith('OAuthProbe-SecretVersionDrift-')),
+          // Nor the per-region secret drift and throttles warnings, which go straight to the notification topic.
+          .filter((name) => !name.startsWith('OAuthProbe-SecretVersionDrift-'))
+          .filter((name) => !name.startsWith('OAuthProbe-ProbeThrottles-')),
       );
       expect(notifying.length).toBeGreaterThan(count * REGIONS.length * 6);
       expect(notifying.filter((name) => !shown.has(name))).toEqual([]);

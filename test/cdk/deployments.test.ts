@@ -92,8 +92,8 @@ describe('deployment name', () => {
       // The notifier's own alarms are not probe alarms (parseAlarmName ignores them) but carry the prefix;
       // SLO window alarms (-Long, -Short) carry no actions and need not parse back.
       if (name.startsWith('staging.Notifier-') || /-(Long|Short)$/.test(name)) continue;
-      // The per-region secret drift warning is not a probe alarm either (it bypasses the notifier).
-      if (name.startsWith('staging.SecretVersionDrift-')) continue;
+      // The per-region secret drift and throttles warnings are not probe alarms either (they bypass the notifier).
+      if (name.startsWith('staging.SecretVersionDrift-') || name.startsWith('staging.ProbeThrottles-')) continue;
       expect(parseAlarmName(name)?.deployment, name).toBe('staging');
     }
   });

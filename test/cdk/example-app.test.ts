@@ -332,9 +332,11 @@ describe('regional alarms of billing-api', () => {
   it('sends ALARM and OK of every alarm to the AlarmTopic of its region; SLO window alarms act only through their composite', () => {
     for (const template of synth.templates.values()) {
       for (const [, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
-        // The notifier's own alarms and the per-region drift warning go straight to the notification topic.
+        // The notifier's own alarms and the per-region drift and throttles warnings go straight to the
+        // notification topic.
         if (String(alarm.AlarmName).startsWith('OAuthProbe-Notifier-')) continue;
         if (String(alarm.AlarmName).startsWith('OAuthProbe-SecretVersionDrift-')) continue;
+        if (String(alarm.AlarmName).startsWith('OAuthProbe-ProbeThrottles-')) continue;
         if (/-Burn(Fast|Slow|Ticket)-(Long|Short)$/.test(String(alarm.AlarmName))) {
           expect(alarm.AlarmActions).toBeUndefined();
           continue;

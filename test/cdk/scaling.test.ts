@@ -109,20 +109,23 @@ describe('a three-region, three-probe deployment', () => {
         'Stopped',
         ...['BurnFast', 'BurnSlow', 'BurnTicket'].flatMap((burn) => [`${burn}-Long`, `${burn}-Short`]),
       ].map((kind) => `OAuthProbe-${probe}-${region}-${kind}`);
-    // One secret version drift warning per region, whatever the number of probes.
-    const drift = (region: string) => `OAuthProbe-SecretVersionDrift-${region}`;
+    // One secret version drift and one throttles warning per region, whatever the number of probes.
+    const drift = (region: string) => [
+      `OAuthProbe-SecretVersionDrift-${region}`,
+      `OAuthProbe-ProbeThrottles-${region}`,
+    ];
     expect(alarmNames(EU)).toEqual(
       [
         ...regional('alpha', EU),
         ...regional('beta', EU),
         'OAuthProbe-alpha-Global',
         'OAuthProbe-beta-Global',
-        drift(EU),
+        ...drift(EU),
       ].sort(),
     );
-    expect(alarmNames(US)).toEqual([...regional('alpha', US), ...regional('beta', US), drift(US)].sort());
+    expect(alarmNames(US)).toEqual([...regional('alpha', US), ...regional('beta', US), ...drift(US)].sort());
     // gamma has no degradedMs (no latency alarm) and runs from 1 region (< globalFailureRegions 2: no global alarm).
-    expect(alarmNames(AP)).toEqual([...regional('alpha', AP), ...regional('gamma', AP, false), drift(AP)].sort());
+    expect(alarmNames(AP)).toEqual([...regional('alpha', AP), ...regional('gamma', AP, false), ...drift(AP)].sort());
   });
 
   it('counts the failing regions over all three regions for alpha, as the plan defines it', () => {

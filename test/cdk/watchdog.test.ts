@@ -1,7 +1,8 @@
 /**
  * The watchdog construct in a bare stack: the function and its environment, the schedule, and IAM that
  * reads its one secret, GetMetricData, and DescribeAlarms on the deployment's own alarms only. cdk-nag
- * runs over the stack as it does in the app (every finding acknowledged with a reason).
+ * runs over the stack as it does in the app (every finding acknowledged with a reason). Then the app: the
+ * watchdog placed in the home stack from `notifications.heartbeat`, as the plan says.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { Watchdog, type WatchdogProps } from '../../lib/constructs/watchdog.js';
 import { applyNag } from '../../lib/nag.js';
-import { resourcesOf } from './helpers.js';
+import { resourcesOf, synthesize } from './helpers.js';
 
 const NOTIFIER = {
   region: 'eu-west-1',
@@ -138,5 +139,79 @@ describe('Watchdog construct', () => {
   it('refuses a schedule that is not a rate, and no notifier to check', () => {
     expect(() => synth({ schedule: 'cron(0/5 * * * ? *)' })).toThrow(/rate\(N minutes\)/);
     expect(() => synth({ notifiers: [] })).toThrow(/at least one notifier/);
+  });
+});
+
+describe('the watchdog in the app (config notifications.heartbeat)', () => {
+  const app = synthesize({
+    homeRegion: 'eu-west-1',
+    regions: ['eu-west-1', 'us-east-1'],
+    notifications: {
+      warning: { emails: ['ops@example.com'] },
+      heartbeat: { urlSecretId: 'oauth-probe/heartbeat', schedule: 'rate(2 minutes)' },
+    },
+    probes: [
+      {
+        name: 'billing-api',
+        tokenUrl: 'https://auth.example.com/oauth/token',
+        credentials: { secretId: 'oauth-probe/billing' },
+        schedule: 'rate(5 minutes)',
+        page: 'never',
+      },
+    ],
+  });
+  const home = app.template('eu-west-1');
+  const watchdogFunctions = (region: string) =>
+    resourcesOf(app.template(region), 'AWS::Lambda::Function').filter(([id]) =>
+      id.startsWith('WatchdogWatchdogFunction'),
+    );
+
+  it('is in the home stack only, on the heartbeat schedule', () => {
+    expect(watchdogFunctions('eu-west-1')).toHaveLength(1);
+    expect(watchdogFunctions('us-east-1')).toHaveLength(0);
+    home.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
+  });
+
+  it("watches the home notifier by its metrics and alarms, the other region by its alarms, every region's probe alarms", () => {
+    const [[, fn]] = watchdogFunctions('eu-west-1');
+    const variables = (fn!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables).toMatchObject({
+      HEARTBEAT_URL_SECRET_ID: 'oauth-probe/heartbeat',
+      HEARTBEAT_PERIOD_MINUTES: '2',
+      WATCHDOG_ALARM_PREFIX: 'OAuthProbe-',
+      WATCHDOG_ALARM_REGIONS: 'eu-west-1,us-east-1',
+      // The Stopped alarm of a 5-minute probe waits 3 periods; 15 minutes of margin.
+      WATCHDOG_NEVER_RAN_GRACE_MINUTES: String(5 * 3 + 15),
+    });
+    // The notifier list is JSON joined with references to the home notifier's function and queue:
+    // written back as text (a reference as the logical id it points at), it parses to the planned list.
+    const joined = (variables.WATCHDOG_NOTIFIERS as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+      .map((part) =>
+        typeof part === 'string'
+          ? part
+          : ((part as { Ref?: string }).Ref ?? (part as { 'Fn::GetAtt': string[] })['Fn::GetAtt'].join('.')),
+      )
+      .join('');
+    expect(JSON.parse(joined)).toEqual([
+      {
+        region: 'eu-west-1',
+        functionName: expect.stringMatching(/^NotifierFunction[0-9A-F]{8}$/),
+        deadLetterQueueName: expect.stringMatching(/^NotifierDeliveryDeadLetterQueue[0-9A-F]{8}\.QueueName$/),
+        alarmNames: ['OAuthProbe-Notifier-eu-west-1-Errors', 'OAuthProbe-Notifier-eu-west-1-DeadLetters'],
+      },
+      {
+        region: 'us-east-1',
+        alarmNames: ['OAuthProbe-Notifier-us-east-1-Errors', 'OAuthProbe-Notifier-us-east-1-DeadLetters'],
+      },
+    ]);
+  });
+
+  it('may describe its own alarms in both regions, and passes cdk-nag', () => {
+    const policies = resourcesOf(home, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('WatchdogWatchdogFunction'));
+    const text = JSON.stringify(policies);
+    expect(text).toContain(':cloudwatch:eu-west-1:');
+    expect(text).toContain(':cloudwatch:us-east-1:');
+    expect(text).toContain('alarm:OAuthProbe-*');
+    expect(app.violations).toEqual([]);
   });
 });

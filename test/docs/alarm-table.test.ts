@@ -61,6 +61,7 @@ describe('the alarm severity table', () => {
         'notifierErrors/global',
         'notifierDeadLetters/global',
         'secretDrift/global',
+        'probeThrottles/global',
       ]),
     );
   });

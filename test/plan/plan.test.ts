@@ -97,7 +97,7 @@ describe('the alarms of a probe', () => {
     ]);
   });
 
-  it("plans each region's own alarms: notifier errors and dead letters, and secret drift where probes run", () => {
+  it("plans each region's own alarms: notifier errors and dead letters, secret drift and throttles where probes run", () => {
     const { plan } = planConfig(
       parsed({ homeRegion: 'us-west-2', regions: ['eu-west-1'], notifications: EMAIL, probes: [probe('a')] }),
     );
@@ -108,7 +108,17 @@ describe('the alarms of a probe', () => {
       'OAuthProbe-Notifier-eu-west-1-Errors',
       'OAuthProbe-Notifier-eu-west-1-DeadLetters',
       'OAuthProbe-SecretVersionDrift-eu-west-1',
+      'OAuthProbe-ProbeThrottles-eu-west-1',
     ]);
+    const throttles = plan.alarms.find((a) => a.kind === 'probeThrottles')!;
+    expect(throttles).toMatchObject({
+      region: 'eu-west-1',
+      placement: 'region',
+      delivery: 'topic',
+      severity: 'warning',
+      periodSeconds: 300,
+      targets: ['warning.emails[0]'],
+    });
   });
 
   it('leaves disabled probes out of every stack', () => {
@@ -279,5 +289,153 @@ describe('a fleet of 1,000 probes x 3 regions, each with its own page, owner, no
     expect(routesBytes).toBeGreaterThan(4096);
     expect(routesBytes).toBeLessThan(1_000_000);
     expect(plan.regions.every((r) => r.shards.every((s) => s.resources <= 400))).toBe(true);
+  });
+});
+
+describe('the watchdog (notifications.heartbeat)', () => {
+  const heartbeat = { urlSecretId: 'oauth-probe/heartbeat' };
+
+  it('is planned in the home region only with a heartbeat: every region watched, its notifier through alarms', () => {
+    const without = planConfig(parsed({ regions: ['eu-west-1'], notifications: EMAIL, probes: [probe('a')] })).plan;
+    const { plan } = planConfig(
+      parsed({
+        homeRegion: 'us-west-2',
+        regions: ['eu-west-1', 'us-east-1'],
+        notifications: { ...EMAIL, heartbeat },
+        probes: [probe('a'), probe('b', { schedule: 'rate(10 minutes)', alarms: { missingRunsPeriods: 4 } })],
+      }),
+    );
+
+    expect(without.watchdog).toBeUndefined();
+    expect(plan.watchdog).toEqual({
+      region: 'us-west-2',
+      schedule: 'rate(5 minutes)',
+      periodMinutes: 5,
+      urlSecretId: 'oauth-probe/heartbeat',
+      alarmRegions: ['us-west-2', 'eu-west-1', 'us-east-1'],
+      // The slowest Stopped alarm (10 min x 4 periods) and the margin.
+      neverRanGraceMinutes: 40 + 15,
+      notifiers: [
+        {
+          region: 'us-west-2',
+          home: true,
+          alarmNames: ['OAuthProbe-Notifier-us-west-2-Errors', 'OAuthProbe-Notifier-us-west-2-DeadLetters'],
+        },
+        {
+          region: 'eu-west-1',
+          home: false,
+          alarmNames: ['OAuthProbe-Notifier-eu-west-1-Errors', 'OAuthProbe-Notifier-eu-west-1-DeadLetters'],
+        },
+        {
+          region: 'us-east-1',
+          home: false,
+          alarmNames: ['OAuthProbe-Notifier-us-east-1-Errors', 'OAuthProbe-Notifier-us-east-1-DeadLetters'],
+        },
+      ],
+      runsPerMonth: 8640,
+      coldStartsPerMonth: 360,
+      metricsReadPerRun: 2,
+      describeAlarmsPerRun: 3 * 3 + 3,
+      secretReadsPerMonth: 8640,
+    });
+    const home = (p: typeof plan) => p.regions.find((r) => r.isHome)!.stackResources;
+    expect(home(plan)).toBeGreaterThan(
+      home(
+        planConfig(
+          parsed({
+            homeRegion: 'us-west-2',
+            regions: ['eu-west-1', 'us-east-1'],
+            notifications: EMAIL,
+            probes: [probe('a'), probe('b')],
+          }),
+        ).plan,
+      ),
+    );
+  });
+
+  it('follows the heartbeat schedule', () => {
+    const { plan } = planConfig(
+      parsed({
+        regions: ['eu-west-1'],
+        notifications: { ...EMAIL, heartbeat: { ...heartbeat, schedule: 'rate(15 minutes)' } },
+        probes: [probe('a')],
+      }),
+    );
+
+    expect(plan.watchdog).toMatchObject({ periodMinutes: 15, runsPerMonth: 2880, coldStartsPerMonth: 2880 });
+    expect(plan.watchdog!.secretReadsPerMonth).toBe(2880);
+  });
+});
+
+describe('reserved concurrency (config reservedConcurrency)', () => {
+  const fleet = (count: number, reservedConcurrency?: number | 'auto') =>
+    parsed({
+      regions: ['eu-west-1', 'us-east-1'],
+      ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
+      notifications: EMAIL,
+      probes: Array.from({ length: count }, (_, i) => probe(`p${i}`)),
+    });
+  const reserved = (config: ProbesConfig) => planConfig(config).plan.regions.map((r) => r.reservedConcurrency);
+  const warningsOf = (config: ProbesConfig) =>
+    prepareDeployment(config).warnings.filter((w) => w.path === 'reservedConcurrency');
+
+  it('reserves nothing by default: opt-in, a reservation fails in accounts with a small quota', () => {
+    expect(reserved(fleet(3))).toEqual([undefined, undefined]);
+    expect(warningsOf(fleet(3))).toEqual([]);
+  });
+
+  it('"auto" reserves the busiest minute of each region, at least the floor; a number is taken as written', () => {
+    expect(reserved(fleet(2, 'auto'))).toEqual([5, 5]);
+    const busy = fleet(40, 'auto');
+    expect(planConfig(busy).plan.regions.map((r) => r.capacity.peakConcurrency)).toEqual([40, 40]);
+    expect(reserved(busy)).toEqual([40, 40]);
+    expect(reserved(fleet(3, 12))).toEqual([12, 12]);
+  });
+
+  it('reserves nothing in a home region that runs no probe', () => {
+    const { plan } = planConfig(
+      parsed({
+        homeRegion: 'us-west-2',
+        regions: ['eu-west-1'],
+        reservedConcurrency: 'auto',
+        notifications: EMAIL,
+        probes: [probe('a')],
+      }),
+    );
+    expect(plan.regions.map((r) => [r.region, r.reservedConcurrency])).toEqual([
+      ['us-west-2', undefined],
+      ['eu-west-1', 5],
+    ]);
+  });
+
+  it('warns of a reservation over what the default account quota can give one function, naming the fix', () => {
+    const [warning, ...rest] = warningsOf(fleet(1, 950));
+
+    expect(rest).toEqual([]);
+    expect(warning!.message).toContain(
+      'reserves 950 concurrent executions for the probe function in eu-west-1, us-east-1',
+    );
+    expect(warning!.message).toContain('at most 900');
+    expect(warning!.message).toContain('Service Quotas');
+    expect(warning!.message).toContain('oauth-probe preflight');
+    expect(warningsOf(fleet(1, 900))).toEqual([]);
+  });
+
+  it('warns of a number below the busiest minute: those runs would be throttled', () => {
+    const warnings = warningsOf(fleet(8, 3));
+
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining("3 is below the 8 runs that can start together in eu-west-1's busiest minute"),
+      expect.stringContaining("3 is below the 8 runs that can start together in us-east-1's busiest minute"),
+    ]);
+    expect(warningsOf(fleet(8, 'auto'))).toEqual([]);
+  });
+
+  it('refuses 0 and fractions at load, naming the field', () => {
+    for (const value of [0, 2.5, 'all']) {
+      const result = parseConfig({ ...fleet(1), reservedConcurrency: value } as ProbesConfigInput);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.problems.map((p) => p.path)).toEqual(['reservedConcurrency']);
+    }
   });
 });

@@ -1,16 +1,21 @@
 /**
- * Bundles a Lambda entry exactly as CDK's NodejsFunction does with BUNDLE_SETTINGS (lib/bundling.ts):
- * esbuild, bundle, platform node, ESM, target node24, minified, with a source map and the `require`
- * banner, written as `index.mjs`. Used by the bundle smoke test and by the benchmarks (bundle size, cold
- * start), so that both measure the artifact that is deployed.
+ * Bundles a Lambda entry exactly as the deployment does: esbuild with the one definition of the options
+ * (lib/bundling.ts `bundleOptions`: bundle, platform node, ESM, target node24, minified, with a source
+ * map and the `require` banner), written as `index.mjs`. Used by the bundle smoke test and by the
+ * benchmarks (bundle size, cold start), so that both measure the artifact that is deployed.
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE_SETTINGS, LAMBDA_ENTRIES, type LambdaRole } from '../../lib/bundling.js';
+import {
+  BUNDLE_FILE_NAME,
+  BUNDLE_SETTINGS,
+  bundleOptions,
+  LAMBDA_ENTRIES,
+  type LambdaRole,
+} from '../../lib/bundling.js';
 
-/** CDK's NodejsFunction names the ESM output file this. */
-export const BUNDLE_FILE_NAME = 'index.mjs';
+export { BUNDLE_FILE_NAME };
 
 export interface BundleOptions {
   outfile: string;
@@ -27,20 +32,7 @@ export interface BundleOutput {
 /** Bundles any entry with the deployed settings. */
 export async function bundleEntry(entry: string, options: BundleOptions): Promise<BundleOutput> {
   await mkdir(dirname(options.outfile), { recursive: true });
-  await build({
-    entryPoints: [entry],
-    outfile: options.outfile,
-    bundle: true,
-    platform: 'node',
-    target: BUNDLE_SETTINGS.target,
-    format: BUNDLE_SETTINGS.format,
-    minify: BUNDLE_SETTINGS.minify,
-    sourcemap: BUNDLE_SETTINGS.sourceMap,
-    banner: { js: BUNDLE_SETTINGS.banner },
-    mainFields: BUNDLE_SETTINGS.mainFields,
-    external: options.externalModules ?? BUNDLE_SETTINGS.externalModules,
-    logLevel: 'error',
-  });
+  await build(bundleOptions(entry, options.outfile, options.externalModules ?? BUNDLE_SETTINGS.externalModules));
   return { outfile: options.outfile, bytes: (await stat(options.outfile)).size };
 }
 

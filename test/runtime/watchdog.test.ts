@@ -308,6 +308,60 @@ describe('watchdog: anything unhealthy withholds the ping', () => {
   });
 });
 
+describe("watchdog: another region's notifier, watched through its alarms", () => {
+  const OTHER_ALARMS = ['OAuthProbe-Notifier-eu-west-1-Errors', 'OAuthProbe-Notifier-eu-west-1-DeadLetters'];
+  const twoNotifiers = {
+    ...env,
+    [WATCHDOG_ENV.notifiers]: JSON.stringify([
+      JSON.parse(env[WATCHDOG_ENV.notifiers]!)[0],
+      { region: 'eu-west-1', alarmNames: OTHER_ALARMS },
+    ]),
+  };
+  const regionOf = (call: { thisValue?: unknown }) =>
+    (call.thisValue as CloudWatchClient).config.region as unknown as () => Promise<string>;
+
+  it('reads metrics of the home notifier only, and the other one through DescribeAlarms in its region', async () => {
+    cwMock
+      .on(DescribeAlarmsCommand, { AlarmNames: OTHER_ALARMS })
+      .resolves({ MetricAlarms: OTHER_ALARMS.map((n) => alarm(n, 'OK')) });
+
+    expect(await handler({ environment: twoNotifiers })({})).toMatchObject({ outcome: 'pinged' });
+
+    const metrics = cwMock.commandCalls(GetMetricDataCommand);
+    expect(metrics).toHaveLength(1);
+    expect(metrics[0]!.args[0].input.MetricDataQueries!.map((q) => q.Id)).toEqual(['errors0', 'deadLetters0']);
+    expect(await regionOf(metrics[0]!)()).toBe(REGION);
+    const asked = cwMock.commandCalls(DescribeAlarmsCommand, { AlarmNames: OTHER_ALARMS });
+    expect(asked).toHaveLength(1);
+    expect(await regionOf(asked[0]!)()).toBe('eu-west-1');
+  });
+
+  it("withholds the ping when the other region's notifier alarm is in ALARM", async () => {
+    cwMock
+      .on(DescribeAlarmsCommand, { AlarmNames: OTHER_ALARMS })
+      .resolves({ MetricAlarms: [alarm(OTHER_ALARMS[0]!, 'ALARM'), alarm(OTHER_ALARMS[1]!, 'OK')] });
+
+    const outcome = await handler({ environment: twoNotifiers })({});
+
+    expect(outcome).toMatchObject({
+      outcome: 'withheld',
+      findings: [{ code: 'notifier_alarm', region: 'eu-west-1', detail: `${OTHER_ALARMS[0]} is in ALARM` }],
+    });
+    expect(server.paths).toEqual([]);
+  });
+
+  it('asks no GetMetricData at all when no notifier has a function or queue name', async () => {
+    const alarmsOnly = {
+      ...env,
+      [WATCHDOG_ENV.notifiers]: JSON.stringify([{ region: REGION, alarmNames: NOTIFIER_ALARMS }]),
+    };
+
+    expect(await handler({ environment: alarmsOnly })({})).toMatchObject({ outcome: 'pinged' });
+    expect(cwMock.commandCalls(GetMetricDataCommand)).toHaveLength(0);
+    expect(cwMock.commandCalls(DescribeAlarmsCommand, { AlarmNames: NOTIFIER_ALARMS })).toHaveLength(1);
+  });
+});
+
 describe('watchdog: the ping itself', () => {
   it('a hung endpoint: the deadline ends the call, and the failure is logged', async () => {
     server.mode = 'hang';
@@ -394,9 +448,17 @@ describe('watchdog settings', () => {
     [WATCHDOG_ENV.urlSecretId, undefined, /missing HEARTBEAT_URL_SECRET_ID/],
     [WATCHDOG_ENV.periodMinutes, 'five', /HEARTBEAT_PERIOD_MINUTES must be/],
     [WATCHDOG_ENV.notifiers, '{', /WATCHDOG_NOTIFIERS is not JSON/],
-    [WATCHDOG_ENV.notifiers, '[{"region":"us-east-1"}]', /\[0\]\.functionName is not a non-empty string/],
+    [WATCHDOG_ENV.notifiers, '[{"region":"us-east-1"}]', /\[0\] names no function, queue or alarm to check/],
+    [WATCHDOG_ENV.notifiers, '[{"region":"us-east-1","functionName":""}]', /\[0\]\.functionName is not a non-empty/],
+    [WATCHDOG_ENV.notifiers, '[{"region":"us-east-1","alarmNames":"x"}]', /\[0\]\.alarmNames is not a list/],
   ])('names %s when it is wrong', (name, value, message) => {
     expect(() => watchdogSettingsFromEnv({ ...env, [name]: value })).toThrow(message);
+  });
+
+  it('reads a notifier watched through its alarms alone (another region: no function or queue name)', () => {
+    const other = { region: 'eu-west-1', alarmNames: ['OAuthProbe-Notifier-eu-west-1-Errors'] };
+    const settings = watchdogSettingsFromEnv({ ...env, [WATCHDOG_ENV.notifiers]: JSON.stringify([other]) });
+    expect(settings.notifiers).toEqual([other]);
   });
 
   it('a misconfigured handler logs it and throws (a deployment error, visible in Lambda Errors)', async () => {

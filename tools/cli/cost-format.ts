@@ -61,6 +61,9 @@ export function formatCostReport(estimate: CostEstimate, options: CostFormatOpti
   for (const line of estimate.shared) {
     rows.push(['(shared)', COST_ITEM_LABELS[line.item].toLowerCase(), '', '', formatUsd(line.monthlyUsd), '']);
   }
+  for (const line of estimate.watchdog) {
+    rows.push(['(watchdog)', COST_ITEM_LABELS[line.item].toLowerCase(), '', '', formatUsd(line.monthlyUsd), '']);
+  }
   rows.push(['total', '', '', '', formatUsd(estimate.total.monthlyUsd), formatUsd(estimate.total.canaryMonthlyUsd)]);
   const lines = table(rows, ['l', 'l', 'l', 'r', 'r', 'r']);
   out.push(p.dim(lines[0]!), ...lines.slice(1, -1), p.bold(lines.at(-1)!));

@@ -37,6 +37,7 @@ import {
   planConfig,
   planDeployment,
   requestsPerRun,
+  type WatchdogPlan,
 } from '../../plan/index.js';
 import { type IdentityProviderBudget, tokenBudget } from '../../plan/token-budget.js';
 import { coldStartsPerMonth } from '../../plan/usage.js';
@@ -85,6 +86,11 @@ export interface CostAssumptions {
   notificationsPerProbeRegion: number;
   /** Dashboards created (home region). @default 1 */
   dashboards: number;
+  /**
+   * Billed time of one watchdog run (`notifications.heartbeat`): its CloudWatch reads in parallel, the
+   * secret from its cache, one HTTPS ping. @default 500 ms
+   */
+  watchdogBilledMs: number;
 }
 
 export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
@@ -100,6 +106,7 @@ export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
   unhealthyHoursPerMonth: 0,
   notificationsPerProbeRegion: 4,
   dashboards: 3,
+  watchdogBilledMs: 500,
 };
 
 export type CostItem =
@@ -117,7 +124,9 @@ export type CostItem =
   | 'kms_keys'
   | 'sns'
   | 'logs'
-  | 'dashboard';
+  | 'dashboard'
+  | 'eventbridge_rule'
+  | 'cloudwatch_reads';
 
 export const COST_ITEM_LABELS: Record<CostItem, string> = {
   lambda_compute: 'Lambda compute',
@@ -135,6 +144,8 @@ export const COST_ITEM_LABELS: Record<CostItem, string> = {
   sns: 'SNS notifications',
   logs: 'Log ingestion',
   dashboard: 'Dashboard',
+  eventbridge_rule: 'EventBridge rule',
+  cloudwatch_reads: 'CloudWatch reads',
 };
 
 export interface CostLine {
@@ -198,6 +209,8 @@ export interface CostEstimate {
   alarms: PricedAlarm[];
   /** Costs of the deployment as a whole (dashboard, KMS keys). */
   shared: CostLine[];
+  /** The watchdog (`notifications.heartbeat`), line by line; empty without one. */
+  watchdog: CostLine[];
   total: {
     monthlyUsd: number;
     canaryMonthlyUsd: number;
@@ -353,7 +366,12 @@ function estimateWith(
       `the deployment's own alarms: ${alarmBasis(own)} (${plan.regions.length} region${plan.regions.length === 1 ? '' : 's'})`,
     ),
   ];
-  const allLines = [...probes.flatMap((p) => [...p.regions.flatMap((r) => r.lines), ...p.global]), ...shared];
+  const watchdog = plan.watchdog ? watchdogLines(plan.watchdog, a) : [];
+  const allLines = [
+    ...probes.flatMap((p) => [...p.regions.flatMap((r) => r.lines), ...p.global]),
+    ...shared,
+    ...watchdog,
+  ];
   const byItem: Partial<Record<CostItem, number>> = {};
   for (const l of allLines) byItem[l.item] = (byItem[l.item] ?? 0) + l.monthlyUsd;
   const monthlyUsd = sum(allLines.map((l) => l.monthlyUsd));
@@ -363,6 +381,7 @@ function estimateWith(
     identityProviders: tokenBudget(plan.probes, (probe) => coldStartsPerMonth(probe.schedule, a)),
     alarms: plan.alarms.map(pricedAlarm),
     shared,
+    watchdog,
     total: {
       monthlyUsd,
       canaryMonthlyUsd: sum(probes.map((p) => p.canaryMonthlyUsd)),
@@ -370,7 +389,14 @@ function estimateWith(
       perProbeRegionUsd: probeRegions > 0 ? monthlyUsd / probeRegions : 0,
       byItem,
     },
-    assumptions: describeAssumptions(a, transport, profile),
+    assumptions: [
+      ...describeAssumptions(a, transport, profile),
+      ...(plan.watchdog
+        ? [
+            `Watchdog: ${plan.watchdog.runsPerMonth} runs a month (${plan.watchdog.schedule}) of ${a.watchdogBilledMs} ms at 256 MB; each run reads ${plan.watchdog.metricsReadPerRun} metrics (GetMetricData) and makes ${plan.watchdog.describeAlarmsPerRun} DescribeAlarms requests while healthy, both at the CloudWatch API request price; its EventBridge rule priced as Scheduler invocations (an upper bound); its secret and reads.`,
+          ]
+        : []),
+    ],
     prices: Object.values(PRICES),
     settings: a,
     metrics: { transport, profile, profiles: [] },
@@ -697,6 +723,67 @@ function describeAssumptions(a: CostAssumptions, transport: MetricsTransport, pr
     `Logs: ${a.logBytesPerRun} bytes ingested per run; storage and retention not counted.`,
     `SNS: ${a.notificationsPerProbeRegion} alarm notifications per probe and region per month, by email; the notifier function's few invocations are not counted.`,
     'CloudWatch Synthetics: one canary per probe and region on the same schedule at $0.0012 per run, before the Lambda, S3 and CloudWatch charges a canary also incurs.',
+  ];
+}
+
+/**
+ * The watchdog's month (plan/watchdog.ts): its Lambda runs, its schedule, its CloudWatch reads, its one
+ * secret and its log lines.
+ */
+function watchdogLines(w: WatchdogPlan, a: CostAssumptions): CostLine[] {
+  const gb = 256 / 1024;
+  const reads = w.runsPerMonth * (w.metricsReadPerRun + w.describeAlarmsPerRun);
+  return [
+    pricedLine(
+      'lambda_compute',
+      w.runsPerMonth * (a.watchdogBilledMs / 1000) * gb,
+      'GB-s',
+      ['lambdaGbSecondArm64'],
+      `watchdog: ${w.runsPerMonth} runs × ${a.watchdogBilledMs} ms × 256 MB (arm64)`,
+    ),
+    pricedLine(
+      'lambda_requests',
+      w.runsPerMonth,
+      'requests',
+      ['lambdaRequest'],
+      `watchdog: ${w.runsPerMonth} invocations`,
+    ),
+    pricedLine(
+      'lambda_init',
+      w.coldStartsPerMonth * (a.initDurationMs / 1000) * gb,
+      'GB-s',
+      ['lambdaInitGbSecondArm64'],
+      `watchdog: ${w.coldStartsPerMonth} cold starts × ${a.initDurationMs} ms`,
+    ),
+    pricedLine(
+      'eventbridge_rule',
+      w.runsPerMonth,
+      'invocations',
+      ['schedulerInvocation'],
+      `watchdog schedule (${w.schedule}): ${w.runsPerMonth} rule invocations, priced as Scheduler invocations (an upper bound)`,
+    ),
+    pricedLine(
+      'cloudwatch_reads',
+      reads,
+      'API requests',
+      ['cloudWatchApiRequest'],
+      `watchdog: ${w.runsPerMonth} runs × (${w.metricsReadPerRun} metrics by GetMetricData + ${w.describeAlarmsPerRun} DescribeAlarms requests)`,
+    ),
+    pricedLine(
+      'secrets_manager_api',
+      w.secretReadsPerMonth,
+      'API calls',
+      ['secretsManagerApiCall'],
+      'watchdog: the heartbeat URL read per cold start and then every 5 minutes at most',
+    ),
+    pricedLine('secrets_manager_secret', 1, 'secret-months', ['secretMonth'], 'the heartbeat URL secret (home region)'),
+    pricedLine(
+      'logs',
+      (w.runsPerMonth * a.logBytesPerRun) / 1024 ** 3,
+      'GB',
+      ['logIngestionGb'],
+      `watchdog: ${w.runsPerMonth} runs × ${a.logBytesPerRun} bytes`,
+    ),
   ];
 }
 

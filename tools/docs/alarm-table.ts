@@ -28,6 +28,7 @@ const CONDITIONS: Partial<Record<PlannedAlarmKind, string>> = {
   security: 'with `steps[].rejects`',
   global: 'in ≥ `globalFailureRegions` regions',
   secretDrift: 'where probes run',
+  probeThrottles: 'where probes run',
 };
 
 const probeName = (page: PageRuleValue) => `page-${page}`;

@@ -2,9 +2,10 @@
  * Is the alert path healthy? What the watchdog asks CloudWatch before it pings:
  *
  * - the notifiers: no `Errors` (AWS/Lambda, Sum) and no visible dead letters (AWS/SQS
- *   ApproximateNumberOfMessagesVisible, Maximum) in the last period, and none of their own alarms in
- *   ALARM (the DeadLetters alarm keeps its state when SQS stops reporting an idle queue, which the
- *   metric alone would read as "no dead letters");
+ *   ApproximateNumberOfMessagesVisible, Maximum) in the last period, for a notifier whose function and
+ *   queue names the watchdog was given (the home region's), and none of their own alarms in ALARM (every
+ *   region's: fixed names; the DeadLetters alarm keeps its state when SQS stops reporting an idle queue,
+ *   which the metric alone would read as "no dead letters");
  * - the probe alarms: at least one is evaluating (OK or ALARM), and no Stopped alarm has been
  *   INSUFFICIENT_DATA for longer than the grace period since its creation or last change: the Stopped
  *   alarm cannot reach ALARM before a probe's first run (plan/alarm-expressions.ts), so a probe that
@@ -89,12 +90,11 @@ async function notifierFindings(
   const client = deps.cloudWatch(region);
   const now = deps.now();
   const findings: Finding[] = [];
-  const metrics = async () => {
-    const output = await client.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(now - (periodMinutes + METRIC_DELAY_MINUTES) * 60_000),
-        EndTime: new Date(now),
-        MetricDataQueries: notifiers.flatMap((notifier, index) => [
+  // Metrics only of the notifiers whose names the stack knows (the home region's); the others are
+  // watched through their alarms.
+  const queries = notifiers.flatMap((notifier, index) => [
+    ...(notifier.functionName
+      ? [
           {
             Id: `errors${index}`,
             MetricStat: {
@@ -107,6 +107,10 @@ async function notifierFindings(
               Stat: 'Sum',
             },
           },
+        ]
+      : []),
+    ...(notifier.deadLetterQueueName
+      ? [
           {
             Id: `deadLetters${index}`,
             MetricStat: {
@@ -119,7 +123,16 @@ async function notifierFindings(
               Stat: 'Maximum',
             },
           },
-        ]),
+        ]
+      : []),
+  ]);
+  const metrics = async () => {
+    if (queries.length === 0) return;
+    const output = await client.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(now - (periodMinutes + METRIC_DELAY_MINUTES) * 60_000),
+        EndTime: new Date(now),
+        MetricDataQueries: queries,
       }),
       { abortSignal: callDeadline(CHECK_CALL_DEADLINE_MS, deps.signal) },
     );

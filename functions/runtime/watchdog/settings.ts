@@ -11,8 +11,13 @@ export const DEFAULT_NEVER_RAN_GRACE_MINUTES = 30;
 
 export interface NotifierToWatch {
   region: string;
-  functionName: string;
-  deadLetterQueueName: string;
+  /**
+   * Its function, whose `Errors` are read; absent for another region's notifier (CloudFormation names it,
+   * and the home stack cannot know the name): that one is watched through its alarms only.
+   */
+  functionName?: string;
+  /** Its dead-letter queue, whose depth is read; absent as `functionName` is. */
+  deadLetterQueueName?: string;
   /** The notifier's own alarms (Errors, DeadLetters): one in ALARM withholds the heartbeat. */
   alarmNames: string[];
 }
@@ -66,7 +71,7 @@ function notifiersFrom(text: string): NotifierToWatch[] {
   }
   const fail = (why: string): never => {
     throw new TypeError(
-      `watchdog environment: ${WATCHDOG_ENV.notifiers} ${why}; expected [{ "region", "functionName", "deadLetterQueueName", "alarmNames": [...] }]`,
+      `watchdog environment: ${WATCHDOG_ENV.notifiers} ${why}; expected [{ "region", "functionName"?, "deadLetterQueueName"?, "alarmNames": [...] }]`,
     );
   };
   if (!Array.isArray(value) || value.length === 0) return fail('is not a non-empty array');
@@ -76,14 +81,21 @@ function notifiersFrom(text: string): NotifierToWatch[] {
       const v = item[key];
       return typeof v === 'string' && v ? v : fail(`[${index}].${key} is not a non-empty string`);
     };
+    const optional = (key: string) => (item[key] === undefined ? undefined : text(key));
     const names = item.alarmNames ?? [];
     if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || !n)) {
       return fail(`[${index}].alarmNames is not a list of alarm names`);
     }
+    const functionName = optional('functionName');
+    const deadLetterQueueName = optional('deadLetterQueueName');
+    // Nothing to read of a notifier with neither metrics nor alarms: the watchdog would prove nothing.
+    if (!functionName && !deadLetterQueueName && names.length === 0) {
+      return fail(`[${index}] names no function, queue or alarm to check`);
+    }
     return {
       region: text('region'),
-      functionName: text('functionName'),
-      deadLetterQueueName: text('deadLetterQueueName'),
+      ...(functionName ? { functionName } : {}),
+      ...(deadLetterQueueName ? { deadLetterQueueName } : {}),
       alarmNames: names as string[],
     };
   });

@@ -96,6 +96,12 @@ describe('oauth-probe validate', () => {
     expect(stdout).toMatch(
       /\(deployment\)\s+Notifier errors\s+critical\s+platform-email \(topic\)\s+eu-west-1, us-east-1/,
     );
+    // The probe function's reservation is opt-in; its Throttles warning is there all the same. No watchdog.
+    expect(stdout).toMatch(/^ {2}concurrency not reserved \(reservedConcurrency\); a Throttles alarm in every region/m);
+    expect(stdout).toMatch(
+      /\(deployment\)\s+Probe throttles\s+warning\s+platform-email \(topic\)\s+eu-west-1, us-east-1/,
+    );
+    expect(stdout).toMatch(/^ {2}watchdog {4}none \(notifications\.heartbeat/m);
     // billing-api has a runbookUrl; partner-sync can page without one: a warning, still exit 0. billing-api
     // asks what looks like an Auth0 custom domain for 86,400 tokens a month: a warning naming token.reuse.
     expect(stdout).toMatch(
@@ -108,6 +114,29 @@ describe('oauth-probe validate', () => {
         /^! warning: probes\[0\]\.token\.reuse: "billing-api" will request about 86,400 tokens a month from auth\.example\.com.*"maxAgeSec": 21600.*about 960 a month\.$/,
       ),
     ]);
+  });
+
+  it('says where the watchdog runs and what each region reserves, and warns of a reservation the default quota refuses', async () => {
+    await ws.write('watched.json', {
+      regions: ['eu-west-1', 'us-east-1'],
+      reservedConcurrency: 950,
+      notifications: {
+        warning: { emails: ['ops@example.com'] },
+        heartbeat: { urlSecretId: 'oauth-probe/heartbeat', schedule: 'rate(10 minutes)' },
+      },
+      probes: [
+        { name: 'orders', tokenUrl: 'https://auth.example.com/token', credentials: { secretId: 'o' }, page: 'never' },
+      ],
+    });
+
+    const { code, stdout, stderr } = await runCli(['validate', '--config', 'watched.json'], { cwd: ws.dir });
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}concurrency reserved for the probe function: eu-west-1 950, us-east-1 950;/m);
+    expect(stdout).toMatch(
+      /^ {2}watchdog {4}every 10 min from eu-west-1: pings the heartbeat URL \(secret oauth-probe\/heartbeat\) while the notifiers and the probe alarms of 2 regions are healthy$/m,
+    );
+    expect(stderr).toContain('! warning: reservedConcurrency: reserves 950 concurrent executions');
   });
 
   it('lists every problem with its path and the fix, exit 2, no stack trace', async () => {

@@ -49,8 +49,9 @@ async function printedRunCommand(p: Playground): Promise<string> {
 
 /**
  * Runs a printed command through a shell. With npm's scripts off: `npx oauth-probe` in a clone it has
- * not seen installs the clone into npx's cache, running its `prepare` script, which rebuilds dist/
- * (deleting the JavaScript first) under the feet of the other test files that spawn the CLI meanwhile.
+ * not seen installs the clone into npx's cache, and a build script run there (the clone's `prepare`, as
+ * it once was) would rebuild dist/ (deleting the JavaScript first) under the feet of the other test
+ * files that spawn the CLI meanwhile.
  */
 function shell(command: string, cwd: string): Promise<{ code: number | null; stdout: string }> {
   return new Promise((done, fail) => {

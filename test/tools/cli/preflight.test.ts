@@ -1,5 +1,6 @@
 /** `oauth-probe preflight` with Secrets Manager, SSM and CloudFormation mocked per region (aws-sdk-client-mock). */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,6 +12,7 @@ import { memoryIo } from './memory-io.js';
 const secretsManager = mockClient(SecretsManagerClient);
 const ssm = mockClient(SSMClient);
 const cloudFormation = mockClient(CloudFormationClient);
+const lambda = mockClient(LambdaClient);
 
 const SECRET_VALUE = 'preflight-secret-Vb7Qx1';
 const notFound = (name: string, message: string) => Object.assign(new Error(message), { name });
@@ -68,6 +70,7 @@ describe('oauth-probe preflight', () => {
     secretsManager.reset();
     ssm.reset();
     cloudFormation.reset();
+    lambda.reset();
   });
 
   const preflight = async (...args: string[]) => {
@@ -133,6 +136,103 @@ describe('oauth-probe preflight', () => {
     const scanned = cloudFormation.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input.StackName);
     expect(scanned).toContain('OAuthProbe-me-central-1');
     expect(scanned).not.toContain('OAuthProbe-eu-west-1');
+  });
+
+  it('reads no Lambda account settings without reservedConcurrency', async () => {
+    world({
+      secrets: { 'eu-west-1': { 'oauth-probe/billing': good }, 'us-east-1': { 'oauth-probe/billing': good } },
+      bootstrapped: ['eu-west-1', 'us-east-1'],
+      stacks: {},
+    });
+
+    const { code, stdout } = await preflight();
+
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('Lambda concurrency');
+    expect(lambda.calls()).toHaveLength(0);
+  });
+
+  it("checks reservedConcurrency against each region's account settings: a new account's quota of 10 fails", async () => {
+    await ws.write('reserving.json', {
+      homeRegion: 'eu-west-1',
+      regions: ['eu-west-1', 'us-east-1'],
+      reservedConcurrency: 'auto',
+      probes: [
+        {
+          name: 'billing',
+          tokenUrl: 'https://auth.example.com/token',
+          credentials: { secretId: 'oauth-probe/billing' },
+        },
+      ],
+    });
+    world({
+      secrets: { 'eu-west-1': { 'oauth-probe/billing': good }, 'us-east-1': { 'oauth-probe/billing': good } },
+      bootstrapped: ['eu-west-1', 'us-east-1'],
+      stacks: {},
+    });
+    // eu-west-1: a new account (quota 10); us-east-1: the default quota, 300 reserved by other functions.
+    lambda
+      .on(GetAccountSettingsCommand)
+      .callsFake(async (_input, getClient) =>
+        (await regionOf(getClient)) === 'eu-west-1'
+          ? { AccountLimit: { ConcurrentExecutions: 10, UnreservedConcurrentExecutions: 10 } }
+          : { AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 700 } },
+      );
+
+    const { code, stdout } = await preflight('--config', 'reserving.json');
+
+    expect(code).toBe(1);
+    expect(stdout).toContain('Lambda concurrency (reservedConcurrency)');
+    expect(stdout).toContain(
+      'FAIL  eu-west-1: the account\'s concurrency quota is 10; reserving 5 would leave 5 unreserved, below the 100 Lambda keeps, and the deployment fails: raise "Concurrent executions" for Lambda in eu-west-1 in Service Quotas, or lower reservedConcurrency',
+    );
+    expect(stdout).toContain('ok    us-east-1: reserving 5 of 1000 concurrent executions leaves 695 unreserved');
+    expect(stdout).toContain('1 problem found');
+    const calls = lambda.commandCalls(GetAccountSettingsCommand);
+    expect(calls).toHaveLength(2);
+    for (const call of calls) {
+      expect(call.args[0].input).toEqual({});
+      expect(((call.args as unknown[])[1] as { abortSignal?: AbortSignal })?.abortSignal).toBeInstanceOf(AbortSignal);
+    }
+  });
+
+  it("fails a region where other functions' reservations leave too little; access denied is the caller's AWS problem", async () => {
+    await ws.write('reserving-20.json', {
+      regions: ['eu-west-1', 'us-east-1'],
+      reservedConcurrency: 20,
+      probes: [
+        {
+          name: 'billing',
+          tokenUrl: 'https://auth.example.com/token',
+          credentials: { secretId: 'oauth-probe/billing' },
+        },
+      ],
+    });
+    world({
+      secrets: { 'eu-west-1': { 'oauth-probe/billing': good }, 'us-east-1': { 'oauth-probe/billing': good } },
+      bootstrapped: ['eu-west-1', 'us-east-1'],
+      stacks: {},
+    });
+    lambda
+      .on(GetAccountSettingsCommand)
+      .resolves({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 110 } });
+
+    const { code, stdout } = await preflight('--config', 'reserving-20.json');
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'FAIL  eu-west-1: 110 of 1000 concurrent executions are unreserved (other functions reserve the rest); reserving 20 would leave 90',
+    );
+
+    lambda.reset();
+    lambda
+      .on(GetAccountSettingsCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    const denied = await preflight('--config', 'reserving-20.json');
+
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toContain('lambda:GetAccountSettings');
+    expect(denied.stdout).not.toContain('ready to deploy');
   });
 
   it('exits 2 with one line when the SDK finds no credentials: no finding, no verdict', async () => {

@@ -353,6 +353,7 @@ describe('estimateCost', () => {
     const lines = [
       ...estimate.probes.flatMap((p) => [...p.regions.flatMap((r) => r.lines), ...p.global]),
       ...estimate.shared,
+      ...estimate.watchdog,
     ];
     const sum = lines.reduce((total, l) => total + l.monthlyUsd, 0);
     expect(estimate.total.monthlyUsd).toBeCloseTo(sum, 10);
@@ -369,6 +370,52 @@ describe('estimateCost', () => {
     for (const price of estimate.prices) expect(price.asOf).toMatch(/^(\d{4}(-\d{2})?|undated)$/);
     expect(estimate.assumptions.join(' ')).toMatch(/check them against the live AWS pricing pages/i);
     expect(estimate.assumptions.join(' ')).toContain('256 MB');
+  });
+});
+
+describe('the watchdog (notifications.heartbeat)', () => {
+  const withHeartbeat = (schedule?: string) =>
+    config({
+      regions: ['eu-west-1', 'us-east-1'],
+      notifications: { heartbeat: { urlSecretId: 'oauth-probe/heartbeat', ...(schedule ? { schedule } : {}) } },
+      probes: [probe()],
+    });
+  const item = (lines: { item: CostItem; monthlyUsd: number; quantity: number }[], name: CostItem) =>
+    lines.filter((l) => l.item === name);
+
+  it('costs nothing without a heartbeat', () => {
+    expect(estimateCost(config({ probes: [probe()] })).watchdog).toEqual([]);
+  });
+
+  it('prices its runs, its rule, its CloudWatch reads and its secret, every 5 minutes by default', () => {
+    const { watchdog } = estimateCost(withHeartbeat());
+    const runs = 8640;
+
+    expect(item(watchdog, 'lambda_requests')[0]!.quantity).toBe(runs);
+    expect(item(watchdog, 'lambda_compute')[0]!.quantity).toBeCloseTo(runs * 0.5 * 0.25, 8);
+    expect(item(watchdog, 'eventbridge_rule')[0]!.monthlyUsd).toBeCloseTo(runs * PRICES.schedulerInvocation.usd, 10);
+    // Two regions: 3 DescribeAlarms for the probe alarms and 1 for the notifier alarms each, and the home
+    // notifier's 2 metrics.
+    expect(item(watchdog, 'cloudwatch_reads')[0]!.quantity).toBe(runs * (2 + 2 * 4));
+    expect(item(watchdog, 'cloudwatch_reads')[0]!.monthlyUsd).toBeCloseTo(runs * 10 * 0.00001, 8);
+    expect(item(watchdog, 'secrets_manager_secret')[0]!.monthlyUsd).toBeCloseTo(0.4, 8);
+    expect(item(watchdog, 'secrets_manager_api')[0]!.quantity).toBe(runs);
+  });
+
+  it('is in the total and in byItem, and scales with its schedule', () => {
+    const every5 = estimateCost(withHeartbeat());
+    const every15 = estimateCost(withHeartbeat('rate(15 minutes)'));
+    const without = estimateCost(config({ regions: ['eu-west-1', 'us-east-1'], probes: [probe()] }));
+    const cost = (e: typeof every5) => e.watchdog.reduce((total, l) => total + l.monthlyUsd, 0);
+
+    expect(every5.total.monthlyUsd - without.total.monthlyUsd).toBeCloseTo(cost(every5), 10);
+    expect(every5.total.byItem.cloudwatch_reads).toBeCloseTo(
+      item(every5.watchdog, 'cloudwatch_reads')[0]!.monthlyUsd,
+      10,
+    );
+    expect(cost(every15)).toBeLessThan(cost(every5));
+    expect(cost(every15)).toBeGreaterThan(0.4);
+    expect(every5.assumptions.join(' ')).toContain('Watchdog: 8640 runs a month (rate(5 minutes))');
   });
 });
 

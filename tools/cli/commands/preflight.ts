@@ -1,5 +1,6 @@
 /** `oauth-probe preflight`: before a deploy, check in AWS what the deployment needs (./../aws/preflight.ts). */
 import { resolveDeployment, resolveProbes } from '../../../functions/config/resolve.js';
+import { planConfig } from '../../../plan/index.js';
 import { parseCommandArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEFAULT_CONFIG, loadConfigForCli } from '../config.js';
@@ -22,6 +23,8 @@ Needs AWS credentials (the SDK's chain: AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO...).
   - every PagerDuty, Slack and Teams target's secret and the watchdog's heartbeat secret exists in the
     home region and holds a key or an https URL,
   - every region of the deployment is CDK-bootstrapped (SSM parameter /cdk-bootstrap/hnb659fds/version),
+  - with reservedConcurrency, the account's Lambda concurrency leaves Lambda its 100 unreserved units
+    after the reservation, in every region that runs probes (GetAccountSettings),
   - no stack of this deployment (by its name) is left in a region the config no longer has; such a
     stack keeps probing and alarming, and CDK never deletes it: the finding gives the delete command.
 Left-over stacks are searched for in the regions every account has enabled; add opt-in regions with
@@ -67,10 +70,17 @@ region, permissions, network).
       stackName: (region) => deploymentStackName(region, name),
     });
 
+    // Config reservedConcurrency, as the plan resolves it per region, against the account's Lambda settings.
+    const reservations = planConfig(config).plan.regions.flatMap((r) =>
+      r.reservedConcurrency === undefined ? [] : [{ region: r.region, reservation: r.reservedConcurrency }],
+    );
+    const { reservedConcurrencyFindings } = await import('../aws/concurrency.js');
+    const concurrency = await reservedConcurrencyFindings(reservations);
     const sections = [
       ['Secrets', report.secrets],
       ['Notification secrets (home region: channels and heartbeat)', report.notificationSecrets],
       ['Bootstrap', report.bootstrap],
+      ...(reservations.length > 0 ? [['Lambda concurrency (reservedConcurrency)', concurrency] as const] : []),
       [`Stacks of deployment "${name}" outside its regions`, report.leftOver],
     ] as const;
     let problems = 0;

@@ -106,6 +106,8 @@ export function summaryLines(file: string, written: number, prepared: PreparedDe
     ...stacks.map((line, i) => `  ${i === 0 ? 'stacks     ' : '           '} ${line}`),
     `  dashboards  ${compactNames(plan.dashboardNames).join(', ')}`,
     `  alarms      ${plan.alarms.length} (${notifying.length} notify${silent > 0 ? `, ${p.yellow(`${silent} reach no one`)}` : ''}); global alarm: ${globalLine}`,
+    `  concurrency ${concurrencyLine(plan)}`,
+    `  watchdog    ${watchdogLine(plan)}`,
     '',
     ...probeLines(prepared, p),
     '',
@@ -116,6 +118,23 @@ export function summaryLines(file: string, written: number, prepared: PreparedDe
     ...identityProviderLines(plan, p),
   ];
   return lines;
+}
+
+/** The probe function's reservation per region (config `reservedConcurrency`), and the Throttles alarm. */
+function concurrencyLine(plan: DeploymentPlan): string {
+  const reserving = plan.regions.filter((r) => r.reservedConcurrency !== undefined);
+  const reserved =
+    reserving.length === 0
+      ? 'not reserved (reservedConcurrency)'
+      : `reserved for the probe function: ${reserving.map((r) => `${r.region} ${r.reservedConcurrency}`).join(', ')}`;
+  return `${reserved}; a Throttles alarm in every region that runs probes`;
+}
+
+/** The watchdog (config `notifications.heartbeat`), or how to get one. */
+function watchdogLine(plan: DeploymentPlan): string {
+  const w = plan.watchdog;
+  if (!w) return "none (notifications.heartbeat: an external dead man's switch, docs/deploy.md)";
+  return `every ${w.periodMinutes} min from ${w.region}: pings the heartbeat URL (secret ${w.urlSecretId}) while the notifiers and the probe alarms of ${w.alarmRegions.length} region${w.alarmRegions.length === 1 ? '' : 's'} are healthy`;
 }
 
 function probeLines(prepared: PreparedDeployment, p: Palette): string[] {
