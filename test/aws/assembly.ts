@@ -257,6 +257,8 @@ function getAtt(stack: RegionStack, logicalId: string, attribute: string): strin
   if (!resource) throw new Error(`${stack.name}: Fn::GetAtt of unknown resource ${logicalId}`);
   const id = physicalId(stack, logicalId);
   const arn = (service: string, rest: string) => `arn:aws:${service}:${stack.region}:${ACCOUNT}:${rest}`;
+  // A queue's name is its physical id's last part (the Ref of a queue is its URL in AWS; here the name).
+  if (attribute === 'QueueName' && resource.Type === 'AWS::SQS::Queue') return id;
   if (attribute !== 'Arn' && attribute !== 'TopicArn') {
     throw new Error(`${stack.name}: Fn::GetAtt ${logicalId}.${attribute} is not resolved by test/aws/assembly.ts`);
   }

@@ -12,6 +12,8 @@ export const HOME = 'eu-west-1';
 export const OTHER = 'us-east-1';
 
 export const SECRET_IDS = { billing: 'oauth-probe/billing', partner: 'oauth-probe/partner-sync' } as const;
+/** The watchdog's heartbeat URL (home region): the test creates it, pointing at a local HTTPS server. */
+export const HEARTBEAT_SECRET_ID = 'oauth-probe/heartbeat';
 
 /** The endpoints of the notification topic's subscriptions, by target name. */
 export const ENDPOINTS = {
@@ -49,6 +51,7 @@ export function deploymentConfig(env: LocalEnvironment): ProbesConfigInput {
       },
       warning: { targets: ['ops-email'] },
       critical: { targets: ['pager-hook'] },
+      heartbeat: { urlSecretId: HEARTBEAT_SECRET_ID },
     },
     probes: [billing, partner] as ProbesConfigInput['probes'],
   };

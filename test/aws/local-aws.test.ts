@@ -14,6 +14,9 @@
  *   subscribed in the notifier's place hands its SNS envelope to the notifier as the Lambda event.
  * - Email and HTTPS subscribers: an SQS queue per subscription of the notification topic, subscribed
  *   with the template's filter policy (see `forMoto` for the one rewrite moto needs).
+ * - The watchdog's external dead man's switch: a local HTTPS server (the test CA) counting GETs of its
+ *   secret path, whose URL is the heartbeat secret in moto; the template's alarms are created in moto as
+ *   CloudFormation would (INSUFFICIENT_DATA), one probe alarm per region then set OK as after a run.
  *
  * Where moto 5.2 is not AWS, and what that leaves unchecked here:
  * - filter policies: `{ "exists": false }` after a string in a list (see `forMoto`, and its canary);
@@ -24,7 +27,9 @@
  *   not turned into metrics: this deployment publishes with PutMetricData.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -50,13 +55,22 @@ import {
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { alarmName, notifierAlarmName } from '../../functions/contract/alarm-naming.js';
 import type { ProbeEvent } from '../../functions/contract/environment.js';
 import { RotationTestFailed, testPendingSecret } from '../../functions/rotation/index.js';
 import { addOAuthProbeStacks } from '../../lib/app.js';
 import { generateClientKey, type LocalEnvironment, startLocalEnvironment } from '../../tools/local-servers/index.js';
 import { alarmStateChangeMessage, lambdaSnsEvent, type SnsEnvelope } from './alarm-message.js';
 import { ACCOUNT, type DeployedFunction, Deployment } from './assembly.js';
-import { deploymentConfig, ENDPOINTS, HOME, OTHER, SECRET_IDS, type TargetName } from './deployment-config.js';
+import {
+  deploymentConfig,
+  ENDPOINTS,
+  HEARTBEAT_SECRET_ID,
+  HOME,
+  OTHER,
+  SECRET_IDS,
+  type TargetName,
+} from './deployment-config.js';
 import { type Invocation, invokeBundled } from './lambda-runner.js';
 import { resetMoto } from './moto-server.js';
 import { createQueue, type Queue } from './moto-sqs.js';
@@ -110,9 +124,6 @@ const probeRuns = new Map<string, Invocation[]>();
 
 const probeFunction = (region: string) => deployment.function(region, 'ProbeFunction');
 const notifierFunction = (region: string) => deployment.function(region, 'NotifierFunction');
-// The watchdog function (issue 23) goes here once the app deploys it: deployment.function(region,
-// 'WatchdogFunction') finds its bundle and environment like the two above; give it a test of its own
-// in this file, run against the same moto resources.
 
 /** Ships a run's JSON log lines to the log group the probe function writes to (Lambda does this in AWS). */
 async function shipLogs(fn: DeployedFunction, run: Invocation): Promise<void> {
@@ -599,5 +610,90 @@ describe('the rotation test path: testPendingSecret invoking the bundled probe f
 
     expect(verdict).toEqual({ probe: 'billing-api', status: 'pass', secretVersionId: token });
     expect(await deliveries()).toEqual({ 'ops-email': [], 'pager-hook': [], 'partner-email': [] });
+  });
+});
+
+describe('the bundled watchdog, against moto’s CloudWatch and Secrets Manager and a local heartbeat service', () => {
+  /** A stand-in for Healthchecks.io: HTTPS with the test CA, counting GETs of its secret path. */
+  let heartbeat: { server: HttpsServer; url: string; pings: number };
+  let caFile: string;
+  const watchdogFunction = () => deployment.function(HOME, 'WatchdogFunction');
+  const runWatchdog = async () => {
+    const run = await invokeBundled(watchdogFunction(), {}, { motoUrl, extraEnv: { NODE_EXTRA_CA_CERTS: caFile } });
+    for (const value of secretValues)
+      expect(run.stdout + run.stderr, 'the watchdog leaks a secret').not.toContain(value);
+    return run;
+  };
+  const deadLetters = notifierAlarmName(OTHER, 'deadLetters');
+
+  beforeAll(async () => {
+    caFile = join(workDir, 'ca.pem');
+    writeFileSync(caFile, env.caPem!);
+    const path = `/ping/${randomUUID()}`;
+    const server = createHttpsServer({ cert: env.pki!.server.cert, key: env.pki!.server.key }, (req, res) => {
+      if (req.method === 'GET' && req.url === path) heartbeat.pings += 1;
+      res.writeHead(req.url === path ? 200 : 404).end('OK');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+    heartbeat = { server, url, pings: 0 };
+    secretValues.push(url, path);
+    await secretsManager(HOME).send(new CreateSecretCommand({ Name: HEARTBEAT_SECRET_ID, SecretString: url }));
+    // Every alarm of the template, in its region, as CloudFormation would create it (INSUFFICIENT_DATA);
+    // then one probe alarm per region evaluates (OK), as after the first runs.
+    for (const region of REGIONS) {
+      for (const [, resource] of deployment.resources(region, 'AWS::CloudWatch::Alarm')) {
+        const props = deployment.resolve(region, resource.Properties) as PutMetricAlarmCommandInput;
+        await cloudWatch(region).send(new PutMetricAlarmCommand(props));
+      }
+      await cloudWatch(region).send(
+        new SetAlarmStateCommand({
+          AlarmName: alarmName({ probe: 'billing-api', kind: 'availability', region }),
+          StateValue: 'OK',
+          StateReason: 'first runs passed',
+        }),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => heartbeat?.server.close(resolve));
+  });
+
+  it('is deployed in the home region only, with the heartbeat secret’s id and not its value', () => {
+    expect(watchdogFunction().environment.HEARTBEAT_URL_SECRET_ID).toBe(HEARTBEAT_SECRET_ID);
+    expect(JSON.stringify(watchdogFunction().environment)).not.toContain(heartbeat.url);
+    expect(deployment.functions(OTHER).map((f) => f.construct)).not.toContain('WatchdogFunction');
+  });
+
+  it('pings the heartbeat while the alert path is healthy (its CloudWatch requests accepted by moto)', async () => {
+    const before = heartbeat.pings;
+
+    const run = await runWatchdog();
+
+    expect(run.threw).toBeUndefined();
+    expect(run.result).toMatchObject({ outcome: 'pinged', status: 200, findings: [] });
+    expect(heartbeat.pings).toBe(before + 1);
+    expect(run.logLines.find((l) => l.event === 'heartbeat')).toMatchObject({ outcome: 'pinged', httpStatus: 200 });
+  });
+
+  it('withholds the heartbeat while another region’s notifier alarm is in ALARM, naming it', async () => {
+    await cloudWatch(OTHER).send(
+      new SetAlarmStateCommand({ AlarmName: deadLetters, StateValue: 'ALARM', StateReason: 'undelivered' }),
+    );
+    const before = heartbeat.pings;
+    try {
+      const run = await runWatchdog();
+
+      expect(run.result).toMatchObject({
+        outcome: 'withheld',
+        findings: [{ code: 'notifier_alarm', region: OTHER, detail: `${deadLetters} is in ALARM` }],
+      });
+      expect(heartbeat.pings).toBe(before);
+    } finally {
+      await cloudWatch(OTHER).send(
+        new SetAlarmStateCommand({ AlarmName: deadLetters, StateValue: 'OK', StateReason: 'test' }),
+      );
+    }
   });
 });
