@@ -25,7 +25,9 @@ export const NODE24_TESTS = [
   'test/tools/local-servers/**/*.test.ts',
 ];
 
-const { projects: _wholeSuite, ...shared } = base.test ?? {};
+// No globalSetup: none of these tests runs the compiled dist/ (they import the sources or bundle their
+// own), so the Node 24 pass does not rebuild dist/ and can run beside the pack check, which does.
+const { projects: _wholeSuite, globalSetup: _buildDist, ...shared } = base.test ?? {};
 
 export default defineConfig({
   test: { ...shared, name: 'node24', include: NODE24_TESTS },
