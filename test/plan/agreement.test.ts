@@ -98,7 +98,7 @@ function readdirTemplates(directory: string): string[] {
 
 const explain = (generated: GeneratedConfig) => `seed ${generated.seed}: ${generated.features.join(', ')}`;
 
-const SEEDS = Array.from({ length: 14 }, (_, i) => 1000 + i * 7);
+const SEEDS = Array.from({ length: 20 }, (_, i) => 1000 + i * 7);
 
 describe('validate passes exactly when synth passes (generated configs)', () => {
   const cases = [...SEEDS.map((seed) => generatedConfig(seed)), generatedConfig(4242, 60)];
@@ -111,6 +111,8 @@ describe('validate passes exactly when synth passes (generated configs)', () => 
       'long evaluation',
       'no critical target',
       'every probe disabled',
+      'no concurrency reserved',
+      'heartbeat too rare',
     ]) {
       expect(all, mistake).toContain(`mistake: ${mistake}`);
     }
@@ -127,6 +129,9 @@ describe('validate passes exactly when synth passes (generated configs)', () => 
       'enabled false',
       'notifications: mixed',
       'notifications: dashboardsOnly',
+      'reservedConcurrency',
+      'heartbeat',
+      'vpc',
     ]) {
       expect(all, feature).toContain(feature);
     }
@@ -142,6 +147,8 @@ describe('validate passes exactly when synth passes (generated configs)', () => 
 
     expect(validate.ok, JSON.stringify({ validate, synth })).toBe(synth.ok);
     if (!validate.ok && !synth.ok) expect(validate.lines.sort()).toEqual(synth.lines.sort());
+    // A config generated with a mistake is refused (by both, then), whatever else it switches on.
+    if (generated.features.some((f) => f.startsWith('mistake: '))) expect(validate.ok, explain(generated)).toBe(false);
     verdicts.push(validate.ok);
   });
 

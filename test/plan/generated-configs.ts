@@ -2,13 +2,17 @@
  * Configs generated from the schema's own shapes, for the agreement tests: every feature of probes.json
  * switched on and off by a seeded generator (the same configs on every run), some valid, some with the
  * mistakes a platform team makes (a placeholder typo, a degraded threshold above the timeout, no critical
- * target, every probe disabled, an evaluation range over CloudWatch's), and fleets with per-probe routing.
+ * target, every probe disabled, an evaluation range over CloudWatch's, a concurrency reservation of 0, a
+ * heartbeat too rare), and fleets with per-probe routing.
  */
 import type { ProbeConfigInput, ProbesConfigInput } from '../../functions/config/schema.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 
-/** Chosen by the seed (every kind over 8 consecutive seeds): none in three of eight configs. */
+/**
+ * Chosen by the seed (every kind over 10 consecutive seeds): none in three of ten configs. Each is
+ * written into the config by `withMistake` (and 'no critical target' by the notifications it picks).
+ */
 const MISTAKES = [
   'none',
   'placeholder typo',
@@ -18,7 +22,10 @@ const MISTAKES = [
   'no critical target',
   'none',
   'every probe disabled',
+  'no concurrency reserved',
+  'heartbeat too rare',
 ] as const;
+type Mistake = (typeof MISTAKES)[number];
 
 /** mulberry32: a small seeded generator, so a failing config can be reproduced from its seed. */
 function random(seed: number): () => number {
@@ -100,16 +107,67 @@ export function generatedConfig(seed: number, fleetSize?: number): GeneratedConf
   const count = fleetSize ?? 1 + Math.floor(rnd() * 4);
   for (let i = 0; i < count; i++)
     config.probes.push(generatedProbe(i, rnd, pick, chance, feature, notifications, fleetSize));
-  if (chance(0.08)) {
-    feature('every probe disabled', true);
-    for (const probe of config.probes) probe.enabled = false;
-  }
   if (chance(0.2)) {
     config.maintenance = feature('maintenance', [
       { name: 'weekly', cron: '0 2 * * SUN', duration: 'PT2H', probes: [config.probes[0]!.name] },
     ]);
   }
+  if (chance(0.25)) config.reservedConcurrency = feature('reservedConcurrency', pick(['auto', 50] as const));
+  if (chance(0.25) && notifications !== 'dashboardsOnly') {
+    config.notifications = {
+      ...config.notifications,
+      heartbeat: feature('heartbeat', { urlSecretId: 'oauth-probe/heartbeat', schedule: 'rate(10 minutes)' }),
+    };
+  }
+  if (chance(0.2)) {
+    config.vpc = feature('vpc', {
+      [regions[0]!]: { subnetIds: ['subnet-0a1b2c3d'], securityGroupIds: ['sg-0a1b2c3d'] },
+    });
+  }
+  withMistake(config, mistake);
+  // Random choices above are valid on their own; what makes a config wrong is its mistake alone.
   return { seed, features, config };
+}
+
+/** Writes the seed's mistake into the config, whatever the generator chose around it. */
+function withMistake(config: ProbesConfigInput, mistake: Mistake): void {
+  const first = config.probes[0]!;
+  switch (mistake) {
+    case 'placeholder typo':
+      first.enabled = true;
+      first.steps = [
+        { name: 'list', request: { url: 'https://api.example.com/v1/items' }, extract: { itemId: 'data[0].id' } },
+        // `itemID` for `itemId`: the API's owners would be paged for a config bug.
+        { name: 'get', request: { url: 'https://api.example.com/v1/items/{{itemID}}' } },
+      ];
+      return;
+    case 'degraded over timeout':
+      // Over the default timeoutMs (10,000 ms) or the defaults' 4,000: the latency alarm could never fire.
+      first.enabled = true;
+      first.timeoutMs = undefined;
+      first.degradedMs = 20_000;
+      return;
+    case 'long evaluation':
+      first.enabled = true;
+      first.alarms = { evaluationPeriods: 200 };
+      return;
+    case 'every probe disabled':
+      for (const probe of config.probes) probe.enabled = false;
+      return;
+    case 'no concurrency reserved':
+      // 0 would stop every run (Lambda throttles a function reserved at 0): a mistake, not a setting.
+      config.reservedConcurrency = 0;
+      return;
+    case 'heartbeat too rare':
+      config.notifications = {
+        ...(config.notifications?.dashboardsOnly ? {} : config.notifications),
+        heartbeat: { urlSecretId: 'oauth-probe/heartbeat', schedule: 'rate(2 hours)' },
+      };
+      return;
+    case 'none':
+    case 'no critical target':
+      return;
+  }
 }
 
 function generatedProbe(
@@ -132,11 +190,11 @@ function generatedProbe(
   probe.clientAuth = pick(['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const);
   if (chance(0.4))
     probe.token = { jwt: { audience: 'https://api.example.com', jwksUri: 'https://auth.example.com/jwks' } };
-  if (chance(0.2)) probe.token = { ...probe.token, degradedMs: feature('token.degradedMs', pick([800, 12_000])) };
-  if (chance(0.3)) probe.degradedMs = feature('degradedMs', pick([1500, 20_000]));
+  if (chance(0.2)) probe.token = { ...probe.token, degradedMs: feature('token.degradedMs', pick([800, 3_000])) };
+  if (chance(0.3)) probe.degradedMs = feature('degradedMs', pick([1500, 3_000]));
   if (chance(0.3))
     probe.schedule = feature('schedule', pick(['rate(1 minute)', 'rate(15 minutes)', 'cron(0/10 * * * ? *)']));
-  if (chance(0.1)) probe.alarms = feature('long evaluation', { evaluationPeriods: 200 });
+  if (chance(0.1)) probe.alarms = feature('probe alarm settings', { evaluationPeriods: 5, datapointsToAlarm: 3 });
   if (chance(0.3)) probe.regions = feature('own regions', ['eu-west-1']);
   if (chance(0.2)) probe.page = feature('page', pick(['never', 'any-region'] as const));
   if (fleetSize || chance(0.2)) probe.owner = feature('owner', `Team ${i % 7} (#team-${i % 7})`);
