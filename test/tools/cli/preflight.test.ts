@@ -73,6 +73,27 @@ describe('oauth-probe preflight', () => {
     lambda.reset();
   });
 
+  /** A config reserving concurrency in eu-west-1 (home) and us-east-1, whose secrets and bootstrap are in place. */
+  const reserving = async (file: string, reservedConcurrency: 'auto' | number) => {
+    await ws.write(file, {
+      homeRegion: 'eu-west-1',
+      regions: ['eu-west-1', 'us-east-1'],
+      reservedConcurrency,
+      probes: [
+        {
+          name: 'billing',
+          tokenUrl: 'https://auth.example.com/token',
+          credentials: { secretId: 'oauth-probe/billing' },
+        },
+      ],
+    });
+    world({
+      secrets: { 'eu-west-1': { 'oauth-probe/billing': good }, 'us-east-1': { 'oauth-probe/billing': good } },
+      bootstrapped: ['eu-west-1', 'us-east-1'],
+      stacks: {},
+    });
+  };
+
   const preflight = async (...args: string[]) => {
     const io = memoryIo(ws.dir);
     const code = await main(['preflight', ...args], io);
@@ -153,23 +174,7 @@ describe('oauth-probe preflight', () => {
   });
 
   it("checks reservedConcurrency against each region's account settings: a new account's quota of 10 fails", async () => {
-    await ws.write('reserving.json', {
-      homeRegion: 'eu-west-1',
-      regions: ['eu-west-1', 'us-east-1'],
-      reservedConcurrency: 'auto',
-      probes: [
-        {
-          name: 'billing',
-          tokenUrl: 'https://auth.example.com/token',
-          credentials: { secretId: 'oauth-probe/billing' },
-        },
-      ],
-    });
-    world({
-      secrets: { 'eu-west-1': { 'oauth-probe/billing': good }, 'us-east-1': { 'oauth-probe/billing': good } },
-      bootstrapped: ['eu-west-1', 'us-east-1'],
-      stacks: {},
-    });
+    await reserving('reserving.json', 'auto');
     // eu-west-1: a new account (quota 10); us-east-1: the default quota, 300 reserved by other functions.
     lambda
       .on(GetAccountSettingsCommand)
@@ -197,22 +202,7 @@ describe('oauth-probe preflight', () => {
   });
 
   it("fails a region where other functions' reservations leave too little; access denied is the caller's AWS problem", async () => {
-    await ws.write('reserving-20.json', {
-      regions: ['eu-west-1', 'us-east-1'],
-      reservedConcurrency: 20,
-      probes: [
-        {
-          name: 'billing',
-          tokenUrl: 'https://auth.example.com/token',
-          credentials: { secretId: 'oauth-probe/billing' },
-        },
-      ],
-    });
-    world({
-      secrets: { 'eu-west-1': { 'oauth-probe/billing': good }, 'us-east-1': { 'oauth-probe/billing': good } },
-      bootstrapped: ['eu-west-1', 'us-east-1'],
-      stacks: {},
-    });
+    await reserving('reserving-20.json', 20);
     lambda
       .on(GetAccountSettingsCommand)
       .resolves({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 110 } });
