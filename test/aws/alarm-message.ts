@@ -41,15 +41,19 @@ export function alarmStateChangeMessage(
   options: { region: string; account: string; to: 'ALARM' | 'OK'; from: 'OK' | 'ALARM'; at: Date },
 ): Record<string, unknown> {
   const lower = (dims: AlarmProps['Dimensions']) => (dims ?? []).map((d) => ({ value: d.Value, name: d.Name }));
+  // What every trigger carries, in the order CloudWatch writes it after the metric (or the period).
+  const evaluation = {
+    EvaluationPeriods: alarm.EvaluationPeriods,
+    DatapointsToAlarm: alarm.DatapointsToAlarm,
+    ComparisonOperator: alarm.ComparisonOperator,
+    Threshold: alarm.Threshold,
+    TreatMissingData: alarm.TreatMissingData ?? 'missing',
+    EvaluateLowSampleCountPercentile: '',
+  };
   const trigger = alarm.Metrics
     ? {
         Period: alarm.Metrics.find((m) => m.MetricStat)?.MetricStat?.Period ?? 60,
-        EvaluationPeriods: alarm.EvaluationPeriods,
-        DatapointsToAlarm: alarm.DatapointsToAlarm,
-        ComparisonOperator: alarm.ComparisonOperator,
-        Threshold: alarm.Threshold,
-        TreatMissingData: alarm.TreatMissingData ?? 'missing',
-        EvaluateLowSampleCountPercentile: '',
+        ...evaluation,
         Metrics: alarm.Metrics.map((m) => ({
           Id: m.Id,
           ...(m.Expression ? { Expression: m.Expression } : {}),
@@ -78,12 +82,7 @@ export function alarmStateChangeMessage(
         Unit: null,
         Dimensions: lower(alarm.Dimensions),
         Period: alarm.Period,
-        EvaluationPeriods: alarm.EvaluationPeriods,
-        DatapointsToAlarm: alarm.DatapointsToAlarm,
-        ComparisonOperator: alarm.ComparisonOperator,
-        Threshold: alarm.Threshold,
-        TreatMissingData: alarm.TreatMissingData ?? 'missing',
-        EvaluateLowSampleCountPercentile: '',
+        ...evaluation,
       };
   const stamp = options.at.toISOString().replace('Z', '+0000');
   return {

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { withParameters } from '../cdk/nested-parameters.js';
 
 /** moto's default account. */
 export const ACCOUNT = '123456789012';
@@ -180,15 +181,7 @@ function mergedResources(directory: string, templateFile: string): Record<string
       throw new Error(`${templateFile}: nested stack ${id} has no template in the assembly`);
     }
     const parameters = (resource.Properties?.Parameters ?? {}) as Record<string, unknown>;
-    const substitute = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(substitute);
-      if (value && typeof value === 'object') {
-        const ref = (value as { Ref?: unknown }).Ref;
-        if (typeof ref === 'string' && Object.keys(value).length === 1 && ref in parameters) return parameters[ref];
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
-      }
-      return value;
-    };
+    const substitute = (value: unknown): unknown => withParameters(value, parameters);
     const inner = mergedResources(directory, file);
     const own = new Set(Object.keys(inner));
     for (const [nestedId, nested] of Object.entries(inner)) {

@@ -21,6 +21,7 @@ import { addOAuthProbeStacks, type OAuthProbeStacksProps } from '../../lib/app.j
 import { applyNag } from '../../lib/nag.js';
 import type { OAuthProbeStack } from '../../lib/oauth-probe-stack.js';
 import { alarmProperties, type MathAlarmDefinition } from '../../plan/index.js';
+import { withParameters } from './nested-parameters.js';
 
 export const PROJECT_ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -129,15 +130,7 @@ export function mergedTemplate(stack: Stack): Template {
   for (const child of nested) {
     const resourceId = stack.getLogicalId(child.nestedStackResource as CfnResource);
     const parameters = (json.Resources[resourceId]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
-    const substitute = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(substitute);
-      if (value && typeof value === 'object') {
-        const ref = (value as { Ref?: unknown }).Ref;
-        if (typeof ref === 'string' && Object.keys(value).length === 1 && ref in parameters) return parameters[ref];
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
-      }
-      return value;
-    };
+    const substitute = (value: unknown): unknown => withParameters(value, parameters);
     const resources = (Template.fromStack(child).toJSON() as { Resources?: Record<string, unknown> }).Resources;
     for (const [id, resource] of Object.entries(resources ?? {}))
       json.Resources[`${child.node.id}/${id}`] = substitute(resource) as never;

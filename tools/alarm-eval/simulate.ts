@@ -79,6 +79,34 @@ export function successSeries(runs: { minute: number; success: boolean }[]): Ser
   return series;
 }
 
+/** What a region's run reports at a minute: a verdict, or nothing (it crashed, or never published). */
+export type RunOutcome = 'pass' | 'fail' | 'silent';
+
+/**
+ * The `Success` series of every region, one run a minute from 0 to `to` as `outcome` says, as the metric
+ * source of a probe's regional alarms (dimension `Region`); other metrics have no data.
+ */
+export function regionalSuccessSource<Region extends string>(
+  regions: readonly Region[],
+  outcome: (region: Region, minute: number) => RunOutcome,
+  to: number,
+): SeriesSource {
+  const series = new Map(
+    regions.map((region) => {
+      const runs: { minute: number; success: boolean }[] = [];
+      for (let minute = 0; minute <= to; minute++) {
+        const result = outcome(region, minute);
+        if (result !== 'silent') runs.push({ minute, success: result === 'pass' });
+      }
+      return [region, successSeries(runs)] as const;
+    }),
+  );
+  return (name, dimensions) => {
+    const region = dimensions.find((d) => d.Name === 'Region')?.Value as Region | undefined;
+    return name === 'Success' && region ? series.get(region) : undefined;
+  };
+}
+
 export interface Transition {
   alarm: string;
   minute: number;

@@ -14,11 +14,13 @@ export function formatUsd(usd: number): string {
   return '<$0.0001';
 }
 
-function formatCount(n: number): string {
+/** A whole count with thousands separators: `86,400`. */
+export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-function table(rows: string[][], align: ('l' | 'r')[]): string[] {
+/** Rows aligned in columns two spaces apart (`r` pads on the left), trailing blanks trimmed. */
+export function table(rows: string[][], align: ('l' | 'r')[]): string[] {
   const widths = align.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   return rows.map((row) =>
     row

@@ -9,7 +9,7 @@
 import type { RegionCapacity } from '../cost/capacity.js';
 import { COST_ITEM_LABELS, type CostEstimate, type CostItem } from '../cost/estimate.js';
 import type { Palette } from './colour.js';
-import { formatUsd } from './cost-format.js';
+import { formatCount, formatUsd, table } from './cost-format.js';
 
 /** The summary's bounds (tested for the example probes.json and for fleets of any size). */
 export const SUMMARY_MAX_LINES = 25;
@@ -39,20 +39,6 @@ export function clipMiddle(text: string, width: number): string {
   if (text.length <= width) return text;
   const tail = Math.floor((width - 1) / 2);
   return `${text.slice(0, width - 1 - tail)}…${text.slice(text.length - tail)}`;
-}
-
-function count(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-function table(rows: string[][], align: ('l' | 'r')[]): string[] {
-  const widths = align.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (align[i] === 'r' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd(),
-  );
 }
 
 interface CostRow {
@@ -99,7 +85,7 @@ function costRows(estimate: CostEstimate): CostRow[] {
   return [
     ...perProbe.filter((row) => shown.has(row.probe)),
     {
-      probe: `… and ${count(rest.length)} more probes`,
+      probe: `… and ${formatCount(rest.length)} more probes`,
       rest: true,
       where: '',
       runs: rest.reduce((n, r) => n + (r.runs ?? 0), 0),
@@ -115,7 +101,7 @@ function costTable(estimate: CostEstimate, p: Palette): string[] {
     rows.push([
       row.rest ? row.probe : clipMiddle(row.probe, PROBE_WIDTH),
       clip(row.where, WHERE_WIDTH),
-      row.runs === undefined ? '' : count(row.runs),
+      row.runs === undefined ? '' : formatCount(row.runs),
       formatUsd(row.usd),
       row.canaryUsd === undefined ? '' : formatUsd(row.canaryUsd),
     ]);
@@ -131,7 +117,7 @@ function costTable(estimate: CostEstimate, p: Palette): string[] {
     p.dim(lines[0]!),
     ...lines.slice(1, -1),
     p.bold(lines.at(-1)!),
-    `${formatUsd(estimate.total.perProbeRegionUsd)} per probe-region on average (${count(estimate.total.probeRegions)} probe-regions, shared costs included).`,
+    `${formatUsd(estimate.total.perProbeRegionUsd)} per probe-region on average (${formatCount(estimate.total.probeRegions)} probe-regions, shared costs included).`,
   ];
 }
 
@@ -174,16 +160,16 @@ function providerLines(estimate: CostEstimate, bold: (text: string) => string): 
   const shown = providers.length <= MAX_PROVIDER_ROWS ? providers : providers.slice(0, MAX_PROVIDER_ROWS - 1);
   const rows = shown.map((idp) => [
     `  ${clip(idp.host, HOST_WIDTH)}`,
-    `${count(idp.tokenRequestsPerMonth)} tokens`,
-    `${count(idp.otherRequestsPerMonth)} other`,
+    `${formatCount(idp.tokenRequestsPerMonth)} tokens`,
+    `${formatCount(idp.otherRequestsPerMonth)} other`,
     probeList(idp.probes),
   ]);
   const rest = providers.slice(shown.length);
   if (rest.length > 0) {
     rows.push([
-      `  … and ${count(rest.length)} more`,
-      `${count(rest.reduce((n, idp) => n + idp.tokenRequestsPerMonth, 0))} tokens`,
-      `${count(rest.reduce((n, idp) => n + idp.otherRequestsPerMonth, 0))} other`,
+      `  … and ${formatCount(rest.length)} more`,
+      `${formatCount(rest.reduce((n, idp) => n + idp.tokenRequestsPerMonth, 0))} tokens`,
+      `${formatCount(rest.reduce((n, idp) => n + idp.otherRequestsPerMonth, 0))} other`,
       '',
     ]);
   }
@@ -196,7 +182,7 @@ function probeList(probes: string[]): string {
   const all = probes.join(', ');
   if (all.length <= PROBES_WIDTH) return all;
   if (probes.length === 1) return clipMiddle(all, PROBES_WIDTH);
-  return `${clipMiddle(probes[0] ?? '', PROBE_WIDTH)} and ${count(probes.length - 1)} more`;
+  return `${clipMiddle(probes[0] ?? '', PROBE_WIDTH)} and ${formatCount(probes.length - 1)} more`;
 }
 
 /** The busiest minute: the region with the most runs at once, and where a default quota is half used. */
@@ -204,7 +190,7 @@ function capacityLines(capacity: RegionCapacity[]): string[] {
   if (capacity.length === 0) return [];
   const busiest = capacity.reduce((a, b) => (b.runsInPeakMinute > a.runsInPeakMinute ? b : a));
   const crowded = capacity.filter((r) => r.warnings.length > 0).map((r) => r.region);
-  const head = `Busiest minute: ${count(busiest.runsInPeakMinute)} runs at once in ${busiest.region}`;
+  const head = `Busiest minute: ${formatCount(busiest.runsInPeakMinute)} runs at once in ${busiest.region}`;
   if (crowded.length === 0)
     return [clip(`${head}; every rate within the default account quotas.`, SUMMARY_MAX_COLUMNS)];
   const where = crowded.length === 1 ? crowded[0] : `${crowded.length} regions`;

@@ -34,6 +34,7 @@ import {
   type DeploymentPlan,
   type PlannedAlarm,
   type PlannedConfig,
+  type ProbeRegionUsage,
   planConfig,
   planDeployment,
   requestsPerRun,
@@ -160,15 +161,9 @@ export interface CostLine {
   basis: string;
 }
 
-export interface ProbeRegionCost {
-  probe: string;
-  region: string;
-  /** This region is the home region (dashboard, global alarms, regional Success copies). */
-  home: boolean;
-  schedule: string;
-  runsPerMonth: number;
-  /** HTTP requests per run: token, discovery, JWKS, steps. */
-  requestsPerRun: number;
+/** A probe-region's month as the plan counts it (`home`: dashboards, global alarms, Success copies), priced. */
+export interface ProbeRegionCost
+  extends Pick<ProbeRegionUsage, 'probe' | 'region' | 'home' | 'schedule' | 'runsPerMonth' | 'requestsPerRun'> {
   /** Billed milliseconds per run assumed. */
   billedMsPerRun: number;
   lines: CostLine[];

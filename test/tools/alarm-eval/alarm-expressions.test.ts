@@ -25,7 +25,13 @@ import {
   type Readings,
   type SeriesSource,
 } from '../../../tools/alarm-eval/evaluator.js';
-import { simulate, successSeries, type Transition } from '../../../tools/alarm-eval/simulate.js';
+import {
+  type RunOutcome,
+  regionalSuccessSource,
+  simulate,
+  successSeries,
+  type Transition,
+} from '../../../tools/alarm-eval/simulate.js';
 
 const NAMESPACE = 'OAuthProbe';
 const MISSING_RUNS = 3;
@@ -154,7 +160,6 @@ describe.each([1, 5] as const)('Stopped alarm, %i-minute schedule', (interval) =
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'] as const;
 type Region = (typeof REGIONS)[number];
-type Outcome = 'pass' | 'fail' | 'silent';
 
 const globalDefinition = (regions: readonly string[]) =>
   globalAlarm({
@@ -180,25 +185,12 @@ function legacyGlobal(regions: readonly string[]): MathAlarmDefinition {
 
 function replayGlobal(
   regions: readonly Region[],
-  outcome: (region: Region, minute: number) => Outcome,
+  outcome: (region: Region, minute: number) => RunOutcome,
   to: number,
   readings: Readings,
   definition: MathAlarmDefinition = globalDefinition(regions),
 ) {
-  const series = new Map(
-    regions.map((region) => {
-      const runs: { minute: number; success: boolean }[] = [];
-      for (let minute = 0; minute <= to; minute++) {
-        const result = outcome(region, minute);
-        if (result !== 'silent') runs.push({ minute, success: result === 'pass' });
-      }
-      return [region, successSeries(runs)] as const;
-    }),
-  );
-  const source: SeriesSource = (name, dimensions) => {
-    const region = dimensions.find((d) => d.Name === 'Region')?.Value as Region | undefined;
-    return name === 'Success' && region ? series.get(region) : undefined;
-  };
+  const source = regionalSuccessSource(regions, outcome, to);
   const alarm = alarmProperties('OAuthProbe-orders-Global', definition) as MetricAlarmDefinition;
   return replay(alarm, source, to, readings);
 }
@@ -307,7 +299,7 @@ describe.each(READINGS)('Global alarm (3 regions, 2 failing pages), %s', (_, rea
 
 describe('the Global expression it replaces', () => {
   const two = ['eu-west-1', 'us-east-1'] as const;
-  const scenario = (region: Region, minute: number): Outcome =>
+  const scenario = (region: Region, minute: number): RunOutcome =>
     minute < 30 ? 'pass' : region === 'eu-west-1' && minute >= 45 ? 'silent' : 'fail';
   const emptyAndZero = ALL_READINGS.find(
     (r) =>
@@ -323,7 +315,7 @@ describe('the Global expression it replaces', () => {
 
   it('never pages two failing regions beside a long-silent one when FILL leaves it empty and an empty operand empties the sum', () => {
     const emptyAndDrop = { ...emptyAndZero, missingOperand: 'drop' as const };
-    const outcome = (region: Region, minute: number): Outcome =>
+    const outcome = (region: Region, minute: number): RunOutcome =>
       region === 'ap-southeast-2' ? (minute < 10 ? 'pass' : 'silent') : minute < 200 ? 'pass' : 'fail';
     expect(states(replayGlobal(REGIONS, outcome, 260, emptyAndDrop, legacyGlobal(REGIONS)))).toEqual(['OK']);
     expect(states(replayGlobal(REGIONS, outcome, 260, emptyAndDrop))).toEqual(['OK', 'ALARM']);

@@ -4,8 +4,12 @@
  * period in which no region reports keeps the state, and only runs that pass bring it back to OK.
  */
 import { describe, expect, it } from 'vitest';
-import type { SeriesSource } from '../../../tools/alarm-eval/evaluator.js';
-import { alarmsFromTemplate, simulate, successSeries } from '../../../tools/alarm-eval/simulate.js';
+import {
+  alarmsFromTemplate,
+  type RunOutcome,
+  regionalSuccessSource,
+  simulate,
+} from '../../../tools/alarm-eval/simulate.js';
 import { synthesize } from '../../cdk/helpers.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'] as const;
@@ -20,24 +24,8 @@ const app = synthesize({
 });
 const alarms = alarmsFromTemplate(app.template(REGIONS[0]).toJSON() as never);
 
-/** What a region's run reports at a minute: a verdict, or nothing (the run crashed or never published). */
-type Outcome = 'pass' | 'fail' | 'silent';
-
-function replay(outcome: (region: Region, minute: number) => Outcome, to: number) {
-  const series = new Map(
-    REGIONS.map((region) => {
-      const runs: { minute: number; success: boolean }[] = [];
-      for (let minute = 0; minute <= to; minute++) {
-        const result = outcome(region, minute);
-        if (result !== 'silent') runs.push({ minute, success: result === 'pass' });
-      }
-      return [region, successSeries(runs)] as const;
-    }),
-  );
-  const source: SeriesSource = (name, dimensions) => {
-    const region = dimensions.find((d) => d.Name === 'Region')?.Value as Region | undefined;
-    return name === 'Success' && region ? series.get(region) : undefined;
-  };
+function replay(outcome: (region: Region, minute: number) => RunOutcome, to: number) {
+  const source = regionalSuccessSource(REGIONS, outcome, to);
   return simulate({ alarms, source, from: 0, to, only: (name) => name === GLOBAL }).map(
     ({ minute, to: state }) => [minute, state] as const,
   );
